@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+//
+// MigrationKit: migration and forced-displacement modelling on a BLAS/LAPACK core.
+// Layers (see ../shared/STYLE.md): CLAPACK (C shim) → Linalg → MigrationData → MigrationModels
+// → MigrationScenarios → MigrationReports → MigrationKit (umbrella) → migkit (CLI).
+import PackageDescription
+
+let package = Package(
+    name: "MigrationKit",
+    products: [
+        .library(name: "MigrationKit", targets: ["MigrationKit"]),
+        .executable(name: "migkit", targets: ["migkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // C shim: CBLAS (OpenBLAS) + LAPACKE. Debian: libopenblas-dev liblapacke-dev.
+        .systemLibrary(
+            name: "CLAPACK",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "Linalg",
+            dependencies: [
+                "CLAPACK",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "MigrationData",
+            dependencies: ["Linalg"]
+        ),
+        .target(
+            name: "MigrationKit",
+            dependencies: ["Linalg", "MigrationData"]
+        ),
+        .executableTarget(
+            name: "migkit",
+            dependencies: [
+                "MigrationKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LinalgTests",
+            dependencies: ["Linalg"]
+        ),
+        .testTarget(
+            name: "MigrationDataTests",
+            dependencies: ["MigrationData"]
+        ),
+        .testTarget(
+            name: "MigkitCLITests",
+            dependencies: ["migkit"]
+        ),
+    ]
+)

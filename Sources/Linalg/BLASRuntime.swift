@@ -1,0 +1,111 @@
+import CLAPACK
+import Foundation
+
+/// The BLAS library at run time: which OpenBLAS kernel runs, on how many threads, on what CPU.
+///
+/// OpenBLAS reads `OPENBLAS_NUM_THREADS` (and `OPENBLAS_CORETYPE`) when the library loads;
+/// `setThreadCount` changes the thread count afterwards. The kernel can only be chosen by the
+/// environment before the process starts.
+public enum BLASRuntime {
+    /// Threads OpenBLAS uses now (`openblas_get_num_threads`).
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Processors OpenBLAS sees (`openblas_get_num_procs`).
+    public static var processorCount: Int { Int(openblas_get_num_procs()) }
+
+    /// Sets the OpenBLAS thread count (`openblas_set_num_threads`).
+    /// - Throws: `invalidArgument` when `count < 1` or above 1024.
+    public static func setThreadCount(_ count: Int) throws {
+        guard count >= 1, count <= 1024 else {
+            throw LinalgError.invalidArgument(operation: "setThreadCount", details: "thread count must be between 1 and 1024, got \(count)")
+        }
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// The compute kernel in use (`openblas_get_corename`), e.g. "Haswell", "SkylakeX", "Prescott".
+    public static var coreName: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// OpenBLAS build configuration (`openblas_get_config`), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...".
+    public static var configuration: String {
+        guard let p = openblas_get_config() else { return "unknown" }
+        return String(cString: p).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Paths of the loaded BLAS/LAPACK shared libraries (from /proc/self/maps on Linux).
+    public static var loadedLibraries: [String] {
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return [] }
+        var seen: [String] = []
+        for line in maps.split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            let name = (path as NSString).lastPathComponent
+            if name.contains("openblas") || name.contains("lapack") || name.contains("blas"), !seen.contains(path) {
+                seen.append(path)
+            }
+        }
+        return seen
+    }
+
+    /// OpenBLAS kernels that use no AVX2 (slow on modern CPUs).
+    public static let genericKernels: Set<String> = [
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+        "Northwood", "Banias", "Opteron", "Opteron_SSE3", "Barcelona", "Bobcat", "Sandybridge",
+        "Bulldozer", "Piledriver", "Steamroller", "Excavator", "Generic", "generic", "Unknown", "unknown",
+    ]
+
+    /// A warning with its fix when OpenBLAS runs a kernel below what the CPU supports, else nil.
+    public static func kernelWarning(cpu: CPUFeatures = .current) -> String? {
+        let core = coreName
+        guard cpu.hasAVX2, genericKernels.contains(core) || core.lowercased().contains("prescott") else { return nil }
+        let suggestion = cpu.hasAVX512F ? "SkylakeX (AVX-512; on CPUs where that kernel misbehaves, Haswell)" : "Haswell"
+        return """
+            OpenBLAS runs its '\(core)' kernel, but this CPU supports \(cpu.hasAVX512F ? "AVX-512" : "AVX2"): \
+            matrix products run several times slower than they could. Fix: start migkit with \
+            OPENBLAS_CORETYPE=\(suggestion.split(separator: " ").first ?? "Haswell") in the environment \
+            (e.g. `export OPENBLAS_CORETYPE=\(suggestion.split(separator: " ").first ?? "Haswell")`), or install a newer \
+            OpenBLAS that knows this CPU. Suggested kernel: \(suggestion).
+            """
+    }
+}
+
+/// CPU identification and SIMD features, read from /proc/cpuinfo (Linux).
+public struct CPUFeatures: Sendable {
+    public let modelName: String
+    public let flags: Set<String>
+
+    public var hasAVX: Bool { flags.contains("avx") }
+    public var hasAVX2: Bool { flags.contains("avx2") }
+    public var hasFMA: Bool { flags.contains("fma") }
+    public var hasAVX512F: Bool { flags.contains("avx512f") }
+
+    /// The SIMD features worth reporting, in order.
+    public var simdSummary: [String] {
+        ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl", "avx512_bf16"].filter { flags.contains($0) }
+    }
+
+    public init(modelName: String, flags: Set<String>) {
+        self.modelName = modelName
+        self.flags = flags
+    }
+
+    /// The machine's CPU; empty flags where /proc/cpuinfo is unavailable.
+    public static var current: CPUFeatures {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+            return CPUFeatures(modelName: "unknown", flags: [])
+        }
+        var model = "unknown"
+        var flags: Set<String> = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            if key == "model name", model == "unknown" { model = parts[1].trimmingCharacters(in: .whitespaces) }
+            if key == "flags", flags.isEmpty { flags = Set(parts[1].split(separator: " ").map(String.init)) }
+            if model != "unknown", !flags.isEmpty { break }
+        }
+        return CPUFeatures(modelName: model, flags: flags)
+    }
+}

@@ -1,0 +1,2 @@
+// MigrationData: CSV reading and writing, column tables, importers for the public sources.
+import Linalg

@@ -1,0 +1,20 @@
+import ArgumentParser
+import MigrationKit
+
+/// Options every computing subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "BLAS threads (default: OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, !(1...1024).contains(t) {
+            throw ValidationError("--threads must be between 1 and 1024, got \(t).")
+        }
+    }
+
+    /// Applies the options to the process (BLAS thread count).
+    func apply() throws {
+        if let t = threads { try BLASRuntime.setThreadCount(t) }
+    }
+}
