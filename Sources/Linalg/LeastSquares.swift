@@ -2,8 +2,10 @@ import CLAPACK
 
 /// The LAPACK driver used for a least-squares problem min ‖A·X − B‖₂.
 public enum LeastSquaresMethod: Sendable, Equatable {
-    /// QR or LQ without pivoting (`dgels`): fastest; requires full rank (throws `rankDeficient`
-    /// otherwise). For m < n it returns the minimum-norm solution.
+    /// QR or LQ without pivoting (`dgels`): fastest; requires full rank. Throws `rankDeficient`
+    /// when the triangular factor's estimated reciprocal condition number (`dtrcon`, 1-norm) is
+    /// ≤ max(m,n)·ε, i.e. when the answer would carry no correct digits. For m < n it returns
+    /// the minimum-norm solution.
     case qr
     /// SVD (`dgelsd`): minimum-norm solution for any rank. Singular values σᵢ ≤ rcond·σ₁ are
     /// treated as zero; rcond nil → max(m,n)·ε (numpy.linalg.lstsq's default).
@@ -63,6 +65,19 @@ extension Matrix {
                 throw LinalgError.rankDeficient(operation: "least squares (dgels)", rank: (try? self.rank()) ?? (Int(info) - 1), required: Swift.min(m, n))
             }
             guard info == 0 else { throw lapackFailure("dgels", info) }
+            // dgels only stops at exactly zero pivots; a numerically rank-deficient A gives a
+            // huge meaningless solution. Estimate the triangular factor's condition (dtrcon;
+            // R for m ≥ n, L for m < n) and refuse when 1/κ ≤ max(m,n)·ε.
+            let k = Swift.min(m, n)
+            var rcond = 0.0
+            let tinfo = withBase(a.elements) { pa in
+                LAPACKE_dtrcon(colMajor, lapackChar("1"), lapackChar(m >= n ? "U" : "L"), lapackChar("N"),
+                               Int32(k), pa, lda, &rcond)
+            }
+            guard tinfo == 0 else { throw lapackFailure("dtrcon", tinfo) }
+            if !(rcond > defaultRcond) {
+                throw LinalgError.rankDeficient(operation: "least squares (dgels)", rank: (try? self.rank()) ?? k - 1, required: k)
+            }
         case .svd(let rc):
             let rcond = rc ?? defaultRcond
             guard rcond >= 0 else { throw LinalgError.invalidArgument(operation: op, details: "rcond must be ≥ 0, got \(rcond)") }
