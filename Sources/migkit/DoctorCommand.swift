@@ -23,7 +23,7 @@ struct Doctor: ParsableCommand {
         let cpu = CPUFeatures.current
         var out = ""
         out += "MigrationKit \(migrationKitVersion)\n"
-        out += "BLAS library:   \(BLASRuntime.loadedLibraries.first { ($0 as NSString).lastPathComponent.hasPrefix("libopenblas") } ?? BLASRuntime.loadedLibraries.first ?? "unknown")\n"
+        out += "BLAS library:   \(BLASRuntime.loadedLibraries.first { $0.contains("openblas") } ?? BLASRuntime.loadedLibraries.first ?? "unknown")\n"
         let lapacke = BLASRuntime.loadedLibraries.first { $0.contains("lapacke") }
         if let lapacke { out += "LAPACKE:        \(lapacke)\n" }
         out += "OpenBLAS:       \(BLASRuntime.configuration)\n"
