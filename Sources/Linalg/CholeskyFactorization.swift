@@ -82,7 +82,8 @@ extension Matrix {
             if info > 0 { throw LinalgError.notPositiveDefinite(operation: "Cholesky factorization", pivot: Int(info)) }
             guard info == 0 else { throw lapackFailure("dpotrf", info) }
         }
-        return CholeskyFactorization(factor: f.lowerTriangle())
+        f.zeroStrictlyUpper()
+        return CholeskyFactorization(factor: f)
     }
 
     /// Pivoted Cholesky (`dpstrf`, lower) for positive semidefinite matrices.

@@ -171,14 +171,30 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     /// The upper triangle (including the diagonal); entries below are zero.
     public func upperTriangle() -> Matrix {
         var m = self
-        for j in 0..<cols { for i in (j + 1)..<Swift.max(j + 1, rows) { m.elements[i + j * rows] = 0 } }
+        m.zeroStrictlyLower()
         return m
+    }
+
+    /// Sets the entries below the diagonal to zero, in place.
+    mutating func zeroStrictlyLower() {
+        let r = rows, c = cols
+        elements.withUnsafeMutableBufferPointer { p in
+            for j in 0..<c where j + 1 < r { for i in (j + 1)..<r { p[i + j * r] = 0 } }
+        }
+    }
+
+    /// Sets the entries above the diagonal to zero, in place.
+    mutating func zeroStrictlyUpper() {
+        let r = rows, c = cols
+        elements.withUnsafeMutableBufferPointer { p in
+            for j in 1..<Swift.max(1, c) { for i in 0..<Swift.min(j, r) { p[i + j * r] = 0 } }
+        }
     }
 
     /// The lower triangle (including the diagonal); entries above are zero.
     public func lowerTriangle() -> Matrix {
         var m = self
-        for j in 0..<cols { for i in 0..<Swift.min(j, rows) { m.elements[i + j * rows] = 0 } }
+        m.zeroStrictlyUpper()
         return m
     }
 
@@ -211,13 +227,29 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     public func checkSymmetric(_ operation: String, relativeTolerance: Double = 1e-10) throws {
         try requireSquare(operation)
         let n = rows
-        let scale = elements.reduce(0) { Swift.max($0, Swift.abs($1)) }
-        let tol = relativeTolerance * scale
-        for j in 0..<n {
-            for i in (j + 1)..<Swift.max(j + 1, n) where Swift.abs(elements[i + j * n] - elements[j + i * n]) > tol {
-                throw LinalgError.notSymmetric(operation: operation, row: i, column: j)
+        let bad: (Int, Int)? = elements.withUnsafeBufferPointer { p in
+            var scale = 0.0
+            for k in 0..<p.count { scale = Swift.max(scale, Swift.abs(p[k])) }
+            let tol = relativeTolerance * scale
+            // Blocked sweep so that the transposed reads stay in cache.
+            let block = 64
+            var jb = 0
+            while jb < n {
+                var ib = jb
+                while ib < n {
+                    for j in jb..<Swift.min(jb + block, n) {
+                        for i in Swift.max(ib, j + 1)..<Swift.max(Swift.max(ib, j + 1), Swift.min(ib + block, n))
+                        where Swift.abs(p[i + j * n] - p[j + i * n]) > tol {
+                            return (i, j)
+                        }
+                    }
+                    ib += block
+                }
+                jb += block
             }
+            return nil
         }
+        if let (i, j) = bad { throw LinalgError.notSymmetric(operation: operation, row: i, column: j) }
     }
 
     /// Largest |a_ij − b_ij|; +∞ when shapes differ.
