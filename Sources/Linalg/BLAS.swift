@@ -14,8 +14,8 @@ public enum BLAS {
     public static func dot(_ x: some VectorOperand, _ y: some VectorOperand) throws -> Double {
         guard x.count == y.count else { throw mismatch("dot", "x has \(x.count) elements, y has \(y.count)") }
         let n = try lapackInt(x.count, "dot")
-        return x.withUnsafeStrided { px, sx in
-            y.withUnsafeStrided { py, sy in cblas_ddot(n, px, Int32(sx), py, Int32(sy)) }
+        return try x.withUnsafeStrided { px, sx in
+            try y.withUnsafeStrided { py, sy in cblas_ddot(n, px, try lapackInt(sx, "dot"), py, try lapackInt(sy, "dot")) }
         }
     }
 
@@ -23,8 +23,9 @@ public enum BLAS {
     public static func axpy(_ alpha: Double, _ x: some VectorOperand, _ y: inout [Double]) throws {
         guard x.count == y.count else { throw mismatch("axpy", "x has \(x.count) elements, y has \(y.count)") }
         let n = try lapackInt(x.count, "axpy")
-        x.withUnsafeStrided { px, sx in
-            withMutableBase(&y) { py in cblas_daxpy(n, alpha, px, Int32(sx), py, 1) }
+        let sx = try x.withUnsafeStrided { _, s in try lapackInt(s, "axpy") }
+        x.withUnsafeStrided { px, _ in
+            withMutableBase(&y) { py in cblas_daxpy(n, alpha, px, sx, py, 1) }
         }
     }
 
@@ -37,7 +38,7 @@ public enum BLAS {
     /// ‖x‖₂ without overflow or underflow (`dnrm2`).
     public static func nrm2(_ x: some VectorOperand) throws -> Double {
         let n = try lapackInt(x.count, "nrm2")
-        return x.withUnsafeStrided { px, sx in cblas_dnrm2(n, px, Int32(sx)) }
+        return try x.withUnsafeStrided { px, sx in cblas_dnrm2(n, px, try lapackInt(sx, "nrm2")) }
     }
 
     // MARK: Level 2
@@ -51,10 +52,12 @@ public enum BLAS {
         }
         if beta == 0 { for k in 0..<y.count { y[k] = 0 } }
         let rows = try lapackInt(a.rows, "gemv"), cols = try lapackInt(a.cols, "gemv")
-        a.withUnsafeStorage { pa, lda in
-            x.withUnsafeStrided { px, sx in
+        let lda = try a.withUnsafeStorage { _, ld in try lapackInt(ld, "gemv") }
+        let sx = try x.withUnsafeStrided { _, s in try lapackInt(s, "gemv") }
+        a.withUnsafeStorage { pa, _ in
+            x.withUnsafeStrided { px, _ in
                 withMutableBase(&y) { py in
-                    cblas_dgemv(CblasColMajor, trans.cblas, rows, cols, alpha, pa, Int32(lda), px, Int32(sx), beta, py, 1)
+                    cblas_dgemv(CblasColMajor, trans.cblas, rows, cols, alpha, pa, lda, px, sx, beta, py, 1)
                 }
             }
         }
@@ -66,10 +69,12 @@ public enum BLAS {
             throw mismatch("ger", "A is \(a.rows)×\(a.cols), x has \(x.count) elements, y has \(y.count)")
         }
         let m = try lapackInt(a.rows, "ger"), n = try lapackInt(a.cols, "ger"), lda = Int32(a.leadingDimension)
-        x.withUnsafeStrided { px, sx in
-            y.withUnsafeStrided { py, sy in
+        let sx = try x.withUnsafeStrided { _, s in try lapackInt(s, "ger") }
+        let sy = try y.withUnsafeStrided { _, s in try lapackInt(s, "ger") }
+        x.withUnsafeStrided { px, _ in
+            y.withUnsafeStrided { py, _ in
                 withMutableBase(&a.elements) { pa in
-                    cblas_dger(CblasColMajor, m, n, alpha, px, Int32(sx), py, Int32(sy), pa, lda)
+                    cblas_dger(CblasColMajor, m, n, alpha, px, sx, py, sy, pa, lda)
                 }
             }
         }
@@ -82,9 +87,10 @@ public enum BLAS {
         guard a.rows == a.cols else { throw mismatch("trsv", "A must be square, got \(a.rows)×\(a.cols)") }
         guard x.count == a.rows else { throw mismatch("trsv", "A is \(a.rows)×\(a.cols), x has \(x.count) elements") }
         let n = try lapackInt(a.rows, "trsv")
-        a.withUnsafeStorage { pa, lda in
+        let lda = try a.withUnsafeStorage { _, ld in try lapackInt(ld, "trsv") }
+        a.withUnsafeStorage { pa, _ in
             withMutableBase(&x) { px in
-                cblas_dtrsv(CblasColMajor, triangle.cblas, trans.cblas, diagonal.cblas, n, pa, Int32(lda), px, 1)
+                cblas_dtrsv(CblasColMajor, triangle.cblas, trans.cblas, diagonal.cblas, n, pa, lda, px, 1)
             }
         }
     }
@@ -104,11 +110,13 @@ public enum BLAS {
         if m == 0 || n == 0 { return }
         let mm = try lapackInt(m, "gemm"), nn = try lapackInt(n, "gemm"), kk = try lapackInt(k, "gemm")
         let ldc = Int32(c.leadingDimension)
-        a.withUnsafeStorage { pa, lda in
-            b.withUnsafeStorage { pb, ldb in
+        let lda = try a.withUnsafeStorage { _, ld in try lapackInt(ld, "gemm") }
+        let ldb = try b.withUnsafeStorage { _, ld in try lapackInt(ld, "gemm") }
+        a.withUnsafeStorage { pa, _ in
+            b.withUnsafeStorage { pb, _ in
                 withMutableBase(&c.elements) { pc in
                     cblas_dgemm(CblasColMajor, transA.cblas, transB.cblas, mm, nn, kk,
-                                alpha, pa, Int32(lda), pb, Int32(ldb), beta, pc, ldc)
+                                alpha, pa, lda, pb, ldb, beta, pc, ldc)
                 }
             }
         }
@@ -125,9 +133,10 @@ public enum BLAS {
         if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
         if n == 0 { return }
         let nn = try lapackInt(n, "syrk"), kk = try lapackInt(k, "syrk"), ldc = Int32(c.leadingDimension)
-        a.withUnsafeStorage { pa, lda in
+        let lda = try a.withUnsafeStorage { _, ld in try lapackInt(ld, "syrk") }
+        a.withUnsafeStorage { pa, _ in
             withMutableBase(&c.elements) { pc in
-                cblas_dsyrk(CblasColMajor, CblasLower, trans.cblas, nn, kk, alpha, pa, Int32(lda), beta, pc, ldc)
+                cblas_dsyrk(CblasColMajor, CblasLower, trans.cblas, nn, kk, alpha, pa, lda, beta, pc, ldc)
             }
         }
         c.elements.withUnsafeMutableBufferPointer { p in
@@ -146,10 +155,11 @@ public enum BLAS {
         }
         if b.isEmpty { return }
         let m = try lapackInt(b.rows, "trsm"), n = try lapackInt(b.cols, "trsm"), ldb = Int32(b.leadingDimension)
-        a.withUnsafeStorage { pa, lda in
+        let lda = try a.withUnsafeStorage { _, ld in try lapackInt(ld, "trsm") }
+        a.withUnsafeStorage { pa, _ in
             withMutableBase(&b.elements) { pb in
                 cblas_dtrsm(CblasColMajor, side.cblas, triangle.cblas, trans.cblas, diagonal.cblas,
-                            m, n, alpha, pa, Int32(lda), pb, ldb)
+                            m, n, alpha, pa, lda, pb, ldb)
             }
         }
     }
