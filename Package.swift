@@ -34,8 +34,12 @@ let package = Package(
             dependencies: ["Linalg"]
         ),
         .target(
+            name: "MigrationModels",
+            dependencies: ["Linalg"]
+        ),
+        .target(
             name: "MigrationKit",
-            dependencies: ["Linalg", "MigrationData"]
+            dependencies: ["Linalg", "MigrationData", "MigrationModels"]
         ),
         .executableTarget(
             name: "migkit",
@@ -51,6 +55,10 @@ let package = Package(
         .testTarget(
             name: "MigrationDataTests",
             dependencies: ["MigrationData"]
+        ),
+        .testTarget(
+            name: "MigrationModelsTests",
+            dependencies: ["MigrationModels"]
         ),
         .testTarget(
             name: "MigkitCLITests",

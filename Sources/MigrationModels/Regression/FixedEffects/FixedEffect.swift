@@ -1,0 +1,93 @@
+/// One fixed-effect dimension: every observation's group, coded 0..<levelCount.
+///
+/// Built from any labels (country codes, years, ...) by order of first appearance; an
+/// interaction such as origin×year (`origin^year` in formulas) is a fixed effect whose levels
+/// are the observed pairs.
+///
+/// Members: `name`, `codes` (one per observation), `levelCount`, `levelLabels` (one per level).
+public struct FixedEffect: Sendable, Equatable {
+    public let name: String
+    public let codes: [Int32]
+    public let levelCount: Int
+    public let levelLabels: [String]
+
+    /// Factorizes labels by order of first appearance.
+    public init(name: String, labels: [String]) {
+        var index: [String: Int32] = [:]
+        index.reserveCapacity(1024)
+        var codes = [Int32](repeating: 0, count: labels.count)
+        var levels: [String] = []
+        for (i, label) in labels.enumerated() {
+            if let c = index[label] {
+                codes[i] = c
+            } else {
+                let c = Int32(truncatingIfNeeded: levels.count)
+                index[label] = c
+                levels.append(label)
+                codes[i] = c
+            }
+        }
+        self.name = name
+        self.codes = codes
+        self.levelCount = levels.count
+        self.levelLabels = levels
+    }
+
+    /// Factorizes integer labels (e.g. years or ids).
+    public init(name: String, integerLabels: [Int]) {
+        self.init(name: name, labels: integerLabels.map(String.init))
+    }
+
+    init(name: String, codes: [Int32], levelCount: Int, levelLabels: [String]) {
+        self.name = name
+        self.codes = codes
+        self.levelCount = levelCount
+        self.levelLabels = levelLabels
+    }
+
+    /// The interaction a×b: one level per observed (a, b) pair, named "a^b", labelled "la^lb".
+    public static func interaction(_ a: FixedEffect, _ b: FixedEffect) throws -> FixedEffect {
+        guard a.codes.count == b.codes.count else {
+            throw RegressionError.invalidInput("fixed effects \(a.name) and \(b.name) have \(a.codes.count) and \(b.codes.count) observations")
+        }
+        var index: [Int64: Int32] = [:]
+        var codes = [Int32](repeating: 0, count: a.codes.count)
+        var labels: [String] = []
+        for i in 0..<a.codes.count {
+            let key = Int64(a.codes[i]) << 32 | Int64(UInt32(bitPattern: b.codes[i]))
+            if let c = index[key] {
+                codes[i] = c
+            } else {
+                let c = Int32(truncatingIfNeeded: labels.count)
+                index[key] = c
+                labels.append(a.levelLabels[Int(a.codes[i])] + "^" + b.levelLabels[Int(b.codes[i])])
+                codes[i] = c
+            }
+        }
+        return FixedEffect(name: a.name + "^" + b.name, codes: codes, levelCount: labels.count, levelLabels: labels)
+    }
+
+    /// The fixed effect restricted to `rows` (in that order), with levels re-coded densely and
+    /// levels that no longer occur removed.
+    public func subset(_ rows: [Int]) -> FixedEffect {
+        var newCode = [Int32](repeating: -1, count: levelCount)
+        var labels: [String] = []
+        var codes = [Int32](repeating: 0, count: rows.count)
+        for (k, i) in rows.enumerated() {
+            let old = Int(self.codes[i])
+            if newCode[old] < 0 {
+                newCode[old] = Int32(truncatingIfNeeded: labels.count)
+                labels.append(levelLabels[old])
+            }
+            codes[k] = newCode[old]
+        }
+        return FixedEffect(name: name, codes: codes, levelCount: labels.count, levelLabels: labels)
+    }
+
+    /// Observations per level.
+    public var levelSizes: [Int] {
+        var sizes = [Int](repeating: 0, count: levelCount)
+        for c in codes { sizes[Int(c)] += 1 }
+        return sizes
+    }
+}

@@ -1,0 +1,111 @@
+import Linalg
+
+/// One estimated coefficient with its inference.
+public struct CoefficientEstimate: Sendable, Equatable {
+    public let term: String
+    public let estimate: Double
+    public let standardError: Double
+    /// t (linear models) or z (GLMs) statistic.
+    public let statistic: Double
+    public let pValue: Double
+    public let confidenceLow: Double
+    public let confidenceHigh: Double
+}
+
+/// Why observations left the estimation sample.
+public struct DroppedObservations: Sendable, Equatable {
+    /// Observations in singleton fixed-effect groups.
+    public var singletons: [Int] = []
+    /// Poisson: observations separated by an all-zero fixed-effect group.
+    public var fixedEffectSeparation: [Int] = []
+    /// Poisson: observations separated by the regressors (iterated rectifier).
+    public var regressorSeparation: [Int] = []
+    /// Total count.
+    public var count: Int { singletons.count + fixedEffectSeparation.count + regressorSeparation.count }
+    public init() {}
+}
+
+/// The fitted model: coefficients with standard errors, fit statistics and diagnostics.
+///
+/// Members: `family` ("gaussian", "poisson", "negative binomial"), `coefficients` (kept
+/// terms, in the order given), `collinearTerms` (dropped for collinearity, by name), `vcov`
+/// (kept × kept), `varianceLabel`, `observations` (used), `dropped` (row indices, 0-based, in the
+/// caller's data), `degreesOfFreedom` (residual df used for t-tests; nil for z), fit statistics
+/// (`rSquared`, `adjustedRSquared`, `withinRSquared`, `fStatistic`, `deviance`,
+/// `nullDeviance`, `logLikelihood`, `aic`, `bic`), `iterations`, `converged`, `theta` (NB2),
+/// `fittedValues` and `residuals` (response scale, estimation rows), `fixedEffectRank`,
+/// `fixedEffectEstimates` (when requested).
+public struct RegressionResult: Sendable {
+    public let family: String
+    public let coefficients: [CoefficientEstimate]
+    public let collinearTerms: [String]
+    public let vcov: Matrix
+    public let varianceLabel: String
+    public let observations: Int
+    public let estimationRows: [Int]
+    public let dropped: DroppedObservations
+    public let degreesOfFreedom: Double?
+    public let rSquared: Double?
+    public let adjustedRSquared: Double?
+    public let withinRSquared: Double?
+    public let fStatistic: Double?
+    public let fPValue: Double?
+    public let deviance: Double
+    public let nullDeviance: Double?
+    public let logLikelihood: Double
+    public let aic: Double
+    public let bic: Double
+    public let residualSumOfSquares: Double
+    public let iterations: Int
+    public let converged: Bool
+    public let theta: Double?
+    public let fittedValues: [Double]
+    public let residuals: [Double]
+    public let fixedEffectNames: [String]
+    public let fixedEffectRank: Int
+    public let fixedEffectEstimates: [FixedEffectEstimates]?
+    /// Internals kept for `predict`.
+    let model: FittedModelState
+
+    /// The estimate for `term`, or nil when it was dropped or never in the model.
+    public func coefficient(_ term: String) -> CoefficientEstimate? { coefficients.first { $0.term == term } }
+
+    /// Estimates by term.
+    public var estimates: [String: Double] { Dictionary(uniqueKeysWithValues: coefficients.map { ($0.term, $0.estimate) }) }
+    /// Standard errors by term.
+    public var standardErrors: [String: Double] { Dictionary(uniqueKeysWithValues: coefficients.map { ($0.term, $0.standardError) }) }
+}
+
+/// Estimated fixed-effect coefficients of one dimension, by level label. With several fixed
+/// effects they are identified only up to a normalisation (the first level of every dimension
+/// after the first is not pinned; sums are): differences within a dimension and fitted values
+/// are what is meaningful.
+public struct FixedEffectEstimates: Sendable, Equatable {
+    public let name: String
+    public let levels: [String]
+    public let values: [Double]
+    public func value(_ level: String) -> Double? {
+        levels.firstIndex(of: level).map { values[$0] }
+    }
+}
+
+/// What `predict` needs: the link, kept coefficients, their vcov, FE estimates.
+struct FittedModelState: Sendable {
+    let termNames: [String]          // all kept terms, in order
+    let beta: [Double]
+    let logLink: Bool
+    let fixedEffects: [FixedEffectEstimates]
+}
+
+/// Inference for a coefficient vector: statistic, p-value and confidence interval, using Student
+/// t with `df` degrees of freedom or the normal when `df` is nil.
+func makeCoefficients(_ names: [String], _ beta: [Double], _ vcov: Matrix, df: Double?, level: Double) -> [CoefficientEstimate] {
+    let q = df.map { Distributions.studentTQuantile(0.5 + level / 2, df: $0) } ?? Distributions.normalQuantile(0.5 + level / 2)
+    return names.indices.map { j in
+        let se = vcov[j, j] > 0 ? vcov[j, j].squareRoot() : (vcov[j, j] == 0 ? 0 : .nan)
+        let stat = beta[j] / se
+        let p = df.map { Distributions.studentTTwoSidedP(stat, df: $0) } ?? Distributions.normalTwoSidedP(stat)
+        return CoefficientEstimate(term: names[j], estimate: beta[j], standardError: se, statistic: stat, pValue: p,
+                                   confidenceLow: beta[j] - q * se, confidenceHigh: beta[j] + q * se)
+    }
+}

@@ -1,0 +1,263 @@
+import Linalg
+
+/// How the variance of the coefficients is estimated.
+///
+/// All are sandwich forms V = c · B · M · B with bread B = (X̃ᵀWX̃)⁻¹ (X̃: regressors after the
+/// fixed effects are partialled out; W: the final IRLS or prior weights), meat M built from the
+/// scores sᵢ = wᵢ·eᵢ·x̃ᵢ (eᵢ: working residual), and small-sample factor c from
+/// `SmallSampleCorrection`:
+/// - `iid`: V = σ̂²·B (σ̂² = Σwe²/(N−K) for linear models; the dispersion for GLMs: 1 for Poisson).
+/// - `hc0`…`hc3`: White (1980) and MacKinnon & White (1985): M = Σ sᵢsᵢᵀ/(1−hᵢ)^δ, δ = 0
+///   (HC0, HC1), 1 (HC2), 2 (HC3); hᵢ = wᵢ x̃ᵢᵀBx̃ᵢ the leverage; HC1 multiplies HC0 by N/(N−K).
+///   HC2/HC3 are available without fixed effects only (the leverage of absorbed effects is not
+///   formed).
+/// - `cluster(g)`: CRV1 (Liang & Zeger 1986), M = Σ_g (Σ_{i∈g} sᵢ)(Σ_{i∈g} sᵢ)ᵀ.
+/// - `twoWayCluster(g, h)`: Cameron, Gelbach & Miller (2011): V = V_g + V_h − V_{g∩h}.
+public enum VarianceEstimator: Sendable, Equatable {
+    case iid
+    case hc0, hc1, hc2, hc3
+    case cluster(FixedEffect)
+    case twoWayCluster(FixedEffect, FixedEffect)
+
+    /// A short name for reports: "iid", "HC1", "cluster(pair)", "twoway(origin, destination)".
+    public var label: String {
+        switch self {
+        case .iid: return "iid"
+        case .hc0: return "HC0"
+        case .hc1: return "HC1"
+        case .hc2: return "HC2"
+        case .hc3: return "HC3"
+        case .cluster(let g): return "cluster(\(g.name))"
+        case let .twoWayCluster(g, h): return "twoway(\(g.name), \(h.name))"
+        }
+    }
+}
+
+/// Small-sample corrections of the variance, named as fixest's `ssc()`.
+///
+/// The factor is c = adj · cadj with
+/// - adj = (N−1)/(N−K) when `adjustForK` (for `hc1` the conventional N/(N−K) is used instead,
+///   as statsmodels and Stata), 1 otherwise;
+/// - K = number of estimated coefficients, plus the exact rank of the absorbed fixed effects
+///   when `fixedEffectsK` is `.full`, or of those not nested in a cluster variable when
+///   `.nested`, or none when `.none`;
+/// - cadj = G/(G−1) when `clusterAdjustment`, with G the number of clusters of the term
+///   (`.perTerm`, statsmodels' two-way convention) or the smallest G of the two dimensions for
+///   every term (`.minimum`, fixest/pyfixest's default `cluster.df = "min"`).
+public struct SmallSampleCorrection: Sendable, Equatable {
+    public enum FixedEffectsK: String, Sendable { case none, nested, full }
+    public enum ClusterDegreesOfFreedom: String, Sendable { case perTerm, minimum }
+
+    public var adjustForK: Bool
+    public var fixedEffectsK: FixedEffectsK
+    public var clusterAdjustment: Bool
+    public var clusterDegreesOfFreedom: ClusterDegreesOfFreedom
+
+    public init(adjustForK: Bool = true, fixedEffectsK: FixedEffectsK = .nested,
+                clusterAdjustment: Bool = true, clusterDegreesOfFreedom: ClusterDegreesOfFreedom = .minimum) {
+        self.adjustForK = adjustForK
+        self.fixedEffectsK = fixedEffectsK
+        self.clusterAdjustment = clusterAdjustment
+        self.clusterDegreesOfFreedom = clusterDegreesOfFreedom
+    }
+
+    /// fixest / pyfixest defaults.
+    public static let fixest = SmallSampleCorrection(adjustForK: true, fixedEffectsK: .nested, clusterAdjustment: true, clusterDegreesOfFreedom: .minimum)
+    /// statsmodels' conventions (fixed effects as explicit dummies count fully).
+    public static let statsmodels = SmallSampleCorrection(adjustForK: true, fixedEffectsK: .full, clusterAdjustment: true, clusterDegreesOfFreedom: .perTerm)
+}
+
+/// Inputs of a sandwich computation.
+struct SandwichInput {
+    /// X̃ (n × p), kept columns only.
+    let x: Matrix
+    /// Working residuals eᵢ.
+    let residuals: [Double]
+    /// Working weights wᵢ (nil = 1).
+    let weights: [Double]?
+    /// B = (X̃ᵀWX̃)⁻¹.
+    let bread: Matrix
+    /// Number of observations N.
+    let n: Int
+    /// Number of estimated (kept) coefficients.
+    let p: Int
+    /// Rank of the absorbed fixed effects (total) and per fixed effect, for the K conventions.
+    let fixedEffects: [FixedEffect]
+    let fixedEffectRank: Int
+    /// σ̂² for `iid` (residual variance or GLM dispersion).
+    let dispersion: Double
+    let hasFixedEffects: Bool
+}
+
+enum Sandwich {
+    /// The variance matrix, and the degrees of freedom for t-tests (nil = use N − K).
+    static func variance(_ est: VarianceEstimator, _ ssc: SmallSampleCorrection, _ s: SandwichInput) throws -> (Matrix, clusterCount: Int?) {
+        let n = s.n, p = s.p
+        if p == 0 { return (try Matrix(rows: 0, cols: 0), nil) }
+        func kValue(nestedIn clusters: [FixedEffect]) -> Int {
+            switch ssc.fixedEffectsK {
+            case .none: return p
+            case .full: return p + s.fixedEffectRank
+            case .nested:
+                if clusters.isEmpty { return p + s.fixedEffectRank }
+                // Remove the levels of fixed effects nested in a cluster variable.
+                var nestedLevels = 0
+                for fe in s.fixedEffects where clusters.contains(where: { isNested(fe, in: $0) }) {
+                    nestedLevels += fe.levelCount
+                }
+                return max(p, p + s.fixedEffectRank - nestedLevels)
+            }
+        }
+        func adj(_ k: Int) -> Double { ssc.adjustForK ? Double(n - 1) / Double(max(1, n - k)) : 1 }
+
+        switch est {
+        case .iid:
+            return (s.bread.scaled(by: s.dispersion), nil)
+        case .hc0, .hc1, .hc2, .hc3:
+            if (est == .hc2 || est == .hc3) && s.hasFixedEffects {
+                throw RegressionError.invalidInput("\(est.label) needs the leverage of every observation, which is not formed for absorbed fixed effects — use hc1 or a cluster estimator")
+            }
+            var scores = try scoreMatrix(s)
+            if est == .hc2 || est == .hc3 {
+                let h = try leverages(s)
+                let power = est == .hc2 ? 0.5 : 1.0
+                for i in 0..<n {
+                    let f = 1 / pow1m(h[i], power)
+                    for j in 0..<p { scores[i, j] *= f }
+                }
+            }
+            let meat = try scores.gram()
+            var v = try sandwich(s.bread, meat)
+            if est == .hc1 {
+                let k = kValue(nestedIn: [])
+                v = v.scaled(by: ssc.adjustForK ? Double(n) / Double(max(1, n - k)) : 1)
+            }
+            return (v, nil)
+        case .cluster(let g):
+            try checkLength(g, n)
+            let meat = try clusterMeat(s, g.codes, g.levelCount)
+            let gCount = g.levelCount
+            let c = (ssc.clusterAdjustment ? Double(gCount) / Double(max(1, gCount - 1)) : 1) * adj(kValue(nestedIn: [g]))
+            return (try sandwich(s.bread, meat).scaled(by: c), gCount)
+        case let .twoWayCluster(g, h):
+            try checkLength(g, n)
+            try checkLength(h, n)
+            let gh = try FixedEffect.interaction(g, h)
+            let mg = try clusterMeat(s, g.codes, g.levelCount)
+            let mh = try clusterMeat(s, h.codes, h.levelCount)
+            let mgh = try clusterMeat(s, gh.codes, gh.levelCount)
+            let k = kValue(nestedIn: [g, h])
+            let gMin = min(g.levelCount, h.levelCount)
+            func cadj(_ count: Int) -> Double {
+                guard ssc.clusterAdjustment else { return 1 }
+                let c = ssc.clusterDegreesOfFreedom == .minimum ? gMin : count
+                return Double(c) / Double(max(1, c - 1))
+            }
+            let a = adj(k)
+            let vg = try sandwich(s.bread, mg).scaled(by: cadj(g.levelCount) * a)
+            let vh = try sandwich(s.bread, mh).scaled(by: cadj(h.levelCount) * a)
+            let vgh = try sandwich(s.bread, mgh).scaled(by: cadj(gh.levelCount) * a)
+            return (try vg.adding(vh).subtracting(vgh), gMin)
+        }
+    }
+
+    static func pow1m(_ h: Double, _ power: Double) -> Double {
+        let one = max(1 - h, 1e-300)
+        return power == 1 ? one : one.squareRoot()
+    }
+
+    static func checkLength(_ g: FixedEffect, _ n: Int) throws {
+        guard g.codes.count == n else {
+            throw RegressionError.invalidInput("cluster variable '\(g.name)' has \(g.codes.count) observations, the estimation sample \(n)")
+        }
+    }
+
+    /// True when every level of `fe` lies within a single level of `cluster`.
+    static func isNested(_ fe: FixedEffect, in cluster: FixedEffect) -> Bool {
+        guard fe.codes.count == cluster.codes.count else { return false }
+        var owner = [Int32](repeating: -1, count: fe.levelCount)
+        for i in 0..<fe.codes.count {
+            let l = Int(fe.codes[i])
+            if owner[l] < 0 { owner[l] = cluster.codes[i] } else if owner[l] != cluster.codes[i] { return false }
+        }
+        return true
+    }
+
+    /// Rows sᵢ = wᵢ·eᵢ·x̃ᵢ.
+    static func scoreMatrix(_ s: SandwichInput) throws -> Matrix {
+        var scores = s.x
+        let n = s.n, p = s.p
+        scores.withUnsafeMutableElements { ps in
+            for j in 0..<p {
+                let col = j * n
+                if let w = s.weights {
+                    for i in 0..<n { ps[col + i] *= w[i] * s.residuals[i] }
+                } else {
+                    for i in 0..<n { ps[col + i] *= s.residuals[i] }
+                }
+            }
+        }
+        return scores
+    }
+
+    /// Σ_g (Σ_{i∈g} sᵢ)(Σ_{i∈g} sᵢ)ᵀ through the G × p matrix of cluster sums.
+    static func clusterMeat(_ s: SandwichInput, _ codes: [Int32], _ groups: Int) throws -> Matrix {
+        let n = s.n, p = s.p
+        var sums = try Matrix(rows: groups, cols: p)
+        s.x.withUnsafeElements { px in
+            sums.withUnsafeMutableElements { pg in
+                for j in 0..<p {
+                    let col = j * n, gcol = j * groups
+                    for i in 0..<n {
+                        let e = s.residuals[i] * (s.weights?[i] ?? 1)
+                        pg[gcol + Int(codes[i])] += px[col + i] * e
+                    }
+                }
+            }
+        }
+        return try sums.gram()
+    }
+
+    /// hᵢ = wᵢ x̃ᵢᵀ B x̃ᵢ.
+    static func leverages(_ s: SandwichInput) throws -> [Double] {
+        let xb = try s.x.multiplied(by: s.bread)
+        var h = [Double](repeating: 0, count: s.n)
+        for j in 0..<s.p { for i in 0..<s.n { h[i] += xb[i, j] * s.x[i, j] } }
+        if let w = s.weights { for i in 0..<s.n { h[i] *= w[i] } }
+        return h
+    }
+
+    /// B·M·B.
+    static func sandwich(_ bread: Matrix, _ meat: Matrix) throws -> Matrix {
+        try bread.multiplied(by: meat).multiplied(by: bread)
+    }
+}
+
+/// The exact rank of the dummy matrix of the absorbed fixed effects: Σ levels − redundancies.
+///
+/// One fixed effect: its level count. Two: L₁ + L₂ − C, C the number of connected components of
+/// the bipartite graph linking levels that share observations (Abowd, Creecy & Kramarz 2002).
+/// Three or more: Σ Lₖ − C₁₂ − (K − 2), where C₁₂ counts the components of the first two —
+/// exact when the further effects add no other redundancy, an upper bound on the rank
+/// otherwise (fixest makes the same approximation).
+public func fixedEffectRank(_ fixedEffects: [FixedEffect]) -> Int {
+    guard let first = fixedEffects.first else { return 0 }
+    if fixedEffects.count == 1 { return first.levelCount }
+    let second = fixedEffects[1]
+    // Union–find over L1 + L2 nodes.
+    var parent = Array(0..<(first.levelCount + second.levelCount))
+    func find(_ x: Int) -> Int {
+        var r = x
+        while parent[r] != r { parent[r] = parent[parent[r]]; r = parent[r] }
+        return r
+    }
+    for i in 0..<first.codes.count {
+        let a = find(Int(first.codes[i])), b = find(first.levelCount + Int(second.codes[i]))
+        if a != b { parent[a] = b }
+    }
+    var components = 0
+    for v in 0..<parent.count where find(v) == v { components += 1 }
+    var rank = first.levelCount + second.levelCount - components
+    for fe in fixedEffects.dropFirst(2) { rank += fe.levelCount - 1 }
+    return rank
+}
