@@ -39,7 +39,7 @@ public enum GeneralizedLinearModel {
     public static func fit(response y: [Double], regressors x: [[Double]], names: [String],
                            family: GLMFamily, offset: [Double]? = nil, weights: [Double]? = nil,
                            fixedEffects: [FixedEffect] = [], variance: VarianceEstimator = .iid,
-                           correction: SmallSampleCorrection = .fixest,
+                           correction: SmallSampleCorrection = .standard,
                            options: RegressionOptions = RegressionOptions()) throws -> RegressionResult {
         if family == .gaussian {
             let yy = offset.map { o in zip(y, o).map { $0 - $1 } } ?? y
@@ -123,7 +123,8 @@ public enum GeneralizedLinearModel {
         let working = (0..<n).map { (ys[$0] - mu[$0]) / mu[$0] }
         let feRank = fixedEffectRank(fes)
         let input = SandwichInput(x: xKept, residuals: working, weights: w, bread: ls.bread, n: n, p: p,
-                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, hasFixedEffects: !fes.isEmpty)
+                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, hasFixedEffects: !fes.isEmpty,
+                                  isLinear: false, residualSumOfSquares: 0)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
         let df: Double? = clusters.map { Double($0 - 1) }
         let coefs = makeCoefficients(keptNames, ls.beta, vcov, df: df, level: options.confidenceLevel)
@@ -246,7 +247,7 @@ public enum GeneralizedLinearModel {
         return (options.maxIterations, false, criterion)
     }
 
-    /// Recomputes W, X̃ and (X̃ᵀWX̃)⁻¹ at the final μ (β unchanged to within the tolerance).
+    /// Recomputes W, X̃ and (X̃ᵀWX̃)⁻¹ at the converged μ and takes one last IRLS step.
     static func finalize(ys: [Double], xs: [[Double]], prior: [Double]?, offset: [Double], fes: [FixedEffect], th: Double,
                          options: RegressionOptions, state: inout IRLSState) throws {
         let n = ys.count
@@ -267,6 +268,12 @@ public enum GeneralizedLinearModel {
         let normsBefore = fes.isEmpty ? nil : xs.map { weightedNorm($0, w) }
         let ls = try weightedLeastSquares(columns: xt, response: zt, weights: w, normsBeforePartialling: normsBefore,
                                           collinearityTolerance: options.collinearityTolerance)
+        // One more (Newton) step: IRLS converges quadratically, so β gains the digits the
+        // deviance criterion cannot see; the variance uses the weights at the converged μ.
+        for i in 0..<n {
+            state.eta[i] = z[i] - ls.residuals[i] + offset[i]
+            state.mu[i] = max(exp(state.eta[i]), 1e-300)
+        }
         state.workingWeights = w
         state.xTilde = xt
         state.lastSolution = ls

@@ -30,7 +30,7 @@ public enum LinearModel {
     ///   mismatches, too few observations.
     public static func fit(response y: [Double], regressors x: [[Double]], names: [String],
                            weights: [Double]? = nil, fixedEffects: [FixedEffect] = [],
-                           variance: VarianceEstimator = .iid, correction: SmallSampleCorrection = .fixest,
+                           variance: VarianceEstimator = .iid, correction: SmallSampleCorrection = .standard,
                            options: RegressionOptions = RegressionOptions()) throws -> RegressionResult {
         let n0 = y.count
         try validate(y: y, x: x, names: names, weights: weights, fixedEffects: fixedEffects, variance: variance)
@@ -100,7 +100,8 @@ public enum LinearModel {
         }
         let sigma2 = rss / dfResid
         let input = SandwichInput(x: xKept, residuals: e, weights: ws, bread: ls.bread, n: n, p: p,
-                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, hasFixedEffects: !fes.isEmpty)
+                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, hasFixedEffects: !fes.isEmpty,
+                                  isLinear: true, residualSumOfSquares: rss)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
         // t degrees of freedom: N − K, or G − 1 for clustered errors (fixest, Stata).
         let tDF: Double = clusters.map { Double($0 - 1) } ?? dfResid

@@ -36,35 +36,55 @@ public enum VarianceEstimator: Sendable, Equatable {
 /// Small-sample corrections of the variance, named as fixest's `ssc()`.
 ///
 /// The factor is c = adj · cadj with
-/// - adj = (N−1)/(N−K) when `adjustForK` (for `hc1` the conventional N/(N−K) is used instead,
-///   as statsmodels and Stata), 1 otherwise;
-/// - K = number of estimated coefficients, plus the exact rank of the absorbed fixed effects
-///   when `fixedEffectsK` is `.full`, or of those not nested in a cluster variable when
-///   `.nested`, or none when `.none`;
+/// - adj = (N−1)/(N−K) when `adjustForK` (for `hc1` the conventional N/(N−K) instead, as
+///   statsmodels, Stata and fixest); for the linear model's iid variance this makes
+///   σ̂² = RSS/(N−K); for GLM iid variances it applies only when `adjustGLMIID` (fixest/pyfixest
+///   multiply the inverse Fisher information by (N−1)/(N−K); statsmodels and R's glm do not);
+/// - K = number of estimated coefficients, plus the absorbed fixed effects counted by
+///   `fixedEffectsK` (`.none`: not at all; `.full`: all of them; `.nested`: all but those
+///   nested in a cluster variable, each of which then counts 1, as fixest's "nonnested") and
+///   `fixedEffectCount` (`.exactRank`: the rank of the dummy matrix, from the connected
+///   components of the fixed-effect graph; `.levelsMinusDimensions`: Σ levels − (dimensions − 1),
+///   fixest/pyfixest's count, which overstates K when the graph is disconnected, e.g.
+///   origin×year + destination×year over several years);
 /// - cadj = G/(G−1) when `clusterAdjustment`, with G the number of clusters of the term
-///   (`.perTerm`, statsmodels' two-way convention) or the smallest G of the two dimensions for
-///   every term (`.minimum`, fixest/pyfixest's default `cluster.df = "min"`).
+///   (`.perTerm`, statsmodels' two-way convention, fixest's G_df = "conventional") or the
+///   smallest G of the two dimensions for every term (`.minimum`, fixest/pyfixest's default
+///   G_df = "min"). The intersection term's clusters are the non-empty cells.
 public struct SmallSampleCorrection: Sendable, Equatable {
     public enum FixedEffectsK: String, Sendable { case none, nested, full }
+    public enum FixedEffectCount: String, Sendable { case exactRank, levelsMinusDimensions }
     public enum ClusterDegreesOfFreedom: String, Sendable { case perTerm, minimum }
 
     public var adjustForK: Bool
+    public var adjustGLMIID: Bool
     public var fixedEffectsK: FixedEffectsK
+    public var fixedEffectCount: FixedEffectCount
     public var clusterAdjustment: Bool
     public var clusterDegreesOfFreedom: ClusterDegreesOfFreedom
 
-    public init(adjustForK: Bool = true, fixedEffectsK: FixedEffectsK = .nested,
+    public init(adjustForK: Bool = true, adjustGLMIID: Bool = true, fixedEffectsK: FixedEffectsK = .nested,
+                fixedEffectCount: FixedEffectCount = .exactRank,
                 clusterAdjustment: Bool = true, clusterDegreesOfFreedom: ClusterDegreesOfFreedom = .minimum) {
         self.adjustForK = adjustForK
+        self.adjustGLMIID = adjustGLMIID
         self.fixedEffectsK = fixedEffectsK
+        self.fixedEffectCount = fixedEffectCount
         self.clusterAdjustment = clusterAdjustment
         self.clusterDegreesOfFreedom = clusterDegreesOfFreedom
     }
 
-    /// fixest / pyfixest defaults.
-    public static let fixest = SmallSampleCorrection(adjustForK: true, fixedEffectsK: .nested, clusterAdjustment: true, clusterDegreesOfFreedom: .minimum)
-    /// statsmodels' conventions (fixed effects as explicit dummies count fully).
-    public static let statsmodels = SmallSampleCorrection(adjustForK: true, fixedEffectsK: .full, clusterAdjustment: true, clusterDegreesOfFreedom: .perTerm)
+    /// MigrationKit's default: fixest's conventions with the fixed effects counted by their
+    /// exact rank.
+    public static let standard = SmallSampleCorrection()
+    /// fixest / pyfixest 0.60 defaults (`ssc()`), including their level count of fixed effects.
+    public static let fixest = SmallSampleCorrection(adjustForK: true, adjustGLMIID: true, fixedEffectsK: .nested,
+                                                     fixedEffectCount: .levelsMinusDimensions,
+                                                     clusterAdjustment: true, clusterDegreesOfFreedom: .minimum)
+    /// statsmodels' conventions (fixed effects as explicit dummies count fully, by rank).
+    public static let statsmodels = SmallSampleCorrection(adjustForK: true, adjustGLMIID: false, fixedEffectsK: .full,
+                                                          fixedEffectCount: .exactRank,
+                                                          clusterAdjustment: true, clusterDegreesOfFreedom: .perTerm)
 }
 
 /// Inputs of a sandwich computation.
@@ -87,6 +107,10 @@ struct SandwichInput {
     /// σ̂² for `iid` (residual variance or GLM dispersion).
     let dispersion: Double
     let hasFixedEffects: Bool
+    /// Linear model (iid variance = RSS/(N−K)·B) or GLM (dispersion·B).
+    let isLinear: Bool
+    /// Σ wᵢeᵢ² for the linear model's iid variance.
+    let residualSumOfSquares: Double
 }
 
 enum Sandwich {
@@ -94,25 +118,38 @@ enum Sandwich {
     static func variance(_ est: VarianceEstimator, _ ssc: SmallSampleCorrection, _ s: SandwichInput) throws -> (Matrix, clusterCount: Int?) {
         let n = s.n, p = s.p
         if p == 0 { return (try Matrix(rows: 0, cols: 0), nil) }
+        let feCount: Int = {
+            switch ssc.fixedEffectCount {
+            case .exactRank: return s.fixedEffectRank
+            case .levelsMinusDimensions:
+                return s.fixedEffects.isEmpty ? 0 : s.fixedEffects.reduce(0) { $0 + $1.levelCount } - (s.fixedEffects.count - 1)
+            }
+        }()
         func kValue(nestedIn clusters: [FixedEffect]) -> Int {
             switch ssc.fixedEffectsK {
             case .none: return p
-            case .full: return p + s.fixedEffectRank
+            case .full: return p + feCount
             case .nested:
-                if clusters.isEmpty { return p + s.fixedEffectRank }
-                // Remove the levels of fixed effects nested in a cluster variable.
-                var nestedLevels = 0
+                // Levels of fixed effects nested in a cluster variable are not counted; each such
+                // fixed effect counts 1 (fixest's "nonnested").
+                var k = p + feCount
                 for fe in s.fixedEffects where clusters.contains(where: { isNested(fe, in: $0) }) {
-                    nestedLevels += fe.levelCount
+                    k -= fe.levelCount - 1
                 }
-                return max(p, p + s.fixedEffectRank - nestedLevels)
+                return max(p, k)
             }
         }
         func adj(_ k: Int) -> Double { ssc.adjustForK ? Double(n - 1) / Double(max(1, n - k)) : 1 }
 
         switch est {
         case .iid:
-            return (s.bread.scaled(by: s.dispersion), nil)
+            let k = kValue(nestedIn: [])
+            if s.isLinear {
+                // σ̂² = RSS/(N−1) · adj, i.e. RSS/(N−K) with the K adjustment.
+                let sigma2 = s.residualSumOfSquares / Double(max(1, n - 1)) * adj(k)
+                return (s.bread.scaled(by: sigma2), nil)
+            }
+            return (s.bread.scaled(by: s.dispersion * (ssc.adjustGLMIID ? adj(k) : 1)), nil)
         case .hc0, .hc1, .hc2, .hc3:
             if (est == .hc2 || est == .hc3) && s.hasFixedEffects {
                 throw RegressionError.invalidInput("\(est.label) needs the leverage of every observation, which is not formed for absorbed fixed effects — use hc1 or a cluster estimator")

@@ -1,0 +1,265 @@
+/// A model formula in the notation of R and fixest:
+///
+///     flow ~ log(dist) + contig + comlang | origin^year + destination^year
+///
+/// - left of `~`: the response (a variable or a function of one, e.g. `log(y)`);
+/// - right of `~`, before `|`: terms separated by `+`; a term is a variable, a function call
+///   (`log`, `log1p`, `exp`, `sqrt`, `abs`), a product of those (`a:b`), a power inside `I()`
+///   (`I(x^2)`), or a categorical `factor(x)` / `C(x)` expanded into treatment dummies; `0` or
+///   `-1` removes the intercept, `1` keeps it (the default without fixed effects);
+/// - after `|`: absorbed fixed effects separated by `+`, interactions with `^`.
+/// Names are letters, digits, `_` and `.`, or any text between backticks.
+public struct Formula: Sendable, Equatable, CustomStringConvertible {
+    public let source: String
+    public let response: FormulaExpression
+    public let terms: [FormulaExpression]
+    /// Whether the model has an intercept (false when `0`/`-1` is given or fixed effects are absorbed).
+    public let intercept: Bool
+    /// Each fixed effect as the list of variables it interacts (`["origin", "year"]` for origin^year).
+    public let fixedEffects: [[String]]
+
+    public var description: String { source }
+
+    /// Parses a formula.
+    /// - Throws: `FormulaError` pointing at the offending character.
+    public init(_ text: String) throws {
+        var parser = FormulaParser(text)
+        self = try parser.parse()
+    }
+
+    init(source: String, response: FormulaExpression, terms: [FormulaExpression], intercept: Bool, fixedEffects: [[String]]) {
+        self.source = source
+        self.response = response
+        self.terms = terms
+        self.intercept = intercept
+        self.fixedEffects = fixedEffects
+    }
+
+    /// Every variable the formula reads.
+    public var variables: [String] {
+        var seen: [String] = []
+        func add(_ n: String) { if !seen.contains(n) { seen.append(n) } }
+        response.variables.forEach(add)
+        terms.flatMap(\.variables).forEach(add)
+        fixedEffects.flatMap { $0 }.forEach(add)
+        return seen
+    }
+}
+
+/// An expression on the right or left of a formula.
+public indirect enum FormulaExpression: Sendable, Equatable, CustomStringConvertible {
+    case variable(String)
+    case call(String, FormulaExpression)
+    case product([FormulaExpression])
+    case power(FormulaExpression, Double)
+    case factor(String)
+
+    /// The name used for the coefficient, as R prints it: `log(dist)`, `a:b`, `I(x^2)`.
+    public var description: String {
+        switch self {
+        case .variable(let n): return n
+        case let .call(f, e): return "\(f)(\(e))"
+        case .product(let es): return es.map(\.description).joined(separator: ":")
+        case let .power(e, p):
+            let ps = p == p.rounded() ? String(Int(p)) : String(p)
+            return "I(\(e)^\(ps))"
+        case .factor(let n): return "factor(\(n))"
+        }
+    }
+
+    var variables: [String] {
+        switch self {
+        case .variable(let n), .factor(let n): return [n]
+        case .call(_, let e), .power(let e, _): return e.variables
+        case .product(let es): return es.flatMap(\.variables)
+        }
+    }
+}
+
+/// A formula that cannot be parsed, with the position (0-based character offset) it refers to.
+public struct FormulaError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let formula: String
+    public let position: Int
+    public let message: String
+
+    /// The message, the formula, and a caret under the offending character.
+    public var description: String {
+        let caret = String(repeating: " ", count: max(0, position)) + "^"
+        return "formula error at character \(position + 1): \(message)\n  \(formula)\n  \(caret)"
+    }
+}
+
+/// Recursive-descent parser for `Formula`.
+struct FormulaParser {
+    enum Token: Equatable { case name(String), number(Double), symbol(Character), end }
+    let text: String
+    let chars: [Character]
+    var tokens: [(Token, Int)] = []
+    var index = 0
+
+    init(_ text: String) {
+        self.text = text
+        self.chars = Array(text)
+    }
+
+    func error(_ position: Int, _ message: String) -> FormulaError {
+        FormulaError(formula: text, position: position, message: message)
+    }
+
+    mutating func tokenize() throws {
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == " " || c == "\t" || c == "\n" { i += 1; continue }
+            if c == "`" {
+                var j = i + 1
+                var name = ""
+                while j < chars.count && chars[j] != "`" { name.append(chars[j]); j += 1 }
+                guard j < chars.count else { throw error(i, "unterminated backtick name — close it with `") }
+                guard !name.isEmpty else { throw error(i, "empty name between backticks") }
+                tokens.append((.name(name), i))
+                i = j + 1
+                continue
+            }
+            if c.isLetter || c == "_" || c == "." && i + 1 < chars.count && !chars[i + 1].isNumber {
+                var j = i
+                var name = ""
+                while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == ".") {
+                    name.append(chars[j]); j += 1
+                }
+                tokens.append((.name(name), i))
+                i = j
+                continue
+            }
+            if c.isNumber || c == "." {
+                var j = i
+                var s = ""
+                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E") { s.append(chars[j]); j += 1 }
+                guard let v = Double(s) else { throw error(i, "'\(s)' is not a number") }
+                tokens.append((.number(v), i))
+                i = j
+                continue
+            }
+            if "~+-:^|()*".contains(c) {
+                tokens.append((.symbol(c), i))
+                i += 1
+                continue
+            }
+            throw error(i, "unexpected character '\(c)' — a formula uses names, numbers and ~ + - : ^ | ( )")
+        }
+        tokens.append((.end, chars.count))
+    }
+
+    var current: (Token, Int) { tokens[min(index, tokens.count - 1)] }
+
+    mutating func expect(_ c: Character, _ what: String) throws {
+        guard case .symbol(c) = current.0 else { throw error(current.1, "expected '\(c)' \(what)") }
+        index += 1
+    }
+
+    mutating func parse() throws -> Formula {
+        try tokenize()
+        if case .end = current.0 { throw error(0, "the formula is empty — write it as response ~ terms, e.g. flow ~ log(dist)") }
+        let response = try parseProduct()
+        guard case .symbol("~") = current.0 else {
+            throw error(current.1, "expected '~' after the response — write response ~ terms")
+        }
+        index += 1
+        var terms: [FormulaExpression] = []
+        var intercept = true
+        var sign: Character = "+"
+        var first = true
+        loop: while true {
+            if !first {
+                switch current.0 {
+                case .symbol("+"): sign = "+"; index += 1
+                case .symbol("-"): sign = "-"; index += 1
+                case .symbol("|"), .end: break loop
+                default: throw error(current.1, "expected '+', '|' or the end of the formula")
+                }
+            } else if case .symbol("-") = current.0 {
+                sign = "-"; index += 1
+            }
+            first = false
+            if case .number(let v) = current.0 {
+                let pos = current.1
+                index += 1
+                if v == 0 { intercept = false } else if v == 1 { intercept = sign == "+" } else {
+                    throw error(pos, "a bare number may only be 0 or 1 (intercept)")
+                }
+                continue
+            }
+            if case .end = current.0 { throw error(current.1, "a term is missing after '\(sign)'") }
+            let pos = current.1
+            let term = try parseProduct()
+            if sign == "-" { throw error(pos, "removing terms with '-' is only supported for the intercept (-1)") }
+            if terms.contains(term) { throw error(pos, "term '\(term)' appears twice") }
+            terms.append(term)
+        }
+        var fixedEffects: [[String]] = []
+        if case .symbol("|") = current.0 {
+            index += 1
+            while true {
+                var parts: [String] = []
+                repeat {
+                    guard case .name(let n) = current.0 else { throw error(current.1, "expected a fixed-effect variable name") }
+                    parts.append(n)
+                    index += 1
+                    if case .symbol("^") = current.0 { index += 1; continue }
+                    break
+                } while true
+                fixedEffects.append(parts)
+                if case .symbol("+") = current.0 { index += 1; continue }
+                break
+            }
+            if fixedEffects.isEmpty { throw error(current.1, "no fixed effects after '|'") }
+            intercept = false
+        }
+        guard case .end = current.0 else { throw error(current.1, "unexpected text after the formula") }
+        return Formula(source: text, response: response, terms: terms, intercept: intercept, fixedEffects: fixedEffects)
+    }
+
+    mutating func parseProduct() throws -> FormulaExpression {
+        var parts = [try parseAtom()]
+        while case .symbol(":") = current.0 {
+            index += 1
+            parts.append(try parseAtom())
+        }
+        return parts.count == 1 ? parts[0] : .product(parts)
+    }
+
+    static let functions: Set<String> = ["log", "log1p", "exp", "sqrt", "abs"]
+
+    mutating func parseAtom() throws -> FormulaExpression {
+        let (tok, pos) = current
+        guard case .name(let name) = tok else {
+            if case .symbol(let c) = tok { throw error(pos, "expected a variable name, found '\(c)'") }
+            if case .end = tok { throw error(pos, "the formula ends where a variable name is expected") }
+            throw error(pos, "expected a variable name")
+        }
+        index += 1
+        guard case .symbol("(") = current.0 else { return .variable(name) }
+        index += 1
+        let result: FormulaExpression
+        switch name {
+        case "I":
+            let inner = try parseAtom()
+            guard case .symbol("^") = current.0 else { throw error(current.1, "I() supports a power, e.g. I(x^2)") }
+            index += 1
+            guard case .number(let p) = current.0 else { throw error(current.1, "expected a number after '^'") }
+            index += 1
+            result = .power(inner, p)
+        case "factor", "C", "i":
+            guard case .name(let v) = current.0 else { throw error(current.1, "\(name)() takes one variable name") }
+            index += 1
+            result = .factor(v)
+        default:
+            guard FormulaParser.functions.contains(name) else {
+                throw error(pos, "unknown function '\(name)' — available: \(FormulaParser.functions.sorted().joined(separator: ", ")), I(), factor()")
+            }
+            result = .call(name, try parseProduct())
+        }
+        try expect(")", "to close '\(name)('")
+        return result
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+
+/// Tabular data a formula can read: numeric columns (nil = missing) and label columns.
+public protocol ModelDataSource {
+    var rowCount: Int { get }
+    var columnNames: [String] { get }
+    /// The column as numbers; nil entries are missing. Throws when the column is not numeric.
+    func numericColumn(_ name: String) throws -> [Double?]
+    /// The column as labels (numbers formatted as text); nil entries are missing.
+    func labelColumn(_ name: String) throws -> [String?]
+}
+
+/// Plain Swift arrays as a data source: numeric columns and label columns by name.
+public struct ColumnDictionary: ModelDataSource, Sendable {
+    public var numeric: [String: [Double?]]
+    public var labels: [String: [String?]]
+    public init(numeric: [String: [Double?]] = [:], labels: [String: [String?]] = [:]) {
+        self.numeric = numeric
+        self.labels = labels
+    }
+    public init(numeric: [String: [Double]], labels: [String: [String]] = [:]) {
+        self.numeric = numeric.mapValues { $0.map { Optional($0) } }
+        self.labels = labels.mapValues { $0.map { Optional($0) } }
+    }
+    public var rowCount: Int { numeric.values.first?.count ?? labels.values.first?.count ?? 0 }
+    public var columnNames: [String] { (Array(numeric.keys) + Array(labels.keys)).sorted() }
+    public func numericColumn(_ name: String) throws -> [Double?] {
+        if let c = numeric[name] { return c }
+        if labels[name] != nil { throw ModelFrameError.notNumeric(column: name, example: labels[name]?.compactMap { $0 }.first ?? "") }
+        throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
+    }
+    public func labelColumn(_ name: String) throws -> [String?] {
+        if let c = labels[name] { return c }
+        if let c = numeric[name] { return c.map { $0.map(formatLabel) } }
+        throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
+    }
+}
+
+/// Integers print without ".0" so that 2020 and 2020.0 are the same level.
+func formatLabel(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+}
+
+/// Errors while evaluating a formula on data.
+public enum ModelFrameError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unknownColumn(column: String, formula: String?, position: Int?, available: [String])
+    case notNumeric(column: String, example: String)
+    case nonFinite(term: String, row: Int, value: Double)
+    case noObservations(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownColumn(column, formula, position, available):
+            var s = "unknown column '\(column)'"
+            if let f = formula, let p = position {
+                s = "formula error at character \(p + 1): unknown column '\(column)'\n  \(f)\n  \(String(repeating: " ", count: p))^"
+            }
+            let suggestion = closest(column, available)
+            s += "\n— the data has \(available.count) columns: \(available.prefix(20).joined(separator: ", "))\(available.count > 20 ? ", …" : "")"
+            if let suggestion { s += "; did you mean '\(suggestion)'?" }
+            return s
+        case let .notNumeric(column, example):
+            return "column '\(column)' is not numeric (e.g. '\(example)') — use it as a fixed effect after '|' or as factor(\(column))"
+        case let .nonFinite(term, row, value):
+            return "term '\(term)' is \(value) at row \(row + 1) (e.g. log of zero or a negative number) — drop or transform those rows before fitting"
+        case .noObservations(let s):
+            return "no observations left: \(s)"
+        }
+    }
+}
+
+/// Closest name by edit distance (≤ 1/3 of its length), for "did you mean".
+func closest(_ name: String, _ candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where b.count > 0 {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+    let a = Array(name.lowercased())
+    let scored = candidates.map { ($0, distance(a, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
+    guard let best = scored, best.1 <= max(1, name.count / 3) else { return nil }
+    return best.0
+}
+
+/// The numbers a model is fitted on, evaluated from a formula and a data source.
+///
+/// Rows with a missing value in any variable the model uses are dropped and counted by
+/// variable (as R's `na.omit`); a non-finite value produced by a transformation (log of 0) is an
+/// error naming the term and row, never silently dropped.
+public struct ModelFrame: Sendable {
+    public let formula: Formula
+    public let response: [Double]
+    public let regressors: [[Double]]
+    public let termNames: [String]
+    public let fixedEffects: [FixedEffect]
+    public let weights: [Double]?
+    public let offset: [Double]?
+    /// Cluster groupings by variable name, on the kept rows.
+    public let clusters: [String: FixedEffect]
+    /// Rows of the data used (0-based).
+    public let rows: [Int]
+    /// Rows dropped for missing values, with the first variable found missing.
+    public let missingRows: [(row: Int, variable: String)]
+
+    public init(formula: Formula, data: some ModelDataSource, weights: String? = nil, offset: String? = nil,
+                clusters: [String] = []) throws {
+        let n = data.rowCount
+        let available = data.columnNames
+        func locate(_ name: String) -> Int? {
+            formula.source.range(of: name).map { formula.source.distance(from: formula.source.startIndex, to: $0.lowerBound) }
+        }
+        func numeric(_ name: String) throws -> [Double?] {
+            guard available.contains(name) else {
+                throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
+            }
+            return try data.numericColumn(name)
+        }
+        func labels(_ name: String) throws -> [String?] {
+            guard available.contains(name) else {
+                throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
+            }
+            return try data.labelColumn(name)
+        }
+        // Missingness over every variable used.
+        var missing = [String?](repeating: nil, count: n)
+        func markMissing<T>(_ col: [T?], _ name: String) {
+            for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
+        }
+        var numericCache: [String: [Double?]] = [:]
+        var labelCache: [String: [String?]] = [:]
+        func num(_ name: String) throws -> [Double?] {
+            if let c = numericCache[name] { return c }
+            let c = try numeric(name); numericCache[name] = c; markMissing(c, name); return c
+        }
+        func lab(_ name: String) throws -> [String?] {
+            if let c = labelCache[name] { return c }
+            let c = try labels(name); labelCache[name] = c; markMissing(c, name); return c
+        }
+        func collect(_ e: FormulaExpression) throws {
+            switch e {
+            case .variable(let v): _ = try num(v)
+            case .factor(let v): _ = try lab(v)
+            case .call(_, let inner), .power(let inner, _): try collect(inner)
+            case .product(let es): try es.forEach(collect)
+            }
+        }
+        try collect(formula.response)
+        for t in formula.terms { try collect(t) }
+        for fe in formula.fixedEffects { for v in fe { _ = try lab(v) } }
+        var weightCol: [Double?]? = nil, offsetCol: [Double?]? = nil
+        if let w = weights { weightCol = try num(w) }
+        if let o = offset { offsetCol = try num(o) }
+        for c in clusters { _ = try lab(c) }
+        let rows = (0..<n).filter { missing[$0] == nil }
+        self.missingRows = (0..<n).compactMap { i in missing[i].map { (i, $0) } }
+        guard !rows.isEmpty else {
+            throw ModelFrameError.noObservations("every row has a missing value (first: '\(missing.compactMap { $0 }.first ?? "?")')")
+        }
+
+        func evaluate(_ e: FormulaExpression) throws -> [[Double]] {
+            switch e {
+            case .variable(let v):
+                let c = try num(v)
+                return [rows.map { c[$0] ?? .nan }]
+            case .factor(let v):
+                return [] // expanded separately
+            case let .call(f, inner):
+                let x = try evaluate(inner)
+                guard x.count == 1 else { return x }
+                let fn: (Double) -> Double
+                switch f {
+                case "log": fn = { Foundation.log($0) }
+                case "log1p": fn = { Foundation.log1p($0) }
+                case "exp": fn = { Foundation.exp($0) }
+                case "sqrt": fn = { $0.squareRoot() }
+                default: fn = { Swift.abs($0) }
+                }
+                return [x[0].map(fn)]
+            case let .power(inner, p):
+                let x = try evaluate(inner)
+                return x.map { $0.map { Foundation.pow($0, p) } }
+            case .product(let es):
+                var acc = [Double](repeating: 1, count: rows.count)
+                for part in es {
+                    let x = try evaluate(part)
+                    guard x.count == 1 else { continue }
+                    for i in 0..<acc.count { acc[i] *= x[0][i] }
+                }
+                return [acc]
+            }
+        }
+        func checkFinite(_ values: [Double], _ term: String) throws {
+            for (k, v) in values.enumerated() where !v.isFinite { throw ModelFrameError.nonFinite(term: term, row: rows[k], value: v) }
+        }
+        let y = try evaluate(formula.response)[0]
+        try checkFinite(y, formula.response.description)
+        var xs: [[Double]] = []
+        var names: [String] = []
+        if formula.intercept { xs.append([Double](repeating: 1, count: rows.count)); names.append("Intercept") }
+        for t in formula.terms {
+            if case .factor(let v) = t {
+                let l = try lab(v)
+                let levels = Array(Set(rows.compactMap { l[$0] })).sorted()
+                for level in levels.dropFirst(formula.intercept || !formula.fixedEffects.isEmpty ? 1 : 0) {
+                    xs.append(rows.map { l[$0] == level ? 1 : 0 })
+                    names.append("factor(\(v))\(level)")
+                }
+                continue
+            }
+            let col = try evaluate(t)[0]
+            try checkFinite(col, t.description)
+            xs.append(col)
+            names.append(t.description)
+        }
+        var fes: [FixedEffect] = []
+        for parts in formula.fixedEffects {
+            var fe: FixedEffect? = nil
+            for v in parts {
+                let l = try lab(v)
+                let single = FixedEffect(name: v, labels: rows.map { l[$0] ?? "" })
+                fe = try fe.map { try FixedEffect.interaction($0, single) } ?? single
+            }
+            if let fe { fes.append(fe) }
+        }
+        var cl: [String: FixedEffect] = [:]
+        for c in clusters {
+            let l = try lab(c)
+            cl[c] = FixedEffect(name: c, labels: rows.map { l[$0] ?? "" })
+        }
+        self.formula = formula
+        self.response = y
+        self.regressors = xs
+        self.termNames = names
+        self.fixedEffects = fes
+        self.weights = weightCol.map { w in rows.map { w[$0] ?? .nan } }
+        self.offset = offsetCol.map { o in rows.map { o[$0] ?? .nan } }
+        self.clusters = cl
+        self.rows = rows
+    }
+}

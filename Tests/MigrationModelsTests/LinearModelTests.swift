@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import MigrationModels
+
+@Suite("OLS / WLS / fixed-effect OLS against statsmodels and pyfixest")
+struct LinearModelTests {
+    let ref = RegressionFixture.shared
+
+    func olsData() throws -> (d: [String: [Double]], n: Int) {
+        let d = try RegressionFixture.data("ols.csv")
+        return (d, d["y"]?.count ?? 0)
+    }
+
+    func group(_ d: [String: [Double]], _ name: String) -> FixedEffect {
+        FixedEffect(name: name, labels: (d[name] ?? []).map { String(Int($0)) })
+    }
+
+    @Test func statsmodelsOLS() throws {
+        let (d, n) = try olsData()
+        let x = [[Double](repeating: 1, count: n), d["x1"]!, d["x2"]!]
+        let names = ["Intercept", "x1", "x2"]
+        let cases: [(VarianceEstimator, String)] = [
+            (.iid, "nonrobust"), (.hc0, "HC0"), (.hc1, "HC1"), (.hc2, "HC2"), (.hc3, "HC3"),
+            (.cluster(group(d, "cl1")), "cluster_cl1"),
+            (.twoWayCluster(group(d, "cl1"), group(d, "cl2")), "cluster_cl1_cl2"),
+        ]
+        for (v, label) in cases {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: x, names: names, variance: v, correction: .statsmodels)
+            expectClose(r.estimates, try ref.coef("sm_ols"), coefTolerance, "sm_ols coef")
+            expectClose(r.standardErrors, try ref.se("sm_ols", label), seTolerance, "sm_ols se \(label)")
+            if label == "nonrobust" {
+                #expect(rel(r.rSquared!, try ref.scalar("sm_ols", "rsquared")) < 1e-10)
+                #expect(rel(r.adjustedRSquared!, try ref.scalar("sm_ols", "rsquared_adj")) < 1e-10)
+                #expect(rel(r.fStatistic!, try ref.scalar("sm_ols", "fvalue")) < 1e-9)
+                #expect(rel(r.fPValue!, try ref.scalar("sm_ols", "f_pvalue")) < 1e-6)
+                #expect(rel(r.logLikelihood, try ref.scalar("sm_ols", "llf")) < 1e-10)
+                #expect(rel(r.aic, try ref.scalar("sm_ols", "aic")) < 1e-10)
+                #expect(rel(r.bic, try ref.scalar("sm_ols", "bic")) < 1e-10)
+                #expect(rel(r.residualSumOfSquares, try ref.scalar("sm_ols", "ssr")) < 1e-10)
+                let t = try ref.numbers(try ref.case("sm_ols")["tvalues_nonrobust"], "t")
+                expectClose(Dictionary(uniqueKeysWithValues: r.coefficients.map { ($0.term, $0.statistic) }), t, 1e-7, "t")
+                let p = try ref.numbers(try ref.case("sm_ols")["pvalues_nonrobust"], "p")
+                expectClose(Dictionary(uniqueKeysWithValues: r.coefficients.map { ($0.term, $0.pValue) }), p, 1e-6, "p")
+                let ci = try ref.case("sm_ols")["conf_int_95_nonrobust"] as? [String: [Double]] ?? [:]
+                for c in r.coefficients {
+                    #expect(rel(c.confidenceLow, ci[c.term]?[0] ?? .nan) < 1e-9)
+                    #expect(rel(c.confidenceHigh, ci[c.term]?[1] ?? .nan) < 1e-9)
+                }
+                let head = (try ref.case("sm_ols")["resid_head"] as? [Double]) ?? []
+                for (k, v) in head.enumerated() { #expect(abs(r.residuals[k] - v) < 1e-10) }
+            }
+        }
+    }
+
+    @Test func statsmodelsWLS() throws {
+        let (d, n) = try olsData()
+        let x = [[Double](repeating: 1, count: n), d["x1"]!, d["x2"]!]
+        for (v, label) in [(VarianceEstimator.iid, "nonrobust"), (.hc1, "HC1")] {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: x, names: ["Intercept", "x1", "x2"], weights: d["w"]!,
+                                        variance: v, correction: .statsmodels)
+            expectClose(r.estimates, try ref.coef("sm_wls"), coefTolerance, "sm_wls coef")
+            expectClose(r.standardErrors, try ref.se("sm_wls", label), seTolerance, "sm_wls se \(label)")
+            #expect(rel(r.rSquared!, try ref.scalar("sm_wls", "rsquared")) < 1e-10)
+            #expect(rel(r.logLikelihood, try ref.scalar("sm_wls", "llf")) < 1e-10)
+        }
+    }
+
+    @Test func pyfixestFixedEffects() throws {
+        let (d, _) = try olsData()
+        let fes = [group(d, "fe1"), group(d, "fe2")]
+        let cl1 = group(d, "cl1"), cl2 = group(d, "cl2")
+        var conventional = SmallSampleCorrection.fixest
+        conventional.clusterDegreesOfFreedom = .perTerm
+        let cases: [(VarianceEstimator, String, SmallSampleCorrection)] = [
+            (.iid, "iid", .fixest), (.hc1, "hetero", .fixest), (.cluster(cl1), "CRV1_cl1", .fixest),
+            (.twoWayCluster(cl1, cl2), "CRV1_cl1_cl2", .fixest),
+            (.twoWayCluster(cl1, cl2), "CRV1_cl1_cl2_Gdf_conventional", conventional),
+        ]
+        for (v, label, ssc) in cases {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                        fixedEffects: fes, variance: v, correction: ssc)
+            expectClose(r.estimates, try ref.coef("pf_ols_fe"), coefTolerance, "pf_ols_fe coef")
+            expectClose(r.standardErrors, try ref.se("pf_ols_fe", label), seTolerance, "pf_ols_fe se \(label)")
+            #expect(rel(r.rSquared!, try ref.scalar("pf_ols_fe", "r2")) < 1e-9)
+            #expect(rel(r.withinRSquared!, try ref.scalar("pf_ols_fe", "r2_within")) < 1e-9)
+            #expect(rel(r.adjustedRSquared!, try ref.scalar("pf_ols_fe", "adj_r2")) < 1e-9)
+            #expect(r.fixedEffectRank == 16)
+        }
+        // The same model with explicit dummies in statsmodels (K counts every dummy).
+        for (v, label) in [(VarianceEstimator.iid, "nonrobust"), (.hc1, "HC1"), (.cluster(cl1), "cluster_cl1"),
+                           (.twoWayCluster(cl1, cl2), "cluster_cl1_cl2")] {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                        fixedEffects: fes, variance: v, correction: .statsmodels)
+            expectClose(r.standardErrors, try ref.se("sm_ols_dummies", label), seTolerance, "sm_ols_dummies se \(label)")
+        }
+        // k_fixef = "none".
+        var none = SmallSampleCorrection.fixest
+        none.fixedEffectsK = .none
+        for (v, label) in [(VarianceEstimator.iid, "iid"), (.hc1, "hetero"), (.cluster(cl1), "CRV1_cl1")] {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                        fixedEffects: fes, variance: v, correction: none)
+            expectClose(r.standardErrors, try ref.se("pf_ols_fe_kfixef_none", label), seTolerance, "kfixef none \(label)")
+        }
+    }
+
+    @Test func nestedFixedEffectInCluster() throws {
+        let (d, _) = try olsData()
+        let fe1 = group(d, "fe1")
+        for (v, label, ssc) in [(VarianceEstimator.hc1, "hetero", SmallSampleCorrection.fixest),
+                                (.cluster(fe1), "CRV1_fe1", .fixest)] {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                        fixedEffects: [fe1], variance: v, correction: ssc)
+            expectClose(r.estimates, try ref.coef("pf_ols_fe1_nested_cluster"), coefTolerance, "nested coef")
+            expectClose(r.standardErrors, try ref.se("pf_ols_fe1_nested_cluster", label), seTolerance, "nested se \(label)")
+        }
+        var full = SmallSampleCorrection.fixest
+        full.fixedEffectsK = .full
+        let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                    fixedEffects: [fe1], variance: .cluster(fe1), correction: full)
+        expectClose(r.standardErrors, try ref.se("pf_ols_fe1_nested_cluster", "CRV1_fe1_kfixef_full"), seTolerance, "nested full")
+    }
+
+    @Test func interactedFixedEffectsAndWeights() throws {
+        let (d, _) = try olsData()
+        let inter = try FixedEffect.interaction(group(d, "fe1"), group(d, "fe2"))
+        for (v, label) in [(VarianceEstimator.iid, "iid"), (.hc1, "hetero")] {
+            let r = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"],
+                                        fixedEffects: [inter], variance: v, correction: .fixest)
+            expectClose(r.estimates, try ref.coef("pf_ols_fe_interact"), coefTolerance, "interact coef")
+            expectClose(r.standardErrors, try ref.se("pf_ols_fe_interact", label), seTolerance, "interact se \(label)")
+            #expect(rel(r.withinRSquared!, try ref.scalar("pf_ols_fe_interact", "r2_within")) < 1e-9)
+            let w = try LinearModel.fit(response: d["y"]!, regressors: [d["x1"]!, d["x2"]!], names: ["x1", "x2"], weights: d["w"]!,
+                                        fixedEffects: [group(d, "fe1")], variance: v, correction: .fixest)
+            expectClose(w.estimates, try ref.coef("pf_wls_fe"), coefTolerance, "wls fe coef")
+            expectClose(w.standardErrors, try ref.se("pf_wls_fe", label), seTolerance, "wls fe se \(label)")
+            #expect(rel(w.withinRSquared!, try ref.scalar("pf_wls_fe", "r2_within")) < 1e-9)
+        }
+    }
+
+    @Test func collinearRegressorIsDroppedByName() throws {
+        let (d, n) = try olsData()
+        let r = try LinearModel.fit(response: d["y"]!, regressors: [[Double](repeating: 1, count: n), d["x1"]!, d["x2"]!, d["x3"]!],
+                                    names: ["Intercept", "x1", "x2", "x3"], variance: .iid)
+        #expect(r.collinearTerms == ["x3"])
+        expectClose(r.estimates, try ref.coef("pf_ols_collinear"), coefTolerance, "collinear coef")
+        expectClose(r.standardErrors, try ref.se("pf_ols_collinear", "iid"), seTolerance, "collinear se")
+    }
+
+    @Test func gravityLogOLSWithInteractedEffects() throws {
+        let d = try RegressionFixture.data("gravity.csv")
+        func g(_ a: String) -> FixedEffect { FixedEffect(name: a, labels: d[a]!.map { String(Int($0)) }) }
+        let oy = try FixedEffect.interaction(g("orig"), g("year")), dy = try FixedEffect.interaction(g("dest"), g("year"))
+        for (v, label) in [(VarianceEstimator.cluster(g("pair")), "CRV1_pair"), (.hc1, "hetero"), (.iid, "iid")] {
+            let r = try LinearModel.fit(response: d["log1p_flow"]!, regressors: [d["ldist"]!, d["contig"]!], names: ["ldist", "contig"],
+                                        fixedEffects: [oy, dy], variance: v, correction: .fixest)
+            expectClose(r.estimates, try ref.coef("pf_ols_gravity_log1p"), coefTolerance, "log1p coef")
+            expectClose(r.standardErrors, try ref.se("pf_ols_gravity_log1p", label), seTolerance, "log1p se \(label)")
+            #expect(r.fixedEffectRank == Int(try ref.scalar("pf_ols_gravity_log1p", "df_k_exact_rank")) - 2)
+        }
+    }
+}
