@@ -29,7 +29,9 @@ public enum GLMFamily: Sendable, Equatable {
 /// Poisson), each iteration partials the fixed effects out of z and X under W (warm-started from
 /// the previous iteration, as ppmlhdfe) and solves the weighted least-squares problem; the new
 /// linear predictor is z − r̃ + offset, r̃ the weighted residual. Step-halving on η while the
-/// deviance is not finite or rises. Converged when |D − D_prev| / max(|D|, 0.1) < tolerance.
+/// deviance is not finite or rises. Converged when |D − D_prev| / max(|D|, 0.1) < tolerance (and,
+/// for NB2, whose Fisher scoring converges only linearly, when no coefficient moved by more than
+/// 1e-11 relative).
 /// Starting values μ = (y + ȳ)/2 (ppmlhdfe).
 ///
 /// Variance: bread (X̃ᵀWX̃)⁻¹ at the final weights; scores w(y − μ)x̃/(1 + μ/θ); iid uses
@@ -233,12 +235,22 @@ public enum GeneralizedLinearModel {
             }
             state.eta = etaNew
             state.mu = muNew.map { max($0, 1e-300) }
+            // Fisher scoring is Newton's method only for the canonical link (Poisson/log); for
+            // NB2 it converges linearly, so there the coefficients must also have settled.
+            var betaChange = 0.0
+            if th.isFinite, let previous = state.lastSolution, previous.kept == ls.kept {
+                for k in 0..<ls.beta.count {
+                    betaChange = max(betaChange, abs(ls.beta[k] - previous.beta[k]) / max(abs(ls.beta[k]), 1e-8))
+                }
+            } else if th.isFinite {
+                betaChange = .infinity
+            }
             state.workingWeights = w
             state.xTilde = xt
             state.lastSolution = ls
             criterion = abs(dev - devOld) / max(abs(dev), 0.1)
             devOld = dev
-            if criterion < options.tolerance {
+            if criterion < options.tolerance && betaChange < 1e-11 {
                 // Refresh weights, X̃ and bread at the converged μ so the variance uses them.
                 try finalize(ys: ys, xs: xs, prior: prior, offset: offset, fes: fes, th: th, options: options, state: &state)
                 return (it, true, criterion)
