@@ -10,6 +10,11 @@ let package = Package(
     dependencies: [.package(name: "MigrationKit", path: "..")],
     targets: [
         .executableTarget(
+            name: "regression-bench",
+            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .executableTarget(
             name: "linalg-bench",
             dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]

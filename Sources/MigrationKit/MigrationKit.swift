@@ -2,6 +2,7 @@
 // every layer (linear algebra, data, and — as they land — models, scenarios and reports).
 @_exported import Linalg
 @_exported import MigrationData
+@_exported import MigrationModels
 
 /// The semantic version shared by the package and `migkit --version`.
 public let migrationKitVersion = "0.1.0"
