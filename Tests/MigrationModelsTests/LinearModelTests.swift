@@ -159,3 +159,48 @@ struct LinearModelTests {
         }
     }
 }
+
+@Suite("Fixed-effect solvers agree")
+struct FixedEffectSolverTests {
+    /// A three-way problem (origin, destination, year) solved by alternating projections, by
+    /// conjugate gradients, and with explicit dummy columns.
+    @Test func threeWayProblemSolversAgreeWithDummies() throws {
+        var state: UInt64 = 42
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1.0p-53
+        }
+        let n = 600
+        let o = (0..<n).map { _ in Int(next() * 12) }, d = (0..<n).map { _ in Int(next() * 9) }, t = (0..<n).map { _ in Int(next() * 5) }
+        let x1 = (0..<n).map { _ in next() * 2 - 1 }, x2 = (0..<n).map { _ in next() }
+        let y = (0..<n).map { i in 0.7 * x1[i] - 1.2 * x2[i] + Double(o[i]) * 0.3 - Double(d[i]) * 0.2 + Double(t[i]) * 0.1 + next() - 0.5 }
+        let fes = [FixedEffect(name: "o", integerLabels: o), FixedEffect(name: "d", integerLabels: d), FixedEffect(name: "t", integerLabels: t)]
+        var ap = RegressionOptions(), cg = RegressionOptions()
+        ap.fixedEffectSolver.method = .alternatingProjections
+        cg.fixedEffectSolver.method = .conjugateGradient
+        ap.dropSingletons = false
+        cg.dropSingletons = false
+        let rAP = try LinearModel.fit(response: y, regressors: [x1, x2], names: ["x1", "x2"], fixedEffects: fes, variance: .hc1, options: ap)
+        let rCG = try LinearModel.fit(response: y, regressors: [x1, x2], names: ["x1", "x2"], fixedEffects: fes, variance: .hc1, options: cg)
+        // Dummies: intercept + levels − 1 per dimension.
+        var cols: [[Double]] = [[Double](repeating: 1, count: n), x1, x2]
+        var names = ["Intercept", "x1", "x2"]
+        for (k, fe) in fes.enumerated() {
+            for level in 1..<fe.levelCount {
+                cols.append(fe.codes.map { Int($0) == level ? 1 : 0 })
+                names.append("fe\(k)_\(level)")
+            }
+        }
+        var plain = RegressionOptions()
+        plain.dropSingletons = false
+        let rD = try LinearModel.fit(response: y, regressors: cols, names: names, variance: .hc1, options: plain)
+        for term in ["x1", "x2"] {
+            let e = rD.coefficient(term)!
+            #expect(rel(rAP.coefficient(term)!.estimate, e.estimate) < 1e-9)
+            #expect(rel(rCG.coefficient(term)!.estimate, e.estimate) < 1e-9)
+            #expect(rel(rAP.coefficient(term)!.standardError, e.standardError) < 1e-7)
+            #expect(rel(rCG.coefficient(term)!.standardError, e.standardError) < 1e-7)
+        }
+        #expect(rAP.fixedEffectRank == rD.coefficients.count - 2)
+    }
+}

@@ -12,6 +12,11 @@ public struct FixedEffectSolverOptions: Sendable, Equatable {
     public var accelerate: Bool = true
     /// Project the columns of a matrix in parallel.
     public var parallel: Bool = true
+    /// The algorithm: alternating projections (fixest's default), preconditioned conjugate
+    /// gradients on the normal equations (a Krylov method that copes with hard problems of three
+    /// or more fixed effects), or automatic (conjugate gradients from three fixed effects on).
+    public var method: Method = .automatic
+    public enum Method: String, Sendable { case automatic, alternatingProjections, conjugateGradient }
     public init() {}
 }
 
@@ -147,11 +152,14 @@ public final class FixedEffectSolver: @unchecked Sendable {
         var criterion = Double.infinity
         let tol = options.tolerance * scale
 
+        let useCG = options.method == .conjugateGradient || (options.method == .automatic && K >= 3)
         if K == 1 {
             sweep(&x, wv)
             iterations = 1
             converged = true
             criterion = 0
+        } else if useCG {
+            (iterations, converged, criterion) = conjugateGradient(&x, wv, tolerance: tol, scale: scale)
         } else {
             var gx = x, ggx = x
             while iterations < options.maxIterations {
@@ -199,6 +207,68 @@ public final class FixedEffectSolver: @unchecked Sendable {
             }
         }
         return (residual, x, iterations, converged, criterion)
+    }
+
+    /// Preconditioned conjugate gradients on the normal equations DᵀWD·a = DᵀWv (D: the sparse
+    /// dummy matrix, never formed; Jacobi preconditioner = Σw per level). The system is singular
+    /// when the fixed effects overlap, but consistent, and CG converges to one of its solutions
+    /// (Hestenes & Stiefel 1952; as the Krylov solvers of reghdfe/FixedEffectModels.jl).
+    /// Stops when a step changes no coefficient by more than `tolerance`.
+    func conjugateGradient(_ a: inout [Double], _ wv: [Double], tolerance: Double, scale: Double) -> (Int, Bool, Double) {
+        let L = totalLevels
+        var diag = [Double](repeating: 0, count: L)
+        for k in 0..<fixedEffects.count { for g in 0..<fixedEffects[k].levelCount { diag[offsets[k] + g] = levelWeight[k][g] } }
+        var ap = [Double](repeating: 0, count: L)
+        applyNormal(a, into: &ap)
+        var r = [Double](repeating: 0, count: L)
+        for t in 0..<L { r[t] = wv[t] - ap[t] }
+        var z = (0..<L).map { diag[$0] > 0 ? r[$0] / diag[$0] : 0 }
+        var p = z
+        var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
+        var criterion = Double.infinity
+        for it in 1...max(1, options.maxIterations) {
+            applyNormal(p, into: &ap)
+            let pAp = zip(p, ap).reduce(0) { $0 + $1.0 * $1.1 }
+            if !(pAp > 0) { return (it, true, 0) }
+            let step = rz / pAp
+            var change = 0.0
+            for t in 0..<L {
+                let d = step * p[t]
+                a[t] += d
+                change = max(change, abs(d))
+                r[t] -= step * ap[t]
+            }
+            criterion = change / scale
+            if change <= tolerance { return (it, true, criterion) }
+            for t in 0..<L { z[t] = diag[t] > 0 ? r[t] / diag[t] : 0 }
+            let rzNew = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
+            let beta = rzNew / rz
+            rz = rzNew
+            for t in 0..<L { p[t] = z[t] + beta * p[t] }
+        }
+        return (options.maxIterations, false, criterion)
+    }
+
+    /// out = DᵀWD·v: gather Σₖ v[gₖ(i)] per observation, then scatter wᵢ times it to every level.
+    func applyNormal(_ v: [Double], into out: inout [Double]) {
+        let n = observationCount, K = fixedEffects.count
+        var u = [Double](repeating: 0, count: n)
+        for k in 0..<K {
+            let off = offsets[k]
+            fixedEffects[k].codes.withUnsafeBufferPointer { c in
+                for i in 0..<n { u[i] += v[off + Int(c[i])] }
+            }
+        }
+        if let w = weights { for i in 0..<n { u[i] *= w[i] } }
+        for t in 0..<out.count { out[t] = 0 }
+        out.withUnsafeMutableBufferPointer { po in
+            for k in 0..<K {
+                let off = offsets[k]
+                fixedEffects[k].codes.withUnsafeBufferPointer { c in
+                    for i in 0..<n { po[off + Int(c[i])] += u[i] }
+                }
+            }
+        }
     }
 
     /// One Gauss–Seidel sweep: for each k, aₖ[g] ← (Σ_{i∈g} wᵢvᵢ − Σ_{i∈g} wᵢ Σ_{j≠k} aⱼ[gⱼ(i)]) / Σ_{i∈g} wᵢ.
