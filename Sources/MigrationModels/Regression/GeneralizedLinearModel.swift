@@ -128,9 +128,13 @@ public enum GeneralizedLinearModel {
                                   fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, hasFixedEffects: !fes.isEmpty,
                                   isLinear: false, residualSumOfSquares: 0)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
+        var warnings = varianceWarnings(vcov, keptNames, vest.label)
         let df: Double? = clusters.map { Double($0 - 1) }
         let coefs = makeCoefficients(keptNames, ls.beta, vcov, df: df, level: options.confidenceLevel)
 
+        if !converged {
+            warnings.append("IRLS did not converge in \(totalIterations) iterations (last criterion \(lastCriterion), tolerance \(options.tolerance)): estimates are not the maximum-likelihood values")
+        }
         let dev = deviance(ys, mu, prior, th)
         let llf = logLikelihood(ys, mu, prior, th)
         let kParams = Double(p + feRank) + (estimateTheta ? 1 : 0)
@@ -164,7 +168,7 @@ public enum GeneralizedLinearModel {
             residualSumOfSquares: zip(ys, mu).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) },
             iterations: totalIterations, converged: converged, theta: theta, fittedValues: mu,
             residuals: zip(ys, mu).map { $0 - $1 }, fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank,
-            fixedEffectEstimates: feEstimates,
+            fixedEffectEstimates: feEstimates, warnings: warnings,
             model: FittedModelState(termNames: keptNames, beta: ls.beta, logLink: true, fixedEffects: feEstimates ?? []))
     }
 

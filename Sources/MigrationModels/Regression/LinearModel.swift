@@ -103,6 +103,7 @@ public enum LinearModel {
                                   fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, hasFixedEffects: !fes.isEmpty,
                                   isLinear: true, residualSumOfSquares: rss)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
+        let warnings = varianceWarnings(vcov, keptNames, vest.label)
         // t degrees of freedom: N − K, or G − 1 for clustered errors (fixest, Stata).
         let tDF: Double = clusters.map { Double($0 - 1) } ?? dfResid
         let coefs = makeCoefficients(keptNames, ls.beta, vcov, df: tDF, level: options.confidenceLevel)
@@ -121,7 +122,7 @@ public enum LinearModel {
             rSquared: r2, adjustedRSquared: adjR2, withinRSquared: withinR2, fStatistic: fStat, fPValue: fP,
             deviance: rss, nullDeviance: tss, logLikelihood: llf, aic: aic, bic: bic, residualSumOfSquares: rss,
             iterations: iterations, converged: true, theta: nil, fittedValues: fitted, residuals: e,
-            fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank, fixedEffectEstimates: feEstimates,
+            fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank, fixedEffectEstimates: feEstimates, warnings: warnings,
             model: FittedModelState(termNames: keptNames, beta: ls.beta, logLink: false, fixedEffects: feEstimates ?? []))
     }
 

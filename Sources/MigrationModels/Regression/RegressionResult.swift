@@ -64,6 +64,9 @@ public struct RegressionResult: Sendable {
     public let fixedEffectNames: [String]
     public let fixedEffectRank: Int
     public let fixedEffectEstimates: [FixedEffectEstimates]?
+    /// Things the user must know about this fit (a variance matrix that is not positive
+    /// semi-definite, a result that did not converge, ...). Every report prints them.
+    public let warnings: [String]
     /// Internals kept for `predict`.
     let model: FittedModelState
 
@@ -95,6 +98,17 @@ struct FittedModelState: Sendable {
     let beta: [Double]
     let logLink: Bool
     let fixedEffects: [FixedEffectEstimates]
+}
+
+/// Warnings about a variance matrix: negative variances (possible with two-way clustering,
+/// V₁ + V₂ − V₁₂ is not always positive semi-definite; Cameron, Gelbach & Miller 2011) leave the
+/// standard error NaN and say so.
+func varianceWarnings(_ vcov: Matrix, _ names: [String], _ label: String) -> [String] {
+    var w: [String] = []
+    for j in 0..<min(vcov.rows, names.count) where vcov[j, j] < 0 {
+        w.append("the \(label) variance of '\(names[j])' is negative (\(vcov[j, j])): the two-way cluster matrix is not positive semi-definite; its standard error is reported as NaN — use one-way clustering on the coarser dimension")
+    }
+    return w
 }
 
 /// Inference for a coefficient vector: statistic, p-value and confidence interval, using Student
