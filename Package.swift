@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "MigrationModels",
-            dependencies: ["Linalg"]
+            dependencies: ["Linalg", "MigrationData"]
         ),
         .target(
             name: "MigrationKit",
@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationModelsTests",
-            dependencies: ["MigrationModels"]
+            dependencies: ["MigrationModels", "MigrationData"]
         ),
         .testTarget(
             name: "MigkitCLITests",
