@@ -1,0 +1,581 @@
+/// Reads RFC 4180 CSV into typed columns, all at once or in bounded chunks.
+///
+/// Three ways in:
+///
+///     // Everything, typed (types inferred unless declared):
+///     let table = try CSVReader.readTable(path: "population.csv")
+///
+///     // Bounded memory, typed chunks (the file is read in 1 MiB pieces):
+///     let reader = try CSVReader(path: "big.csv", options: CSVReadOptions(columnTypes: ["year": .int]))
+///     while let chunk = try reader.nextChunk(maxRows: 100_000) { … }
+///
+///     // Bounded memory, one record of text at a time:
+///     while let record = try reader.nextRecord() { record.fields … }
+///
+/// **Format.** RFC 4180 (see `CSVTokenizer`): quoted fields may contain delimiters, quotes
+/// written `""`, and line breaks; line ends may be LF, CRLF or CR; a UTF-8 byte-order mark at
+/// the start is skipped; the file must be UTF-8. The first record is the header: names must be
+/// non-empty and distinct. Every record must have as many fields as the header. A blank line is
+/// skipped when the header has two or more columns; with one column it is a record holding one
+/// missing value (that is how a one-column file writes a missing cell).
+///
+/// **Missing values and types.** See `CSVReadOptions` and `ColumnType`. An undeclared column is
+/// inferred over all the rows `readTable` reads, or over the first chunk `nextChunk` returns;
+/// later chunks keep that type (a value that does not fit throws
+/// `CSVError.typeChangedAfterFirstChunk`; declare the type to avoid it). An undeclared column
+/// whose values are all missing so far comes back as `.double` and stays open to inference.
+///
+/// **Errors.** Every problem throws a `CSVError` whose description reads
+/// `FILE:LINE:COLUMN: what is wrong — what to do`. After an error the reader is finished: every
+/// later call throws the same error. No input bytes can make the reader trap.
+///
+/// **Speed.** The reader scans raw bytes, parses integers and most doubles without building
+/// strings, validates UTF-8 once per distinct string per column, and shares equal strings.
+/// On the 8.6 MB, 138,893-row UNHCR `population.csv` it is faster than `pandas.read_csv`.
+///
+/// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
+public final class CSVReader {
+    /// How a column's type is decided for the next chunk.
+    private enum Plan {
+        case declared(ColumnType)
+        case inferred(ColumnType)
+        case open
+    }
+
+    /// The name used in error messages: the path, `-` for standard input, or the name given
+    /// with in-memory input.
+    public let name: String
+    /// The column names from the header row, in file order.
+    public let header: [String]
+    /// The options the reader was created with.
+    public let options: CSVReadOptions
+
+    /// The scanning position. Hot loops copy it into a local variable and store it back when
+    /// they return, so that the per-record accesses are to a local (no dynamic exclusivity
+    /// checks on class properties).
+    private var state: ScanState
+    private var plans: [Plan]
+    private let numericMissing: MissingTokens
+    private let stringMissing: MissingTokens
+    /// Collapsed copies of quoted fields that contained `""`.
+    private var scratch = EscapeScratch()
+    private var failure: CSVError?
+    private var exhausted = false
+
+    /// The window onto the input and where the next record starts in it.
+    private struct ScanState {
+        var buffer: CSVReadBuffer
+        var tokenizer: CSVTokenizer
+        /// Offset in `buffer.bytes` of the next record.
+        var position: Int
+        /// Line number of the next record.
+        var line: Int
+    }
+
+    // MARK: Opening
+
+    /// Opens `path` (or standard input for `-`) and reads the header row.
+    ///
+    /// Throws `CSVError.cannotOpen`, `.emptyFile`, `.missingHeader`, `.emptyColumnName`,
+    /// `.duplicateColumnName`, `.invalidUTF8`, `.unterminatedQuote` and the other format errors
+    /// in the header, `.unknownDeclaredColumn`, or `.invalidOptions`.
+    public convenience init(path: String, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
+        try options.validate()
+        let buffer: CSVReadBuffer
+        if path == "-" {
+            buffer = CSVReadBuffer(
+                descriptor: POSIX.standardInput, name: "-", readSize: options.readSize,
+                maximumRecordBytes: options.maximumRecordBytes)
+        } else {
+            if POSIX.isDirectory(path) {
+                throw .cannotOpen(file: path, reason: "it is a directory")
+            }
+            switch POSIX.openForReading(path) {
+            case .success(let descriptor):
+                buffer = CSVReadBuffer(
+                    descriptor: descriptor, name: path, readSize: options.readSize,
+                    maximumRecordBytes: options.maximumRecordBytes)
+            case .failure(let failure):
+                throw .cannotOpen(file: path, reason: failure.message)
+            }
+        }
+        try self.init(buffer: buffer, options: options)
+    }
+
+    /// Reads CSV from bytes in memory; `name` stands for the file in error messages.
+    public convenience init(bytes: [UInt8], name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
+        try options.validate()
+        try self.init(buffer: CSVReadBuffer(copying: bytes, name: name), options: options)
+    }
+
+    /// Reads CSV from a string's UTF-8; `name` stands for the file in error messages.
+    public convenience init(string: String, name: String = "<string>", options: CSVReadOptions = CSVReadOptions()) throws(CSVError) {
+        try options.validate()
+        try self.init(buffer: CSVReadBuffer(copying: string.utf8, name: name), options: options)
+    }
+
+    private init(buffer: CSVReadBuffer, options: CSVReadOptions) throws(CSVError) {
+        var buffer = buffer
+        var tokenizer = CSVTokenizer(delimiter: options.delimiter)
+        let headerResult: (names: [String], position: Int, line: Int)
+        do throws(CSVError) {
+            headerResult = try Self.readHeader(buffer: &buffer, tokenizer: &tokenizer)
+            for name in options.columnTypes.keys.sorted() where !headerResult.names.contains(name) {
+                throw CSVError.unknownDeclaredColumn(file: buffer.name, name: name, header: headerResult.names)
+            }
+        } catch {
+            buffer.release()
+            tokenizer.deallocate()
+            throw error
+        }
+        self.name = buffer.name
+        self.header = headerResult.names
+        self.options = options
+        self.state = ScanState(buffer: buffer, tokenizer: tokenizer, position: headerResult.position, line: headerResult.line)
+        self.plans = headerResult.names.map { name in
+            options.columnTypes[name].map(Plan.declared) ?? .open
+        }
+        numericMissing = MissingTokens(options.missingTokens)
+        stringMissing = MissingTokens(options.stringMissingTokens)
+    }
+
+    deinit {
+        state.buffer.release()
+        state.tokenizer.deallocate()
+        scratch.deallocate()
+    }
+
+    /// Skips a byte-order mark and reads the first record as column names.
+    private static func readHeader(
+        buffer: inout CSVReadBuffer, tokenizer: inout CSVTokenizer
+    ) throws(CSVError) -> (names: [String], position: Int, line: Int) {
+        // Make sure the first three bytes (a possible BOM) are in the window.
+        while buffer.count < 3 && !buffer.atEnd {
+            try refill(&buffer, keepingFrom: 0, line: 1)
+        }
+        var position = 0
+        if buffer.count >= 3 && buffer.bytes[0] == 0xEF && buffer.bytes[1] == 0xBB && buffer.bytes[2] == 0xBF {
+            position = 3
+        }
+        if position == buffer.count && buffer.atEnd {
+            throw .emptyFile(file: buffer.name)
+        }
+        while true {
+            let outcome = tokenizer.scanRecord(
+                UnsafePointer(buffer.bytes), count: buffer.count, position: position, line: 1,
+                atEnd: buffer.atEnd, storeLimit: Int.max)
+            switch outcome {
+            case .record(let fieldCount, let next, let nextLine):
+                let spans = tokenizer.spans
+                if fieldCount == 1 && !spans[0].quoted && spans[0].start == spans[0].end {
+                    throw .missingHeader(CSVLocation(file: buffer.name, line: 1, column: 1))
+                }
+                var names: [String] = []
+                names.reserveCapacity(fieldCount)
+                var firstUse: [String: Int] = [:]
+                for index in 0..<fieldCount {
+                    let span = spans[index]
+                    let location = CSVLocation(file: buffer.name, line: span.line, column: index + 1)
+                    let name = try fieldText(span, in: buffer, location: location)
+                    if name.isEmpty {
+                        throw .emptyColumnName(location)
+                    }
+                    if let first = firstUse[name] {
+                        var named = location
+                        named.columnName = name
+                        throw .duplicateColumnName(named, firstColumn: first)
+                    }
+                    firstUse[name] = index + 1
+                    names.append(name)
+                }
+                return (names, next, nextLine)
+            case .needMoreData:
+                let dropped = try refill(&buffer, keepingFrom: position, line: 1)
+                position -= dropped
+            case .endOfInput:
+                throw .emptyFile(file: buffer.name)
+            case .unterminatedQuote(let line, let field):
+                throw .unterminatedQuote(CSVLocation(file: buffer.name, line: line, column: field))
+            case .unexpectedQuote(let line, let field):
+                throw .unexpectedQuote(CSVLocation(file: buffer.name, line: line, column: field))
+            case .textAfterClosingQuote(let line, let field):
+                throw .textAfterClosingQuote(CSVLocation(file: buffer.name, line: line, column: field))
+            }
+        }
+    }
+
+    /// Refills the window keeping bytes from `start`; returns how many bytes were dropped.
+    @discardableResult
+    private static func refill(_ buffer: inout CSVReadBuffer, keepingFrom start: Int, line: Int) throws(CSVError) -> Int {
+        switch buffer.refill(keepingFrom: start) {
+        case .refilled(let dropped):
+            return dropped
+        case .recordTooLong:
+            throw .recordTooLong(CSVLocation(file: buffer.name, line: line, column: 1), limit: buffer.maximumRecordBytes)
+        case .failed(let reason):
+            throw .readFailed(file: buffer.name, reason: reason)
+        }
+    }
+
+    /// The text of a field (unescaped), validated as UTF-8.
+    private static func fieldText(_ span: CSVTokenizer.Span, in buffer: CSVReadBuffer, location: CSVLocation) throws(CSVError) -> String {
+        let start = UnsafePointer(buffer.bytes) + span.start
+        let length = span.end - span.start
+        if let bad = UTF8Validation.firstInvalidByte(start, length) {
+            var at = location
+            at.line = lineOfByte(span.start + bad, in: span, bytes: UnsafePointer(buffer.bytes))
+            throw .invalidUTF8(at, byteOffset: buffer.fileOffset + span.start + bad, byte: start[bad])
+        }
+        let raw = UnsafeBufferPointer(start: start, count: length)
+        if !span.escaped {
+            return String(decoding: raw, as: UTF8.self)
+        }
+        var collapsed: [UInt8] = []
+        collapsed.reserveCapacity(length)
+        var index = 0
+        while index < length {
+            collapsed.append(raw[index])
+            index += raw[index] == UInt8(ascii: "\"") ? 2 : 1
+        }
+        return String(decoding: collapsed, as: UTF8.self)
+    }
+
+    /// The line of byte `offset`, which lies inside the field `span`.
+    private static func lineOfByte(_ offset: Int, in span: CSVTokenizer.Span, bytes: UnsafePointer<UInt8>) -> Int {
+        var line = span.line
+        var index = span.start
+        while index < offset {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+            } else if byte == UInt8(ascii: "\r") {
+                if index + 1 < offset && bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                line += 1
+            }
+            index += 1
+        }
+        return line
+    }
+
+    /// The read window's current size in bytes (for tests of bounded memory).
+    var bufferCapacity: Int { state.buffer.capacity }
+
+    // MARK: Reading everything
+
+    /// Reads the whole file at `path` (`-`: standard input) into a table.
+    ///
+    /// Undeclared column types are inferred over all rows. The file is read in
+    /// `options.readSize` pieces; if a column holds numbers and then text, the file is read again
+    /// from the start with that column as `.string` (standard input is buffered in memory for
+    /// this). Throws any `CSVError` of the reading process.
+    public static func readTable(path: String, options: CSVReadOptions = CSVReadOptions()) throws(CSVError) -> Table {
+        if path == "-" {
+            try options.validate()
+            var bytes: [UInt8] = []
+            let piece = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+            defer { piece.deallocate() }
+            while true {
+                switch POSIX.read(POSIX.standardInput, into: piece, count: 1 << 16) {
+                case .success(let count):
+                    if count == 0 {
+                        return try CSVReader(bytes: bytes, name: "-", options: options).readAll()
+                    }
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: piece, count: count))
+                case .failure(let failure):
+                    throw .readFailed(file: "-", reason: failure.message)
+                }
+            }
+        }
+        return try CSVReader(path: path, options: options).readAll()
+    }
+
+    /// Reads CSV bytes into a table; `name` stands for the file in error messages.
+    public static func readTable(bytes: [UInt8], name: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws(CSVError) -> Table {
+        try CSVReader(bytes: bytes, name: name, options: options).readAll()
+    }
+
+    /// Reads CSV text into a table; `name` stands for the file in error messages.
+    public static func readTable(string: String, name: String = "<string>", options: CSVReadOptions = CSVReadOptions()) throws(CSVError) -> Table {
+        try CSVReader(string: string, name: name, options: options).readAll()
+    }
+
+    /// Every remaining row as one table (an empty table with the header's columns when no rows
+    /// remain).
+    public func readAll() throws(CSVError) -> Table {
+        if let table = try nextChunk(maxRows: Int.max) {
+            return table
+        }
+        let columns = plans.map { plan -> Column in
+            switch plan {
+            case .declared(let type), .inferred(let type): return Column(empty: type)
+            case .open: return Column(empty: .double)
+            }
+        }
+        return Table(validatedNames: header, columns: columns, rowCount: 0)
+    }
+
+    // MARK: Streaming
+
+    /// The next record as text, or `nil` at the end of the file. Checks the field count and
+    /// UTF-8; applies no missing-value or type rules.
+    public func nextRecord() throws(CSVError) -> CSVRecord? {
+        if let failure { throw failure }
+        do throws(CSVError) {
+            let startLine: Int
+            switch Self.scanDataRecord(&state, name: name, header: header, mayRefill: true) {
+            case .record(let line): startLine = line
+            case .end, .needsRefill: return nil
+            case .failed(let error): throw error
+            }
+            var fields: [String] = []
+            fields.reserveCapacity(header.count)
+            let spans = state.tokenizer.spans
+            for index in 0..<header.count {
+                fields.append(try Self.fieldText(
+                    spans[index], in: state.buffer,
+                    location: Self.location(name, header, line: spans[index].line, column: index)))
+            }
+            return CSVRecord(line: startLine, fields: fields)
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// The next at most `maxRows` rows as a typed table, or `nil` when no rows remain.
+    ///
+    /// Undeclared columns are inferred from the first chunk that has a non-missing value in
+    /// them and keep that type afterwards. Memory is bounded by the chunk's columns plus
+    /// `options.readSize` plus the longest record. Throws any `CSVError` of the reading
+    /// process; `CSVError.typeChangedAfterFirstChunk` when a later chunk does not fit an inferred
+    /// type.
+    public func nextChunk(maxRows: Int = 65_536) throws(CSVError) -> Table? {
+        if let failure { throw failure }
+        do throws(CSVError) {
+            return try readChunk(maxRows: Swift.max(1, maxRows))
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func readChunk(maxRows: Int) throws(CSVError) -> Table? {
+        if exhausted { return nil }
+        var state = self.state
+        var scratch = self.scratch
+        defer {
+            self.state = state
+            self.scratch = scratch
+        }
+        let name = self.name
+        let header = self.header
+        let columnCount = header.count
+        let startOffset = state.buffer.fileOffset + state.position
+        let startLine = state.line
+        var forcedToString = Set<Int>()
+        let numericMissing = self.numericMissing
+        let stringMissing = self.stringMissing
+        let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
+        var initialized = 0
+        defer {
+            builders.deinitialize(count: initialized)
+            builders.deallocate()
+        }
+
+        attempt: while true {
+            builders.deinitialize(count: initialized)
+            initialized = 0
+            for column in 0..<columnCount {
+                let builder: ColumnBuilder
+                switch plans[column] {
+                case .declared(let type):
+                    builder = ColumnBuilder(type: type, mode: .declared, expectedRows: Swift.min(maxRows, 1024),
+                        numericMissing: numericMissing, stringMissing: stringMissing)
+                case .inferred(let type):
+                    builder = ColumnBuilder(type: type, mode: .fixedByEarlierChunk, expectedRows: Swift.min(maxRows, 1024),
+                        numericMissing: numericMissing, stringMissing: stringMissing)
+                case .open:
+                    builder = ColumnBuilder(
+                        type: forcedToString.contains(column) ? .string : nil, mode: .open,
+                        expectedRows: Swift.min(maxRows, 1024),
+                        numericMissing: numericMissing, stringMissing: stringMissing)
+                }
+                (builders + column).initialize(to: builder)
+                initialized += 1
+            }
+
+            var rows = 0
+            while rows < maxRows {
+                if rows == 64 {
+                    reserveEstimatedRows(builders, rows: rows, state: state, startOffset: startOffset, maxRows: maxRows)
+                }
+                switch Self.scanDataRecord(&state, name: name, header: header, mayRefill: true) {
+                case .record:
+                    break
+                case .end, .needsRefill:
+                    exhausted = true
+                case .failed(let error):
+                    throw error
+                }
+                if exhausted { break }
+                let bytes = UnsafePointer(state.buffer.bytes)
+                let spans = state.tokenizer.spans
+                for column in 0..<columnCount {
+                    let span = spans[column]
+                    var start = bytes + span.start
+                    var length = span.end - span.start
+                    if span.escaped {
+                        (start, length) = scratch.collapse(start, length)
+                    }
+                    let status = builders[column].append(start, length, quoted: span.quoted)
+                    if case .ok = status { continue }
+                    if case .needsRestart = status {
+                        forcedToString.insert(column)
+                        guard let restart = state.buffer.rewind(toAbsoluteOffset: startOffset) else {
+                            let text = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+                            throw .typeChangedAfterFirstChunk(
+                                Self.location(name, header, line: span.line, column: column), text: text,
+                                inferred: builders[column].inferredType ?? .double)
+                        }
+                        state.position = restart
+                        state.line = startLine
+                        exhausted = false
+                        continue attempt
+                    }
+                    throw error(
+                        for: status, span: span, column: column, bytes: bytes, start: start, length: length,
+                        fileOffset: state.buffer.fileOffset)
+                }
+                rows += 1
+            }
+
+            if rows == 0 { return nil }
+            var columns: [Column] = []
+            columns.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                columns.append(builders[column].finish())
+                if case .open = plans[column], let type = builders[column].inferredType {
+                    plans[column] = .inferred(type)
+                }
+            }
+            return Table(validatedNames: header, columns: columns, rowCount: rows)
+        }
+    }
+
+    /// Reserves room in every column for the rows this chunk will probably hold, estimated from
+    /// the bytes per row so far, to save the copies of repeated array growth. The estimate is
+    /// padded by 25%: memory reserved but never written costs no physical pages.
+    private func reserveEstimatedRows(
+        _ builders: UnsafeMutablePointer<ColumnBuilder>, rows: Int, state: ScanState, startOffset: Int, maxRows: Int
+    ) {
+        let used = state.buffer.fileOffset + state.position - startOffset
+        guard let total = state.buffer.totalSize, used > 0, total > startOffset + used else { return }
+        let estimate = Double(rows) * Double(total - startOffset) / Double(used) * 1.25 + 64
+        let rowsToReserve = Int(Swift.min(Double(maxRows), Swift.min(estimate, 1e9)))
+        for column in 0..<header.count {
+            builders[column].reserve(rowsToReserve)
+        }
+    }
+
+    /// What scanning for the next data record found.
+    private enum ScanResult {
+        /// A record starting on this line; its spans are in `state.tokenizer.spans`.
+        case record(Int)
+        case end
+        /// The record continues past the window (only when refilling was not allowed).
+        case needsRefill
+        case failed(CSVError)
+    }
+
+    /// Scans to the next record that is not a skipped blank line and checks its field count.
+    /// Refills the window itself when `mayRefill`, else answers `.needsRefill`.
+    private static func scanDataRecord(
+        _ state: inout ScanState, name: String, header: [String], mayRefill: Bool
+    ) -> ScanResult {
+        let columnCount = header.count
+        while true {
+            let outcome = state.tokenizer.scanRecord(
+                UnsafePointer(state.buffer.bytes), count: state.buffer.count, position: state.position,
+                line: state.line, atEnd: state.buffer.atEnd, storeLimit: columnCount + 1)
+            switch outcome {
+            case .record(let fieldCount, let next, let nextLine):
+                let recordLine = state.line
+                let spans = state.tokenizer.spans
+                if fieldCount == 1 && columnCount > 1 && !spans[0].quoted && spans[0].start == spans[0].end {
+                    state.position = next
+                    state.line = nextLine
+                    continue
+                }
+                if fieldCount > columnCount {
+                    return .failed(.wrongFieldCount(
+                        location(name, header, line: spans[columnCount].line, column: columnCount),
+                        expected: columnCount, found: fieldCount))
+                }
+                if fieldCount < columnCount {
+                    let last = spans[fieldCount - 1]
+                    let endLine = lineOfByte(last.end, in: last, bytes: UnsafePointer(state.buffer.bytes))
+                    return .failed(.wrongFieldCount(
+                        location(name, header, line: endLine, column: fieldCount), expected: columnCount, found: fieldCount))
+                }
+                state.position = next
+                state.line = nextLine
+                return .record(recordLine)
+            case .needMoreData:
+                guard mayRefill else { return .needsRefill }
+                do throws(CSVError) {
+                    let dropped = try refill(&state.buffer, keepingFrom: state.position, line: state.line)
+                    state.position -= dropped
+                } catch {
+                    return .failed(error)
+                }
+            case .endOfInput:
+                return .end
+            case .unterminatedQuote(let line, let field):
+                return .failed(.unterminatedQuote(location(name, header, line: line, column: field - 1)))
+            case .unexpectedQuote(let line, let field):
+                return .failed(.unexpectedQuote(location(name, header, line: line, column: field - 1)))
+            case .textAfterClosingQuote(let line, let field):
+                return .failed(.textAfterClosingQuote(location(name, header, line: line, column: field - 1)))
+            }
+        }
+    }
+
+    /// A location for the 0-based `column`, named when the header has it.
+    private static func location(_ name: String, _ header: [String], line: Int, column: Int) -> CSVLocation {
+        CSVLocation(file: name, line: line, column: column + 1, columnName: column < header.count ? header[column] : nil)
+    }
+
+    /// The `CSVError` for a failed field.
+    private func error(
+        for status: ColumnBuilder.Status, span: CSVTokenizer.Span, column: Int,
+        bytes: UnsafePointer<UInt8>, start: UnsafePointer<UInt8>, length: Int, fileOffset: Int
+    ) -> CSVError {
+        let at = Self.location(name, header, line: span.line, column: column)
+        let text = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        switch status {
+        case .ok, .needsRestart:
+            return .invalidOptions("internal: no error for status \(status)")
+        case .notANumber(let type):
+            return .notANumber(at, text: text, expected: type)
+        case .integerOutOfRange:
+            return .integerOutOfRange(at, text: text)
+        case .typeChanged(let type):
+            return .typeChangedAfterFirstChunk(at, text: text, inferred: type)
+        case .invalidUTF8(let offset, let byte):
+            // Map an offset in the collapsed copy back to the file.
+            var original = span.start
+            if span.escaped {
+                var collapsed = 0
+                while collapsed < offset && original < span.end {
+                    original += bytes[original] == UInt8(ascii: "\"") ? 2 : 1
+                    collapsed += 1
+                }
+            } else {
+                original += offset
+            }
+            var located = at
+            located.line = Self.lineOfByte(original, in: span, bytes: bytes)
+            return .invalidUTF8(located, byteOffset: fileOffset + original, byte: byte)
+        }
+    }
+}

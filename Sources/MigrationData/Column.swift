@@ -1,0 +1,121 @@
+/// One typed column of a `Table`: integers, doubles or strings, each cell possibly missing
+/// (`nil`).
+///
+/// Members:
+/// - `type`: the element type; `count`: the number of cells (missing included);
+/// - `subscript(row)`: one cell as a `CellValue?`;
+/// - `missingCount`, `isMissing(at:)`;
+/// - `doubles()`: the cells as `[Double?]` for numeric columns (integers converted);
+/// - `gathering(_:)`: a new column with the cells at given row indices.
+///
+/// A NaN stored in a `.double` column is a value, not a missing cell; the CSV reader turns
+/// `NaN` text into a missing cell by default (see `CSVReadOptions.missingTokens`).
+public enum Column: Sendable, Equatable {
+    case int([Int?])
+    case double([Double?])
+    case string([String?])
+
+    /// An empty column of `type`.
+    public init(empty type: ColumnType) {
+        switch type {
+        case .int: self = .int([])
+        case .double: self = .double([])
+        case .string: self = .string([])
+        }
+    }
+
+    /// A column of `count` missing cells of `type`.
+    public init(missing type: ColumnType, count: Int) {
+        let count = Swift.max(0, count)
+        switch type {
+        case .int: self = .int(Array(repeating: nil, count: count))
+        case .double: self = .double(Array(repeating: nil, count: count))
+        case .string: self = .string(Array(repeating: nil, count: count))
+        }
+    }
+
+    /// The element type.
+    public var type: ColumnType {
+        switch self {
+        case .int: return .int
+        case .double: return .double
+        case .string: return .string
+        }
+    }
+
+    /// The number of cells, missing ones included.
+    public var count: Int {
+        switch self {
+        case .int(let values): return values.count
+        case .double(let values): return values.count
+        case .string(let values): return values.count
+        }
+    }
+
+    /// The cell at `row` (0-based), `nil` when missing. `row` must be in `0..<count`, as for an
+    /// array subscript.
+    public subscript(row: Int) -> CellValue? {
+        switch self {
+        case .int(let values): return values[row].map(CellValue.int)
+        case .double(let values): return values[row].map(CellValue.double)
+        case .string(let values): return values[row].map(CellValue.string)
+        }
+    }
+
+    /// Whether the cell at `row` is missing.
+    public func isMissing(at row: Int) -> Bool {
+        switch self {
+        case .int(let values): return values[row] == nil
+        case .double(let values): return values[row] == nil
+        case .string(let values): return values[row] == nil
+        }
+    }
+
+    /// The number of missing cells.
+    public var missingCount: Int {
+        switch self {
+        case .int(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        case .double(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        case .string(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        }
+    }
+
+    /// The cells as doubles: `.double` as stored, `.int` converted (exact up to 2^53), `nil` for
+    /// a `.string` column.
+    public func doubles() -> [Double?]? {
+        switch self {
+        case .int(let values): return values.map { $0.map(Double.init) }
+        case .double(let values): return values
+        case .string: return nil
+        }
+    }
+
+    /// A column holding the cells at `rows`, in that order; an index of `nil` gives a missing
+    /// cell (used by left joins and pivots). Every non-nil index must be in `0..<count`.
+    public func gathering(_ rows: [Int?]) -> Column {
+        switch self {
+        case .int(let values): return .int(rows.map { $0.flatMap { values[$0] } })
+        case .double(let values): return .double(rows.map { $0.flatMap { values[$0] } })
+        case .string(let values): return .string(rows.map { $0.flatMap { values[$0] } })
+        }
+    }
+
+    /// A column holding the cells at `rows`, in that order. Every index must be in `0..<count`.
+    public func gathering(_ rows: [Int]) -> Column {
+        switch self {
+        case .int(let values): return .int(rows.map { values[$0] })
+        case .double(let values): return .double(rows.map { values[$0] })
+        case .string(let values): return .string(rows.map { values[$0] })
+        }
+    }
+
+    /// This column followed by `other`; `nil` when the types differ.
+    public func appending(_ other: Column) -> Column? {
+        switch (self, other) {
+        case (.int(let a), .int(let b)): return .int(a + b)
+        case (.double(let a), .double(let b)): return .double(a + b)
+        case (.string(let a), .string(let b)): return .string(a + b)
+        default: return nil
+        }
+    }
+}

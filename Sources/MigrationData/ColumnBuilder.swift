@@ -1,0 +1,322 @@
+/// Accumulates one CSV column's fields into typed storage, inferring the type when it is not
+/// declared.
+///
+/// Inference runs as a one-way state machine per column:
+///
+///     pending (all missing so far) ─→ int ─→ double
+///            │                        │        │
+///            └──────→ string ←────────┴────────┘ (needs the original text: restart)
+///
+/// `pending → int/double/string` and `int → double` convert in place (an `Int` becomes the
+/// `Double` that `strtod` would give for the same digits: both round to nearest). Going from a
+/// numeric state to `.string` needs the original text of the earlier fields, which is gone, so
+/// the builder answers `.needsRestart` and the reader re-reads the chunk with the column fixed to
+/// `.string`. That happens at most once per column, and only for columns that hold numbers and
+/// then text.
+struct ColumnBuilder {
+    /// Who decides the type.
+    enum Mode {
+        /// The caller declared it: a value of another kind is an error.
+        case declared
+        /// An earlier chunk fixed it: a value of another kind is an error (earlier chunks were
+        /// returned already).
+        case fixedByEarlierChunk
+        /// Inferred from this chunk: the type may widen.
+        case open
+    }
+
+    enum Kind {
+        case pending, int, double, string
+    }
+
+    /// What happened to one field.
+    enum Status {
+        case ok
+        case needsRestart
+        case notANumber(ColumnType)
+        case integerOutOfRange
+        case typeChanged(ColumnType)
+        /// Offset of the bad byte within the field, and its value.
+        case invalidUTF8(offset: Int, byte: UInt8)
+    }
+
+    let mode: Mode
+    private(set) var kind: Kind
+    /// Tokens that mean missing in numeric columns and in string columns.
+    private let numericMissing: MissingTokens
+    private let stringMissing: MissingTokens
+    private var ints: [Int?] = []
+    private var doubles: [Double?] = []
+    private var strings: [String?] = []
+    /// Rows read while pending.
+    private var pendingCount = 0
+    /// While pending: rows whose text would not be missing in a string column (quoted empty
+    /// fields, padding, numeric missing tokens such as `NA`), to rebuild them if the column turns
+    /// out to be text.
+    private var pendingTexts: [(row: Int, text: String)] = []
+    private var interner = StringInterner()
+    /// The previous short (≤ 16 bytes) string field's bytes and value: sorted files repeat a
+    /// value on consecutive rows (UNHCR's country-of-asylum columns do 94% of the time), and
+    /// comparing two words with the last value is cheaper than a hash lookup.
+    private var previousWords: (UInt64, UInt64) = (0, 0)
+    private var previousCount = -1
+    private var previousString: String? = nil
+
+    /// A builder for a column of known type (`mode` `.declared` or `.fixedByEarlierChunk`), or
+    /// an open one (`type == nil`).
+    init(type: ColumnType?, mode: Mode, expectedRows: Int, numericMissing: MissingTokens, stringMissing: MissingTokens) {
+        self.mode = type == nil ? .open : mode
+        self.numericMissing = numericMissing
+        self.stringMissing = stringMissing
+        switch type {
+        case nil: kind = .pending
+        case .int?: kind = .int; ints.reserveCapacity(expectedRows)
+        case .double?: kind = .double; doubles.reserveCapacity(expectedRows)
+        case .string?: kind = .string; strings.reserveCapacity(expectedRows)
+        }
+    }
+
+    /// Rows to reserve room for when a pending column gets its type.
+    private var reservedRows = 0
+
+    /// Reserves room for `rows` values in the typed storage (a pending column remembers the
+    /// number for when its type is known).
+    mutating func reserve(_ rows: Int) {
+        reservedRows = rows
+        switch kind {
+        case .pending: break
+        case .int: ints.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .string: strings.reserveCapacity(rows)
+        }
+    }
+
+    /// The type so far; `nil` while every value is missing.
+    var inferredType: ColumnType? {
+        switch kind {
+        case .pending: return nil
+        case .int: return .int
+        case .double: return .double
+        case .string: return .string
+        }
+    }
+
+    /// The finished column; an all-missing open column becomes `.double`.
+    func finish() -> Column {
+        switch kind {
+        case .pending: return .double(Array(repeating: nil, count: pendingCount))
+        case .int: return .int(ints)
+        case .double: return .double(doubles)
+        case .string: return .string(strings)
+        }
+    }
+
+    /// Adds one field's content (`count` bytes at `bytes`, quotes removed and unescaped). At
+    /// least 16 bytes must be readable at `bytes` (the reader's buffers guarantee it; see
+    /// `ShortField`).
+    ///
+    /// The commonest cases (a plain integer, a string equal to the previous row's) are handled
+    /// inline here, so the reader's loop does not call out for them.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
+        switch kind {
+        case .string:
+            if count > 0 && count <= ShortField.maximumLength && count == previousCount, let previous = previousString {
+                if ShortField.words(bytes, count) == previousWords {
+                    strings.append(previous)
+                    return .ok
+                }
+            }
+            return appendString(bytes, count, quoted: quoted)
+        case .int:
+            if count > 0 && count <= 18 && !numericMissing.containsFiniteNumber {
+                var value = 0
+                var index = 0
+                while index < count {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    if digit > 9 { break }
+                    value = value &* 10 &+ Int(digit)
+                    index += 1
+                }
+                if index == count {
+                    ints.append(value)
+                    return .ok
+                }
+            }
+            return appendInt(bytes, count)
+        case .double: return appendDouble(bytes, count)
+        case .pending: return appendPending(bytes, count, quoted: quoted)
+        }
+    }
+
+    private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
+        if count == 0 && !quoted {
+            strings.append(nil)
+            return .ok
+        }
+        if !stringMissing.isEmpty && stringMissing.contains(bytes, count) {
+            strings.append(nil)
+            return .ok
+        }
+        var invalid: UTF8Validation.InvalidByte? = nil
+        guard let string = interner.intern(bytes, count, invalid: &invalid) else {
+            let bad = invalid ?? UTF8Validation.InvalidByte(offset: 0, byte: 0)
+            return .invalidUTF8(offset: bad.offset, byte: bad.byte)
+        }
+        strings.append(string)
+        if count <= ShortField.maximumLength {
+            previousWords = ShortField.words(bytes, count)
+            previousCount = count
+            previousString = string
+        }
+        return .ok
+    }
+
+    private mutating func appendInt(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Status {
+        var start = bytes
+        var length = count
+        if length == 0 || NumberParsing.isPadding(bytes[0]) || NumberParsing.isPadding(bytes[count - 1]) {
+            Self.trim(&start, &length)
+        }
+        if length == 0 {
+            ints.append(nil)
+            return .ok
+        }
+        if numericMissing.containsFiniteNumber && numericMissing.contains(start, length) {
+            ints.append(nil)
+            return .ok
+        }
+        let parsed = NumberParsing.parseInt(start, length)
+        if case .value(let value) = parsed {
+            ints.append(value)
+            return .ok
+        }
+        if parsed == .invalid && numericMissing.contains(start, length) {
+            ints.append(nil)
+            return .ok
+        }
+        switch mode {
+        case .open:
+            if let value = NumberParsing.parseDouble(start, length) {
+                doubles = ints.map { $0.map(Double.init) }
+                doubles.append(value)
+                ints = []
+                kind = .double
+                return .ok
+            }
+            return .needsRestart
+        case .declared:
+            if let bad = UTF8Validation.firstInvalidByte(bytes, count) {
+                return .invalidUTF8(offset: bad, byte: bytes[bad])
+            }
+            return parsed == .overflow ? .integerOutOfRange : .notANumber(.int)
+        case .fixedByEarlierChunk:
+            if let bad = UTF8Validation.firstInvalidByte(bytes, count) {
+                return .invalidUTF8(offset: bad, byte: bytes[bad])
+            }
+            return .typeChanged(.int)
+        }
+    }
+
+    private mutating func appendDouble(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Status {
+        var start = bytes
+        var length = count
+        if length == 0 || NumberParsing.isPadding(bytes[0]) || NumberParsing.isPadding(bytes[count - 1]) {
+            Self.trim(&start, &length)
+        }
+        if length == 0 {
+            doubles.append(nil)
+            return .ok
+        }
+        if numericMissing.containsFiniteNumber && numericMissing.contains(start, length) {
+            doubles.append(nil)
+            return .ok
+        }
+        if let value = NumberParsing.parseDouble(start, length) {
+            // `NaN`, `inf`: a missing token when listed, else the value.
+            if !value.isFinite && numericMissing.contains(start, length) {
+                doubles.append(nil)
+            } else {
+                doubles.append(value)
+            }
+            return .ok
+        }
+        if numericMissing.contains(start, length) {
+            doubles.append(nil)
+            return .ok
+        }
+        switch mode {
+        case .open:
+            return .needsRestart
+        case .declared, .fixedByEarlierChunk:
+            if let bad = UTF8Validation.firstInvalidByte(bytes, count) {
+                return .invalidUTF8(offset: bad, byte: bytes[bad])
+            }
+            return mode == .declared ? .notANumber(.double) : .typeChanged(.double)
+        }
+    }
+
+    @inline(never)
+    private mutating func appendPending(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
+        var start = bytes
+        var length = count
+        Self.trim(&start, &length)
+        var missingAsNumber = length == 0
+            || (numericMissing.containsFiniteNumber && numericMissing.contains(start, length))
+        if !missingAsNumber {
+            switch NumberParsing.parseInt(start, length) {
+            case .value(let value):
+                ints.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
+                ints.append(contentsOf: repeatElement(nil, count: pendingCount))
+                ints.append(value)
+                pendingTexts = []
+                kind = .int
+                return .ok
+            case .overflow, .invalid:
+                if let value = NumberParsing.parseDouble(start, length),
+                   value.isFinite || !numericMissing.contains(start, length) {
+                    doubles.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
+                    doubles.append(contentsOf: repeatElement(nil, count: pendingCount))
+                    doubles.append(value)
+                    pendingTexts = []
+                    kind = .double
+                    return .ok
+                }
+            }
+            missingAsNumber = numericMissing.contains(start, length)
+        }
+        if missingAsNumber {
+            // Still all missing; remember the text in case the column turns out to be strings.
+            let missingAsText = (count == 0 && !quoted) || (!stringMissing.isEmpty && stringMissing.contains(bytes, count))
+            if !missingAsText {
+                // Padding, a quoted empty field or an ASCII token: valid UTF-8 by construction.
+                let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+                pendingTexts.append((row: pendingCount, text: text))
+            }
+            pendingCount += 1
+            return .ok
+        }
+        // Text: the column is strings. Rebuild the rows seen so far.
+        var rebuilt = [String?](repeating: nil, count: pendingCount)
+        for (row, text) in pendingTexts {
+            rebuilt[row] = text
+        }
+        rebuilt.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
+        strings = rebuilt
+        pendingTexts = []
+        kind = .string
+        return appendString(bytes, count, quoted: quoted)
+    }
+
+    /// Removes spaces and tabs at both ends.
+    @inline(__always)
+    static func trim(_ start: inout UnsafePointer<UInt8>, _ length: inout Int) {
+        while length > 0 && NumberParsing.isPadding(start[length - 1]) {
+            length -= 1
+        }
+        while length > 0 && NumberParsing.isPadding(start[0]) {
+            start += 1
+            length -= 1
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// The derived tables shipped in the repository's `data/` folder: what each holds, where it
+/// comes from, its licence and attribution, the years it covers and the exact command that
+/// regenerates it from `../shared/data`.
+///
+/// Every file is the output of one importer (`DataSource.importTable`) written by `CSVWriter`
+/// with default options, so regenerating it gives the same bytes; `Entry.derive(sharedData:)`
+/// runs that import (the tests compare it with the shipped file). `data/README.md` documents
+/// the columns.
+public enum DataCatalog {
+    /// One shipped file.
+    public struct Entry: Sendable, Hashable {
+        /// The file name inside `data/`.
+        public var file: String
+        /// What one row holds, in a sentence.
+        public var summary: String
+        /// The importer that derives it.
+        public var source: DataSource
+        /// The years kept (`--years`); `nil` keeps all the source has.
+        public var years: ClosedRange<Int>?
+        /// The WPP variants kept (`--variants`); `nil` keeps all.
+        public var variants: [WPPVariant]?
+        /// The years the file covers, in words (with caveats such as a mid-year last year).
+        public var coverage: String
+
+        /// The source's licence.
+        public var licence: String { source.licence }
+        /// The attribution the source requires.
+        public var attribution: String { source.attribution }
+
+        /// The command that regenerates the file, run from the repository root.
+        public var command: String {
+            var parts = ["migkit data import", source.rawValue, "--from ../shared/data/\(source.sharedFolder)"]
+            if let years { parts.append("--years \(years.lowerBound)-\(years.upperBound)") }
+            if let variants { parts.append("--variants \(variants.map(\.rawValue).joined(separator: ","))") }
+            parts.append("-o data/\(file)")
+            return parts.joined(separator: " ")
+        }
+
+        /// Runs the import that produced the file, from `sharedData` (the folder holding the
+        /// source folders, `../shared/data`). Throws the importer's `ImportError`s.
+        public func derive(sharedData: String) throws(ImportError) -> ImportResult {
+            try source.importTable(
+                from: SourcePath.joined(sharedData, source.sharedFolder), years: years,
+                variants: variants.map(Set.init))
+        }
+    }
+
+    /// The shipped files, in the order `migkit data list` prints them.
+    public static let entries: [Entry] = [
+        Entry(file: "displacement_panel.csv",
+              summary: "Forcibly displaced stocks (refugees, asylum seekers, OIP, conflict IDPs, UNRWA refugees) and flows in and out of displacement, by origin country and year",
+              source: .unhcr, years: 1990...2025,
+              coverage: "1990–2025 (2025 is mid-year, is_midyear = 1)"),
+        Entry(file: "population_wpp2024.csv",
+              summary: "Population and net migration by country, year and variant (estimates; medium, low and high projections)",
+              source: .wpp, years: 1990...2100, variants: [.estimate, .medium, .low, .high],
+              coverage: "1990–2023 estimates, 2024–2100 projections"),
+        Entry(file: "temperature_era5.csv",
+              summary: "Annual temperature anomaly (°C vs 1991–2020) by country and year, and for the world (WLD)",
+              source: .era5, years: nil,
+              coverage: "1940–2024"),
+        Entry(file: "ssp_warming_ar6.csv",
+              summary: "Global warming above 1850–1900 (CMIP6 mean, 5th and 95th percentiles) by SSP scenario and year",
+              source: .ssp, years: nil,
+              coverage: "historical 1950–2014; SSP1-1.9, SSP1-2.6, SSP2-4.5, SSP3-7.0, SSP5-8.5 2015–2099"),
+        Entry(file: "new_displacements_idmc.csv",
+              summary: "New internal displacements by country, year and cause (conflict, or the disaster hazard and its group)",
+              source: .idmc, years: nil,
+              coverage: "2008–2023"),
+        Entry(file: "countries.csv",
+              summary: "Country keys: ISO3, UNHCR code, name, kind, UNHCR region, UN region and subregion",
+              source: .countries, years: nil,
+              coverage: "—"),
+    ]
+
+    /// The entry for `file`, or `nil`.
+    public static func entry(file: String) -> Entry? {
+        entries.first { $0.file == file }
+    }
+
+    /// The catalog as a table (`file`, `source`, `coverage`, `licence`, `attribution`,
+    /// `summary`, `command`), for `migkit data list --format csv`. Throws only
+    /// `ImportError.table`, which would be a bug.
+    public static func table() throws(ImportError) -> Table {
+        try assembleTable([
+            ("file", .string(entries.map(\.file))),
+            ("source", .string(entries.map(\.source.rawValue))),
+            ("coverage", .string(entries.map(\.coverage))),
+            ("licence", .string(entries.map(\.licence))),
+            ("attribution", .string(entries.map(\.attribution))),
+            ("summary", .string(entries.map(\.summary))),
+            ("command", .string(entries.map(\.command))),
+        ], while: "building the data catalog table")
+    }
+}

@@ -1,0 +1,182 @@
+// The few C library calls the CSV layer needs (open, read, write, lseek, rename, fsync),
+// imported from the platform's C module. No Foundation: the data layer stays light.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin wrappers around POSIX file calls, so that the rest of the module does not repeat the
+/// platform conditionals. Every function reports failure with the `errno` text instead of
+/// trapping.
+enum POSIX {
+    /// The message for the current `errno`, e.g. "No such file or directory".
+    static func lastErrorMessage() -> String {
+        let code = errno
+        defer { errno = code }
+        if let text = strerror(code) {
+            return String(cString: text)
+        }
+        return "error \(code)"
+    }
+
+    /// Opens `path` for reading; returns the descriptor or the error text.
+    static func openForReading(_ path: String) -> Result<Int32, PlatformFailure> {
+        while true {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { return .success(fd) }
+            if errno == EINTR { continue }
+            return .failure(PlatformFailure(lastErrorMessage()))
+        }
+    }
+
+    /// Creates a new file that must not exist yet (`O_EXCL`), writable, mode 0666 less umask.
+    static func createExclusive(_ path: String) -> Result<Int32, PlatformFailure> {
+        while true {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 { return .success(fd) }
+            if errno == EINTR { continue }
+            return .failure(PlatformFailure(lastErrorMessage()))
+        }
+    }
+
+    /// Reads up to `count` bytes; returns the number read (0 at end of file).
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Result<Int, PlatformFailure> {
+        while true {
+            #if canImport(Darwin)
+            let n = Darwin.read(fd, buffer, count)
+            #elseif canImport(Glibc)
+            let n = Glibc.read(fd, buffer, count)
+            #else
+            let n = Musl.read(fd, buffer, count)
+            #endif
+            if n >= 0 { return .success(n) }
+            if errno == EINTR { continue }
+            return .failure(PlatformFailure(lastErrorMessage()))
+        }
+    }
+
+    /// Writes all `count` bytes, retrying short writes.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawPointer, count: Int) -> Result<Void, PlatformFailure> {
+        var written = 0
+        while written < count {
+            #if canImport(Darwin)
+            let n = Darwin.write(fd, buffer + written, count - written)
+            #elseif canImport(Glibc)
+            let n = Glibc.write(fd, buffer + written, count - written)
+            #else
+            let n = Musl.write(fd, buffer + written, count - written)
+            #endif
+            if n > 0 {
+                written += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return .failure(PlatformFailure(lastErrorMessage()))
+            }
+        }
+        return .success(())
+    }
+
+    /// The descriptor's current offset, `nil` when it cannot seek (pipes, terminals).
+    static func currentOffset(_ fd: Int32) -> Int? {
+        let offset = lseek(fd, 0, SEEK_CUR)
+        return offset < 0 ? nil : Int(offset)
+    }
+
+    /// Moves the descriptor to absolute byte `offset`; fails on pipes and terminals.
+    static func seek(_ fd: Int32, to offset: Int) -> Bool {
+        lseek(fd, off_t(offset), SEEK_SET) == off_t(offset)
+    }
+
+    /// Flushes the file's data to the storage device.
+    static func sync(_ fd: Int32) -> Result<Void, PlatformFailure> {
+        while true {
+            if fsync(fd) == 0 { return .success(()) }
+            if errno == EINTR { continue }
+            // EINVAL: the descriptor does not support syncing (a pipe, a special file); not a failure.
+            if errno == EINVAL || errno == EROFS { return .success(()) }
+            return .failure(PlatformFailure(lastErrorMessage()))
+        }
+    }
+
+    static func close(_ fd: Int32) -> Result<Void, PlatformFailure> {
+        #if canImport(Darwin)
+        let status = Darwin.close(fd)
+        #elseif canImport(Glibc)
+        let status = Glibc.close(fd)
+        #else
+        let status = Musl.close(fd)
+        #endif
+        return status == 0 ? .success(()) : .failure(PlatformFailure(lastErrorMessage()))
+    }
+
+    static func rename(_ from: String, _ to: String) -> Result<Void, PlatformFailure> {
+        #if canImport(Darwin)
+        let status = Darwin.rename(from, to)
+        #elseif canImport(Glibc)
+        let status = Glibc.rename(from, to)
+        #else
+        let status = Musl.rename(from, to)
+        #endif
+        return status == 0 ? .success(()) : .failure(PlatformFailure(lastErrorMessage()))
+    }
+
+    static func unlink(_ path: String) {
+        #if canImport(Darwin)
+        _ = Darwin.unlink(path)
+        #elseif canImport(Glibc)
+        _ = Glibc.unlink(path)
+        #else
+        _ = Musl.unlink(path)
+        #endif
+    }
+
+    /// The process id, used to name temporary files.
+    static func processID() -> Int { Int(getpid()) }
+
+    /// Nanoseconds from a monotonic clock, used to make temporary names unlikely to collide.
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal (memcmp).
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        memcmp(a, b, count) == 0
+    }
+
+    static let standardInput: Int32 = 0
+    static let standardOutput: Int32 = 1
+
+    /// The size of a regular file, `nil` for pipes and other special files.
+    static func regularFileSize(_ fd: Int32) -> Int? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Whether `path` names an existing directory (used to refuse writing onto a directory).
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+/// The `errno` code and text of a failed system call.
+struct PlatformFailure: Error {
+    let message: String
+    let code: Int32
+    init(_ message: String, code: Int32 = errno) {
+        self.message = message
+        self.code = code
+    }
+
+    /// The call failed because the file already exists (`EEXIST`).
+    var isAlreadyExists: Bool { code == EEXIST }
+}
