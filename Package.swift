@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C shim: CBLAS (OpenBLAS) + LAPACKE. Debian: libopenblas-dev liblapacke-dev.
@@ -38,8 +39,19 @@ let package = Package(
             dependencies: ["Linalg", "MigrationData"]
         ),
         .target(
+            name: "MigrationScenarios",
+            dependencies: [
+                "Linalg", "MigrationData", "MigrationModels",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "MigrationReports",
+            dependencies: ["Linalg", "MigrationData", "MigrationModels", "MigrationScenarios"]
+        ),
+        .target(
             name: "MigrationKit",
-            dependencies: ["Linalg", "MigrationData", "MigrationModels"]
+            dependencies: ["Linalg", "MigrationData", "MigrationModels", "MigrationScenarios", "MigrationReports"]
         ),
         .executableTarget(
             name: "migkit",
@@ -59,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "MigrationModelsTests",
             dependencies: ["MigrationModels", "MigrationData"]
+        ),
+        .testTarget(
+            name: "MigrationScenariosTests",
+            dependencies: ["MigrationScenarios"]
         ),
         .testTarget(
             name: "MigkitCLITests",

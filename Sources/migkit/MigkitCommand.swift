@@ -12,11 +12,12 @@ struct Migkit: ParsableCommand {
             projects them under climate and development scenarios.
 
             Examples:
+              migkit fit ppml --data flows.csv --formula 'flow ~ log(dist) | orig + dest' -o coef.csv
               migkit doctor                 # check the BLAS/LAPACK set-up
               migkit doctor --threads 1     # ... with one BLAS thread
               migkit --version
             """,
         version: migrationKitVersion,
-        subcommands: [Doctor.self]
+        subcommands: [Fit.self, DataCommand.self, Doctor.self]
     )
 }

@@ -113,8 +113,17 @@ public struct ModelFrame: Sendable {
                 clusters: [String] = []) throws {
         let n = data.rowCount
         let available = data.columnNames
+        /// Character offset of `name` as a whole token in the formula (not inside a longer name).
         func locate(_ name: String) -> Int? {
-            formula.source.range(of: name).map { formula.source.distance(from: formula.source.startIndex, to: $0.lowerBound) }
+            let chars = Array(formula.source), target = Array(name)
+            func isNameChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
+            guard !target.isEmpty, chars.count >= target.count else { return nil }
+            for start in 0...(chars.count - target.count) where Array(chars[start..<(start + target.count)]) == target {
+                let before = start == 0 ? nil : chars[start - 1]
+                let after = start + target.count < chars.count ? chars[start + target.count] : nil
+                if !(before.map(isNameChar) ?? false) && !(after.map(isNameChar) ?? false) { return start }
+            }
+            return nil
         }
         func numeric(_ name: String) throws -> [Double?] {
             guard available.contains(name) else {

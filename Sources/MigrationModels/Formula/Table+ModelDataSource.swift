@@ -1,0 +1,28 @@
+import MigrationData
+
+/// A `Table` (from CSV) is a formula's data source: integer and double columns are numeric,
+/// every column can serve as labels (fixed effects, clusters, factors).
+extension Table: ModelDataSource {
+    public func numericColumn(_ name: String) throws -> [Double?] {
+        guard let c = self[name] else {
+            throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
+        }
+        switch c {
+        case .double(let v): return v
+        case .int(let v): return v.map { $0.map(Double.init) }
+        case .string(let v):
+            throw ModelFrameError.notNumeric(column: name, example: v.lazy.compactMap { $0 }.first ?? "")
+        }
+    }
+
+    public func labelColumn(_ name: String) throws -> [String?] {
+        guard let c = self[name] else {
+            throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
+        }
+        switch c {
+        case .string(let v): return v
+        case .int(let v): return v.map { $0.map(String.init) }
+        case .double(let v): return v.map { $0.map(formatLabel) }
+        }
+    }
+}

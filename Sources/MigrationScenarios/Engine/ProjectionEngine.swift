@@ -1,0 +1,352 @@
+import Dispatch
+import Foundation
+import Linalg
+import MigrationModels
+
+/// Everything a projection needs: observed history, population variants and AR6 warming bands.
+public struct ProjectionInputs: Sendable {
+    public var history: DisplacementHistory
+    public var population: PopulationPathways
+    public var warming: [ClimatePathwayName: [Int: ClimatePathways.Band]]
+    public init(history: DisplacementHistory, population: PopulationPathways, warming: [ClimatePathwayName: [Int: ClimatePathways.Band]]) {
+        self.history = history
+        self.population = population
+        self.warming = warming
+    }
+}
+
+/// The fitted parts of the projection model.
+public struct FittedProjectionModels: Sendable {
+    public let conflict: ConflictDisplacementModel
+    public let disaster: DisasterDisplacementModel
+    public let climate: ClimatePathways
+    /// The jump-off year: projections start in baseYear + 1 from the data observed in baseYear.
+    public let baseYear: Int
+}
+
+/// One output cell.
+public struct ProjectionRow: Sendable, Equatable {
+    public let scenario: String
+    public let geographyLevel: String
+    public let geography: String
+    public let category: String
+    public let year: Int
+    public let summary: QuantileSummary
+}
+
+/// Projection categories, in output order.
+public enum ProjectionCategory: String, CaseIterable, Sendable {
+    case displaced = "displaced_stock"
+    case newDisplacement = "new_conflict_displacement"
+    case exits = "exits"
+    case disaster = "new_disaster_displacement"
+}
+
+/// Errors of the projection engine.
+public enum ProjectionError: Error, CustomStringConvertible {
+    case unknownCountry(String)
+    case noCountries
+    case horizon(Int, base: Int)
+    public var description: String {
+        switch self {
+        case .unknownCountry(let c): return "unknown country code '\(c)' — use an ISO 3166 alpha-3 code present in data/countries.csv"
+        case .noCountries: return "no country has displacement data to project"
+        case let .horizon(h, base): return "horizon \(h) is not after the last observed year \(base) — choose a later horizon"
+        }
+    }
+}
+
+/// Monte Carlo projection of displacement under scenarios.
+///
+/// Per draw d: coefficients β⁽ᵈ⁾ ~ N(β̂, V̂) for every fitted model (the same draw for all
+/// countries, and for all scenarios — common random numbers, so scenario differences are not
+/// noise), one warming quantile z⁽ᵈ⁾ for the whole path, and per country the AR(1) shocks,
+/// Poisson counts, residual-rate noise and Gamma disaster noise. Every random number comes from
+/// `DrawRandomStream(seed, d, purpose, key)`, so the output depends on (seed, draws) only — not
+/// on the thread count or scheduling. Countries run in parallel; each country's draws are
+/// summarised exactly (type-7 quantiles); regional and world totals are accumulated per draw in
+/// 64-bit fixed point (2⁻¹⁶ persons), whose sums do not depend on the order of addition.
+/// Memory: O(draws × years × (categories × aggregates + one country per thread)).
+public enum ProjectionEngine {
+    /// Fits the models on the years up to `baseYear` (default: the last observed year).
+    public static func fit(_ inputs: ProjectionInputs, baseYear: Int? = nil, firstYear: Int = 2001) throws -> FittedProjectionModels {
+        let base = baseYear ?? inputs.history.lastObservedYear
+        let pop = inputs.population.series(.medium)
+        let conflict = try ConflictDisplacementModel.fit(inputs.history, population: pop, years: firstYear...base)
+        let disaster = try DisasterDisplacementModel.fit(inputs.history, population: pop, years: max(2008, firstYear)...base)
+        let climate = ClimatePathways(ar6: inputs.warming, history: inputs.history)
+        return FittedProjectionModels(conflict: conflict, disaster: disaster, climate: climate, baseYear: base)
+    }
+
+    /// Cholesky factor of a coefficient covariance (pivoted, so a singular V still works).
+    static func choleskyFactor(_ v: Matrix) -> Matrix? {
+        guard v.rows > 0 else { return nil }
+        if let c = try? v.cholesky() { return c.factor }
+        // Fall back to the symmetric eigen-decomposition: L = U·√max(λ, 0).
+        guard let e = try? v.symmetricEigen() , let u = e.eigenvectors else { return nil }
+        var l = u
+        for j in 0..<v.cols { let s = max(e.eigenvalues[j], 0).squareRoot(); for i in 0..<v.rows { l[i, j] *= s } }
+        return l
+    }
+
+    static func drawCoefficients(_ r: RegressionResult, _ factor: Matrix?, _ rng: inout DrawRandomStream) -> [Double] {
+        let beta = r.coefficients.map(\.estimate)
+        guard let l = factor else { return beta }
+        let z = (0..<beta.count).map { _ in rng.normal() }
+        var out = beta
+        for i in 0..<beta.count { for j in 0..<beta.count { out[i] += l[i, j] * z[j] } }
+        return out
+    }
+
+    /// Runs every scenario; `progress` receives the fraction done (0…1).
+    public static func run(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs,
+                           threads: Int = 0, progress: (@Sendable (Double) -> Void)? = nil) throws -> [ProjectionRow] {
+        let base = models.baseYear
+        guard set.horizon > base else { throw ProjectionError.horizon(set.horizon, base: base) }
+        let years = Array((base + 1)...set.horizon)
+        let history = inputs.history
+        let countries = history.stock.countries.filter { history.stock[$0, base] != nil }
+        guard !countries.isEmpty else { throw ProjectionError.noCountries }
+        for s in set.scenarios { for o in s.overrides { for c in o.countries ?? [] where history.stock.values[c] == nil && history.names[c] == nil {
+            throw ProjectionError.unknownCountry(c)
+        } } }
+        for s in set.scenarios { for y in [years[0], set.horizon] { _ = try models.climate.global(s.pathway, year: y, z: 0) } }
+
+        let D = set.draws
+        // Per-draw coefficient vectors and warming quantiles (shared by countries and scenarios).
+        let cIn = choleskyFactor(models.conflict.inflow.vcov), cEx = choleskyFactor(models.conflict.exit.vcov)
+        let cDis = models.disaster.hazards.map { choleskyFactor($0.fit.vcov) }
+        var betaIn = [[Double]](), betaEx = [[Double]](), betaDis = [[[Double]]](), zClimate = [Double]()
+        for d in 0..<D {
+            var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .coefficients)
+            betaIn.append(drawCoefficients(models.conflict.inflow, cIn, &rng))
+            betaEx.append(drawCoefficients(models.conflict.exit, cEx, &rng))
+            betaDis.append(models.disaster.hazards.enumerated().map { drawCoefficients($1.fit, cDis[$0], &rng) })
+            var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .climate)
+            zClimate.append(cr.normal())
+        }
+        let draws = DrawInputs(betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate)
+        let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
+        let exitTerms = models.conflict.exit.coefficients.map(\.term)
+        let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
+
+        var rows: [ProjectionRow] = []
+        let categories = ProjectionCategory.allCases
+        let total = Double(set.scenarios.count * countries.count)
+        let counter = ProgressCounter()
+        for scenario in set.scenarios {
+            // Global warming per draw and year.
+            var warmingByDraw = [[Double]](repeating: [], count: D)
+            for d in 0..<D { warmingByDraw[d] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: zClimate[d]) } }
+            let warming = warmingByDraw
+            let pop = inputs.population
+            // Aggregates: world, UNHCR regions, UN regions.
+            var aggregates: [(level: String, name: String)] = [("world", "World")]
+            let unhcrRegions = Set(countries.map { history.regions[$0]?.unhcr ?? "Unknown" }).sorted()
+            let unRegions = Set(countries.map { history.regions[$0]?.un ?? "Unknown" }).sorted()
+            aggregates += unhcrRegions.map { ("unhcr_region", $0) } + unRegions.map { ("un_region", $0) }
+            let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level)|\($1.name)", $0) })
+            let cellsPerAggregate = categories.count * years.count
+            let acc = FixedPointAccumulator(count: aggregates.count * cellsPerAggregate * D)
+            let countryRows = RowBox(count: countries.count)
+            let work: @Sendable (Int) -> Void = { ci in
+                let c = countries[ci]
+                let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws, warming: warming,
+                                          models: models, history: history, population: pop, seed: set.seed,
+                                          inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
+                // Country summaries.
+                var out: [ProjectionRow] = []
+                for (k, cat) in categories.enumerated() {
+                    for (t, y) in years.enumerated() {
+                        let values = (0..<D).map { sim[(k * years.count + t) * D + $0] }
+                        out.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
+                                                 year: y, summary: QuantileSummary(values)))
+                    }
+                }
+                countryRows.set(ci, out)
+                // Add to aggregates.
+                let keys = ["world|World", "unhcr_region|\(history.regions[c]?.unhcr ?? "Unknown")", "un_region|\(history.regions[c]?.un ?? "Unknown")"]
+                let targets = keys.compactMap { aggIndex[$0] }
+                acc.add(sim, into: targets, stride: cellsPerAggregate * D)
+                let done = counter.increment()
+                progress?(Double(done) / total)
+            }
+            runParallel(countries.count, threads: threads, work)
+            // Aggregate summaries.
+            for (a, agg) in aggregates.enumerated() {
+                for (k, cat) in categories.enumerated() {
+                    for (t, y) in years.enumerated() {
+                        let offset = a * cellsPerAggregate * D + (k * years.count + t) * D
+                        rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
+                                                  year: y, summary: QuantileSummary(acc.values(offset: offset, count: D))))
+                    }
+                }
+            }
+            rows += countryRows.all
+        }
+        return rows
+    }
+
+    struct DrawInputs: Sendable {
+        let betaIn: [[Double]], betaEx: [[Double]], betaDis: [[[Double]]], zClimate: [Double]
+    }
+
+    /// Simulates one country for all draws: values laid out [category][year][draw].
+    static func simulateCountry(_ c: String, countryIndex: Int, scenario: Scenario, years: [Int], base: Int, draws: DrawInputs,
+                                warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
+                                population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
+                                medianExit: Double) -> [Double] {
+        let D = draws.zClimate.count, T = years.count, K = ProjectionCategory.allCases.count
+        var out = [Double](repeating: 0, count: K * T * D)
+        let conflict = models.conflict
+        let alpha = conflict.inflowEffects[c]
+        let gamma = conflict.exitEffects[c] ?? medianExit
+        let q0 = conflict.residualRate[c] ?? 0
+        let deviations = conflict.residualDeviations[c] ?? [0]
+        let exitNoise = conflict.exitMultipliers[c] ?? []
+        let pattern = models.climate.patterns[c]
+        let d0 = history.stock[c, base] ?? 0
+        let lastPop = population.value(c, base, scenario.population) ?? population.estimates[c, population.lastEstimateYear]
+        let inIdx = inflowTerms.map { ConflictDisplacementModel.inflowTerms.firstIndex(of: $0) }
+        let exTrendIdx = exitTerms.firstIndex(of: "trend")
+        func factor(_ comp: ScenarioOverride.Component, _ y: Int) -> Double {
+            var f = 1.0
+            for o in scenario.overrides where o.component == comp && o.applies(year: y, country: c) { f *= o.factor }
+            return f
+        }
+        for d in 0..<D {
+            var rng = DrawRandomStream(seed: seed, draw: d, purpose: .country, key: countryIndex)
+            var stock = d0
+            var uIn = conflict.lastInflowShock[c] ?? 0
+            var vIn = 0.0
+            let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
+            for (t, y) in years.enumerated() {
+                let knownPop = population.value(c, y, scenario.population) ?? lastPop
+                let popT = knownPop ?? 1
+                let cap = knownPop.map { $0 * 1000 } ?? .infinity
+                let g = warming[d][t]
+                let temp: Double = pattern.map { $0.a + $0.b * g + $0.s * rng.normal() } ?? g
+                // Trends are held at the jump-off year (see ConflictDisplacementModel).
+                let trend = Double(base - 2010) / 10
+                let logExposure = knownPop.map { log(max($0, 1e-3) * 1000) }
+                // New displacement: pop·exp(α + β·x + u − v/2), v = Var(u | u at the jump-off), so
+                // that the multiplicative shock has mean 1 (E[exp(u)] = exp(E u + v/2)).
+                uIn = conflict.inflowShock.rho * uIn + conflict.inflowShock.sigma * rng.normal()
+                vIn = conflict.inflowShock.rho * conflict.inflowShock.rho * vIn + conflict.inflowShock.sigma * conflict.inflowShock.sigma
+                var newDisp = 0.0
+                if let alpha, let logExposure {
+                    var eta = alpha + uIn - vIn / 2 + logExposure
+                    let covariates = [temp, trend, log1p(stock)]
+                    for (k, idx) in inIdx.enumerated() { if let idx { eta += bIn[k] * covariates[idx] } }
+                    let mu = min(exp(min(eta, 40)), cap) * factor(.newConflict, y)
+                    newDisp = rng.poisson(mu)
+                }
+                // Exits: D(t−1)·exp(γ + γ₁·trend + u), at most the whole stock.
+                var etaEx = gamma
+                if let i = exTrendIdx { etaEx += bEx[i] * trend }
+                let multiplier = exitNoise.isEmpty ? 1 : exitNoise[Int(rng.uniform() * Double(exitNoise.count)) % exitNoise.count]
+                let rate = min(1, exp(min(etaEx, 0)) * multiplier * factor(.exitRate, y))
+                let exits = min(stock, rng.poisson(stock * rate))
+                // Residual.
+                let dev = deviations[Int(rng.uniform() * Double(deviations.count)) % max(1, deviations.count)]
+                let q = max(-0.5, min(0.9, (q0 + dev) * factor(.residual, y)))
+                stock = min(max(0, stock + newDisp - exits - q * stock), cap)
+                // Disasters: pop·exp(α_h + β_h·x)·Gamma noise.
+                var dis = 0.0
+                if let logExposure {
+                    for (h, hz) in models.disaster.hazards.enumerated() {
+                        guard let a = hz.effects[c] else { continue }
+                        let b = draws.betaDis[d][h]
+                        let eta = a + logExposure + b[0] * temp + b[1] * trend
+                        let mu = min(exp(min(eta, 40)) * rng.gamma(shape: hz.theta) / hz.theta, cap)
+                        dis += rng.poisson(mu * factor(.disaster, y))
+                    }
+                }
+                out[(0 * T + t) * D + d] = stock
+                out[(1 * T + t) * D + d] = newDisp
+                out[(2 * T + t) * D + d] = exits
+                out[(3 * T + t) * D + d] = dis
+            }
+        }
+        return out
+    }
+
+    static func median(_ v: [Double]) -> Double? {
+        guard !v.isEmpty else { return nil }
+        return QuantileSummary.quantile(sorted: v.sorted(), 0.5)
+    }
+
+    static func runParallel(_ count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> Void) {
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        if workers <= 1 || count <= 1 {
+            for i in 0..<count { work(i) }
+            return
+        }
+        let next = ProgressCounter()
+        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
+            while true {
+                let i = next.increment() - 1
+                if i >= count { break }
+                work(i)
+            }
+        }
+    }
+}
+
+/// Order-independent accumulation of per-draw values: 64-bit fixed point (2⁻¹⁶ persons).
+final class FixedPointAccumulator: @unchecked Sendable {
+    private var cells: [Int64]
+    private let lock = NSLock()
+    static let scale = 65_536.0
+    init(count: Int) { cells = [Int64](repeating: 0, count: count) }
+
+    /// Adds `values` (one aggregate's worth of cells) into each target aggregate.
+    func add(_ values: [Double], into targets: [Int], stride: Int) {
+        // Values are counts of people (≤ a country's population); anything else is clamped.
+        let fixed = values.map { v -> Int64 in
+            guard v.isFinite else { return 0 }
+            return Int64((min(max(v, 0), 1e13) * FixedPointAccumulator.scale).rounded())
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        for a in Set(targets) {
+            let off = a * stride
+            for k in 0..<fixed.count { cells[off + k] &+= fixed[k] }
+        }
+    }
+
+    func values(offset: Int, count: Int) -> [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        return (0..<count).map { Double(cells[offset + $0]) / FixedPointAccumulator.scale }
+    }
+}
+
+/// Thread-safe counter.
+final class ProgressCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+/// Per-country rows written by the worker that computed them.
+final class RowBox: @unchecked Sendable {
+    private var rows: [[ProjectionRow]]
+    private let lock = NSLock()
+    init(count: Int) { rows = Array(repeating: [], count: count) }
+    func set(_ i: Int, _ r: [ProjectionRow]) {
+        lock.lock()
+        rows[i] = r
+        lock.unlock()
+    }
+    var all: [ProjectionRow] {
+        lock.lock()
+        defer { lock.unlock() }
+        return rows.flatMap { $0 }
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import MigrationKit
+
+/// `migkit fit`: fits a regression from a CSV file and a formula, writes tidy CSVs.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit OLS, Poisson, negative-binomial or PPML gravity models from a CSV file.",
+        discussion: """
+            The formula follows R/fixest: response ~ terms | fixed effects. Terms are columns, \
+            log(x), log1p(x), sqrt(x), exp(x), products a:b, powers I(x^2) and factor(x); fixed \
+            effects are columns or interactions origin^year. Rows with missing values are dropped \
+            and counted; Poisson models drop separated observations (listed with --dropped).
+
+            Writes a tidy coefficient CSV (term, estimate, std_error, statistic, p_value, \
+            conf_low, conf_high) and a fit-statistics CSV (statistic, value), atomically.
+
+            Examples:
+              migkit fit ppml --data flows.csv \\
+                --formula 'flow ~ log(dist) + contig + comlang | origin^year + destination^year' \\
+                --vcov cluster:pair -o coef.csv
+              migkit fit ols --data panel.csv --formula 'y ~ x1 + x2 | country' --vcov hc1 -o -
+            """
+    )
+
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case ols, poisson, negbin, ppml
+    }
+
+    @Argument(help: "The model: ols, poisson, negbin (θ estimated), ppml (Poisson with robust errors by default).")
+    var model: Model
+
+    @Option(name: .long, help: ArgumentHelp("The data (CSV with a header row).", valueName: "file"))
+    var data: String
+
+    @Option(name: .long, help: ArgumentHelp("The model formula, e.g. 'flow ~ log(dist) + contig | origin + destination'.", valueName: "formula"))
+    var formula: String
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Variance: iid, hc0, hc1, hc2, hc3, cluster:COLUMN, twoway:COLUMN,COLUMN \
+        (default: iid for ols/poisson/negbin, hc1 for ppml).
+        """, valueName: "spec"))
+    var vcov: String?
+
+    @Option(name: .long, help: ArgumentHelp("Small-sample conventions: standard (exact fixed-effect rank), fixest, statsmodels.", valueName: "name"))
+    var ssc: String = "standard"
+
+    @Option(name: .long, help: ArgumentHelp("Column of prior weights.", valueName: "column"))
+    var weights: String?
+
+    @Option(name: .long, help: ArgumentHelp("Column added to the linear predictor (e.g. log exposure).", valueName: "column"))
+    var offset: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Coefficient CSV ('-' for standard output).", valueName: "file"))
+    var output: String = "-"
+
+    @Option(name: .long, help: ArgumentHelp("Fit-statistics CSV (default: next to -o as NAME_fit.csv; none for stdout).", valueName: "file"))
+    var stats: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the dropped observations (row, reason) to this CSV.", valueName: "file"))
+    var dropped: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the estimated fixed effects (name, level, estimate) to this CSV.", valueName: "file"))
+    var fixedEffects: String?
+
+    @Option(name: .long, help: ArgumentHelp("Maximum IRLS iterations.", valueName: "n"))
+    var maxIterations: Int = 100
+
+    @Flag(name: .long, help: "Return a result flagged not-converged instead of failing.")
+    var allowNonConvergence = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let v = vcov { _ = try Fit.parseVariance(v, requireColumns: false) }
+        guard ["standard", "fixest", "statsmodels"].contains(ssc) else {
+            throw ValidationError("--ssc must be one of standard, fixest, statsmodels; got '\(ssc)'.")
+        }
+        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+    }
+
+    enum VarianceSpec { case simple(VarianceEstimator), cluster(String), twoWay(String, String) }
+
+    static func parseVariance(_ s: String, requireColumns: Bool) throws -> VarianceSpec {
+        switch s.lowercased() {
+        case "iid": return .simple(.iid)
+        case "hc0": return .simple(.hc0)
+        case "hc1", "hetero", "robust": return .simple(.hc1)
+        case "hc2": return .simple(.hc2)
+        case "hc3": return .simple(.hc3)
+        default:
+            if s.hasPrefix("cluster:") {
+                let c = String(s.dropFirst("cluster:".count))
+                guard !c.isEmpty else { throw ValidationError("--vcov cluster:COLUMN needs a column name.") }
+                return .cluster(c)
+            }
+            if s.hasPrefix("twoway:") {
+                let parts = s.dropFirst("twoway:".count).split(separator: ",").map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--vcov twoway:A,B needs exactly two column names, got '\(s)'.") }
+                return .twoWay(parts[0], parts[1])
+            }
+            throw ValidationError("--vcov '\(s)' is not one of iid, hc0, hc1, hc2, hc3, cluster:COLUMN, twoway:A,B.")
+        }
+    }
+
+    func run() throws {
+        try global.apply()
+        let table: Table
+        do { table = try CSVReader.readTable(path: data) } catch { throw CLIError.message("\(error)") }
+        let parsed: Formula
+        do { parsed = try Formula(formula) } catch { throw CLIError.message("\(error)") }
+        let spec = try Fit.parseVariance(vcov ?? (model == .ppml ? "hc1" : "iid"), requireColumns: true)
+        var clusterColumns: [String] = []
+        if case .cluster(let c) = spec { clusterColumns = [c] }
+        if case let .twoWay(a, b) = spec { clusterColumns = [a, b] }
+        let frame: ModelFrame
+        do {
+            frame = try ModelFrame(formula: parsed, data: table, weights: weights, offset: offset, clusters: clusterColumns)
+        } catch { throw CLIError.message("\(data): \(error)") }
+        let variance: VarianceEstimator
+        switch spec {
+        case .simple(let v): variance = v
+        case .cluster(let c):
+            guard let g = frame.clusters[c] else { throw CLIError.message("cluster column '\(c)' was not read") }
+            variance = .cluster(g)
+        case let .twoWay(a, b):
+            guard let g = frame.clusters[a], let h = frame.clusters[b] else { throw CLIError.message("cluster columns '\(a)', '\(b)' were not read") }
+            variance = .twoWayCluster(g, h)
+        }
+        let correction: SmallSampleCorrection = ssc == "fixest" ? .fixest : ssc == "statsmodels" ? .statsmodels : .standard
+        var options = RegressionOptions()
+        options.maxIterations = maxIterations
+        options.allowNonConvergence = allowNonConvergence
+        options.estimateFixedEffects = fixedEffects != nil
+        let result: RegressionResult
+        do {
+            switch model {
+            case .ols:
+                result = try LinearModel.fit(response: frame.response, regressors: frame.regressors, names: frame.termNames,
+                                             weights: frame.weights, fixedEffects: frame.fixedEffects, variance: variance,
+                                             correction: correction, options: options)
+            case .poisson, .ppml, .negbin:
+                result = try GeneralizedLinearModel.fit(response: frame.response, regressors: frame.regressors, names: frame.termNames,
+                                                        family: model == .negbin ? .negativeBinomial(theta: nil) : .poisson,
+                                                        offset: frame.offset, weights: frame.weights, fixedEffects: frame.fixedEffects,
+                                                        variance: variance, correction: correction, options: options)
+            }
+        } catch { throw CLIError.message("\(data): \(error)") }
+        try writeOutputs(result, frame)
+        FileHandle.standardError.write(Data(RegressionSummary.text(result, frame: frame, model: model.rawValue).utf8))
+    }
+
+    func writeOutputs(_ r: RegressionResult, _ frame: ModelFrame) throws {
+        let coef = try RegressionTables.coefficients(r)
+        try CLIOutput.write(coef, to: output)
+        let statsPath = stats ?? (output == "-" ? nil : CLIOutput.sibling(of: output, suffix: "_fit"))
+        if let statsPath, statsPath != "none" {
+            try CLIOutput.write(try RegressionTables.fitStatistics(r, missingRows: frame.missingRows.count), to: statsPath)
+        }
+        if let dropped {
+            try CLIOutput.write(try RegressionTables.droppedObservations(r, frame: frame), to: dropped)
+        }
+        if let fixedEffects {
+            try CLIOutput.write(try RegressionTables.fixedEffects(r), to: fixedEffects)
+        }
+    }
+}

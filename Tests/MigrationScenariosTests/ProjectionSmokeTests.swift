@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import MigrationScenarios
+
+@Suite("Projection engine on the shipped data")
+struct ProjectionEngineTests {
+    static let dataDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("data")
+
+    static let fitted: (ProjectionInputs, FittedProjectionModels)? = {
+        guard let inputs = try? ProjectionDataLoader.load(directory: dataDir), let models = try? ProjectionEngine.fit(inputs) else { return nil }
+        return (inputs, models)
+    }()
+
+    @Test func firstProjectedYearStartsFromTheLastObservedData() throws {
+        let (inputs, models) = try #require(Self.fitted)
+        #expect(models.baseYear == 2024)
+        let set = try ScenarioSet.parse("[run]\ndraws = 40\nhorizon = 2027\n[[scenario]]\npathway = \"SSP2-4.5\"\n")
+        let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
+        let world2025 = try #require(rows.first { $0.geographyLevel == "world" && $0.category == "displaced_stock" && $0.year == 2025 })
+        let observed = inputs.history.stock.total(2024)
+        #expect(observed > 124e6 && observed < 125e6)
+        // One year ahead, the median stays within ±30 % of the last observation.
+        #expect(abs(world2025.summary.p50 / observed - 1) < 0.3, "\(world2025.summary)")
+        #expect(world2025.summary.p05 <= world2025.summary.p50 && world2025.summary.p50 <= world2025.summary.p95)
+        // Country rows for every country with a 2024 stock, four categories, three years.
+        let countries = inputs.history.stock.countries.filter { inputs.history.stock[$0, 2024] != nil }
+        #expect(rows.filter { $0.geographyLevel == "country" }.count == countries.count * 4 * 3)
+    }
+
+    @Test func sameSeedSameNumbersOnOneAndTwoThreads() throws {
+        let (inputs, models) = try #require(Self.fitted)
+        let set = try ScenarioSet.parse("[run]\ndraws = 30\nhorizon = 2030\nseed = 99\n[[scenario]]\npathway = \"SSP3-7.0\"\n")
+        let a = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 1)
+        let b = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
+        #expect(a == b)
+        let other = try ScenarioSet.parse("[run]\ndraws = 30\nhorizon = 2030\nseed = 100\n[[scenario]]\npathway = \"SSP3-7.0\"\n")
+        let c = try ProjectionEngine.run(other, models: models, inputs: inputs, threads: 2)
+        #expect(a != c)
+    }
+
+    @Test func unknownCountryInAnOverrideIsAnError() throws {
+        let (inputs, models) = try #require(Self.fitted)
+        let set = try ScenarioSet.parse("[run]\ndraws = 2\nhorizon = 2026\n[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"exit_rate\"\nfactor = 2\ncountries = [\"QQQ\"]\n")
+        #expect(throws: ProjectionError.self) { try ProjectionEngine.run(set, models: models, inputs: inputs) }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import MigrationScenarios
+
+@Suite("Scenario files")
+struct ScenarioSpecificationTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func shippedDefaultSetParses() throws {
+        let set = try ScenarioSet.load(path: Self.repoRoot.appendingPathComponent("data/scenarios/default.toml").path)
+        #expect(set.horizon == 2050)
+        #expect(set.draws == 1000)
+        #expect(set.seed == 20261129)
+        #expect(set.scenarios.map(\.name) == ["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5", "SSP2-4.5 faster solutions", "SSP2-4.5 zero migration"])
+        let faster = set.scenarios[4]
+        #expect(faster.overrides == [ScenarioOverride(component: .exitRate, factor: 1.5, from: 2030, to: nil, countries: nil)])
+        #expect(faster.overrides[0].applies(year: 2030, country: "SYR"))
+        #expect(!faster.overrides[0].applies(year: 2029, country: "SYR"))
+        #expect(set.scenarios[5].population == .zeroMigration)
+    }
+
+    @Test(arguments: [
+        ("[run]\nhorizon = 2200\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizon", "2200 is outside the pathways' years 2025–2100"),
+        ("[[scenario]]\npathway = \"SSP4-6.0\"", "scenario[1].pathway", "\"SSP4-6.0\" is not one of SSP1-2.6, SSP2-4.5, SSP3-7.0, SSP5-8.5"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\npopulation = \"median\"", "scenario[1].population", "\"median\" is not one of low, medium, high, zero-migration"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"exits\"\nfactor = 2", "scenario[1].override[1].component", "\"exits\" is not one of new_conflict, exit_rate, disaster, residual"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "must be finite and ≥ 0, got -1.0"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = 1\ncountries = [\"Syria\"]", "scenario[1].override[1].countries[1]", "must be an ISO 3166 alpha-3 code such as \"SYR\", got \"Syria\""),
+        ("[run]\ndraws = 0\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.draws", "0 must be between 1 and 1000000"),
+        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed"),
+        ("[run]\nhorizon = 2050", "scenario", "no [[scenario]] entries — add at least one"),
+    ])
+    func validationNamesTheKeyPath(text: String, keyPath: String, message: String) {
+        do {
+            _ = try ScenarioSet.parse(text, file: "my.toml")
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            #expect(e.keyPath == keyPath)
+            #expect(e.message == message)
+            #expect(e.description == "my.toml: \(keyPath): \(message)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func tomlSyntaxErrorNamesLineAndColumn() {
+        do {
+            _ = try ScenarioSet.parse("[run\nhorizon = 2050", file: "bad.toml")
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            #expect(e.description.hasPrefix("bad.toml: line 1, column"))
+            #expect(e.description.hasSuffix("fix the TOML syntax"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
+
+@Suite("Reproducible random streams")
+struct DrawRandomStreamTests {
+    @Test func sameKeySameNumbersDifferentKeysDiffer() {
+        var a = DrawRandomStream(seed: 7, draw: 3, purpose: .country, key: 12)
+        var b = DrawRandomStream(seed: 7, draw: 3, purpose: .country, key: 12)
+        var c = DrawRandomStream(seed: 7, draw: 4, purpose: .country, key: 12)
+        let xa = (0..<5).map { _ in a.next() }, xb = (0..<5).map { _ in b.next() }, xc = (0..<5).map { _ in c.next() }
+        #expect(xa == xb)
+        #expect(xa != xc)
+    }
+
+    @Test func distributionsHaveTheRightMoments() {
+        var r = DrawRandomStream(seed: 1, draw: 0, purpose: .other)
+        let n = 200_000
+        var s = 0.0, s2 = 0.0
+        for _ in 0..<n { let x = r.normal(); s += x; s2 += x * x }
+        #expect(abs(s / Double(n)) < 0.01)
+        #expect(abs(s2 / Double(n) - 1) < 0.01)
+        for lambda in [0.5, 12.0, 250.0] {
+            var m = 0.0, v = 0.0
+            var samples: [Double] = []
+            for _ in 0..<50_000 { samples.append(r.poisson(lambda)) }
+            m = samples.reduce(0, +) / 50_000
+            v = samples.reduce(0) { $0 + ($1 - m) * ($1 - m) } / 50_000
+            #expect(abs(m / lambda - 1) < 0.02, "poisson mean \(lambda)")
+            #expect(abs(v / lambda - 1) < 0.05, "poisson variance \(lambda)")
+        }
+        var g = 0.0
+        for _ in 0..<50_000 { g += r.gamma(shape: 2.5) }
+        #expect(abs(g / 50_000 / 2.5 - 1) < 0.02)
+    }
+
+    @Test func quantilesMatchNumpyType7() {
+        // numpy.quantile([1, 2, 3, 4, 10], [0.05, 0.1, 0.5, 0.9, 0.95]) = [1.2, 1.4, 3.0, 7.6, 8.8]
+        let q = QuantileSummary([10, 2, 4, 1, 3])
+        #expect(abs(q.p05 - 1.2) < 1e-12 && abs(q.p10 - 1.4) < 1e-12 && q.p50 == 3)
+        #expect(abs(q.p90 - 7.6) < 1e-12 && abs(q.p95 - 8.8) < 1e-12 && q.mean == 4)
+    }
+}
