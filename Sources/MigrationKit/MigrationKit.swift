@@ -3,6 +3,7 @@
 @_exported import Linalg
 @_exported import MigrationData
 @_exported import MigrationModels
+@_exported import MigrationScenarios
 @_exported import MigrationReports
 
 /// The semantic version shared by the package and `migkit --version`.

@@ -1,0 +1,47 @@
+import Foundation
+
+/// One-step-ahead in-sample fit of the displaced stock:
+///
+///     D̂(t) = D(t−1) + N̂(t) − X̂(t) − q·D(t−1)
+///
+/// with N̂ and X̂ the fitted means of the inflow and exit models at the observed covariates
+/// (observed flows where a country has no fitted effect) and q the country's residual rate. Rows
+/// for the world and every country with observed D(t−1) and D(t).
+public struct InSampleFitRow: Sendable, Equatable {
+    public let geography: String
+    public let year: Int
+    public let observed: Double
+    public let fitted: Double
+}
+
+public enum InSampleFit {
+    public static func compute(_ models: FittedProjectionModels, _ inputs: ProjectionInputs, years: ClosedRange<Int>) -> [InSampleFitRow] {
+        let h = inputs.history, c = models.conflict
+        let pop = inputs.population.series(.medium)
+        let bIn = Dictionary(uniqueKeysWithValues: c.inflow.coefficients.map { ($0.term, $0.estimate) })
+        let bEx = Dictionary(uniqueKeysWithValues: c.exit.coefficients.map { ($0.term, $0.estimate) })
+        var rows: [InSampleFitRow] = []
+        var worldObs: [Int: Double] = [:], worldFit: [Int: Double] = [:]
+        for country in h.stock.countries {
+            for t in years {
+                guard let d0 = h.stock[country, t - 1], let d1 = h.stock[country, t] else { continue }
+                let trend = Double(t - 2010) / 10
+                var nHat = h.newDisplacement[country, t] ?? 0
+                if let a = c.inflowEffects[country], let p = pop[country, t], p > 0, let temp = h.temperatureAnomaly[country, t] {
+                    let eta = a + log(p * 1000) + (bIn["temperature_anomaly"] ?? 0) * temp + (bIn["trend"] ?? 0) * trend
+                        + (bIn["log_lagged_stock"] ?? 0) * log1p(max(0, d0))
+                    nHat = exp(eta)
+                }
+                var xHat = h.exits[country, t] ?? 0
+                if let g = c.exitEffects[country] { xHat = d0 * exp(g + (bEx["trend"] ?? 0) * trend) }
+                let q = c.residualRate[country] ?? 0
+                let fitted = max(0, d0 + nHat - xHat - q * d0)
+                rows.append(InSampleFitRow(geography: country, year: t, observed: d1, fitted: fitted))
+                worldObs[t, default: 0] += d1
+                worldFit[t, default: 0] += fitted
+            }
+        }
+        let world = worldObs.keys.sorted().map { InSampleFitRow(geography: "World", year: $0, observed: worldObs[$0] ?? 0, fitted: worldFit[$0] ?? 0) }
+        return world + rows
+    }
+}
