@@ -95,3 +95,21 @@ struct DrawRandomStreamTests {
         #expect(abs(q.p90 - 7.6) < 1e-12 && abs(q.p95 - 8.8) < 1e-12 && q.mean == 4)
     }
 }
+
+@Suite("Quantile selection equals sorting")
+struct QuantileSelectionTests {
+    @Test func selectionMatchesSortedType7() {
+        var rng = DrawRandomStream(seed: 3, draw: 0, purpose: .other)
+        for n in [1, 2, 3, 7, 20, 101, 1000] {
+            for _ in 0..<20 {
+                var v = (0..<n).map { _ in (rng.uniform() * 10).rounded() }   // ties on purpose
+                if n > 5 { v[0] = v[1] }
+                let q = QuantileSummary(v)
+                let s = v.sorted()
+                for (p, got) in zip(QuantileSummary.probabilities, [q.p05, q.p10, q.p50, q.p90, q.p95]) {
+                    #expect(abs(got - QuantileSummary.quantile(sorted: s, p)) < 1e-12, "n \(n) p \(p)")
+                }
+            }
+        }
+    }
+}

@@ -158,7 +158,7 @@ public enum ProjectionEngine {
                 var out: [ProjectionRow] = []
                 for (k, cat) in categories.enumerated() {
                     for (t, y) in years.enumerated() {
-                        let values = (0..<D).map { sim[(k * years.count + t) * D + $0] }
+                        let values = Array(sim[((k * years.count + t) * D)..<((k * years.count + t + 1) * D)])
                         out.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
                                                  year: y, summary: QuantileSummary(values)))
                     }
@@ -207,63 +207,74 @@ public enum ProjectionEngine {
         let pattern = models.climate.patterns[c]
         let d0 = history.stock[c, base] ?? 0
         let lastPop = population.value(c, base, scenario.population) ?? population.estimates[c, population.lastEstimateYear]
-        let inIdx = inflowTerms.map { ConflictDisplacementModel.inflowTerms.firstIndex(of: $0) }
-        let exTrendIdx = exitTerms.firstIndex(of: "trend")
-        func factor(_ comp: ScenarioOverride.Component, _ y: Int) -> Double {
-            var f = 1.0
-            for o in scenario.overrides where o.component == comp && o.applies(year: y, country: c) { f *= o.factor }
-            return f
+        // Coefficient positions, resolved once.
+        let iTemp = inflowTerms.firstIndex(of: "temperature_anomaly"), iTrend = inflowTerms.firstIndex(of: "trend")
+        let iLag = inflowTerms.firstIndex(of: "log_lagged_stock"), iExTrend = exitTerms.firstIndex(of: "trend")
+        // Per-year inputs, resolved once (no dictionary look-ups in the draw loop).
+        var logExposure = [Double](repeating: .nan, count: T), cap = [Double](repeating: .infinity, count: T)
+        var fNew = [Double](repeating: 1, count: T), fExit = [Double](repeating: 1, count: T)
+        var fResidual = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
+        for (t, y) in years.enumerated() {
+            if let p = population.value(c, y, scenario.population) ?? lastPop {
+                logExposure[t] = log(max(p, 1e-3) * 1000)
+                cap[t] = p * 1000
+            }
+            for o in scenario.overrides where o.applies(year: y, country: c) {
+                switch o.component {
+                case .newConflict: fNew[t] *= o.factor
+                case .exitRate: fExit[t] *= o.factor
+                case .residual: fResidual[t] *= o.factor
+                case .disaster: fDisaster[t] *= o.factor
+                }
+            }
         }
+        let hasExposure = logExposure.map { !$0.isNaN }
+        // Trends are held at the jump-off year (see ConflictDisplacementModel).
+        let trend = Double(base - 2010) / 10
+        let hazards = models.disaster.hazards.enumerated().compactMap { h, hz in hz.effects[c].map { (h, $0, hz.theta) } }
+        let rho = conflict.inflowShock.rho, sigma = conflict.inflowShock.sigma
+        let u0 = conflict.lastInflowShock[c] ?? 0
         for d in 0..<D {
             var rng = DrawRandomStream(seed: seed, draw: d, purpose: .country, key: countryIndex)
             var stock = d0
-            var uIn = conflict.lastInflowShock[c] ?? 0
-            var vIn = 0.0
+            var uIn = u0, vIn = 0.0
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
-            for (t, y) in years.enumerated() {
-                let knownPop = population.value(c, y, scenario.population) ?? lastPop
-                let popT = knownPop ?? 1
-                let cap = knownPop.map { $0 * 1000 } ?? .infinity
-                let g = warming[d][t]
-                let temp: Double = pattern.map { $0.a + $0.b * g + $0.s * rng.normal() } ?? g
-                // Trends are held at the jump-off year (see ConflictDisplacementModel).
-                let trend = Double(base - 2010) / 10
-                let logExposure = knownPop.map { log(max($0, 1e-3) * 1000) }
+            let bTemp = iTemp.map { bIn[$0] } ?? 0, bTrend = iTrend.map { bIn[$0] } ?? 0, bLag = iLag.map { bIn[$0] } ?? 0
+            let exitBase = gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend
+            let warm = warming[d]
+            for t in 0..<T {
+                let g = warm[t]
+                let temp: Double
+                if let pattern { temp = pattern.a + pattern.b * g + pattern.s * rng.normal() } else { temp = g }
                 // New displacement: pop·exp(α + β·x + u − v/2), v = Var(u | u at the jump-off), so
                 // that the multiplicative shock has mean 1 (E[exp(u)] = exp(E u + v/2)).
-                uIn = conflict.inflowShock.rho * uIn + conflict.inflowShock.sigma * rng.normal()
-                vIn = conflict.inflowShock.rho * conflict.inflowShock.rho * vIn + conflict.inflowShock.sigma * conflict.inflowShock.sigma
+                uIn = rho * uIn + sigma * rng.normal()
+                vIn = rho * rho * vIn + sigma * sigma
                 var newDisp = 0.0
-                if let alpha, let logExposure {
-                    var eta = alpha + uIn - vIn / 2 + logExposure
-                    let covariates = [temp, trend, log1p(stock)]
-                    for (k, idx) in inIdx.enumerated() { if let idx { eta += bIn[k] * covariates[idx] } }
-                    let mu = min(exp(min(eta, 40)), cap) * factor(.newConflict, y)
-                    newDisp = rng.poisson(mu)
+                if let alpha, hasExposure[t] {
+                    let eta = alpha + uIn - vIn / 2 + logExposure[t] + bTemp * temp + bTrend * trend + bLag * log1p(stock)
+                    newDisp = rng.poisson(min(exp(min(eta, 40)), cap[t]) * fNew[t])
                 }
-                // Exits: D(t−1)·exp(γ + γ₁·trend + u), at most the whole stock.
-                var etaEx = gamma
-                if let i = exTrendIdx { etaEx += bEx[i] * trend }
+                // Exits: D(t−1)·exp(γ + γ₁·trend)·m, m resampled from the country's history.
                 let multiplier = exitNoise.isEmpty ? 1 : exitNoise[Int(rng.uniform() * Double(exitNoise.count)) % exitNoise.count]
-                let rate = min(1, exp(min(etaEx, 0)) * multiplier * factor(.exitRate, y))
+                let rate = min(1, exp(min(exitBase, 0)) * multiplier * fExit[t])
                 let exits = min(stock, rng.poisson(stock * rate))
                 // Residual.
                 let dev = deviations[Int(rng.uniform() * Double(deviations.count)) % max(1, deviations.count)]
-                let q = max(-0.5, min(0.9, (q0 + dev) * factor(.residual, y)))
-                stock = min(max(0, stock + newDisp - exits - q * stock), cap)
+                let q = max(-0.5, min(0.9, (q0 + dev) * fResidual[t]))
+                stock = min(max(0, stock + newDisp - exits - q * stock), cap[t])
                 // Disasters: pop·exp(α_h + β_h·x)·Gamma noise.
                 var dis = 0.0
-                if let logExposure {
-                    for (h, hz) in models.disaster.hazards.enumerated() {
-                        guard let a = hz.effects[c] else { continue }
+                if hasExposure[t] {
+                    for (h, a, theta) in hazards {
                         let b = draws.betaDis[d][h]
-                        let eta = a + logExposure + b[0] * temp + b[1] * trend
-                        let mu = min(exp(min(eta, 40)) * rng.gamma(shape: hz.theta) / hz.theta, cap)
-                        dis += rng.poisson(mu * factor(.disaster, y))
+                        let eta = a + logExposure[t] + b[0] * temp + b[1] * trend
+                        let mu = min(exp(min(eta, 40)) * rng.gamma(shape: theta) / theta, cap[t])
+                        dis += rng.poisson(mu * fDisaster[t])
                     }
                 }
-                out[(0 * T + t) * D + d] = stock
-                out[(1 * T + t) * D + d] = newDisp
+                out[t * D + d] = stock
+                out[(T + t) * D + d] = newDisp
                 out[(2 * T + t) * D + d] = exits
                 out[(3 * T + t) * D + d] = dis
             }

@@ -17,14 +17,52 @@ public struct QuantileSummary: Sendable, Equatable {
         self.mean = mean; self.p05 = p05; self.p10 = p10; self.p50 = p50; self.p90 = p90; self.p95 = p95
     }
 
-    /// Summarises `values` (any order; sorted internally). Empty input gives NaNs.
+    /// Summarises `values` (any order). Empty input gives NaNs. The order statistics are found
+    /// by selection (Hoare's quickselect, O(n) each), not a full sort; the result is the same.
     public init(_ values: [Double]) {
         guard !values.isEmpty else { self.init(mean: .nan, p05: .nan, p10: .nan, p50: .nan, p90: .nan, p95: .nan); return }
-        let sorted = values.sorted()
+        var a = values
         var sum = 0.0
         for v in values { sum += v }
-        func q(_ p: Double) -> Double { QuantileSummary.quantile(sorted: sorted, p) }
-        self.init(mean: sum / Double(values.count), p05: q(0.05), p10: q(0.10), p50: q(0.5), p90: q(0.9), p95: q(0.95))
+        let n = a.count
+        var q = [Double](repeating: 0, count: QuantileSummary.probabilities.count)
+        a.withUnsafeMutableBufferPointer { p in
+            var low = 0
+            for (k, prob) in QuantileSummary.probabilities.enumerated() {
+                let h = Double(n - 1) * prob
+                let lo = Int(h.rounded(.down))
+                QuantileSummary.select(p, lo, from: low)
+                low = lo
+                let x = p[lo]
+                var next = x
+                if lo + 1 < n {
+                    next = p[lo + 1]
+                    for i in (lo + 2)..<max(lo + 2, n) where p[i] < next { next = p[i] }
+                }
+                q[k] = x + (h - Double(lo)) * (next - x)
+            }
+        }
+        self.init(mean: sum / Double(n), p05: q[0], p10: q[1], p50: q[2], p90: q[3], p95: q[4])
+    }
+
+    /// Rearranges p[from...] so that p[k] holds the value it would have if sorted, with smaller
+    /// values before it and larger after (Hoare's selection, median-of-three pivot).
+    static func select(_ p: UnsafeMutableBufferPointer<Double>, _ k: Int, from: Int) {
+        var lo = from, hi = p.count - 1
+        while hi > lo {
+            let mid = lo + (hi - lo) / 2
+            if p[mid] < p[lo] { p.swapAt(mid, lo) }
+            if p[hi] < p[lo] { p.swapAt(hi, lo) }
+            if p[hi] < p[mid] { p.swapAt(hi, mid) }
+            let pivot = p[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while p[i] < pivot { i += 1 }
+                while pivot < p[j] { j -= 1 }
+                if i <= j { p.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return }
+        }
     }
 
     /// Type-7 quantile of sorted data.
