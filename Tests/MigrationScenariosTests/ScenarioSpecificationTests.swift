@@ -106,7 +106,7 @@ struct QuantileSelectionTests {
                 if n > 5 { v[0] = v[1] }
                 let q = QuantileSummary(v)
                 let s = v.sorted()
-                for (p, got) in zip(QuantileSummary.probabilities, [q.p05, q.p10, q.p50, q.p90, q.p95]) {
+                for (p, got) in zip(QuantileSummary.probabilities, [q.p025, q.p05, q.p10, q.p50, q.p90, q.p95, q.p975]) {
                     #expect(abs(got - QuantileSummary.quantile(sorted: s, p)) < 1e-12, "n \(n) p \(p)")
                 }
             }

@@ -202,6 +202,7 @@ public enum ProjectionEngine {
         let alpha = conflict.inflowEffects[c]
         let gamma = conflict.exitEffects[c] ?? medianExit
         let q0 = conflict.residualRate[c] ?? 0
+
         let deviations = conflict.residualDeviations[c] ?? [0]
         let exitNoise = conflict.exitMultipliers[c] ?? []
         let pattern = models.climate.patterns[c]

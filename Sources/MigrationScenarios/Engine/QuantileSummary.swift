@@ -9,12 +9,16 @@ public struct QuantileSummary: Sendable, Equatable {
     public let p50: Double
     public let p90: Double
     public let p95: Double
+    /// 2.5 % and 97.5 % quantiles (the 95 % interval, used by backtests; not in projections.csv).
+    public let p025: Double
+    public let p975: Double
 
-    /// The probabilities reported, in column order.
-    public static let probabilities: [Double] = [0.05, 0.10, 0.50, 0.90, 0.95]
+    /// The probabilities computed, in increasing order.
+    public static let probabilities: [Double] = [0.025, 0.05, 0.10, 0.50, 0.90, 0.95, 0.975]
 
-    public init(mean: Double, p05: Double, p10: Double, p50: Double, p90: Double, p95: Double) {
+    public init(mean: Double, p05: Double, p10: Double, p50: Double, p90: Double, p95: Double, p025: Double = .nan, p975: Double = .nan) {
         self.mean = mean; self.p05 = p05; self.p10 = p10; self.p50 = p50; self.p90 = p90; self.p95 = p95
+        self.p025 = p025; self.p975 = p975
     }
 
     /// Summarises `values` (any order). Empty input gives NaNs. The order statistics are found
@@ -42,7 +46,7 @@ public struct QuantileSummary: Sendable, Equatable {
                 q[k] = x + (h - Double(lo)) * (next - x)
             }
         }
-        self.init(mean: sum / Double(n), p05: q[0], p10: q[1], p50: q[2], p90: q[3], p95: q[4])
+        self.init(mean: sum / Double(n), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
     }
 
     /// Rearranges p[from...] so that p[k] holds the value it would have if sorted, with smaller

@@ -21,8 +21,9 @@ import MigrationModels
 ///    with noise resampled from the country's own multipliers X/X̂ (mean 1 by the PPML
 ///    first-order conditions for γᵢ).
 /// 3. The residual R (deaths, statistical revisions, IDP stock updates the flows miss) as a
-///    country-specific rate of the stock, qᵢ = median over the last ten years of R/D(t−1), with
-///    the deviations resampled as noise.
+///    country-specific rate of the stock, calibrated so that the model's one-step-ahead mean
+///    matches the last five observed years (median; an intercept correction), with the
+///    deviations resampled as noise.
 ///
 /// The time trends absorb the 2001–2024 drift in reporting and displacement; projections hold
 /// them at their jump-off value (no extrapolated exponential drift — a documented assumption that
@@ -45,8 +46,11 @@ public struct ConflictDisplacementModel: Sendable {
     public let lastExitShock: [String: Double]
     /// Per country, the historical exit multipliers X/X̂ resampled as exit noise.
     public let exitMultipliers: [String: [Double]]
-    /// Residual rate qᵢ and its historical deviations.
+    /// Residual rate qᵢ (median of the last five years) and its deviations; `longRunResidualRate`
+    /// is the median over all fitted years, reported for comparison (damping towards it worsened
+    /// the backtests, see FORECASTS.md).
     public let residualRate: [String: Double]
+    public let longRunResidualRate: [String: Double]
     public let residualDeviations: [String: [Double]]
     public let fitYears: ClosedRange<Int>
 
@@ -113,25 +117,44 @@ public struct ConflictDisplacementModel: Sendable {
         for (k, row) in exit.estimationRows.enumerated() where exit.fittedValues[k] > 0 {
             multipliers[exCountry[row], default: []].append(ex[row] / exit.fittedValues[k])
         }
-        // Residual rates.
-        var rate: [String: Double] = [:], deviations: [String: [Double]] = [:]
+        // Residual rates, calibrated on the model's own one-step-ahead means (an intercept
+        // correction, Clements & Hendry 1998): q(t) = (D(t−1) + N̄(t) − X̄(t) − D(t)) / D(t−1) with
+        // N̄ = N̂·exp(ρ·u(t−1)) (the inflow expected given last year's shock) and X̄ the fitted
+        // exits; observed flows where a country has no fitted effect. Median of the last five years.
+        let inEffects = effects(inflow), exEffects = effects(exit)
+        let arIn = ar1(inShocks)
+        var shockByYear: [String: [Int: (Double, Double)]] = [:]
+        for (c, list) in inShocks { for (t, u, mu) in list { shockByYear[c, default: [:]][t] = (u, mu) } }
+        let exTrendCoef = exit.coefficient("trend")?.estimate ?? 0
+        var rate: [String: Double] = [:], longRate: [String: Double] = [:], deviations: [String: [Double]] = [:]
         for c in history.stock.countries {
             var qs: [Double] = []
-            for t in max(years.lowerBound, years.upperBound - 9)...years.upperBound {
+            var all: [Double] = []
+            for t in years.lowerBound...years.upperBound {
                 guard let d0 = history.stock[c, t - 1], d0 >= 1, let d1 = history.stock[c, t] else { continue }
-                let n = history.newDisplacement[c, t] ?? 0, xv = history.exits[c, t] ?? 0
-                qs.append(min(0.9, max(-0.9, (d0 + n - xv - d1) / d0)))
+                var n = history.newDisplacement[c, t] ?? 0
+                if let (_, mu) = shockByYear[c]?[t] {
+                    let uPrev = shockByYear[c]?[t - 1]?.0 ?? 0
+                    n = mu * exp(arIn.rho * uPrev)
+                }
+                var xv = history.exits[c, t] ?? 0
+                if let g = exEffects[c] { xv = d0 * min(1, exp(g + exTrendCoef * Double(t - 2010) / 10)) }
+                let q = min(0.9, max(-0.9, (d0 + n - xv - d1) / d0))
+                all.append(q)
+                if t > years.upperBound - 5 { qs.append(q) }
             }
             guard !qs.isEmpty else { continue }
             let med = qs.sorted()[qs.count / 2]
             rate[c] = med
+            longRate[c] = all.sorted()[all.count / 2]
             deviations[c] = qs.map { $0 - med }
         }
+        _ = inEffects
         return ConflictDisplacementModel(
             inflow: inflow, exit: exit, inflowEffects: effects(inflow), exitEffects: effects(exit),
             inflowShock: ar1(inShocks), exitShock: ar1(exShocks),
             lastInflowShock: lastShock(inShocks), lastExitShock: lastShock(exShocks), exitMultipliers: multipliers,
-            residualRate: rate, residualDeviations: deviations, fitYears: years)
+            residualRate: rate, longRunResidualRate: longRate, residualDeviations: deviations, fitYears: years)
     }
 
     /// Pooled AR(1) weighted by the fitted flow of the earlier year (large flows dominate; the

@@ -18,6 +18,8 @@ public struct ClimatePathways: Sendable {
     /// Per country: intercept a, slope b, residual sd s.
     public let patterns: [String: (a: Double, b: Double, s: Double)]
     public let baselineOffset: Double
+    /// Observed ERA5 world anomalies, used for years the pathways do not cover (backtests).
+    public let observedGlobal: [Int: Double]
 
     public enum PathwayError: Error, CustomStringConvertible {
         case missingYear(pathway: String, year: Int, available: ClosedRange<Int>?)
@@ -64,11 +66,15 @@ public struct ClimatePathways: Sendable {
         self.pathways = shifted
         self.patterns = patterns
         self.baselineOffset = offset
+        self.observedGlobal = history.globalAnomaly
     }
 
     /// Global warming (ERA5 baseline) in `year` for a draw with standard-normal `z`.
-    /// AR6 SPM.8a ends in 2099; 2100 uses the 2099 value.
+    /// AR6 SPM.8a ends in 2099; 2100 uses the 2099 value. Years before the pathways start (a
+    /// backtest from the past) use the observed ERA5 world anomaly: backtests evaluate the
+    /// displacement model given the climate that happened.
     public func global(_ pathway: ClimatePathwayName, year: Int, z: Double) throws -> Double {
+        if let first = pathways[pathway]?.keys.min(), year < first, let observed = observedGlobal[year] { return observed }
         var year = year
         if year == 2100, pathways[pathway]?[2100] == nil { year = 2099 }
         guard let band = pathways[pathway]?[year] else {

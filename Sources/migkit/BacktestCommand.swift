@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MigrationKit
+
+/// `migkit backtest`: rolling-origin evaluation against random-walk and drift baselines.
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Rolling-origin backtest of the displacement projections against naive baselines.",
+        discussion: """
+            For each origin year T, fits the models on the data up to T, forecasts T+1…T+H and \
+            scores the median forecast and the 80 %/95 % intervals against what was observed, for \
+            the world and the largest origins, next to the random walk and the drift baselines \
+            (MAE, MAPE, MASE, share within 10 %, coverage). Writes backtest_forecasts.csv and \
+            backtest_metrics.csv.
+
+            Example:
+              migkit backtest --from 2012 --to 2019 --horizon 5 -o reports/
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("First forecast origin year.", valueName: "year")) var from: Int = 2012
+    @Option(name: .long, help: ArgumentHelp("Last forecast origin year.", valueName: "year")) var to: Int = 2019
+    @Option(name: .long, help: ArgumentHelp("Maximum horizon in years.", valueName: "h")) var horizon: Int = 5
+    @Option(name: .long, help: ArgumentHelp("Number of largest origins scored.", valueName: "n")) var top: Int = 20
+    @Option(name: .long, help: ArgumentHelp("Monte Carlo draws per origin year.", valueName: "n")) var draws: Int = 500
+    @Option(name: .long, help: ArgumentHelp("Random seed.", valueName: "n")) var seed: UInt64 = 20261129
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir")) var output: String = "reports"
+    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir")) var dataDir: String = "data"
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to).") }
+        guard (2005...2023).contains(from), (2005...2023).contains(to) else { throw ValidationError("origin years must be within 2005–2023.") }
+        guard (1...10).contains(horizon) else { throw ValidationError("--horizon must be between 1 and 10.") }
+        guard top >= 1, draws >= 10 else { throw ValidationError("--top must be ≥ 1 and --draws ≥ 10.") }
+    }
+
+    func run() throws {
+        try global.apply()
+        let inputs: ProjectionInputs
+        let forecasts: [BacktestForecast]
+        do {
+            inputs = try ProjectionDataLoader.load(directory: URL(fileURLWithPath: dataDir))
+            forecasts = try Backtest.run(inputs, origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
+                                         threads: global.threads ?? 0)
+        } catch { throw CLIError.message("\(error)") }
+        let metrics = Backtest.metrics(forecasts, history: inputs.history)
+        func col(_ v: [Double]) -> Column { .double(v.map { $0.isFinite ? $0 : nil }) }
+        do {
+            let f = try Table([
+                ("origin_year", .int(forecasts.map(\.origin))), ("horizon", .int(forecasts.map(\.horizon))),
+                ("geography", .string(forecasts.map(\.geography))), ("observed", col(forecasts.map(\.observed))),
+                ("model_p50", col(forecasts.map(\.model.p50))), ("model_mean", col(forecasts.map(\.model.mean))),
+                ("model_p025", col(forecasts.map(\.model.p025))), ("model_p10", col(forecasts.map(\.model.p10))),
+                ("model_p90", col(forecasts.map(\.model.p90))), ("model_p975", col(forecasts.map(\.model.p975))),
+                ("random_walk", col(forecasts.map(\.randomWalk))), ("drift", col(forecasts.map(\.drift))),
+            ])
+            let m = try Table([
+                ("group", .string(metrics.map(\.group))), ("horizon", .int(metrics.map(\.horizon))), ("method", .string(metrics.map(\.method))),
+                ("forecasts", .int(metrics.map(\.count))), ("mae", col(metrics.map(\.mae))), ("mape_percent", col(metrics.map(\.mape))),
+                ("mase", col(metrics.map(\.mase))), ("share_within_10_percent", col(metrics.map(\.within10))),
+                ("coverage_80", col(metrics.map(\.coverage80))), ("coverage_95", col(metrics.map(\.coverage95))),
+            ])
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try CLIOutput.write(f, to: (output as NSString).appendingPathComponent("backtest_forecasts.csv"))
+            try CLIOutput.write(m, to: (output as NSString).appendingPathComponent("backtest_metrics.csv"))
+        } catch let e as CLIError { throw e } catch { throw CLIError.message("\(output): \(error)") }
+        var s = "group        h  method       MAPE%   MASE   within10%  cover80  cover95\n"
+        for m in metrics {
+            s += m.group.padding(toLength: 12, withPad: " ", startingAt: 0) + " \(m.horizon)  " + m.method.padding(toLength: 11, withPad: " ", startingAt: 0)
+            s += String(format: "  %6.1f  %5.2f  %8.0f", m.mape, m.mase, m.within10 * 100)
+            s += m.coverage80.isFinite ? String(format: "  %6.0f%%  %6.0f%%", m.coverage80 * 100, m.coverage95 * 100) : ""
+            s += "\n"
+        }
+        print(s, terminator: "")
+    }
+}
