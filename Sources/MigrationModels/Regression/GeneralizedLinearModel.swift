@@ -210,7 +210,12 @@ public enum GeneralizedLinearModel {
             }
             var zt = z, xt = xs
             if !fes.isEmpty {
-                let solver = try FixedEffectSolver(fixedEffects: fes, weights: w, options: options.fixedEffectSolver)
+                // Adaptive accuracy (as ppmlhdfe): while IRLS is far from convergence the
+                // demeaning need not be exact; the tolerance tightens with the deviance change and
+                // the final step (`finalize`) always uses the requested tolerance.
+                var feOptions = options.fixedEffectSolver
+                if it > 1 { feOptions.tolerance = max(feOptions.tolerance, min(1e-4, criterion * 1e-3)) } else { feOptions.tolerance = max(feOptions.tolerance, 1e-4) }
+                let solver = try FixedEffectSolver(fixedEffects: fes, weights: w, options: feOptions)
                 let proj = solver.projectColumns([z] + xs, starts: state.warmStarts)
                 for p in proj where !p.converged {
                     throw RegressionError.notConverged(what: "fixed-effect demeaning inside IRLS", iterations: p.iterations, criterion: p.criterion, tolerance: options.fixedEffectSolver.tolerance)
