@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationModelsTests",
-            dependencies: ["MigrationModels", "MigrationData"]
+            dependencies: ["MigrationModels", "MigrationData", "Linalg"]
         ),
         .testTarget(
             name: "MigrationScenariosTests",

@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 import Testing
 @testable import MigrationModels
@@ -202,5 +203,41 @@ struct FixedEffectSolverTests {
             #expect(rel(rCG.coefficient(term)!.standardError, e.standardError) < 1e-7)
         }
         #expect(rAP.fixedEffectRank == rD.coefficients.count - 2)
+    }
+}
+
+@Suite("Tall least squares (seminormal equations with refinement) agrees with QR")
+struct TallLeastSquaresTests {
+    func data(n: Int, collinear: Bool, illConditioned: Bool) -> ([[Double]], [Double]) {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1.0p-53 - 0.5
+        }
+        let x1 = (0..<n).map { _ in next() }, x2 = (0..<n).map { _ in next() * 100 }
+        var x3 = (0..<n).map { _ in next() * 1e-3 }
+        if illConditioned { x3 = x1.map { $0 + 1e-5 * next() } }
+        var cols: [[Double]] = [[Double](repeating: 1, count: n), x1, x2, x3]
+        if collinear { cols.append(zip(x1, x2).map { 2 * $0 - $1 }) }
+        let y = (0..<n).map { i in 1 + 0.5 * x1[i] - 0.02 * x2[i] + 3 * x3[i] + next() }
+        return (cols, y)
+    }
+
+    /// Well conditioned (seminormal path), with a collinear column (dropped by name, the later
+    /// one), and ill-conditioned (κ ≈ 1e5: falls back to QR).
+    @Test(arguments: [(false, false), (true, false), (false, true)])
+    func matchesDgels(collinear: Bool, illConditioned: Bool) throws {
+        let n = 60_000
+        let (cols, y) = data(n: n, collinear: collinear, illConditioned: illConditioned)
+        let names = (0..<cols.count).map { "x\($0)" }
+        let r = try LinearModel.fit(response: y, regressors: cols, names: names, variance: .hc1)
+        #expect(r.collinearTerms == (collinear ? ["x4"] : []))
+        // Reference: LAPACK dgels on the kept columns.
+        let kept = cols.prefix(4)
+        let a = try Matrix(rows: n, cols: 4, columnMajor: kept.flatMap { $0 })
+        let ref = try a.leastSquares(y, method: .qr)
+        for (k, c) in r.coefficients.enumerated() {
+            #expect(abs(c.estimate - ref[k]) <= 1e-9 * max(abs(ref[k]), 1e-3), "\(c.term): \(c.estimate) vs \(ref[k])")
+        }
     }
 }

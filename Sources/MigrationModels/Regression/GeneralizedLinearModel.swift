@@ -120,11 +120,10 @@ public enum GeneralizedLinearModel {
         let mu = state.mu
         let th = theta ?? .infinity
         let w = state.workingWeights
-        var xKept = try Matrix(rows: n, cols: p)
-        for (c, j) in ls.kept.enumerated() { for i in 0..<n { xKept[i, c] = state.xTilde[j][i] } }
+        let xKept = ls.kept.map { state.xTilde[$0] }
         let working = (0..<n).map { (ys[$0] - mu[$0]) / mu[$0] }
         let feRank = fixedEffectRank(fes)
-        let input = SandwichInput(x: xKept, residuals: working, weights: w, bread: ls.bread, n: n, p: p,
+        let input = SandwichInput(columns: xKept, residuals: working, weights: w, bread: ls.bread, n: n, p: p,
                                   fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, hasFixedEffects: !fes.isEmpty,
                                   isLinear: false, residualSumOfSquares: 0)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)

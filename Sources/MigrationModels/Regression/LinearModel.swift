@@ -94,12 +94,9 @@ public enum LinearModel {
         let bic = -2 * llf + log(Double(n)) * kParams
 
         // Variance.
-        var xKept = try Matrix(rows: n, cols: p)
-        xKept.withUnsafeMutableElements { px in
-            for (c, j) in ls.kept.enumerated() { for i in 0..<n { px[c * n + i] = xt[j][i] } }
-        }
+        let xKept = ls.kept.map { xt[$0] }
         let sigma2 = rss / dfResid
-        let input = SandwichInput(x: xKept, residuals: e, weights: ws, bread: ls.bread, n: n, p: p,
+        let input = SandwichInput(columns: xKept, residuals: e, weights: ws, bread: ls.bread, n: n, p: p,
                                   fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, hasFixedEffects: !fes.isEmpty,
                                   isLinear: true, residualSumOfSquares: rss)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)

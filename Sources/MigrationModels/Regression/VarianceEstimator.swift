@@ -89,8 +89,12 @@ public struct SmallSampleCorrection: Sendable, Equatable {
 
 /// Inputs of a sandwich computation.
 struct SandwichInput {
-    /// X̃ (n × p), kept columns only.
-    let x: Matrix
+    /// X̃ (n × p), kept columns only, as columns (shared with the caller, not copied).
+    let columns: [[Double]]
+    /// X̃ as a matrix (a copy; only HC2/HC3 need it).
+    var x: Matrix {
+        get throws { try Matrix(rows: n, cols: p, columnMajor: columns.flatMap { $0 }) }
+    }
     /// Working residuals eᵢ.
     let residuals: [Double]
     /// Working weights wᵢ (nil = 1).
@@ -220,17 +224,17 @@ enum Sandwich {
         return true
     }
 
-    /// Rows sᵢ = wᵢ·eᵢ·x̃ᵢ.
+    /// Rows sᵢ = wᵢ·eᵢ·x̃ᵢ (one n × p copy).
     static func scoreMatrix(_ s: SandwichInput) throws -> Matrix {
-        var scores = s.x
         let n = s.n, p = s.p
+        var we = s.residuals
+        if let w = s.weights { for i in 0..<n { we[i] *= w[i] } }
+        var scores = try Matrix(rows: n, cols: p)
         scores.withUnsafeMutableElements { ps in
             for j in 0..<p {
                 let col = j * n
-                if let w = s.weights {
-                    for i in 0..<n { ps[col + i] *= w[i] * s.residuals[i] }
-                } else {
-                    for i in 0..<n { ps[col + i] *= s.residuals[i] }
+                s.columns[j].withUnsafeBufferPointer { px in
+                    we.withUnsafeBufferPointer { pe in for i in 0..<n { ps[col + i] = px[i] * pe[i] } }
                 }
             }
         }
@@ -240,14 +244,17 @@ enum Sandwich {
     /// Σ_g (Σ_{i∈g} sᵢ)(Σ_{i∈g} sᵢ)ᵀ through the G × p matrix of cluster sums.
     static func clusterMeat(_ s: SandwichInput, _ codes: [Int32], _ groups: Int) throws -> Matrix {
         let n = s.n, p = s.p
+        var we = s.residuals
+        if let w = s.weights { for i in 0..<n { we[i] *= w[i] } }
         var sums = try Matrix(rows: groups, cols: p)
-        s.x.withUnsafeElements { px in
-            sums.withUnsafeMutableElements { pg in
-                for j in 0..<p {
-                    let col = j * n, gcol = j * groups
-                    for i in 0..<n {
-                        let e = s.residuals[i] * (s.weights?[i] ?? 1)
-                        pg[gcol + Int(codes[i])] += px[col + i] * e
+        sums.withUnsafeMutableElements { pg in
+            for j in 0..<p {
+                let gcol = j * groups
+                s.columns[j].withUnsafeBufferPointer { px in
+                    we.withUnsafeBufferPointer { pe in
+                        codes.withUnsafeBufferPointer { pc in
+                            for i in 0..<n { pg[gcol + Int(pc[i])] += px[i] * pe[i] }
+                        }
                     }
                 }
             }
@@ -257,9 +264,10 @@ enum Sandwich {
 
     /// hᵢ = wᵢ x̃ᵢᵀ B x̃ᵢ.
     static func leverages(_ s: SandwichInput) throws -> [Double] {
-        let xb = try s.x.multiplied(by: s.bread)
+        let x = try s.x
+        let xb = try x.multiplied(by: s.bread)
         var h = [Double](repeating: 0, count: s.n)
-        for j in 0..<s.p { for i in 0..<s.n { h[i] += xb[i, j] * s.x[i, j] } }
+        for j in 0..<s.p { for i in 0..<s.n { h[i] += xb[i, j] * x[i, j] } }
         if let w = s.weights { for i in 0..<s.n { h[i] *= w[i] } }
         return h
     }
