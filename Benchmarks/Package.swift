@@ -20,6 +20,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
+            name: "csv-bench",
+            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .executableTarget(
             name: "linalg-bench",
             dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]

@@ -9,6 +9,8 @@ import Foundation
 /// Vigna 2021) seeded by SplitMix64 from that state.
 public struct DrawRandomStream: RandomNumberGenerator, Sendable {
     var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    /// Box–Muller makes normals in pairs; the second is kept for the next call.
+    var spareNormal: Double = .nan
 
     /// Streams used by the engine; each has its own numbers for the same (seed, draw).
     public enum Purpose: UInt64, Sendable {
@@ -51,10 +53,17 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
     /// Uniform on (0, 1).
     public mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
 
-    /// Standard normal (Box–Muller; one value per call, deterministic).
+    /// Standard normal (Box–Muller, both values of each pair used; deterministic).
     public mutating func normal() -> Double {
+        if !spareNormal.isNaN {
+            let v = spareNormal
+            spareNormal = .nan
+            return v
+        }
         let u1 = uniform(), u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        let r = (-2 * log(u1)).squareRoot(), a = 2 * Double.pi * u2
+        spareNormal = r * sin(a)
+        return r * cos(a)
     }
 
     /// Gamma(shape k, scale 1) by Marsaglia & Tsang (2000); k < 1 via the boost U^(1/k).
@@ -72,8 +81,9 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
         }
     }
 
-    /// Poisson(λ): inversion for small λ, normal approximation with continuity correction for
-    /// λ > 1e6 (relative error below 1e-3 there), PTRS (Hörmann 1993) in between.
+    /// Poisson(λ): inversion for small λ, PTRS (Hörmann 1993) up to λ = 1e4, and above it the
+    /// normal approximation N(λ, λ) rounded (its skewness, 1/√λ ≤ 0.01, is negligible next to the
+    /// model's own noise).
     public mutating func poisson(_ lambda: Double) -> Double {
         guard lambda > 0, lambda.isFinite else { return 0 }
         if lambda < 30 {
@@ -82,7 +92,7 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
             repeat { k += 1; p *= uniform() } while p > l
             return k - 1
         }
-        if lambda > 1e6 { return max(0, (lambda + lambda.squareRoot() * normal()).rounded()) }
+        if lambda > 1e4 { return max(0, (lambda + lambda.squareRoot() * normal()).rounded()) }
         let slam = lambda.squareRoot(), loglam = log(lambda)
         let b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b
         let invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2)
