@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@Suite("migkit project end to end")
+struct ProjectCommandTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("migkit-project-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func project(_ extra: [String], out: URL) throws -> MigkitRunner.Result {
+        try MigkitRunner.run(["project", "--data-dir", Self.repoRoot.appendingPathComponent("data").path,
+                              "--draws", "20", "--horizon", "2030", "-o", out.path] + extra)
+    }
+
+    @Test func writesTheReportsAndTheSameBytesOnOneAndTwoThreads() throws {
+        let a = try tempDir(), b = try tempDir()
+        let r1 = try project(["--threads", "1"], out: a)
+        #expect(r1.status == 0, "\(r1.stderr)")
+        let r2 = try project(["--threads", "2"], out: b)
+        #expect(r2.status == 0, "\(r2.stderr)")
+        for f in ["projections.csv", "summary_wide.csv", "coefficients.csv", "diagnostics.csv", "in_sample_fit.csv"] {
+            let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
+            #expect(x == y, "\(f) differs between 1 and 2 threads")
+            #expect(!x.isEmpty)
+        }
+        let header = try String(contentsOf: a.appendingPathComponent("projections.csv"), encoding: .utf8).split(separator: "\n").first
+        #expect(header == "scenario,geography_level,geography,name,category,year,mean,p05,p10,p50,p90,p95")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("manifest.json"))) as? [String: Any]
+        #expect(manifest?["seed"] as? Int == 20261129)
+        #expect((manifest?["data_sources"] as? [Any])?.isEmpty == false)
+        #expect(r1.stdout.contains("observed in 2024"))
+    }
+
+    @Test func badScenarioFileIsAClearErrorAndWritesNothing() throws {
+        let dir = try tempDir()
+        let bad = dir.appendingPathComponent("bad.toml")
+        try "[[scenario]]\npathway = \"SSP9-9.9\"\n".write(to: bad, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let r = try MigkitRunner.run(["project", bad.path, "--data-dir", Self.repoRoot.appendingPathComponent("data").path, "-o", out.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("scenario[1].pathway: \"SSP9-9.9\" is not one of SSP1-2.6, SSP2-4.5, SSP3-7.0, SSP5-8.5"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func horizonOutsideThePathwaysIsRejected() throws {
+        let r = try MigkitRunner.run(["project", "--horizon", "2150"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--horizon 2150 is outside the pathways' years 2025–2100"))
+    }
+}
