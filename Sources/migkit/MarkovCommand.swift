@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import MigrationKit
+
+/// `migkit markov`: fit and analyse Markov chains of displacement status.
+struct MarkovCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markov",
+        abstract: "Fit and analyse Markov chains of displacement status.",
+        discussion: """
+            Transition matrices are CSV files in wide form: a column `from` with the state names, \
+            then one column per state (the same names), each row summing to one.
+
+            Examples:
+              migkit markov fit --sequences histories.csv -o transition.csv
+              migkit markov analyze --transition transition.csv --absorbing returned,resettled -o analysis.csv
+            """,
+        subcommands: [MarkovFit.self, MarkovAnalyze.self]
+    )
+}
+
+/// Reads a wide transition-matrix CSV.
+func readTransitionMatrix(_ path: String) throws -> MarkovChain {
+    let t: Table
+    do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
+    guard t.columnNames.first == "from", case .string(let from)? = t["from"] else {
+        throw CLIError.message("\(path): the first column must be `from` with the state names — see `migkit markov --help`")
+    }
+    let states = Array(t.columnNames.dropFirst())
+    guard from.compactMap({ $0 }) == states else {
+        throw CLIError.message("\(path): the `from` column (\(from.compactMap { $0 }.joined(separator: ", "))) must list the same states, in the same order, as the header (\(states.joined(separator: ", ")))")
+    }
+    var rows: [[Double]] = Array(repeating: [], count: states.count)
+    for s in states {
+        guard let values = t[s]?.doubles() else { throw CLIError.message("\(path): column `\(s)` is not numeric") }
+        for (i, v) in values.enumerated() {
+            guard let v else { throw CLIError.message("\(path): row \(i + 2), column `\(s)` is empty — every transition probability is needed") }
+            rows[i].append(v)
+        }
+    }
+    do { return try MarkovChain(states: states, rows: rows) } catch { throw CLIError.message("\(path): \(error)") }
+}
+
+func transitionTable(_ chain: MarkovChain) throws -> Table {
+    var cols: [(name: String, column: Column)] = [("from", .string(chain.states))]
+    for (j, s) in chain.states.enumerated() {
+        cols.append((s, .double((0..<chain.stateCount).map { chain.transitionMatrix[$0, j] })))
+    }
+    return try Table(cols)
+}
+
+struct MarkovFit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Maximum-likelihood transition matrix from individual histories.",
+        discussion: """
+            The input is long: one row per person (or unit) and period, with columns `id`, \
+            `time` and `state`. Consecutive periods of the same id are transitions; a gap in \
+            time breaks the sequence. Writes the transition matrix (wide) and, with --errors, \
+            the standard errors and confidence limits of every entry (long).
+
+            Example:
+              migkit markov fit --sequences histories.csv -o transition.csv --errors se.csv --unobserved-absorbing
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("CSV with columns id, time, state.", valueName: "file")) var sequences: String
+    @Option(name: [.short, .long], help: ArgumentHelp("Transition matrix CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Write standard errors and confidence limits to this CSV.", valueName: "file")) var errors: String?
+    @Flag(name: .long, help: "Treat states never left in the data as absorbing (default: an error).") var unobservedAbsorbing = false
+
+    func run() throws {
+        let t: Table
+        do { t = try CSVReader.readTable(path: sequences) } catch { throw CLIError.message("\(error)") }
+        guard let idCol = t["id"], let timeCol = t["time"], case .string(let stateCol)? = t["state"] else {
+            throw CLIError.message("\(sequences): needs columns `id`, `time` and a text column `state` (has \(t.columnNames.joined(separator: ", ")))")
+        }
+        guard let times = timeCol.doubles() else { throw CLIError.message("\(sequences): column `time` must be numeric") }
+        var byID: [String: [(Double, String)]] = [:]
+        var order: [String] = []
+        for i in 0..<t.rowCount {
+            guard let id = idCol[i]?.description, let time = times[i], let state = stateCol[i] else {
+                throw CLIError.message("\(sequences): row \(i + 2) has an empty id, time or state")
+            }
+            if byID[id] == nil { order.append(id) }
+            byID[id, default: []].append((time, state))
+        }
+        var seqs: [[String]] = []
+        for id in order {
+            let s = byID[id, default: []].sorted { $0.0 < $1.0 }
+            var current: [String] = []
+            for (k, (time, state)) in s.enumerated() {
+                if k > 0 && time != s[k - 1].0 + 1 { if current.count > 1 { seqs.append(current) }; current = [] }
+                current.append(state)
+            }
+            if current.count > 1 { seqs.append(current) }
+        }
+        let estimate: MarkovChainEstimate
+        do {
+            estimate = try MarkovChainEstimate.fit(sequences: seqs, unobservedStates: unobservedAbsorbing ? .absorbing : .fail)
+        } catch { throw CLIError.message("\(sequences): \(error)") }
+        try CLIOutput.write(try transitionTable(estimate.chain), to: output)
+        if let errors {
+            var f: [String?] = [], to: [String?] = [], p: [Double?] = [], se: [Double?] = [], lo: [Double?] = [], hi: [Double?] = []
+            let st = estimate.chain.states
+            for i in st.indices { for j in st.indices {
+                f.append(st[i]); to.append(st[j]); p.append(estimate.chain.transitionMatrix[i, j])
+                se.append(estimate.standardErrors[i, j]); lo.append(estimate.confidenceLower[i, j]); hi.append(estimate.confidenceUpper[i, j])
+            } }
+            try CLIOutput.write(try Table([("from", .string(f)), ("to", .string(to)), ("probability", .double(p)),
+                                           ("std_error", .double(se)), ("conf_low", .double(lo)), ("conf_high", .double(hi))]), to: errors)
+        }
+        FileHandle.standardError.write(Data("fitted \(estimate.chain.stateCount) states from \(seqs.count) sequences; log-likelihood \(estimate.logLikelihood)\n".utf8))
+    }
+}
+
+struct MarkovAnalyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Expected duration of displacement, absorption probabilities, stationary distribution.",
+        discussion: """
+            With absorbing states (given by --absorbing, or those with p(i,i) = 1), writes per \
+            transient state the expected time to absorption (the expected duration of \
+            displacement, in periods), its standard deviation and the probability of ending in \
+            each absorbing state, from the fundamental matrix N = (I − Q)⁻¹. Otherwise writes the \
+            stationary distribution and the mean recurrence times.
+
+            Example:
+              migkit markov analyze --transition transition.csv --absorbing returned,resettled
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("Transition matrix CSV (wide, first column `from`).", valueName: "file")) var transition: String
+    @Option(name: .long, help: ArgumentHelp("Comma-separated absorbing states.", valueName: "states")) var absorbing: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func run() throws {
+        let chain = try readTransitionMatrix(transition)
+        let requested = absorbing.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if requested != nil || !chain.absorbingStates.isEmpty {
+            let a: AbsorbingChainAnalysis
+            do { a = try chain.absorbingAnalysis(absorbing: requested) } catch { throw CLIError.message("\(transition): \(error)") }
+            var cols: [(name: String, column: Column)] = [
+                ("state", .string(a.transientStates)),
+                ("expected_duration", .double(a.expectedTimeToAbsorption)),
+                ("duration_sd", .double(a.varianceOfTimeToAbsorption.map { $0.squareRoot() })),
+            ]
+            for (j, s) in a.absorbingStates.enumerated() {
+                cols.append(("p_end_\(s)", .double((0..<a.transientStates.count).map { a.absorptionProbabilities[$0, j] })))
+            }
+            try CLIOutput.write(try Table(cols), to: output)
+        } else {
+            let s: StationaryDistribution
+            do { s = try chain.stationaryDistribution() } catch { throw CLIError.message("\(transition): \(error)") }
+            try CLIOutput.write(try Table([("state", .string(s.states)), ("stationary_probability", .double(s.probabilities)),
+                                           ("mean_recurrence_time", .double(s.meanRecurrenceTimes))]), to: output)
+        }
+    }
+}
