@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@Suite("migkit cohort project end to end")
+struct CohortCommandTests {
+    func temp(_ files: [String: String]) throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("migkit-cohort-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        for (n, t) in files { try t.write(to: d.appendingPathComponent(n), atomically: true, encoding: .utf8) }
+        return d
+    }
+
+    /// No deaths, no births, 10 % of region A moves to B each step: by hand, after one step A's
+    /// cohorts keep 90 % and B gains those 10 %; the open last age group collects two cohorts.
+    @Test func migrationOnlyStepByHand() throws {
+        var pop = "region,age,sex,population\n", rates = "region,age,sex,survival,fertility,outmigration\n"
+        for r in ["A", "B"] { for a in 0...2 { for s in ["female", "male"] {
+            pop += "\(r),\(a),\(s),100\n"
+            rates += "\(r),\(a),\(s),1,0,\(r == "A" ? 0.1 : 0)\n"
+        } } }
+        let d = try temp(["pop.csv": pop, "rates.csv": rates, "dest.csv": "from,to,share\nA,B,1\nB,A,1\n"])
+        let r = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
+                                      "--rates", d.appendingPathComponent("rates.csv").path,
+                                      "--destinations", d.appendingPathComponent("dest.csv").path, "--steps", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var v: [String: Double] = [:]
+        for line in r.stdout.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",")
+            v["\(f[1]) \(f[2]) \(f[3])"] = Double(f[4])
+        }
+        #expect(v["A 0 female"] == 0)
+        #expect(v["A 1 female"] == 90)
+        #expect(v["B 1 female"] == 110)
+        #expect(v["A 2 male"] == 180)
+        #expect(v["B 2 male"] == 220)
+        #expect(r.stderr.contains("largest inter-regional migration imbalance"))
+    }
+
+    @Test func survivalAboveOneIsAClearError() throws {
+        let d = try temp(["pop.csv": "region,age,sex,population\nA,0,female,1\nA,0,male,1\nA,1,female,1\nA,1,male,1\n",
+                          "rates.csv": "region,age,sex,survival,fertility\nA,0,female,1.5,0\nA,0,male,1,0\nA,1,female,1,0\nA,1,male,1,0\n"])
+        let r = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
+                                      "--rates", d.appendingPathComponent("rates.csv").path, "--steps", "1"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("rates.csv"))
+        #expect(r.stderr.contains("survival"))
+    }
+}
