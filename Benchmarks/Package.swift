@@ -15,6 +15,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
+            name: "flows-bench",
+            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .executableTarget(
             name: "cohort-bench",
             dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]

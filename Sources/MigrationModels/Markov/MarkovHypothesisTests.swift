@@ -106,8 +106,8 @@ public enum MarkovHypothesisTest {
         }
         return MarkovTestResult(
             hypothesis: hypothesis, statistic: g2, degreesOfFreedom: df,
-            pValue: chiSquaredUpperTail(g2, df: Double(df)),
-            pearsonStatistic: x2, pearsonPValue: chiSquaredUpperTail(x2, df: Double(df)),
+            pValue: Distributions.chiSquaredSurvival(g2, df: Double(df)),
+            pearsonStatistic: x2, pearsonPValue: Distributions.chiSquaredSurvival(x2, df: Double(df)),
             byState: parts)
     }
 
@@ -134,25 +134,3 @@ public enum MarkovHypothesisTest {
     }
 }
 
-/// P(χ²_df > x) = Q(df/2, x/2), the regularized upper incomplete gamma function, computed
-/// directly (Lentz's continued fraction for x ≥ a + 1, Press et al., *Numerical Recipes*, 3rd
-/// ed., §6.2) so that tiny p-values keep their relative accuracy instead of cancelling in
-/// 1 − P(a, x).
-fileprivate func chiSquaredUpperTail(_ x: Double, df: Double) -> Double {
-    let a = df / 2, y = x / 2
-    if y <= 0 { return 1 }
-    if y < a + 1 { return 1 - Distributions.incompleteGammaP(a, y) }
-    let tiny = 1e-300
-    var b = y + 1 - a, c = 1 / tiny, d = 1 / b, h = d
-    for i in 1...100_000 {
-        let an = -Double(i) * (Double(i) - a)
-        b += 2
-        d = an * d + b; if abs(d) < tiny { d = tiny }
-        c = b + an / c; if abs(c) < tiny { c = tiny }
-        d = 1 / d
-        let del = d * c
-        h *= del
-        if abs(del - 1) < 1e-16 { break }
-    }
-    return exp(-y + a * log(y) - lgamma(a)) * h
-}

@@ -116,7 +116,7 @@ public enum Distributions {
         return incompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2)
     }
 
-    /// Regularized lower incomplete gamma P(a, x).
+    /// Regularized lower incomplete gamma P(a, x) (series for x < a + 1, else 1 − Q).
     public static func incompleteGammaP(_ a: Double, _ x: Double) -> Double {
         if x <= 0 { return 0 }
         if x < a + 1 {
@@ -127,6 +127,15 @@ public enum Distributions {
             }
             return sum * exp(-x + a * log(x) - lgamma(a))
         }
+        return 1 - incompleteGammaQ(a, x)
+    }
+
+    /// Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed directly for
+    /// x ≥ a + 1 (Lentz's continued fraction) so that tiny tail probabilities keep their
+    /// relative accuracy instead of cancelling in 1 − P.
+    public static func incompleteGammaQ(_ a: Double, _ x: Double) -> Double {
+        if x <= 0 { return 1 }
+        if x < a + 1 { return 1 - incompleteGammaP(a, x) }
         let tiny = 1e-300
         var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
         for i in 1...100_000 {
@@ -139,11 +148,11 @@ public enum Distributions {
             h *= del
             if abs(del - 1) < 1e-16 { break }
         }
-        return 1 - exp(-x + a * log(x) - lgamma(a)) * h
+        return exp(-x + a * log(x) - lgamma(a)) * h
     }
 
     /// Upper tail P(χ²_k > x).
     public static func chiSquaredSurvival(_ x: Double, df: Double) -> Double {
-        1 - incompleteGammaP(df / 2, x / 2)
+        incompleteGammaQ(df / 2, x / 2)
     }
 }

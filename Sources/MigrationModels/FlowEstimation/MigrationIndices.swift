@@ -1,0 +1,149 @@
+import Foundation
+import Linalg
+
+/// Migration intensity (migest `index_intensity`): `crudeMigrationIntensity` CMI = 100·M/P
+/// (Bell et al. 2002's crude migration probability, in percent) and `courgeauK` = CMI / ln(n²)
+/// (Courgeau 1973), n the number of regions.
+public struct MigrationIntensity: Sendable, Equatable {
+    public let crudeMigrationIntensity: Double
+    public let courgeauK: Double
+}
+
+/// Migration impact (migest `index_impact`), from flows Mᵢⱼ (diagonal ignored) and
+/// populations Pᵢ: `effectiveness` MEI = 100·Σ|Dᵢ − Oᵢ| / Σ(Dᵢ + Oᵢ) (Shryock & Siegel 1976;
+/// Oᵢ out-, Dᵢ in-migration), `aggregateNetMigrationRate` ANMR = 100·½Σ|Dᵢ − Oᵢ| / ΣPᵢ (Bell et
+/// al. 2002), `preference` = Σ Mᵢⱼ / (M·pᵢpⱼ) with pᵢ = Pᵢ/ΣP and M = ΣMᵢⱼ (UN DESA 1983),
+/// `velocity` = Σ Mᵢⱼ·ΣP / (PᵢPⱼ) (UN DESA 1983). Populations and flows must be in the same
+/// units (migest's example mixes millions with persons).
+public struct MigrationImpact: Sendable, Equatable {
+    public let effectiveness: Double
+    public let aggregateNetMigrationRate: Double
+    public let preference: Double
+    public let velocity: Double
+}
+
+/// Connectivity and spatial focusing of a flow matrix (migest `index_connectivity`; diagonal
+/// ignored, N = n(n − 1) off-diagonal flows, M their sum):
+/// `connectivity` = share of non-zero flows (Bell et al. 2002's I_mc);
+/// `giniTotal` = Σₐ Σ_b |Mₐ − M_b| / (2(N − 1)·M) (Bell et al. 2002's correction of Plane &
+/// Mulligan 1997; `migration.indices::migration.gini.total`), `giniTotalUncorrected` the same over
+/// 2N·M (Plane & Mulligan); `coefficientOfVariation` = √(Σ (Mₐ − M̄)²/N) / M̄ (Rogers & Raymer
+/// 1998; migest's `cv` divides differently, see the report).
+public struct MigrationConnectivity: Sendable, Equatable {
+    public let connectivity: Double
+    public let giniTotal: Double
+    public let giniTotalUncorrected: Double
+    public let coefficientOfVariation: Double
+}
+
+/// Migration distance (migest `index_distance`; Bell et al. 2002): the flow-weighted `mean`
+/// distance, the flow-weighted `median` (the smallest distance at which the cumulative flow
+/// reaches half the total; the lower weighted median), and the distance-`decay` parameter β of
+/// the Poisson model flow ~ origin + destination + log(distance), i.e. the doubly constrained
+/// spatial interaction model with power cost (migest rounds the flows first; here they are
+/// used as given), with its standard error.
+public struct MigrationDistance: Sendable, Equatable {
+    public let mean: Double
+    public let median: Double
+    public let decay: Double
+    public let decayStandardError: Double
+}
+
+/// Summary indices of migration (migest's `index_*` family).
+public enum MigrationIndices {
+    /// - Throws: `FlowEstimationError.invalidInput` for a population ≤ 0, migrants < 0 or fewer
+    ///   than 2 regions.
+    public static func intensity(migrants: Double, population: Double, regions: Int) throws -> MigrationIntensity {
+        guard population > 0, migrants >= 0, migrants.isFinite, population.isFinite, regions >= 2 else {
+            throw FlowEstimationError.invalidInput("need migrants ≥ 0, population > 0 and at least 2 regions (got \(migrants), \(population), \(regions))")
+        }
+        let cmi = 100 * migrants / population
+        return MigrationIntensity(crudeMigrationIntensity: cmi, courgeauK: cmi / log(Double(regions * regions)))
+    }
+
+    /// - Throws: `FlowEstimationError` for a non-square matrix, lengths that differ, negative
+    ///   flows or non-positive populations, or no migration at all.
+    public static func impact(flows: Matrix, populations: [Double]) throws -> MigrationImpact {
+        let n = try checkedFlows(flows)
+        guard populations.count == n else { throw FlowEstimationError.invalidInput("\(populations.count) populations for \(n) regions") }
+        for (k, p) in populations.enumerated() where !(p > 0 && p.isFinite) {
+            throw FlowEstimationError.invalidValue(what: "populations", index: k, value: p, requirement: "populations must be positive")
+        }
+        var outflow = [Double](repeating: 0, count: n), inflow = outflow
+        var total = 0.0
+        for i in 0..<n { for j in 0..<n where i != j { outflow[i] += flows[i, j]; inflow[j] += flows[i, j]; total += flows[i, j] } }
+        guard total > 0 else { throw FlowEstimationError.invalidInput("no migration between regions: the indices are undefined") }
+        let absNet = (0..<n).reduce(0) { $0 + abs(inflow[$1] - outflow[$1]) }
+        let turnover = (0..<n).reduce(0) { $0 + inflow[$1] + outflow[$1] }
+        let pop = populations.reduce(0, +)
+        var preference = 0.0, velocity = 0.0
+        for i in 0..<n {
+            for j in 0..<n where i != j {
+                preference += flows[i, j] / (total * (populations[i] / pop) * (populations[j] / pop))
+                velocity += flows[i, j] / (populations[i] * populations[j]) * pop
+            }
+        }
+        return MigrationImpact(effectiveness: 100 * absNet / turnover, aggregateNetMigrationRate: 100 * 0.5 * absNet / pop,
+                               preference: preference, velocity: velocity)
+    }
+
+    /// - Throws: `FlowEstimationError` for a non-square matrix, negative flows, or no migration.
+    public static func connectivity(flows: Matrix) throws -> MigrationConnectivity {
+        let n = try checkedFlows(flows)
+        var values: [Double] = []
+        values.reserveCapacity(n * (n - 1))
+        for i in 0..<n { for j in 0..<n where i != j { values.append(flows[i, j]) } }
+        let count = Double(values.count), total = values.reduce(0, +)
+        guard total > 0 else { throw FlowEstimationError.invalidInput("no migration between regions: the indices are undefined") }
+        // Σₐ Σ_b |xₐ − x_b| = 2 Σₖ (2k − N + 1) x₍ₖ₎ over the sorted values (k from 0).
+        values.sort()
+        var pairSum = 0.0
+        for (k, v) in values.enumerated() { pairSum += (2 * Double(k) - count + 1) * v }
+        pairSum *= 2
+        let mean = total / count
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
+        return MigrationConnectivity(connectivity: Double(values.filter { $0 > 0 }.count) / count,
+                                     giniTotal: pairSum / (2 * (count - 1) * total), giniTotalUncorrected: pairSum / (2 * count * total),
+                                     coefficientOfVariation: variance.squareRoot() / mean)
+    }
+
+    /// - Throws: `FlowEstimationError` for shapes that differ, negative flows, distances ≤ 0
+    ///   off the diagonal, or no migration; the spatial interaction errors of the decay fit.
+    public static func distance(flows: Matrix, distances: Matrix) throws -> MigrationDistance {
+        let n = try checkedFlows(flows)
+        guard distances.rows == n, distances.cols == n else { throw FlowEstimationError.invalidInput("distances must be \(n)×\(n)") }
+        var pairs: [(d: Double, f: Double)] = []
+        var origins: [Int32] = [], destinations: [Int32] = [], f: [Double] = [], c: [Double] = []
+        for i in 0..<n {
+            for j in 0..<n where i != j {
+                let d = distances[i, j]
+                guard d > 0, d.isFinite else {
+                    throw FlowEstimationError.invalidValue(what: "distance (\(i), \(j))", index: i * n + j, value: d, requirement: "off-diagonal distances must be positive")
+                }
+                pairs.append((d, flows[i, j]))
+                origins.append(Int32(i)); destinations.append(Int32(j)); f.append(flows[i, j]); c.append(d)
+            }
+        }
+        let total = f.reduce(0, +)
+        guard total > 0 else { throw FlowEstimationError.invalidInput("no migration between regions: the indices are undefined") }
+        let mean = pairs.reduce(0) { $0 + $1.d * $1.f } / total
+        pairs.sort { $0.d < $1.d }
+        var cumulative = 0.0, median = pairs.last?.d ?? .nan
+        for p in pairs {
+            cumulative += p.f
+            if cumulative >= total / 2 { median = p.d; break }
+        }
+        let labels = (0..<n).map { "r\($0)" }
+        let data = try OriginDestinationFlows(originIndex: origins, originLabels: labels, destinationIndex: destinations, destinationLabels: labels, flows: f, costs: c)
+        let fit = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(constraint: .doubly, costFunction: .power))
+        return MigrationDistance(mean: mean, median: median, decay: fit.costParameter, decayStandardError: fit.parameter("cost")?.standardError ?? .nan)
+    }
+
+    static func checkedFlows(_ flows: Matrix) throws -> Int {
+        guard flows.rows == flows.cols, flows.rows >= 2 else {
+            throw FlowEstimationError.invalidInput("flows must be a square matrix of at least 2 regions, got \(flows.rows)×\(flows.cols)")
+        }
+        try IterativeProportionalFitting.checkCounts(flows.elements, "flows")
+        return flows.rows
+    }
+}

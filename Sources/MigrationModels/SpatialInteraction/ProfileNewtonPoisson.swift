@@ -1,0 +1,691 @@
+import Foundation
+import Linalg
+
+/// Poisson maximum likelihood for log μᵢ = a_{p(i)} + b_{s(i)} + xᵢᵀθ by Newton's method on the
+/// profile likelihood, with the "primary" balancing factors a eliminated in closed form.
+///
+/// For fixed (b, θ) the likelihood equations of a are the primary margins, Σ_{i∈g} μᵢ = Y_g =
+/// Σ_{i∈g} yᵢ, solved exactly by a_g = log Y_g − log Σ_{i∈g} exp(b_{s(i)} + xᵢᵀθ) (Wilson's
+/// balancing factor; a log-sum-exp). The profile log-likelihood ℓ(b, θ) = Σ yᵢ log μᵢ − μᵢ is
+/// concave; its gradient is g = Zᵀ(y − μ) with zᵢ = (e_{s(i)}, xᵢ), and its negative Hessian the
+/// Schur complement of the primary block of the Fisher information,
+///
+///     J = Σᵢ μᵢ zᵢzᵢᵀ − Σ_g u_g u_gᵀ / Y_g,   u_g = Σ_{i∈g} μᵢ zᵢ,
+///
+/// formed with one BLAS `dsyrk` on the P × m matrix U (U[g, ·] = u_gᵀ/√Y_g) and factorized by
+/// LAPACK `dpotrf` (m = free secondary levels + k). One secondary level per connected component
+/// of the origin–destination graph is pinned (the factors are identified only up to a constant
+/// per component). Newton steps with step-halving on ℓ; the factor of J is reused for chord
+/// steps while each one shrinks the decrement at least 16-fold (near the maximum J barely
+/// changes, and a chord step costs O(N) instead of O(P·m²)), and refreshed otherwise. Converged
+/// when the Newton decrement λ² = gᵀJ⁻¹g ≤ tolerance²·max(1, |ℓ|) (λ²/2 estimates the remaining
+/// log-likelihood gain; it is invariant to the scale of the covariates); J is then formed once
+/// more at the solution for the covariance. Cov(θ) = [J⁻¹]_θθ, which equals the θ block of the
+/// inverse Fisher information of the full model (Schur complement identity), i.e. the GLM
+/// standard errors with the balancing factors as dummies.
+///
+/// The covariance at a point where only a stale factor exists is solved by conjugate gradients
+/// on the current J, preconditioned by that factor. μ at a trial point reuses the previous
+/// exp(xᵀθ) (a degree-4 Taylor factor when |δθᵀx| ≤ 1e-4, truncation < 1e-21), and ℓ and the
+/// gradient come out of the same passes; a log-sum-exp evaluation takes over if a group sum
+/// under- or overflows.
+///
+/// Cost per iteration: O(N·k) for μ, O(P·m²) for the `dsyrk`, O(m³/3) for the Cholesky factor.
+struct ProfileNewtonPoisson {
+    let y: [Double]
+    let primary: [Int32]
+    let primaryCount: Int
+    let secondary: [Int32]?
+    let secondaryCount: Int
+    /// Covariate columns (k), each of length N.
+    let x: [[Double]]
+
+    struct Solution {
+        var mu: [Double]
+        var theta: [Double]
+        /// log balancing factors a_g (primary) and b_s (secondary; pinned levels keep their start).
+        var primaryEffects: [Double]
+        var secondaryEffects: [Double]
+        /// Cov(θ) (k × k).
+        var covariance: Matrix
+        var iterations: Int
+        var decrement: Double
+        var logLikelihoodKernel: Double
+        /// Connected components of the primary–secondary graph (1 without a secondary factor).
+        var components: Int
+    }
+
+    /// Buffers reused across iterations (large arrays would otherwise be allocated and
+    /// page-faulted in on every evaluation).
+    private final class Workspace {
+        var eta: [Double] = []
+        var spareMu: [Double] = []
+        var spareExp: [Double] = []
+        var d: Matrix? = nil
+        var u: Matrix? = nil
+    }
+
+    private struct State {
+        var b: [Double]
+        var theta: [Double]
+        var mu: [Double]
+        var a: [Double]
+        var llf: Double
+        /// exp(xᵢᵀθ) per row, when cached (empty otherwise).
+        var expX: [Double] = []
+        /// Zᵀ(y − μ) over the free secondary levels and the covariates, when computed.
+        var gradient: [Double] = []
+        /// Σ μ per secondary level, when computed.
+        var fittedSecondary: [Double] = []
+    }
+
+    /// Constants of the problem used by the incremental evaluation.
+    private struct Sums {
+        let primaryTotal: [Double]
+        let secondaryTotal: [Double]
+        /// Σᵢ yᵢ x_tᵢ per covariate.
+        let yx: [Double]
+        /// max |x_tᵢ| per covariate.
+        let maxAbsX: [Double]
+        let freeIndex: [Int]
+        let freeCount: Int
+    }
+
+    func solve(maxIterations: Int, tolerance: Double) throws -> Solution {
+        let n = y.count, k = x.count, p = primaryCount, s = secondaryCount
+        var primaryTotal = [Double](repeating: 0, count: p)
+        var secondaryTotal = [Double](repeating: 0, count: s)
+        primary.withUnsafeBufferPointer { pp in
+            y.withUnsafeBufferPointer { yp in
+                primaryTotal.withUnsafeMutableBufferPointer { pt in for i in 0..<n { pt[Int(pp[i])] += yp[i] } }
+                if let sec = secondary {
+                    sec.withUnsafeBufferPointer { sp in
+                        secondaryTotal.withUnsafeMutableBufferPointer { st in for i in 0..<n { st[Int(sp[i])] += yp[i] } }
+                    }
+                }
+            }
+        }
+        // Pins: one secondary level per connected component of the bipartite graph
+        // (union–find; the root of the current row's primary level is cached, as rows of one
+        // primary level usually come together).
+        var freeIndex = [Int](repeating: -1, count: s)
+        var freeCount = 0
+        if let sec = secondary {
+            var parent = Array(0..<(p + s))
+            parent.withUnsafeMutableBufferPointer { par in
+                func find(_ v: Int) -> Int {
+                    var r = v
+                    while par[r] != r { r = par[r] }
+                    var c = v
+                    while par[c] != r { let next = par[c]; par[c] = r; c = next }
+                    return r
+                }
+                primary.withUnsafeBufferPointer { pp in
+                    sec.withUnsafeBufferPointer { sp in
+                        var lastPrimary = -1, rootP = -1
+                        for i in 0..<n {
+                            let g0 = Int(pp[i])
+                            if g0 != lastPrimary { lastPrimary = g0; rootP = find(g0) }
+                            let rb = find(p + Int(sp[i]))
+                            if rb != rootP { par[rb] = rootP }
+                        }
+                    }
+                }
+                var best = [Int](repeating: -1, count: p + s)  // per root: the secondary level with the largest total
+                for j in 0..<s {
+                    let root = find(p + j)
+                    if best[root] < 0 || secondaryTotal[j] > secondaryTotal[best[root]] { best[root] = j }
+                }
+                var pinned = [Bool](repeating: false, count: s)
+                for r in 0..<(p + s) where best[r] >= 0 { pinned[best[r]] = true }
+                for j in 0..<s where !pinned[j] { freeIndex[j] = freeCount; freeCount += 1 }
+            }
+        }
+        let m = freeCount + k
+
+        let b0 = secondaryTotal.map { $0 > 0 ? log($0) : 0 }
+        let workspace = Workspace()
+        let sums = Sums(primaryTotal: primaryTotal, secondaryTotal: secondaryTotal,
+                        yx: x.map { c in zip(c, y).reduce(0) { $0 + $1.0 * $1.1 } },
+                        maxAbsX: x.map { c in c.reduce(0) { max($0, abs($1)) } }, freeIndex: freeIndex, freeCount: freeCount)
+        // Start: b at log Cₛ, θ = 0, where exp(xᵀθ) = 1 needs no exponentials.
+        let origin = State(b: b0, theta: [Double](repeating: 0, count: k), mu: [], a: [], llf: -.infinity,
+                           expX: [Double](repeating: 1, count: n))
+        var state = incremental(b: b0, theta: origin.theta, base: origin, sums: sums, workspace: workspace)
+            ?? evaluate(b: b0, theta: [Double](repeating: 0, count: k), primaryTotal: primaryTotal, workspace: workspace)
+        if secondary != nil && k > 0 { state = try warmStart(state, sums: sums, workspace: workspace) }
+        var decrement = Double.infinity
+        var iterations = 0
+        var converged = false
+        // Newton with chord steps: the factor of J is reused while each step still shrinks the
+        // decrement at least fourfold (near the maximum J barely changes), and refreshed otherwise.
+        var chol: CholeskyFactorization? = nil
+        var factorIsCurrent = false
+        var previousDecrement = Double.infinity
+        while iterations < maxIterations {
+            iterations += 1
+            var g = state.gradient.isEmpty ? gradient(state, freeIndex: freeIndex, freeCount: freeCount) : state.gradient
+            var delta: [Double] = []
+            if let c = chol, m > 0 {
+                delta = try c.solve(g)
+                decrement = zip(g, delta).reduce(0) { $0 + $1.0 * $1.1 }
+                if !(decrement >= 0 && decrement <= previousDecrement / 16) { delta = [] }
+            }
+            if delta.isEmpty || m == 0 {
+                let (j, gg) = try system(state, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
+                g = gg
+                chol = m > 0 ? try factor(j) : nil
+                factorIsCurrent = true
+                delta = try chol?.solve(g) ?? []
+                decrement = zip(g, delta).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+            previousDecrement = decrement
+            if decrement <= tolerance * tolerance * max(1, abs(state.llf)) {
+                converged = true
+                break
+            }
+            var t = 1.0
+            var accepted = false
+            for _ in 0..<40 {
+                var b = state.b, theta = state.theta
+                for jj in 0..<s where freeIndex[jj] >= 0 { b[jj] += t * delta[freeIndex[jj]] }
+                for tt in 0..<k { theta[tt] += t * delta[freeCount + tt] }
+                let trial = incremental(b: b, theta: theta, base: state, sums: sums, workspace: workspace)
+                    ?? evaluate(b: b, theta: theta, primaryTotal: primaryTotal, workspace: workspace)
+                if trial.llf.isFinite && trial.llf >= state.llf - 1e-13 * abs(state.llf) {
+                    workspace.spareMu = state.mu
+                    workspace.spareExp = state.expX
+                    state = trial
+                    accepted = true
+                    break
+                }
+                workspace.spareMu = trial.mu
+                workspace.spareExp = trial.expX
+                t /= 2
+            }
+            factorIsCurrent = false
+            if !accepted {
+                // At the floating-point floor of ℓ: the step cannot be measured any more.
+                if decrement <= 1e-8 * max(1, abs(state.llf)) { converged = true; break }
+                throw SpatialInteractionError.notConverged(iterations: iterations, criterion: decrement)
+            }
+        }
+        guard converged else { throw SpatialInteractionError.notConverged(iterations: iterations, criterion: decrement) }
+        // Covariance of θ at the solution (J refreshed unless it was formed at this very point).
+        var covariance = try Matrix(rows: k, cols: k)
+        if k > 0 {
+            // Columns of J⁻¹ for θ: exact when the factor is current; otherwise conjugate
+            // gradients on the current J preconditioned by the stale factor, or a fresh factor.
+            var columns: [[Double]]? = nil
+            if factorIsCurrent, let c = chol {
+                columns = try (0..<k).map { t in
+                    var e = [Double](repeating: 0, count: m); e[freeCount + t] = 1
+                    return try c.solve(e)
+                }
+            } else if let c = chol {
+                let (d, _, u) = try pieces(state, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
+                var solved: [[Double]] = []
+                for t in 0..<k {
+                    var e = [Double](repeating: 0, count: m); e[freeCount + t] = 1
+                    guard let z = try preconditionedSolve(d, u, c, e) else { break }
+                    solved.append(z)
+                }
+                if solved.count == k { columns = solved }
+            }
+            if columns == nil {
+                let (j, _) = try system(state, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
+                let c = try factor(j)
+                columns = try (0..<k).map { t in
+                    var e = [Double](repeating: 0, count: m); e[freeCount + t] = 1
+                    return try c.solve(e)
+                }
+            }
+            for (t, column) in (columns ?? []).enumerated() { for r in 0..<k { covariance[r, t] = column[freeCount + r] } }
+        }
+        return Solution(mu: state.mu, theta: state.theta, primaryEffects: state.a, secondaryEffects: state.b,
+                        covariance: covariance, iterations: iterations, decrement: decrement, logLikelihoodKernel: state.llf,
+                        components: max(1, s - freeCount))
+    }
+
+    /// Block-coordinate warm start (two rounds): a Newton step on θ with b held (the a's
+    /// profiled, O(N·k²)), then Furness's balancing step on b, bₛ += log(Cₛ / Σ_{i∈s} μᵢ) (the
+    /// exact maximiser over b given the rest). Each step raises ℓ; the dense Newton iterations
+    /// then start near the maximum and their first factor stays good for the chord steps.
+    private func warmStart(_ start: State, sums: Sums, workspace: Workspace) throws -> State {
+        let n = y.count, k = x.count, p = primaryCount
+        var state = start
+        for _ in 0..<2 {
+            guard !state.expX.isEmpty, !state.gradient.isEmpty, !state.fittedSecondary.isEmpty else { return state }
+            // θ step: g_θ and the θ block of the information with the a's profiled out.
+            var info = try Matrix(rows: k, cols: k)
+            var u = [Double](repeating: 0, count: p * k)
+            state.mu.withUnsafeBufferPointer { mp in
+                primary.withUnsafeBufferPointer { pp in
+                    u.withUnsafeMutableBufferPointer { uu in
+                        for t in 0..<k {
+                            x[t].withUnsafeBufferPointer { xt in
+                                for i in 0..<n { uu[Int(pp[i]) * k + t] += mp[i] * xt[i] }
+                                for v in 0...t {
+                                    x[v].withUnsafeBufferPointer { xv in
+                                        var acc = 0.0
+                                        for i in 0..<n { acc += mp[i] * xt[i] * xv[i] }
+                                        info[t, v] = acc
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for g in 0..<p { for t in 0..<k { for v in 0...t { info[t, v] -= u[g * k + t] * u[g * k + v] / sums.primaryTotal[g] } } }
+            for t in 0..<k { for v in 0..<t { info[v, t] = info[t, v] } }
+            let gTheta = Array(state.gradient.suffix(k))
+            guard let step = try? info.cholesky().solve(gTheta) else { return state }
+            var t = 1.0
+            var moved = false
+            for _ in 0..<20 {
+                let theta = zip(state.theta, step).map { $0 + t * $1 }
+                if let trial = incremental(b: state.b, theta: theta, base: state, sums: sums, workspace: workspace),
+                   trial.llf >= state.llf {
+                    workspace.spareMu = state.mu
+                    state = trial
+                    moved = true
+                    break
+                }
+                t /= 2
+            }
+            guard moved else { return state }
+            // Furness step on b.
+            var b = state.b
+            for j in 0..<b.count where state.fittedSecondary[j] > 0 && sums.secondaryTotal[j] > 0 {
+                b[j] += log(sums.secondaryTotal[j] / state.fittedSecondary[j])
+            }
+            guard let balanced = incremental(b: b, theta: state.theta, base: state, sums: sums, workspace: workspace),
+                  balanced.llf >= state.llf else { return state }
+            workspace.spareMu = state.mu
+            state = balanced
+        }
+        return state
+    }
+
+    /// μ at (b, θ) from the cached exp(xᵀθ) of `base`: exp(δθᵀx) by its Taylor polynomial to
+    /// degree 4 when |δθᵀx| ≤ 1e-4 (truncation < 1e-21, relative), else afresh; the secondary
+    /// factors by S exponentials; ℓ and the gradient in the same passes
+    /// (ℓ = Σₛ Cₛbₛ + θᵀΣyx + Σ_g Y_g(a_g − 1)). Returns nil when a group sum under- or
+    /// overflows, for the stable log-sum-exp evaluation to take over.
+    private func incremental(b: [Double], theta: [Double], base: State, sums: Sums, workspace: Workspace) -> State? {
+        let n = y.count, k = x.count, p = primaryCount, sCount = secondaryCount
+        var bound = 0.0
+        for t in 0..<k { bound += abs(theta[t] - base.theta[t]) * sums.maxAbsX[t] }
+        let unchanged = base.expX.count == n && (0..<k).allSatisfy { theta[$0] == base.theta[$0] }
+        var e: [Double]
+        if unchanged {
+            e = base.expX  // shared: exp(xᵀθ) did not change
+        } else {
+            e = workspace.spareExp.count == n ? workspace.spareExp : [Double](repeating: 0, count: n)
+            workspace.spareExp = []
+        }
+        var mu = workspace.spareMu.count == n ? workspace.spareMu : [Double](repeating: 0, count: n)
+        workspace.spareMu = []
+        let useTaylor = base.expX.count == n && bound <= 1e-4
+        let delta = (0..<k).map { theta[$0] - base.theta[$0] }
+        if !unchanged { e.withUnsafeMutableBufferPointer { ev in
+            if useTaylor {
+                base.expX.withUnsafeBufferPointer { be in
+                    if k == 1 {
+                        let d0 = delta[0]
+                        x[0].withUnsafeBufferPointer { c in
+                            for i in 0..<n {
+                                let z = d0 * c[i]
+                                ev[i] = be[i] * (1 + z * (1 + z * (0.5 + z * (1.0 / 6 + z / 24))))
+                            }
+                        }
+                    } else {
+                        for i in 0..<n {
+                            var z = 0.0
+                            for t in 0..<k { z += delta[t] * x[t][i] }
+                            ev[i] = be[i] * (1 + z * (1 + z * (0.5 + z * (1.0 / 6 + z / 24))))
+                        }
+                    }
+                }
+            } else {
+                for i in 0..<n { ev[i] = 0 }
+                for t in 0..<k {
+                    let th = theta[t]
+                    x[t].withUnsafeBufferPointer { c in for i in 0..<n { ev[i] += th * c[i] } }
+                }
+                for i in 0..<n { ev[i] = exp(ev[i]) }
+            }
+        } }
+        let eb = b.map { exp($0) }
+        let sec = secondary ?? []
+        let hasSecondary = secondary != nil
+        let groupSum = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, p))
+        let scale = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, p))
+        let fittedSecondary = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, sCount))
+        defer { groupSum.deallocate(); scale.deallocate(); fittedSecondary.deallocate() }
+        groupSum.update(repeating: 0)
+        fittedSecondary.update(repeating: 0)
+        mu.withUnsafeMutableBufferPointer { mm in
+            e.withUnsafeBufferPointer { ev in
+                primary.withUnsafeBufferPointer { pr in
+                    sec.withUnsafeBufferPointer { sc in
+                        eb.withUnsafeBufferPointer { ebp in
+                            if hasSecondary {
+                                for i in 0..<n { let w = ebp[Int(sc[i])] * ev[i]; mm[i] = w; groupSum[Int(pr[i])] += w }
+                            } else {
+                                for i in 0..<n { let w = ev[i]; mm[i] = w; groupSum[Int(pr[i])] += w }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var a = [Double](repeating: 0, count: p)
+        var llf = 0.0
+        for g in 0..<p {
+            guard groupSum[g] > 0, groupSum[g].isFinite else { workspace.spareMu = mu; return nil }
+            scale[g] = sums.primaryTotal[g] / groupSum[g]
+            a[g] = log(scale[g])
+            llf += sums.primaryTotal[g] * (a[g] - 1)
+        }
+        for t in 0..<k { llf += theta[t] * sums.yx[t] }
+        if hasSecondary { for j in 0..<sCount { llf += sums.secondaryTotal[j] * b[j] } }
+        // μ = w·scale, with the fitted secondary totals and Σ μ x for the gradient.
+        var mux = [Double](repeating: 0, count: k)
+        mu.withUnsafeMutableBufferPointer { mm in
+            primary.withUnsafeBufferPointer { pr in
+                sec.withUnsafeBufferPointer { sc in
+                    if hasSecondary {
+                        for i in 0..<n { let v = mm[i] * scale[Int(pr[i])]; mm[i] = v; fittedSecondary[Int(sc[i])] += v }
+                    } else {
+                        for i in 0..<n { mm[i] *= scale[Int(pr[i])] }
+                    }
+                }
+                for t in 0..<k {
+                    x[t].withUnsafeBufferPointer { c in
+                        var acc = 0.0
+                        for i in 0..<n { acc += mm[i] * c[i] }
+                        mux[t] = acc
+                    }
+                }
+            }
+        }
+        var gradient = [Double](repeating: 0, count: sums.freeCount + k)
+        for j in 0..<sCount where sums.freeIndex[j] >= 0 { gradient[sums.freeIndex[j]] = sums.secondaryTotal[j] - fittedSecondary[j] }
+        for t in 0..<k { gradient[sums.freeCount + t] = sums.yx[t] - mux[t] }
+        return State(b: b, theta: theta, mu: mu, a: a, llf: llf, expX: e, gradient: gradient,
+                     fittedSecondary: hasSecondary ? Array(fittedSecondary) : [])
+    }
+
+    /// g = Zᵀ(y − μ) over the free secondary levels and the covariates.
+    private func gradient(_ st: State, freeIndex: [Int], freeCount: Int) -> [Double] {
+        let n = y.count
+        var g = [Double](repeating: 0, count: freeCount + x.count)
+        st.mu.withUnsafeBufferPointer { mp in
+            y.withUnsafeBufferPointer { yp in
+                if let sec = secondary {
+                    sec.withUnsafeBufferPointer { sp in
+                        for i in 0..<n { let f = freeIndex[Int(sp[i])]; if f >= 0 { g[f] += yp[i] - mp[i] } }
+                    }
+                }
+                for (t, column) in x.enumerated() {
+                    column.withUnsafeBufferPointer { xt in
+                        var acc = 0.0
+                        for i in 0..<n { acc += (yp[i] - mp[i]) * xt[i] }
+                        g[freeCount + t] = acc
+                    }
+                }
+            }
+        }
+        return g
+    }
+
+    /// μ, the primary factors and the profile log-likelihood kernel Σ y log μ − μ at (b, θ).
+    private func evaluate(b: [Double], theta: [Double], primaryTotal: [Double], workspace: Workspace) -> State {
+        let n = y.count, p = primaryCount, k = x.count
+        var eta = workspace.eta.count == n ? workspace.eta : [Double](repeating: 0, count: n)
+        workspace.eta = []
+        defer { workspace.eta = eta }
+        var groupMax = [Double](repeating: -.infinity, count: p)
+        var groupSum = [Double](repeating: 0, count: p)
+        var mu = workspace.spareMu.count == n ? workspace.spareMu : [Double](repeating: 0, count: n)
+        workspace.spareMu = []
+        var yEta = 0.0
+        let sec = secondary ?? []
+        let hasSecondary = secondary != nil
+        // Pass 1: η' = b_s + xᵀθ, the group maxima (for a stable log-sum-exp) and Σ y η'.
+        eta.withUnsafeMutableBufferPointer { e in
+            primary.withUnsafeBufferPointer { pr in
+                sec.withUnsafeBufferPointer { sc in
+                    y.withUnsafeBufferPointer { yp in
+                        if k == 1 {
+                            let th = theta[0]
+                            x[0].withUnsafeBufferPointer { c in
+                                for i in 0..<n {
+                                    let v = (hasSecondary ? b[Int(sc[i])] : 0) + th * c[i]
+                                    e[i] = v
+                                    let g = Int(pr[i])
+                                    if v > groupMax[g] { groupMax[g] = v }
+                                    yEta += yp[i] * v
+                                }
+                            }
+                        } else {
+                            if hasSecondary { for i in 0..<n { e[i] = b[Int(sc[i])] } }
+                            for (t, column) in x.enumerated() {
+                                let th = theta[t]
+                                column.withUnsafeBufferPointer { c in for i in 0..<n { e[i] += th * c[i] } }
+                            }
+                            for i in 0..<n {
+                                let g = Int(pr[i])
+                                if e[i] > groupMax[g] { groupMax[g] = e[i] }
+                                yEta += yp[i] * e[i]
+                            }
+                        }
+                    }
+                }
+                // Pass 2: exp and the group sums.
+                mu.withUnsafeMutableBufferPointer { mm in
+                    for i in 0..<n { let g = Int(pr[i]); let v = exp(e[i] - groupMax[g]); mm[i] = v; groupSum[g] += v }
+                }
+            }
+        }
+        var a = [Double](repeating: 0, count: p)
+        var scale = [Double](repeating: 0, count: p)
+        // ℓ = Σ y(η' + a) − Σ μ = Σ y η' + Σ_g Y_g a_g − Σ_g Y_g (the margins hold exactly).
+        var llf = yEta
+        for g in 0..<p {
+            a[g] = log(primaryTotal[g]) - groupMax[g] - log(groupSum[g])
+            scale[g] = primaryTotal[g] / groupSum[g]
+            llf += primaryTotal[g] * (a[g] - 1)
+        }
+        // Pass 3: μ = Y_g · softmax.
+        primary.withUnsafeBufferPointer { pr in
+            mu.withUnsafeMutableBufferPointer { mm in
+                for i in 0..<n { mm[i] *= scale[Int(pr[i])] }
+            }
+        }
+        return State(b: b, theta: theta, mu: mu, a: a, llf: llf)
+    }
+
+    /// The profile information J (m × m, both triangles) and gradient g at the state.
+    private func system(_ st: State, primaryTotal: [Double], freeIndex: [Int], freeCount: Int, workspace: Workspace) throws -> (Matrix, [Double]) {
+        var (j, g, u) = try pieces(st, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
+        try BLAS.syrk(-1, u, .none, 1, &j)
+        let m = j.rows
+        j.withUnsafeMutableElements { jj in
+            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+        }
+        workspace.u = u
+        return (j, g)
+    }
+
+    /// J = D − U·Uᵀ in pieces: D (m × m, both triangles: the diagonal of the secondary levels,
+    /// their cross terms with x and Σ μ x xᵀ), the gradient g, and U (m × P).
+    private func pieces(_ st: State, primaryTotal: [Double], freeIndex: [Int], freeCount: Int, workspace: Workspace) throws -> (Matrix, [Double], Matrix) {
+        let n = y.count, k = x.count, p = primaryCount
+        let m = freeCount + k
+        // D and Uᵀ (column g holds u_g/√Y_g, written contiguously), reusing earlier buffers.
+        var j = try Matrix(rows: m, cols: m)
+        var u: Matrix
+        if let old = workspace.u, old.rows == m, old.cols == p {
+            u = old
+            workspace.u = nil
+            u.withUnsafeMutableElements { $0.update(repeating: 0) }
+        } else {
+            u = try Matrix(rows: m, cols: p)
+        }
+        let invRoot = primaryTotal.map { 1 / $0.squareRoot() }
+        let mu = st.mu
+        let sec = secondary ?? []
+        let hasSecondary = secondary != nil
+        // Small accumulators as raw buffers (no exclusivity checks in the hot loops); the
+        // diagonal and cross terms are written into J once.
+        let gBuffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, m))
+        let diagonal = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, freeCount))
+        let cross = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, freeCount * k))  // [f * k + t]
+        defer { gBuffer.deallocate(); diagonal.deallocate(); cross.deallocate() }
+        gBuffer.update(repeating: 0)
+        diagonal.update(repeating: 0)
+        cross.update(repeating: 0)
+        var crossThetaTheta = Double.nan  // Σ μ x² from the fused pass (k = 1)
+        u.withUnsafeMutableElements { uu in
+            mu.withUnsafeBufferPointer { mp in
+                y.withUnsafeBufferPointer { yp in
+                    primary.withUnsafeBufferPointer { pp in
+                        sec.withUnsafeBufferPointer { sp in
+                            freeIndex.withUnsafeBufferPointer { fi in
+                                invRoot.withUnsafeBufferPointer { ir in
+                                    if hasSecondary && k == 1 {
+                                        // One fused pass for the common case of a single covariate.
+                                        let col = freeCount
+                                        x[0].withUnsafeBufferPointer { xt in
+                                            var gradient = 0.0, xx = 0.0
+                                            for i in 0..<n {
+                                                let g0 = Int(pp[i]), f = fi[Int(sp[i])]
+                                                let mi = mp[i], r = ir[g0], xi = xt[i]
+                                                let w = mi * xi
+                                                uu[col + g0 * m] += w * r
+                                                gradient += (yp[i] - mi) * xi
+                                                xx += w * xi
+                                                if f >= 0 {
+                                                    diagonal[f] += mi
+                                                    uu[f + g0 * m] += mi * r
+                                                    gBuffer[f] += yp[i] - mi
+                                                    cross[f] += w
+                                                }
+                                            }
+                                            gBuffer[col] = gradient
+                                            crossThetaTheta = xx
+                                        }
+                                        return
+                                    }
+                                    if hasSecondary {
+                                        for i in 0..<n {
+                                            let f = fi[Int(sp[i])]
+                                            if f >= 0 {
+                                                let g0 = Int(pp[i])
+                                                diagonal[f] += mp[i]
+                                                uu[f + g0 * m] += mp[i] * ir[g0]
+                                                gBuffer[f] += yp[i] - mp[i]
+                                            }
+                                        }
+                                    }
+                                    for t in 0..<k {
+                                        let col = freeCount + t
+                                        x[t].withUnsafeBufferPointer { xt in
+                                            var gradient = 0.0
+                                            for i in 0..<n {
+                                                let g0 = Int(pp[i])
+                                                let w = mp[i] * xt[i]
+                                                uu[col + g0 * m] += w * ir[g0]
+                                                gradient += (yp[i] - mp[i]) * xt[i]
+                                                if hasSecondary {
+                                                    let f = fi[Int(sp[i])]
+                                                    if f >= 0 { cross[f * k + t] += w }
+                                                }
+                                            }
+                                            gBuffer[col] = gradient
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let g = Array(gBuffer.prefix(m))
+        j.withUnsafeMutableElements { jj in
+            for f in 0..<freeCount {
+                jj[f + f * m] = diagonal[f]
+                for t in 0..<k { jj[(freeCount + t) + f * m] = cross[f * k + t] }
+            }
+            if !crossThetaTheta.isNaN { jj[freeCount + freeCount * m] = crossThetaTheta; return }
+            for t in 0..<k {
+                x[t].withUnsafeBufferPointer { xt in
+                    for v in 0...t {
+                        x[v].withUnsafeBufferPointer { xv in
+                            mu.withUnsafeBufferPointer { mp in
+                                var acc = 0.0
+                                for i in 0..<n { acc += mp[i] * xt[i] * xv[i] }
+                                jj[(freeCount + t) + (freeCount + v) * m] = acc
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        j.withUnsafeMutableElements { jj in
+            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+        }
+        return (j, g, u)
+    }
+
+    /// Solves J·z = b at the state by conjugate gradients preconditioned with a Cholesky factor
+    /// of J from a nearby state (J applied as D·v − U(Uᵀv): O(P·m) per iteration instead of the
+    /// O(P·m²) of forming J). Returns nil when 50 iterations do not reach the tolerance.
+    private func preconditionedSolve(_ d: Matrix, _ u: Matrix, _ preconditioner: CholeskyFactorization, _ b: [Double]) throws -> [Double]? {
+        let m = b.count
+        func apply(_ v: [Double]) throws -> [Double] {
+            var w = [Double](repeating: 0, count: m)
+            try BLAS.gemv(1, d, .none, v, 0, &w)
+            var t = [Double](repeating: 0, count: u.cols)
+            try BLAS.gemv(1, u, .transpose, v, 0, &t)
+            try BLAS.gemv(-1, u, .none, t, 1, &w)
+            return w
+        }
+        var z = try preconditioner.solve(b)
+        var r = zip(b, try apply(z)).map { $0 - $1 }
+        let bnorm = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var h = try preconditioner.solve(r)
+        var p = h
+        var rh = zip(r, h).reduce(0) { $0 + $1.0 * $1.1 }
+        for _ in 0..<50 {
+            if r.reduce(0, { $0 + $1 * $1 }).squareRoot() <= 1e-14 * bnorm { return z }
+            let q = try apply(p)
+            let pq = zip(p, q).reduce(0) { $0 + $1.0 * $1.1 }
+            guard pq > 0 else { return nil }
+            let alpha = rh / pq
+            for i in 0..<m { z[i] += alpha * p[i]; r[i] -= alpha * q[i] }
+            h = try preconditioner.solve(r)
+            let next = zip(r, h).reduce(0) { $0 + $1.0 * $1.1 }
+            let beta = next / rh
+            rh = next
+            for i in 0..<m { p[i] = h[i] + beta * p[i] }
+        }
+        return r.reduce(0, { $0 + $1 * $1 }).squareRoot() <= 1e-12 * bnorm ? z : nil
+    }
+
+    private func factor(_ j: Matrix) throws -> CholeskyFactorization {
+        do {
+            return try j.cholesky()
+        } catch let e as LinalgError {
+            if case .notPositiveDefinite = e {
+                throw SpatialInteractionError.notIdentified("the information matrix of the balancing factors and the cost/attribute parameters is singular (\(e.description))")
+            }
+            throw SpatialInteractionError.engine(e.description)
+        }
+    }
+
+}
