@@ -1,0 +1,530 @@
+import ArgumentParser
+import Foundation
+import MigrationKit
+
+/// `migkit flows`: origin–destination flow models and estimators from long CSV tables.
+struct FlowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flows",
+        abstract: "Spatial interaction models, IPF, flows from stocks or net totals, migration indices.",
+        discussion: """
+            Every table is a CSV in long form with a header row: one row per origin–destination \
+            pair (columns origin, destination, then a number), or one row per region (columns \
+            region, then a number). Region labels are compared as text. Pairs that are not listed \
+            count as 0 unless a subcommand says otherwise. Outputs are long CSVs written \
+            atomically ('-' for standard output); summaries go to standard error.
+
+            Examples:
+              migkit flows sim --data od.csv --model doubly --cost exponential -o params.csv --fitted fitted.csv
+              migkit flows ipf --seed seed.csv --row-totals out.csv --column-totals in.csv -o fitted.csv
+              migkit flows from-stocks --start stock2010.csv --end stock2020.csv --decrease return -o flows.csv
+              migkit flows net-to-flows --net net.csv --prior prior.csv --method least-squares -o flows.csv
+              migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
+            """,
+        subcommands: [FlowsSim.self, FlowsIPF.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self]
+    )
+}
+
+// MARK: - Reading long tables
+
+/// Helpers for the long CSV layouts of `migkit flows` (rows are reported as file lines: the
+/// header is line 1, the first data row line 2).
+enum FlowsCSV {
+    static func read(_ path: String, _ needed: [String], command: String) throws -> Table {
+        let t: Table
+        do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
+        for c in needed where t[c] == nil {
+            throw CLIError.message("\(path): column `\(c)` is missing (has \(t.columnNames.joined(separator: ", "))) — see `migkit \(command) --help`")
+        }
+        guard t.rowCount > 0 else { throw CLIError.message("\(path): has no data rows") }
+        return t
+    }
+
+    /// A label column as text (numbers are read as their text); empty cells are an error.
+    static func labels(_ t: Table, _ column: String, _ path: String) throws -> [String] {
+        guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
+        return try (0..<t.rowCount).map { i in
+            guard let v = c[i] else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty — every row needs a region label") }
+            if case .double(let d) = v, d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+            return v.description
+        }
+    }
+
+    /// A numeric column; empty or non-finite cells are an error unless `allowMissing` (then nil).
+    static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
+        guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
+        guard let d = c.doubles() else { throw CLIError.message("\(path): column `\(column)` must be numeric (it holds text)") }
+        return try d.enumerated().map { i, v in
+            guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
+            if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }
+            return v
+        }
+    }
+
+    /// region → value from a two-column table; duplicates are an error.
+    static func regionValues(_ path: String, region: String = "region", value: String, command: String, nonNegative: Bool = false) throws -> (labels: [String], values: [Double]) {
+        let t = try read(path, [region, value], command: command)
+        let l = try labels(t, region, path)
+        let v = try numbers(t, value, path, nonNegative: nonNegative)
+        var seen = Set<String>()
+        for (i, r) in l.enumerated() where !seen.insert(r).inserted {
+            throw CLIError.message("\(path): line \(i + 2): region '\(r)' appears twice — give one row per region")
+        }
+        return (l, v)
+    }
+
+    /// A long pair table (origin, destination, value) as a matrix over `rows` × `cols` labels
+    /// (nil: the labels in order of first appearance; origins and destinations share one list
+    /// when `square`). Pairs not listed are 0; `present` marks the listed ones.
+    static func matrix(_ path: String, value: String, rows: [String]? = nil, cols: [String]? = nil, square: Bool,
+                       command: String, origin: String = "origin", destination: String = "destination", nonNegative: Bool = true)
+        throws -> (rows: [String], cols: [String], matrix: Matrix, present: [[Bool]]) {
+        let t = try read(path, [origin, destination, value], command: command)
+        let o = try labels(t, origin, path), d = try labels(t, destination, path)
+        let v = try numbers(t, value, path, nonNegative: nonNegative)
+        var rl = rows ?? [], cl = cols ?? []
+        if rows == nil || cols == nil {
+            var rs = Set(rl), cs = Set(cl)
+            for i in 0..<o.count {
+                if square {
+                    for x in [o[i], d[i]] where rows == nil && rs.insert(x).inserted { rl.append(x) }
+                } else {
+                    if rows == nil && rs.insert(o[i]).inserted { rl.append(o[i]) }
+                    if cols == nil && cs.insert(d[i]).inserted { cl.append(d[i]) }
+                }
+            }
+            if square { cl = rl }
+        }
+        let ri = Dictionary(uniqueKeysWithValues: rl.enumerated().map { ($1, $0) })
+        let ci = Dictionary(uniqueKeysWithValues: cl.enumerated().map { ($1, $0) })
+        var m: Matrix
+        do { m = try Matrix(rows: max(1, rl.count), cols: max(1, cl.count)) } catch { throw CLIError.message("\(path): \(error)") }
+        var present = [[Bool]](repeating: [Bool](repeating: false, count: cl.count), count: rl.count)
+        for i in 0..<o.count {
+            guard let r = ri[o[i]] else { throw CLIError.message("\(path): line \(i + 2): origin '\(o[i])' is not one of the regions (\(rl.joined(separator: ", ")))") }
+            guard let c = ci[d[i]] else { throw CLIError.message("\(path): line \(i + 2): destination '\(d[i])' is not one of the regions (\(cl.joined(separator: ", ")))") }
+            if present[r][c] { throw CLIError.message("\(path): line \(i + 2): the pair \(o[i]) → \(d[i]) appears twice — give one row per pair") }
+            present[r][c] = true
+            m[r, c] = v[i]
+        }
+        return (rl, cl, m, present)
+    }
+
+    /// A matrix as a long table (every cell, or only the off-diagonal ones).
+    static func longTable(_ m: Matrix, rows: [String], cols: [String], value: String, offDiagonal: Bool = false,
+                          origin: String = "origin", destination: String = "destination") throws -> Table {
+        var o: [String?] = [], d: [String?] = [], v: [Double?] = []
+        for i in rows.indices { for j in cols.indices where !(offDiagonal && rows[i] == cols[j]) {
+            o.append(rows[i]); d.append(cols[j]); v.append(m[i, j])
+        } }
+        return try Table([(origin, .string(o)), (destination, .string(d)), (value, .double(v))])
+    }
+
+    static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+    static func commaList(_ s: String?) -> [String] {
+        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+// MARK: - sim
+
+struct FlowsSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Fit a spatial interaction (gravity) model of Wilson's family by Poisson maximum likelihood.",
+        discussion: """
+            Input (--data, long): one row per origin–destination pair with columns origin, \
+            destination, flow and cost (names set by --origin-column, --destination-column, \
+            --flow-column, --cost-column); any extra numeric columns can serve as attributes. \
+            Flows must be ≥ 0 (need not be integers); pairs need not form a full matrix.
+
+            Models (--model): unconstrained (gravity: intercept, origin and destination \
+            attributes), production (origin-constrained: destination attributes only), \
+            attraction (destination-constrained: origin attributes only), doubly (no attributes). \
+            Attributes enter as log(attribute) and must be positive. Cost (--cost): exponential \
+            f(c) = exp(β c) or power f(c) = c^β (needs c > 0: exclude intra-zonal rows).
+
+            Writes the parameters (term, estimate, std_error, statistic, p_value, conf_low, \
+            conf_high; terms intercept, log(attribute), cost) to -o, the fit statistics \
+            (statistic, value: pseudo_r2, adj_pseudo_r2, d2, adj_d2, srmse, sorensen, deviance, \
+            log_likelihood, aic, …) to --stats, the fitted flows (origin, destination, flow, \
+            fitted; empty for excluded intra-zonal rows) to --fitted, and prints the fit \
+            statistics to standard error.
+
+            Examples:
+              migkit flows sim --data od.csv --cost-column distance --model doubly -o params.csv --fitted fitted.csv
+              migkit flows sim --data od.csv --model unconstrained --cost power --intrazonal exclude \\
+                --origin-attributes pop_o --destination-attributes pop_d,jobs_d -o -
+            """
+    )
+
+    enum Model: String, ExpressibleByArgument, CaseIterable { case unconstrained, production, attraction, doubly }
+    enum Cost: String, ExpressibleByArgument, CaseIterable { case exponential, power }
+    enum Intrazonal: String, ExpressibleByArgument, CaseIterable { case include, exclude }
+
+    @Option(name: .long, help: ArgumentHelp("Origin–destination CSV (long).", valueName: "file")) var data: String
+    @Option(name: .long, help: ArgumentHelp("unconstrained, production, attraction or doubly.", valueName: "model")) var model: Model = .doubly
+    @Option(name: .long, help: ArgumentHelp("Deterrence function: exponential or power.", valueName: "function")) var cost: Cost = .exponential
+    @Option(name: .long, help: ArgumentHelp("Intra-zonal rows (origin = destination): include or exclude.", valueName: "rule")) var intrazonal: Intrazonal = .include
+    @Option(name: .long, help: ArgumentHelp("Origin column.", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Destination column.", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Flow column.", valueName: "column")) var flowColumn = "flow"
+    @Option(name: .long, help: ArgumentHelp("Cost (distance, time) column.", valueName: "column")) var costColumn = "cost"
+    @Option(name: .long, help: ArgumentHelp("Comma-separated origin attribute columns (unconstrained, attraction).", valueName: "columns")) var originAttributes: String?
+    @Option(name: .long, help: ArgumentHelp("Comma-separated destination attribute columns (unconstrained, production).", valueName: "columns")) var destinationAttributes: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Parameters CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Fit statistics CSV (statistic, value).", valueName: "file")) var stats: String?
+    @Option(name: .long, help: ArgumentHelp("Fitted flows CSV (origin, destination, flow, fitted).", valueName: "file")) var fitted: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
+        if !o.isEmpty && (model == .production || model == .doubly) {
+            throw ValidationError("--origin-attributes cannot be estimated in a \(model.rawValue) model (the origin balancing factors absorb them); use --model unconstrained or attraction, or drop them.")
+        }
+        if !d.isEmpty && (model == .attraction || model == .doubly) {
+            throw ValidationError("--destination-attributes cannot be estimated in a \(model.rawValue) model (the destination balancing factors absorb them); use --model unconstrained or production, or drop them.")
+        }
+    }
+
+    func run() throws {
+        try global.apply()
+        let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
+        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
+        let origins = try FlowsCSV.labels(t, originColumn, data), destinations = try FlowsCSV.labels(t, destinationColumn, data)
+        let flows = try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true)
+        let costs = try FlowsCSV.numbers(t, costColumn, data)
+        let oa = try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
+        let da = try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
+        let result: SpatialInteractionResult
+        do {
+            let od = try OriginDestinationFlows(origins: origins, destinations: destinations, flows: flows, costs: costs)
+            let spec = SpatialInteractionSpecification(
+                constraint: SpatialInteractionConstraint(rawValue: model.rawValue) ?? .doubly,
+                costFunction: cost == .power ? .power : .exponential,
+                originAttributes: oa, destinationAttributes: da,
+                intrazonal: intrazonal == .exclude ? .exclude : .include)
+            result = try SpatialInteractionModel.fit(od, spec)
+        } catch { throw CLIError.message("\(data): \(error) (row n is file line n + 1)") }
+
+        let p = result.parameters
+        try CLIOutput.write(try Table([
+            ("term", .string(p.map(\.term))), ("estimate", .double(p.map(\.estimate))), ("std_error", .double(p.map(\.standardError))),
+            ("statistic", .double(p.map(\.statistic))), ("p_value", .double(p.map(\.pValue))),
+            ("conf_low", .double(p.map(\.confidenceLow))), ("conf_high", .double(p.map(\.confidenceHigh))),
+        ]), to: output)
+        let statistics: [(String, Double)] = [
+            ("observations", Double(result.observations)), ("parameters", Double(result.parameterCount)),
+            ("pseudo_r2", result.pseudoRSquared), ("adj_pseudo_r2", result.adjustedPseudoRSquared),
+            ("d2", result.devianceExplained), ("adj_d2", result.adjustedDevianceExplained),
+            ("srmse", result.srmse), ("sorensen", result.sorensen),
+            ("deviance", result.deviance), ("null_deviance", result.nullDeviance),
+            ("log_likelihood", result.logLikelihood), ("null_log_likelihood", result.nullLogLikelihood), ("aic", result.aic),
+            ("dropped_rows", Double(result.droppedRows.count)), ("iterations", Double(result.iterations)),
+        ]
+        if let stats {
+            try CLIOutput.write(try Table([("statistic", .string(statistics.map(\.0))), ("value", .double(statistics.map(\.1)))]), to: stats)
+        }
+        if let fitted {
+            let f: [Double?] = result.fittedFlows.map { $0.isNaN ? nil : $0 }
+            try CLIOutput.write(try Table([("origin", .string(origins)), ("destination", .string(destinations)),
+                                           ("flow", .double(flows)), ("fitted", .double(f))]), to: fitted)
+        }
+        var text = "\(model.rawValue) model, \(cost.rawValue) cost (\(result.method.rawValue)): β = \(result.costParameter); \(result.observations) pairs\n"
+        for (k, v) in statistics.dropFirst(2) { text += "  \(k) \(v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : "\(v)")\n" }
+        FlowsCSV.note(String(text.dropLast()))
+    }
+}
+
+// MARK: - ipf
+
+struct FlowsIPF: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ipf",
+        abstract: "Two-way iterative proportional fitting of a seed matrix to row and/or column totals.",
+        discussion: """
+            Inputs:
+              --seed           origin, destination, value (long). Pairs not listed, and listed \
+            pairs with value 0, are structural zeros and stay 0. Without --seed every cell starts at 1.
+              --row-totals     name, total: the out-flow total of every origin
+              --column-totals  name, total: the in-flow total of every destination
+            At least one of the totals is needed; with both they must have the same grand total. \
+            The rows (columns) are the names of the totals file, in its order (or the seed's labels \
+            when that margin is not given). Writes origin, destination, value for every cell, and \
+            prints the iterations and the maximum relative deviation of the totals.
+
+            Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
+            give 13.2502, 4.7498 / 2.7498, 17.2502:
+              migkit flows ipf --seed seed.csv --row-totals rows.csv --column-totals cols.csv -o fitted.csv
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("Row totals CSV (name, total).", valueName: "file")) var rowTotals: String?
+    @Option(name: .long, help: ArgumentHelp("Column totals CSV (name, total).", valueName: "file")) var columnTotals: String?
+    @Option(name: .long, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
+    @Option(name: .long, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
+    @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func validate() throws {
+        guard rowTotals != nil || columnTotals != nil else { throw ValidationError("Give --row-totals, --column-totals or both.") }
+        guard seed != nil || (rowTotals != nil && columnTotals != nil) else {
+            throw ValidationError("Without --seed both --row-totals and --column-totals are needed (they name the rows and columns).")
+        }
+        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive.") }
+        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+    }
+
+    func run() throws {
+        let cmd = "flows ipf"
+        let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
+        let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
+        let rows: [String], cols: [String], m: Matrix
+        if let seed {
+            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd)
+            rows = s.rows; cols = s.cols; m = s.matrix
+        } else {
+            rows = rt?.labels ?? []; cols = ct?.labels ?? []
+            do { m = try Matrix(rows: rows.count, cols: cols.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
+        }
+        var options = IPFOptions()
+        options.tolerance = tolerance
+        options.maxIterations = maxIterations
+        let r: TwoWayFitResult
+        do {
+            r = try IterativeProportionalFitting.fit(seed: m, rowTotals: rt?.values, columnTotals: ct?.values, options: options)
+        } catch {
+            let files = [seed, rowTotals, columnTotals].compactMap { $0 }.joined(separator: ", ")
+            throw CLIError.message("\(files): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
+        }
+        try CLIOutput.write(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), to: output)
+        FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+}
+
+// MARK: - from-stocks
+
+struct FlowsFromStocksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "from-stocks",
+        abstract: "Migration flows from two place-of-birth × residence stock tables.",
+        discussion: """
+            Inputs (long): --start and --end with columns birthplace, residence, stock (pairs not \
+            listed are 0; both tables must cover the same regions); for --method demographic also \
+            --births and --deaths with columns region, births / region, deaths (by residence, \
+            over the period).
+
+            Methods:
+              differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
+            --decrease return reads a fall in the j-born stock of i as a return move i → j \
+            (migest ffs_diff).
+              demographic   demographic accounting (migest ffs_demo, Abel 2013) with the library's \
+            defaults: stayers fixed at min(start, end), births removed from the native born, deaths \
+            in proportion to the start stocks, birthplace totals rescaled.
+            Writes origin, destination, flow for every pair of different regions.
+
+            Examples:
+              migkit flows from-stocks --start s2010.csv --end s2020.csv --decrease zero -o flows.csv
+              migkit flows from-stocks --start s2010.csv --end s2020.csv --method demographic \\
+                --births births.csv --deaths deaths.csv -o flows.csv
+            """
+    )
+    enum Method: String, ExpressibleByArgument, CaseIterable { case differencing, demographic }
+    enum Decrease: String, ExpressibleByArgument, CaseIterable { case zero, `return` }
+
+    @Option(name: .long, help: ArgumentHelp("Stocks at the start (birthplace, residence, stock).", valueName: "file")) var start: String
+    @Option(name: .long, help: ArgumentHelp("Stocks at the end (birthplace, residence, stock).", valueName: "file")) var end: String
+    @Option(name: .long, help: ArgumentHelp("differencing or demographic.", valueName: "method")) var method: Method = .differencing
+    @Option(name: .long, help: ArgumentHelp("Differencing: a fall in a stock is zero or a return flow.", valueName: "rule")) var decrease: Decrease = .return
+    @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
+    @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func validate() throws {
+        if method == .demographic {
+            guard births != nil, deaths != nil else { throw ValidationError("--method demographic needs --births and --deaths.") }
+        } else if births != nil || deaths != nil {
+            throw ValidationError("--births and --deaths are used only with --method demographic.")
+        }
+    }
+
+    func run() throws {
+        let cmd = "flows from-stocks"
+        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence", nonNegative: false)
+        let regions = s1.rows
+        let s2 = try FlowsCSV.matrix(end, value: "stock", rows: regions, cols: regions, square: true, command: cmd,
+                                     origin: "birthplace", destination: "residence", nonNegative: false)
+        guard regions.count >= 2 else { throw CLIError.message("\(start): needs at least two regions") }
+        let flows: Matrix
+        switch method {
+        case .differencing:
+            do {
+                flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows)
+            } catch { throw CLIError.message("\(start), \(end): \(error)") }
+        case .demographic:
+            func byRegion(_ path: String, _ value: String) throws -> [Double] {
+                let r = try FlowsCSV.regionValues(path, value: value, command: cmd, nonNegative: true)
+                let index = Dictionary(uniqueKeysWithValues: r.labels.enumerated().map { ($1, $0) })
+                return try regions.map { g in
+                    guard let k = index[g] else { throw CLIError.message("\(path): region '\(g)' of the stock tables has no row — give one row per region") }
+                    return r.values[k]
+                }
+            }
+            let b = try byRegion(births ?? "", "births"), d = try byRegion(deaths ?? "", "deaths")
+            do {
+                flows = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d).migrantFlows
+            } catch { throw CLIError.message("\(start), \(end), \(births ?? ""), \(deaths ?? ""): \(error)") }
+        }
+        try CLIOutput.write(try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output)
+        var total = 0.0
+        for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
+        FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")
+    }
+}
+
+// MARK: - net-to-flows
+
+struct FlowsNetToFlows: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "net-to-flows",
+        abstract: "Origin–destination flows consistent with net migration totals.",
+        discussion: """
+            Inputs: --net with columns region, net (in-migration − out-migration; must sum to \
+            zero, or pass --rescale); optional --prior with origin, destination, value (long; pairs \
+            not listed are 0; without it every off-diagonal pair has prior 1). The diagonal is \
+            always 0.
+
+            Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
+            zeros stay zero), least-squares: the non-negative flows closest to the prior in \
+            Σ(y − m)² (migest net_matrix_optim). Writes origin, destination, flow for every pair \
+            of different regions.
+
+            Example:
+              migkit flows net-to-flows --net net.csv --prior prior.csv --method multiplicative -o flows.csv
+            """
+    )
+    enum Method: String, ExpressibleByArgument, CaseIterable { case multiplicative, leastSquares = "least-squares" }
+    enum Rescale: String, ExpressibleByArgument, CaseIterable { case none, noSwitches = "no-switches", switches }
+
+    @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
+    @Option(name: .long, help: ArgumentHelp("Prior flows CSV (origin, destination, value).", valueName: "file")) var prior: String?
+    @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
+    @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
+    @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func run() throws {
+        let cmd = "flows net-to-flows"
+        let n = try FlowsCSV.regionValues(net, value: "net", command: cmd)
+        let regions = n.labels
+        guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
+        var nets = n.values
+        if rescale != .none {
+            do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches) } catch {
+                throw CLIError.message("\(net): \(error)")
+            }
+        } else {
+            let sum = nets.reduce(0, +), scale = nets.map(abs).max() ?? 0
+            if abs(sum) > 1e-9 * max(1, scale) {
+                throw CLIError.message("\(net): the nets sum to \(sum), not zero — every move is an in-move somewhere, so fix the totals or pass --rescale no-switches (or switches)")
+            }
+        }
+        var m: Matrix
+        if let prior {
+            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd).matrix
+        } else {
+            do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
+        }
+        for i in regions.indices { m[i, i] = 0 }
+        let r: NetFlowResult
+        do {
+            switch method {
+            case .multiplicative: r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
+            case .leastSquares: r = try NetMigrationFlows.leastSquares(netTotals: nets, prior: m)
+            }
+        } catch {
+            let files = prior.map { "\(net), \($0)" } ?? net
+            throw CLIError.message("\(files): \(error) (positions count regions from 0 in the order of \(net))")
+        }
+        try CLIOutput.write(try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output)
+        FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
+    }
+}
+
+// MARK: - indices
+
+struct FlowsIndices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indices",
+        abstract: "Summary indices of a flow matrix: connectivity, focusing, impact, intensity, distance.",
+        discussion: """
+            Inputs: --flows with origin, destination, flow (long; pairs not listed are 0; the \
+            diagonal is ignored); optional --populations with region, population (every region); \
+            optional --distances with origin, destination, distance (every pair of different \
+            regions, > 0).
+
+            Writes statistic, value:
+              always            connectivity, gini_total, gini_total_uncorrected, cv
+              with populations  cmi (crude migration intensity, %), courgeau_k, effectiveness \
+            (MEI, %), anmr (%), preference, velocity
+              with distances    mean_distance, median_distance, distance_decay, distance_decay_se \
+            (the power-cost doubly constrained model)
+
+            Example:
+              migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("Flows CSV (origin, destination, flow).", valueName: "file")) var flows: String
+    @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
+    @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Indices CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func run() throws {
+        let cmd = "flows indices"
+        let f = try FlowsCSV.matrix(flows, value: "flow", square: true, command: cmd)
+        var regions = f.rows
+        var m = f.matrix
+        var pop: [Double]? = nil
+        if let populations {
+            let p = try FlowsCSV.regionValues(populations, value: "population", command: cmd)
+            // Regions with population but no flows still count.
+            for r in p.labels where !regions.contains(r) { regions.append(r) }
+            if regions.count != f.rows.count {
+                m = try FlowsCSV.matrix(flows, value: "flow", rows: regions, cols: regions, square: true, command: cmd).matrix
+            }
+            let index = Dictionary(uniqueKeysWithValues: p.labels.enumerated().map { ($1, $0) })
+            pop = try regions.map { g in
+                guard let k = index[g] else { throw CLIError.message("\(populations): region '\(g)' of \(flows) has no population row") }
+                return p.values[k]
+            }
+        }
+        guard regions.count >= 2 else { throw CLIError.message("\(flows): needs at least two regions") }
+        var out: [(String, Double)] = []
+        do {
+            let c = try MigrationIndices.connectivity(flows: m)
+            out += [("connectivity", c.connectivity), ("gini_total", c.giniTotal), ("gini_total_uncorrected", c.giniTotalUncorrected),
+                    ("cv", c.coefficientOfVariation)]
+        } catch { throw CLIError.message("\(flows): \(error)") }
+        if let pop, let populations {
+            do {
+                var migrants = 0.0
+                for i in regions.indices { for j in regions.indices where i != j { migrants += m[i, j] } }
+                let intensity = try MigrationIndices.intensity(migrants: migrants, population: pop.reduce(0, +), regions: regions.count)
+                let impact = try MigrationIndices.impact(flows: m, populations: pop)
+                out += [("cmi", intensity.crudeMigrationIntensity), ("courgeau_k", intensity.courgeauK),
+                        ("effectiveness", impact.effectiveness), ("anmr", impact.aggregateNetMigrationRate),
+                        ("preference", impact.preference), ("velocity", impact.velocity)]
+            } catch { throw CLIError.message("\(flows), \(populations): \(error) (positions count regions from 0 in order of first appearance in \(flows))") }
+        }
+        if let distances {
+            let d = try FlowsCSV.matrix(distances, value: "distance", rows: regions, cols: regions, square: true, command: cmd)
+            for i in regions.indices { for j in regions.indices where i != j && !d.present[i][j] {
+                throw CLIError.message("\(distances): the pair \(regions[i]) → \(regions[j]) has no distance — give every pair of different regions")
+            } }
+            do {
+                let r = try MigrationIndices.distance(flows: m, distances: d.matrix)
+                out += [("mean_distance", r.mean), ("median_distance", r.median), ("distance_decay", r.decay), ("distance_decay_se", r.decayStandardError)]
+            } catch { throw CLIError.message("\(flows), \(distances): \(error)") }
+        }
+        try CLIOutput.write(try Table([("statistic", .string(out.map(\.0))), ("value", .double(out.map(\.1)))]), to: output)
+    }
+}
