@@ -77,6 +77,10 @@ let package = Package(
             dependencies: ["MigrationScenarios"]
         ),
         .testTarget(
+            name: "MigrationReportsTests",
+            dependencies: ["MigrationReports", "MigrationData"]
+        ),
+        .testTarget(
             name: "MigkitCLITests",
             dependencies: ["migkit"]
         ),

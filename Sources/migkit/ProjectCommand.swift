@@ -17,6 +17,7 @@ struct Project: ParsableCommand {
               diagnostics.csv   fit statistics and the shock and residual parameters
               in_sample_fit.csv observed vs one-step-ahead fitted displaced stock
               manifest.json     sources and licences, versions, seed, scenario file
+              report.html       self-contained HTML report with the charts (also charts/*.svg)
             The same seed gives identical CSV bytes whatever --threads is.
 
             Examples:
@@ -109,6 +110,7 @@ struct Project: ParsableCommand {
         } catch { throw CLIError.message("\(output): cannot create the output folder — \(error.localizedDescription)") }
         for (name, table) in tables { try CLIOutput.write(table, to: (output as NSString).appendingPathComponent(name)) }
         try writeManifest(set, scenarioPath: scenarioPath, models: models)
+        do { try HTMLReport.write(directory: URL(fileURLWithPath: output)) } catch { throw CLIError.message("report: \(error)") }
         let seconds = Date().timeIntervalSince(started)
         print(summaryText(rows, set: set, inputs: inputs, models: models, seconds: seconds))
     }

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A line chart with optional uncertainty bands, drawn as standalone SVG by our own code (no
+/// JavaScript, nothing loaded from the network).
+///
+/// Members: `title`, `yTitle`, `source` (attribution line), `series` (lines with optional bands,
+/// drawn in order). Coordinates: x = year, y = value; the y axis starts at 0. Every plotted
+/// point carries `data-year` and `data-value` attributes so that tests (and people) can check
+/// the drawing against the CSV it came from.
+public struct SVGChart: Sendable {
+    public struct Band: Sendable {
+        public let label: String
+        public let low: [Double]
+        public let high: [Double]
+        public let opacity: Double
+        public init(label: String, low: [Double], high: [Double], opacity: Double) {
+            self.label = label; self.low = low; self.high = high; self.opacity = opacity
+        }
+    }
+    public struct Series: Sendable {
+        public let label: String
+        public let years: [Int]
+        public let values: [Double]
+        public let color: String
+        public let dashed: Bool
+        public let bands: [Band]
+        public init(label: String, years: [Int], values: [Double], color: String, dashed: Bool = false, bands: [Band] = []) {
+            self.label = label; self.years = years; self.values = values; self.color = color; self.dashed = dashed; self.bands = bands
+        }
+    }
+
+    public var title: String
+    public var yTitle: String
+    public var source: String
+    public var series: [Series]
+    public var width = 760.0
+    public var height = 420.0
+
+    public init(title: String, yTitle: String, source: String, series: [Series]) {
+        self.title = title; self.yTitle = yTitle; self.source = source; self.series = series
+    }
+
+    /// Palette for scenarios (colour-blind safe, Okabe & Ito 2008).
+    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+    /// Readable tick label: 1.5 M, 250 k, 12.
+    public static func formatNumber(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1e9 { return String(format: "%g B", (v / 1e9 * 100).rounded() / 100) }
+        if a >= 1e6 { return String(format: "%g M", (v / 1e6 * 100).rounded() / 100) }
+        if a >= 1e3 { return String(format: "%g k", (v / 1e3 * 100).rounded() / 100) }
+        return String(format: "%g", v)
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// "Nice" tick step for a range (1, 2, 5 × 10^k).
+    static func niceStep(_ range: Double, ticks: Int) -> Double {
+        guard range > 0 else { return 1 }
+        let raw = range / Double(ticks)
+        let p = pow(10, floor(log10(raw)))
+        for m in [1.0, 2, 5, 10] where m * p >= raw { return m * p }
+        return 10 * p
+    }
+
+    /// The SVG document.
+    public func render() -> String {
+        let left = 80.0, right = 24.0, top = 48.0, bottom = 112.0
+        let pw = width - left - right, ph = height - top - bottom
+        let allYears = series.flatMap(\.years)
+        let x0 = Double(allYears.min() ?? 0), x1 = Double(max((allYears.max() ?? 1), (allYears.min() ?? 0) + 1))
+        var ymax = 0.0
+        for s in series {
+            for v in s.values where v.isFinite { ymax = max(ymax, v) }
+            for b in s.bands { for v in b.high where v.isFinite { ymax = max(ymax, v) } }
+        }
+        let step = SVGChart.niceStep(ymax, ticks: 5)
+        let yTop = max(step, ceil(ymax / step) * step)
+        func px(_ year: Double) -> Double { left + (year - x0) / (x1 - x0) * pw }
+        func py(_ v: Double) -> Double { top + ph - v / yTop * ph }
+        func f(_ d: Double) -> String { String(format: "%.2f", d) }
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
+        out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        out += "<text x=\"\(f(left))\" y=\"28\" font-size=\"17\" font-weight=\"bold\">\(SVGChart.escape(title))</text>\n"
+        // Grid and y ticks.
+        var v = 0.0
+        while v <= yTop + step / 2 {
+            out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(py(v)))\" y2=\"\(f(py(v)))\" stroke=\"#dddddd\"/>\n"
+            out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(v) + 4))\" font-size=\"12\" text-anchor=\"end\">\(SVGChart.formatNumber(v))</text>\n"
+            v += step
+        }
+        // x ticks.
+        let span = Int(x1 - x0)
+        let xstep = span <= 12 ? 1 : span <= 30 ? 5 : 10
+        var year = Int(ceil(x0 / Double(xstep))) * xstep
+        while Double(year) <= x1 {
+            out += "<text x=\"\(f(px(Double(year))))\" y=\"\(f(top + ph + 18))\" font-size=\"12\" text-anchor=\"middle\">\(year)</text>\n"
+            year += xstep
+        }
+        out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(top + ph))\" y2=\"\(f(top + ph))\" stroke=\"#333333\"/>\n"
+        out += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 38))\" font-size=\"13\" text-anchor=\"middle\">Year</text>\n"
+        out += "<text transform=\"translate(18 \(f(top + ph / 2))) rotate(-90)\" font-size=\"13\" text-anchor=\"middle\">\(SVGChart.escape(yTitle))</text>\n"
+        // Bands, then lines.
+        for s in series {
+            for b in s.bands {
+                var pts: [String] = []
+                for (k, y) in s.years.enumerated() where b.high[k].isFinite { pts.append("\(f(px(Double(y)))),\(f(py(b.high[k])))") }
+                for (k, y) in s.years.enumerated().reversed() where b.low[k].isFinite { pts.append("\(f(px(Double(y)))),\(f(py(b.low[k])))") }
+                out += "<polygon class=\"band\" data-series=\"\(SVGChart.escape(s.label))\" data-band=\"\(SVGChart.escape(b.label))\" points=\"\(pts.joined(separator: " "))\" fill=\"\(s.color)\" fill-opacity=\"\(b.opacity)\" stroke=\"none\"/>\n"
+            }
+        }
+        for s in series {
+            let pts = s.years.enumerated().filter { s.values[$0.offset].isFinite }.map { "\(f(px(Double($0.element)))),\(f(py(s.values[$0.offset])))" }
+            out += "<polyline class=\"series\" data-series=\"\(SVGChart.escape(s.label))\" points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
+            for (k, y) in s.years.enumerated() where s.values[k].isFinite {
+                out += "<circle class=\"point\" data-series=\"\(SVGChart.escape(s.label))\" data-year=\"\(y)\" data-value=\"\(s.values[k])\" cx=\"\(f(px(Double(y))))\" cy=\"\(f(py(s.values[k])))\" r=\"1.8\" fill=\"\(s.color)\"/>\n"
+            }
+        }
+        // Legend.
+        var lx = left
+        var ly = top + ph + 60
+        for s in series {
+            let needed = 40 + Double(s.label.count) * 6.6
+            if lx + needed > width - right && lx > left { lx = left; ly += 18 }
+            out += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 22))\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(s.color)\" stroke-width=\"3\"\(s.dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
+            out += "<text x=\"\(f(lx + 28))\" y=\"\(f(ly + 4))\" font-size=\"12\">\(SVGChart.escape(s.label))</text>\n"
+            lx += needed
+        }
+        out += "<text x=\"\(f(left))\" y=\"\(f(height - 12))\" font-size=\"10\" fill=\"#555555\">\(SVGChart.escape(source))</text>\n"
+        out += "</svg>\n"
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@Suite("migkit report end to end")
+struct ReportCommandTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The report's world chart plots exactly the medians of projections.csv.
+    @Test func chartsPlotTheCSVValues() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("migkit-report-\(UUID().uuidString)")
+        let r = try MigkitRunner.run(["project", "--data-dir", Self.repoRoot.appendingPathComponent("data").path,
+                                      "--draws", "20", "--horizon", "2030", "-o", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(!html.contains("<script"))
+        #expect(html.contains("UNHCR Refugee Population Statistics Database"))
+        let svg = try String(contentsOf: out.appendingPathComponent("charts/world_scenarios.svg"), encoding: .utf8)
+        // projections.csv: world displaced_stock p50 per scenario and year.
+        let csv = try String(contentsOf: out.appendingPathComponent("projections.csv"), encoding: .utf8).split(separator: "\n")
+        var medians: [String: Double] = [:]
+        for line in csv.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f[1] == "world" && f[4] == "displaced_stock" { medians["\(f[0]) \(f[5])"] = Double(f[9]) }
+        }
+        #expect(!medians.isEmpty)
+        let pattern = #/data-series="([^"]+)" data-year="(\d+)" data-value="([^"]+)"/#
+        var checked = 0
+        for m in svg.matches(of: pattern) where m.1 != "Observed" {
+            let key = "\(m.1) \(m.2)"
+            #expect(medians[key] == Double(m.3), "\(key)")
+            checked += 1
+        }
+        #expect(checked == medians.count)
+    }
+
+    @Test func missingRunFolderIsAClearError() throws {
+        let r = try MigkitRunner.run(["report", "/nonexistent/run"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("/nonexistent/run/projections.csv: not found — run `migkit project -o DIR` first"))
+    }
+}
