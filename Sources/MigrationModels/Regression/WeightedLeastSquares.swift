@@ -26,6 +26,9 @@ struct WeightedLeastSquaresSolution {
 ///    by default, R's `lm.fit` tolerance);
 /// 4. β from the reduced triangular problem on the kept columns (`dgels`), (X_SᵀWX_S)⁻¹ from the
 ///    triangular factor of the kept columns (`dgeqrf` + `dpotri`).
+/// Tall problems (n ≥ 50,000 and n ≥ 20(q+1)) first try the seminormal equations of
+/// `gramLeastSquares`, whose Gram matrix comes from one pass over the data for q ≤ 3 columns
+/// (`gramDirect`, the n × (q+1) matrix never formed) and from `dsyrk` otherwise.
 func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: [Double]?,
                           normsBeforePartialling: [Double]?, collinearityTolerance tol: Double,
                           allowUnderdetermined: Bool = false) throws -> WeightedLeastSquaresSolution {
@@ -60,6 +63,19 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
     guard n > q || allowUnderdetermined else { throw RegressionError.tooFewObservations(observations: n, parameters: q) }
     // 2. Compress [√w∘X/‖·‖ | √w∘y] to its triangle (zero rows pad an underdetermined problem:
     //    they change no sum of squares).
+    let tall = n >= 50_000 && n >= 20 * (q + 1)
+    if tall && q <= 3 {
+        // Few columns: the Gram matrix in one pass over the data, without forming A.
+        do {
+            let (g, c) = try gramDirect(n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw)
+            if let fast = try gramLeastSquares(gram: g, cross: c, n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw, tol: tol) {
+                dropped = (dropped + fast.dropped).sorted()
+                return WeightedLeastSquaresSolution(kept: fast.kept, dropped: dropped, beta: fast.beta, bread: fast.bread, residuals: fast.residuals)
+            }
+        } catch let e as LinalgError {
+            throw RegressionError.linearAlgebra(e.description)
+        }
+    }
     var a = try Matrix(rows: max(n, q + 1), cols: q + 1)
     let lda = a.rows
     a.withUnsafeMutableElements { pa in
@@ -76,10 +92,17 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
         }
     }
     do {
-        if n >= 50_000 && n >= 20 * (q + 1),
-           let fast = try gramLeastSquares(a, n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, tol: tol) {
-            dropped = (dropped + fast.dropped).sorted()
-            return WeightedLeastSquaresSolution(kept: fast.kept, dropped: dropped, beta: fast.beta, bread: fast.bread, residuals: fast.residuals)
+        if tall && q > 3 {
+            // G = AᵀA by `dsyrk`, Aᵀ(√w∘y) by `dgemv`.
+            let design = try a.submatrix(rows: 0..<n, cols: 0..<q)
+            var g = try Matrix(rows: q, cols: q)
+            try BLAS.syrk(1, design, .transpose, 0, &g)
+            var c = [Double](repeating: 0, count: q)
+            try BLAS.gemv(1, design, .transpose, try a.columnView(q), 0, &c)
+            if let fast = try gramLeastSquares(gram: g, cross: c, n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw, tol: tol) {
+                dropped = (dropped + fast.dropped).sorted()
+                return WeightedLeastSquaresSolution(kept: fast.kept, dropped: dropped, beta: fast.beta, bread: fast.bread, residuals: fast.residuals)
+            }
         }
         let r = try a.qrTriangularFactor()
         let r1 = try r.submatrix(rows: 0..<q, cols: 0..<q).copy()
@@ -120,22 +143,100 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
     }
 }
 
+/// A = [√w∘X_c/‖·‖] (the candidate columns at unit weighted norm, at most 3) and b = √w∘y:
+/// G = AᵀA and Aᵀb in one pass over the observations, A never formed (A's entries as the QR
+/// path stores them).
+func gramDirect(n: Int, q: Int, candidates: [Int], norms: [Double], x: [[Double]], y: [Double], sw: [Double]?) throws -> (Matrix, [Double]) {
+    let scales = candidates.map { 1 / norms[$0] }
+    var scale = SIMD4<Double>(0, 0, 0, 1)
+    for k in 0..<q { scale[k] = scales[k] }
+    var acc = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+    withRowPointers(candidates.map { x[$0] }, y, sw) { p0, p1, p2, py, ps in
+        switch q {
+        case 1: acc = gramKernel(n, 1, p0, p1, p2, py, ps, scale)
+        case 2: acc = gramKernel(n, 2, p0, p1, p2, py, ps, scale)
+        default: acc = gramKernel(n, 3, p0, p1, p2, py, ps, scale)
+        }
+    }
+    let rows = [acc.0, acc.1, acc.2]
+    var g = try Matrix(rows: q, cols: q)
+    for k1 in 0..<q { for k2 in 0..<q { g[k1, k2] = rows[k1][k2] } }
+    return (g, (0..<q).map { rows[$0][3] })
+}
+
+/// Rows (a₀, a₁, a₂, b) of [A | b], aₖ = xₖ·√w·scaleₖ (zero beyond q), b = y·√w.
+@inline(__always)
+func gramRow(_ i: Int, _ q: Int, _ p0: UnsafePointer<Double>, _ p1: UnsafePointer<Double>, _ p2: UnsafePointer<Double>,
+             _ py: UnsafePointer<Double>, _ ps: UnsafePointer<Double>?, _ scale: SIMD4<Double>) -> SIMD4<Double> {
+    let v = SIMD4<Double>(p0[i], q > 1 ? p1[i] : 0, q > 2 ? p2[i] : 0, py[i])
+    if let ps { return v * ps[i] * scale }
+    return v * scale
+}
+
+/// Σᵢ rᵢ·rᵢ[k] for k < 3, r the rows of [A | b] (see `gramRow`).
+@inline(__always)
+func gramKernel(_ n: Int, _ q: Int, _ p0: UnsafePointer<Double>, _ p1: UnsafePointer<Double>, _ p2: UnsafePointer<Double>,
+                _ py: UnsafePointer<Double>, _ ps: UnsafePointer<Double>?, _ scale: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>) {
+    var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>()
+    for i in 0..<n {
+        let r = gramRow(i, q, p0, p1, p2, py, ps, scale)
+        a0 += r * r[0]
+        if q > 1 { a1 += r * r[1] }
+        if q > 2 { a2 += r * r[2] }
+    }
+    return (a0, a1, a2)
+}
+
+/// Refinement: Σᵢ aᵢ·(bᵢ − aᵢᵀβ) (β zero beyond q), rows as in `gramRow`.
+@inline(__always)
+func refineKernel(_ n: Int, _ q: Int, _ p0: UnsafePointer<Double>, _ p1: UnsafePointer<Double>, _ p2: UnsafePointer<Double>,
+                  _ py: UnsafePointer<Double>, _ ps: UnsafePointer<Double>?, _ scale: SIMD4<Double>, _ beta: SIMD4<Double>) -> SIMD4<Double> {
+    var acc = SIMD4<Double>()
+    for i in 0..<n {
+        let row = gramRow(i, q, p0, p1, p2, py, ps, scale)
+        var r = row[3]
+        r -= beta[0] * row[0]
+        if q > 1 { r -= beta[1] * row[1] }
+        if q > 2 { r -= beta[2] * row[2] }
+        acc += row * r
+    }
+    return acc
+}
+
+/// Calls `body` with pointers to up to three columns (missing ones repeat y), y and √w.
+func withRowPointers(_ columns: [[Double]], _ y: [Double], _ sw: [Double]?,
+                     _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>?) -> Void) {
+    y.withUnsafeBufferPointer { py in
+        guard let by = py.baseAddress else { return }
+        func column(_ k: Int, _ f: (UnsafePointer<Double>) -> Void) {
+            if k < columns.count {
+                columns[k].withUnsafeBufferPointer { p in f(p.baseAddress ?? by) }
+            } else {
+                f(by)
+            }
+        }
+        column(0) { p0 in column(1) { p1 in column(2) { p2 in
+            if let sw {
+                sw.withUnsafeBufferPointer { ps in body(p0, p1, p2, by, ps.baseAddress) }
+            } else {
+                body(p0, p1, p2, by, nil)
+            }
+        } } }
+    }
+}
+
 /// The tall-problem path (n ≥ 50,000 and n ≥ 20(q+1)): seminormal equations with one step of
 /// iterative refinement (Björck 1996, §2.5 "corrected seminormal equations"), which for
 /// moderately conditioned problems is as accurate as QR at a fraction of the cost:
-/// G = AᵀA by `dsyrk`; the rank decision of the QR path on the R of G (R = qr(Λ^½Vᵀ) from the
-/// eigen-decomposition G = VΛVᵀ, so RᵀR = G in column order); β by Cholesky of the kept block
-/// (`dpotrf`), then r = y − Aβ and β += G⁻¹Aᵀr. When the kept columns are not well conditioned
+/// G = AᵀA and Aᵀb given (A = [√w∘X_c/‖·‖], b = √w∘y); the rank decision of the QR path on the R
+/// of G (R = qr(Λ^½Vᵀ) from the eigen-decomposition G = VΛVᵀ, so RᵀR = G in column order); β by
+/// Cholesky of the kept block (`dpotrf`), then r = b − Aβ and β += G⁻¹Aᵀr (A's entries
+/// recomputed on the fly). When the kept columns are not well conditioned
 /// (smallest Cholesky pivot below 1e-4 of the largest, i.e. κ(A) ≳ 1e4, where squaring the
 /// condition number costs digits) it returns nil and the caller uses QR.
-func gramLeastSquares(_ a: Matrix, n: Int, q: Int, candidates: [Int], norms: [Double], x: [[Double]], y: [Double], tol: Double) throws
+func gramLeastSquares(gram g: Matrix, cross c: [Double], n: Int, q: Int, candidates: [Int], norms: [Double], x: [[Double]], y: [Double],
+                      sw: [Double]?, tol: Double) throws
     -> (kept: [Int], dropped: [Int], beta: [Double], bread: Matrix, residuals: [Double])? {
-    let design = try a.submatrix(rows: 0..<n, cols: 0..<q)
-    var g = try Matrix(rows: q, cols: q)
-    try BLAS.syrk(1, design, .transpose, 0, &g)
-    let ys = try a.columnView(q)
-    var c = [Double](repeating: 0, count: q)
-    try BLAS.gemv(1, design, .transpose, ys, 0, &c)
     // R with RᵀR = G in the caller's column order: G = VΛVᵀ (dsyevd), M = Λ^½Vᵀ, R = qr(M) (dgeqrf);
     // the rank decision is the QR path's, on |R(k,k)|.
     let eig = try g.symmetricEigen()
@@ -161,23 +262,36 @@ func gramLeastSquares(_ a: Matrix, n: Int, q: Int, candidates: [Int], norms: [Do
         return v
     }
     var b = try solveNormal(piv.map { c[$0] })
-    // One refinement step on the scaled problem.
-    var res = ys.array
-    try a.withUnsafeElements { pa in
-        for (k, col) in piv.enumerated() {
-            let bk = b[k], off = col * n
-            res.withUnsafeMutableBufferPointer { pr in for i in 0..<n { pr[i] -= bk * pa[off + i] } }
+    // One refinement step on the scaled problem: r = b − Aβ, then Aᵀr.
+    var gr = [Double](repeating: 0, count: rank)
+    if rank <= 3 {
+        var scale = SIMD4<Double>(0, 0, 0, 1), beta = SIMD4<Double>()
+        for k in 0..<rank { scale[k] = 1 / norms[candidates[piv[k]]]; beta[k] = b[k] }
+        var acc = SIMD4<Double>()
+        withRowPointers(piv.map { x[candidates[$0]] }, y, sw) { p0, p1, p2, py, ps in
+            switch rank {
+            case 1: acc = refineKernel(n, 1, p0, p1, p2, py, ps, scale, beta)
+            case 2: acc = refineKernel(n, 2, p0, p1, p2, py, ps, scale, beta)
+            default: acc = refineKernel(n, 3, p0, p1, p2, py, ps, scale, beta)
+            }
         }
-        var gr = [Double](repeating: 0, count: rank)
-        for (k, col) in piv.enumerated() {
+        for k in 0..<rank { gr[k] = acc[k] }
+    } else {
+        let keptScales = piv.map { 1 / norms[candidates[$0]] }
+        var res = sw.map { s in (0..<n).map { y[$0] * s[$0] } } ?? y
+        for (k, j) in piv.enumerated() {
+            let bk = b[k], col = x[candidates[j]], sc = keptScales[k]
+            if let sw { for i in 0..<n { res[i] -= bk * (col[i] * sw[i] * sc) } } else { for i in 0..<n { res[i] -= bk * (col[i] * sc) } }
+        }
+        for (k, j) in piv.enumerated() {
+            let col = x[candidates[j]], sc = keptScales[k]
             var s = 0.0
-            let off = col * n
-            res.withUnsafeBufferPointer { pr in for i in 0..<n { s += pa[off + i] * pr[i] } }
+            if let sw { for i in 0..<n { s += col[i] * sw[i] * sc * res[i] } } else { for i in 0..<n { s += col[i] * sc * res[i] } }
             gr[k] = s
         }
-        let delta = try solveNormal(gr)
-        for k in 0..<rank { b[k] += delta[k] }
     }
+    let delta = try solveNormal(gr)
+    for k in 0..<rank { b[k] += delta[k] }
     let breadPivot = try l.transposed().gramInverseFromUpperTriangular()
     let order = piv.enumerated().sorted { candidates[$0.element] < candidates[$1.element] }
     let kept = order.map { candidates[$0.element] }

@@ -63,28 +63,52 @@ public final class FixedEffectSolver: @unchecked Sendable {
         }
         if let w = weights {
             guard w.count == n else { throw RegressionError.invalidInput("\(w.count) weights for \(n) observations") }
-            for (i, x) in w.enumerated() where !(x >= 0 && x.isFinite) {
-                throw RegressionError.invalidValue(variable: "weights", row: i, value: x, requirement: "weights must be finite and ≥ 0")
+        }
+        var offsets: [Int] = []
+        var total = 0
+        for fe in fixedEffects {
+            offsets.append(total)
+            total += fe.levelCount
+        }
+        // Σ w per level of every fixed effect, in one pass over the weights (which are checked).
+        var lw: [[Double]] = fixedEffects.map { [Double](repeating: 0, count: $0.levelCount) }
+        var invalid: Int? = nil
+        if let w = weights {
+            if fixedEffects.count == 2 {
+                var sum0 = lw[0], sum1 = lw[1]
+                fixedEffects[0].codes.withUnsafeBufferPointer { c0 in
+                    fixedEffects[1].codes.withUnsafeBufferPointer { c1 in
+                        sum0.withUnsafeMutableBufferPointer { s0 in
+                            sum1.withUnsafeMutableBufferPointer { s1 in
+                                w.withUnsafeBufferPointer { pw in
+                                    for i in 0..<n {
+                                        let x = pw[i]
+                                        if !(x >= 0 && x.isFinite) { invalid = i; return }
+                                        s0[Int(c0[i])] += x
+                                        s1[Int(c1[i])] += x
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                lw = [sum0, sum1]
+            } else {
+                for (i, x) in w.enumerated() where !(x >= 0 && x.isFinite) { invalid = i; break }
+                if invalid == nil {
+                    for (k, fe) in fixedEffects.enumerated() { for i in 0..<n { lw[k][Int(fe.codes[i])] += w[i] } }
+                }
             }
+            if let i = invalid {
+                throw RegressionError.invalidValue(variable: "weights", row: i, value: w[i], requirement: "weights must be finite and ≥ 0")
+            }
+        } else {
+            for (k, fe) in fixedEffects.enumerated() { for i in 0..<n { lw[k][Int(fe.codes[i])] += 1 } }
         }
         self.fixedEffects = fixedEffects
         self.observationCount = n
         self.weights = weights
         self.options = options
-        var offsets: [Int] = []
-        var total = 0
-        var lw: [[Double]] = []
-        for fe in fixedEffects {
-            offsets.append(total)
-            total += fe.levelCount
-            var s = [Double](repeating: 0, count: fe.levelCount)
-            if let w = weights {
-                for i in 0..<n { s[Int(fe.codes[i])] += w[i] }
-            } else {
-                for i in 0..<n { s[Int(fe.codes[i])] += 1 }
-            }
-            lw.append(s)
-        }
         self.offsets = offsets
         self.totalLevels = total
         self.levelWeight = lw
@@ -101,18 +125,28 @@ public final class FixedEffectSolver: @unchecked Sendable {
     }
 
     /// Projects every column of X (and returns the flat coefficient vectors for warm starts).
+    /// Serially, two fixed effects solved by alternating projections share their sweeps: one pass
+    /// over the codes and weights updates every column still iterating (`solveJoint`); each
+    /// column keeps its own Irons–Tuck steps and stopping rule, so the results are those of
+    /// projecting the columns one by one. With `options.parallel` the columns are solved
+    /// concurrently instead.
     func projectColumns(_ columns: [[Double]], starts: [[Double]?]) -> [(residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)] {
-        let box = ResultBox(count: columns.count)
-        let work: @Sendable (Int) -> Void = { j in
-            let r = self.solve(columns[j], start: j < starts.count ? starts[j] : nil)
-            box.set(j, r)
-        }
         if options.parallel && columns.count > 1 && observationCount >= 20_000 {
+            let box = ResultBox(count: columns.count)
+            let work: @Sendable (Int) -> Void = { j in
+                let r = self.solve(columns[j], start: j < starts.count ? starts[j] : nil)
+                box.set(j, r)
+            }
             DispatchQueue.concurrentPerform(iterations: columns.count, execute: work)
-        } else {
-            for j in 0..<columns.count { work(j) }
+            return box.values
         }
-        return box.values
+        if usesJointSweeps {
+            return solveJoint(columns, starts: columns.indices.map { $0 < starts.count ? starts[$0] : nil })
+        }
+        return columns.indices.map { j in
+            let r = solve(columns[j], start: j < starts.count ? starts[j] : nil)
+            return (r.0, r.1, r.2, r.3, r.4)
+        }
     }
 
     final class ResultBox: @unchecked Sendable {
@@ -123,8 +157,17 @@ public final class FixedEffectSolver: @unchecked Sendable {
         }
     }
 
+    /// Two fixed effects solved by alternating projections: the case of `solveJoint`.
+    var usesJointSweeps: Bool {
+        fixedEffects.count == 2 && options.method != .conjugateGradient
+    }
+
     /// The solve: returns (residual, flat coefficients, sweeps, converged, criterion).
     func solve(_ v: [Double], start: [Double]?) -> ([Double], [Double], Int, Bool, Double) {
+        if usesJointSweeps {
+            let r = solveJoint([v], starts: [start])[0]
+            return (r.residual, r.coefficients, r.iterations, r.converged, r.criterion)
+        }
         let n = observationCount, K = fixedEffects.count
         var scale = 0.0
         for x in v { scale = max(scale, abs(x)) }
@@ -176,19 +219,7 @@ public final class FixedEffectSolver: @unchecked Sendable {
                 criterion = change / scale
                 if options.accelerate {
                     // Irons–Tuck: x ← GGX − (⟨δGX, δ²X⟩ / ⟨δ²X, δ²X⟩)·δGX.
-                    var num = 0.0, den = 0.0
-                    for t in 0..<totalLevels {
-                        let dg = ggx[t] - gx[t]
-                        let d2 = ggx[t] - 2 * gx[t] + x[t]
-                        num += dg * d2
-                        den += d2 * d2
-                    }
-                    if den > 0 {
-                        let c = num / den
-                        for t in 0..<totalLevels { x[t] = ggx[t] - c * (ggx[t] - gx[t]) }
-                    } else {
-                        x = ggx
-                    }
+                    ironsTuck(&x, gx, ggx)
                 } else {
                     x = ggx
                 }
@@ -207,6 +238,207 @@ public final class FixedEffectSolver: @unchecked Sendable {
             }
         }
         return (residual, x, iterations, converged, criterion)
+    }
+
+    /// Irons–Tuck extrapolation: x ← GGX − (⟨δGX, δ²X⟩ / ⟨δ²X, δ²X⟩)·δGX (GGX when δ²X = 0).
+    func ironsTuck(_ x: inout [Double], _ gx: [Double], _ ggx: [Double]) {
+        var num = 0.0, den = 0.0
+        for t in 0..<totalLevels {
+            let dg = ggx[t] - gx[t]
+            let d2 = ggx[t] - 2 * gx[t] + x[t]
+            num += dg * d2
+            den += d2 * d2
+        }
+        if den > 0 {
+            let c = num / den
+            for t in 0..<totalLevels { x[t] = ggx[t] - c * (ggx[t] - gx[t]) }
+        } else {
+            x = ggx
+        }
+    }
+
+    /// Alternating projections for two fixed effects on several columns at once. Every column
+    /// follows exactly the iteration of a lone solve (sweep, test, sweep, test, Irons–Tuck), in
+    /// lockstep; the columns still iterating share each sweep's pass over the observations (their
+    /// coefficients interleaved level by level), and a column leaves the pass once converged.
+    func solveJoint(_ columns: [[Double]], starts: [[Double]?]) -> [(residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)] {
+        let n = observationCount, L = totalLevels, M = columns.count
+        if M == 0 { return [] }
+        var scale = [Double](repeating: 1, count: M)
+        for j in 0..<M {
+            var s = 0.0
+            for x in columns[j] { s = max(s, abs(x)) }
+            scale[j] = s == 0 ? 1 : s
+        }
+        // Σ w·v per level (constant across sweeps), interleaved: wvAll[t·M + j].
+        var wvAll = [Double](repeating: 0, count: L * M)
+        wvAll.withUnsafeMutableBufferPointer { pwv in
+            for j in 0..<M {
+                columns[j].withUnsafeBufferPointer { pv in
+                    for k in 0..<fixedEffects.count {
+                        let off = offsets[k]
+                        fixedEffects[k].codes.withUnsafeBufferPointer { c in
+                            if let w = weights {
+                                w.withUnsafeBufferPointer { pw in
+                                    for i in 0..<n { pwv[(off &+ Int(c[i])) &* M &+ j] += pw[i] * pv[i] }
+                                }
+                            } else {
+                                for i in 0..<n { pwv[(off &+ Int(c[i])) &* M &+ j] += pv[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var x: [[Double]] = (0..<M).map { j in
+            if let s = starts[j], s.count == L { return s }
+            return [Double](repeating: 0, count: L)
+        }
+        var gx = x, ggx = x
+        var iterations = [Int](repeating: 0, count: M)
+        var converged = [Bool](repeating: false, count: M)
+        var criterion = [Double](repeating: .infinity, count: M)
+        var active = Array(0..<M)
+        var buffers = JointSweepBuffers(levels: L, maxLevels: fixedEffects.map(\.levelCount).max() ?? 0, columns: M)
+        let tol = (0..<M).map { options.tolerance * scale[$0] }
+        while !active.isEmpty && iterations[active[0]] < options.maxIterations {
+            for j in active { gx[j] = x[j] }
+            jointSweep(&gx, active, wvAll, M, &buffers)
+            var next: [Int] = []
+            for j in active {
+                iterations[j] += 1
+                let change = maxAbsDiff(gx[j], x[j])
+                if change <= tol[j] { x[j] = gx[j]; converged[j] = true; criterion[j] = change / scale[j] } else { next.append(j) }
+            }
+            active = next
+            if active.isEmpty { break }
+            for j in active { ggx[j] = gx[j] }
+            jointSweep(&ggx, active, wvAll, M, &buffers)
+            next = []
+            for j in active {
+                iterations[j] += 1
+                let change = maxAbsDiff(ggx[j], gx[j])
+                if change <= tol[j] { x[j] = ggx[j]; converged[j] = true; criterion[j] = change / scale[j]; continue }
+                criterion[j] = change / scale[j]
+                if options.accelerate { ironsTuck(&x[j], gx[j], ggx[j]) } else { x[j] = ggx[j] }
+                next.append(j)
+            }
+            active = next
+        }
+        // residual = v − Σₖ aₖ[gₖ(i)]
+        var residuals = columns
+        for j in 0..<M {
+            residuals[j].withUnsafeMutableBufferPointer { pr in
+                x[j].withUnsafeBufferPointer { pa in
+                    for k in 0..<fixedEffects.count {
+                        let off = offsets[k]
+                        fixedEffects[k].codes.withUnsafeBufferPointer { c in
+                            for i in 0..<n { pr[i] -= pa[off &+ Int(c[i])] }
+                        }
+                    }
+                }
+            }
+        }
+        return (0..<M).map { (residuals[$0], x[$0], iterations[$0], converged[$0], criterion[$0]) }
+    }
+
+    /// Work space of `jointSweep`, allocated once per `solveJoint`.
+    struct JointSweepBuffers {
+        /// The active columns' coefficients, interleaved: a[t·m + j].
+        var a: [Double]
+        /// The active columns' Σ w·v per level, interleaved likewise.
+        var wv: [Double]
+        /// Per-level sums of the fixed effect being updated, interleaved.
+        var acc: [Double]
+        init(levels: Int, maxLevels: Int, columns: Int) {
+            a = [Double](repeating: 0, count: levels * columns)
+            wv = a
+            acc = [Double](repeating: 0, count: maxLevels * columns)
+        }
+    }
+
+    /// One Gauss–Seidel sweep (as `sweep`, two fixed effects) applied in place to the
+    /// coefficient vectors `vectors[j]`, j ∈ `active`, in one pass over the observations per
+    /// fixed effect. `wvAll`: Σ w·v per level of all `total` columns, interleaved.
+    func jointSweep(_ vectors: inout [[Double]], _ active: [Int], _ wvAll: [Double], _ total: Int, _ buffers: inout JointSweepBuffers) {
+        let n = observationCount, L = totalLevels, m = active.count
+        buffers.a.withUnsafeMutableBufferPointer { pa in
+            buffers.wv.withUnsafeMutableBufferPointer { pwv in
+                buffers.acc.withUnsafeMutableBufferPointer { pacc in
+                    // Pack.
+                    for (slot, j) in active.enumerated() {
+                        vectors[j].withUnsafeBufferPointer { v in
+                            for t in 0..<L { pa[t &* m &+ slot] = v[t] }
+                        }
+                        wvAll.withUnsafeBufferPointer { w in
+                            for t in 0..<L { pwv[t &* m &+ slot] = w[t &* total &+ j] }
+                        }
+                    }
+                    for k in 0..<2 {
+                        let offK = offsets[k], levels = fixedEffects[k].levelCount
+                        let j = 1 - k, offJ = offsets[j]
+                        for t in 0..<(levels * m) { pacc[t] = 0 }
+                        fixedEffects[k].codes.withUnsafeBufferPointer { ck in
+                            fixedEffects[j].codes.withUnsafeBufferPointer { cj in
+                                guard let ckb = ck.baseAddress, let cjb = cj.baseAddress,
+                                      let src = pa.baseAddress.map({ $0 + offJ * m }), let dst = pacc.baseAddress else { return }
+                                if let w = weights {
+                                    w.withUnsafeBufferPointer { pw in
+                                        guard let wb = pw.baseAddress else { return }
+                                        switch m {
+                                        case 1: Self.accumulate(n, 1, ckb, cjb, wb, src, dst)
+                                        case 2: Self.accumulate(n, 2, ckb, cjb, wb, src, dst)
+                                        case 3: Self.accumulate(n, 3, ckb, cjb, wb, src, dst)
+                                        case 4: Self.accumulate(n, 4, ckb, cjb, wb, src, dst)
+                                        default: Self.accumulate(n, m, ckb, cjb, wb, src, dst)
+                                        }
+                                    }
+                                } else {
+                                    switch m {
+                                    case 1: Self.accumulate(n, 1, ckb, cjb, nil, src, dst)
+                                    case 2: Self.accumulate(n, 2, ckb, cjb, nil, src, dst)
+                                    case 3: Self.accumulate(n, 3, ckb, cjb, nil, src, dst)
+                                    case 4: Self.accumulate(n, 4, ckb, cjb, nil, src, dst)
+                                    default: Self.accumulate(n, m, ckb, cjb, nil, src, dst)
+                                    }
+                                }
+                            }
+                        }
+                        let lw = levelWeight[k]
+                        for g in 0..<levels {
+                            let base = (offK &+ g) &* m
+                            for s in 0..<m {
+                                pa[base &+ s] = lw[g] > 0 ? (pwv[base &+ s] - pacc[g &* m &+ s]) / lw[g] : 0
+                            }
+                        }
+                    }
+                    // Unpack.
+                    for (slot, j) in active.enumerated() {
+                        vectors[j].withUnsafeMutableBufferPointer { v in
+                            for t in 0..<L { v[t] = pa[t &* m &+ slot] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// acc[ck[i]·m + s] += w[i] · src[cj[i]·m + s] for every observation i and slot s < m, in
+    /// observation order (so each column's sums are those of a lone sweep).
+    @inline(__always)
+    static func accumulate(_ n: Int, _ m: Int, _ ck: UnsafePointer<Int32>, _ cj: UnsafePointer<Int32>, _ w: UnsafePointer<Double>?,
+                           _ src: UnsafePointer<Double>, _ acc: UnsafeMutablePointer<Double>) {
+        if let w {
+            for i in 0..<n {
+                let a = Int(ck[i]) &* m, b = Int(cj[i]) &* m, wi = w[i]
+                for s in 0..<m { acc[a &+ s] += wi * src[b &+ s] }
+            }
+        } else {
+            for i in 0..<n {
+                let a = Int(ck[i]) &* m, b = Int(cj[i]) &* m
+                for s in 0..<m { acc[a &+ s] += src[b &+ s] }
+            }
+        }
     }
 
     /// Preconditioned conjugate gradients on the normal equations DᵀWD·a = DᵀWv (D: the sparse
