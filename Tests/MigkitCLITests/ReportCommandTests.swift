@@ -33,6 +33,16 @@ struct ReportCommandTests {
             checked += 1
         }
         #expect(checked == medians.count)
+        // The coefficient plot shows coefficients.csv.
+        let plot = try String(contentsOf: out.appendingPathComponent("charts/coefficients.svg"), encoding: .utf8)
+        let coefLines = try String(contentsOf: out.appendingPathComponent("coefficients.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let estimates = plot.matches(of: #/data-term="([^"]+)" data-estimate="([^"]+)"/#).map { (String($0.1), Double($0.2)) }
+        #expect(estimates.count == coefLines.count)
+        for (line, (term, estimate)) in zip(coefLines, estimates) {
+            let f = line.split(separator: ",")
+            #expect(term == "\(f[0]): \(f[1])")
+            #expect(estimate == Double(f[2]))
+        }
     }
 
     @Test func missingRunFolderIsAClearError() throws {

@@ -124,6 +124,10 @@ public enum HTMLReport {
         let cm = try strings(coef, "model", "coefficients.csv"), ct = try strings(coef, "term", "coefficients.csv")
         let ce = try numbers(coef, "estimate", "coefficients.csv"), cs = try numbers(coef, "std_error", "coefficients.csv")
         let cp = try numbers(coef, "p_value", "coefficients.csv")
+        let clo = try numbers(coef, "conf_low", "coefficients.csv"), chi = try numbers(coef, "conf_high", "coefficients.csv")
+        charts["coefficients.svg"] = SVGCoefficientPlot(
+            title: "Fitted coefficients (log scale effects)", source: shortSource,
+            rows: (0..<coef.rowCount).map { SVGCoefficientPlot.Row(label: "\(cm[$0]): \(ct[$0])", estimate: ce[$0], low: clo[$0], high: chi[$0]) }).render()
         var coefTable = "<table><thead><tr><th>Model</th><th>Term</th><th>Estimate</th><th>Std. error</th><th>p-value</th></tr></thead><tbody>"
         for i in 0..<coef.rowCount {
             coefTable += "<tr><td>\(escape(cm[i]))</td><td>\(escape(ct[i]))</td><td>\(String(format: "%.4g", ce[i]))</td><td>\(String(format: "%.3g", cs[i]))</td><td>\(String(format: "%.3g", cp[i]))</td></tr>"
@@ -156,7 +160,7 @@ public enum HTMLReport {
         html += "<h2>Uncertainty by scenario</h2>"
         for k in 0..<stock.count { html += "<figure>\(charts["fan_\(k + 1).svg"] ?? "")</figure>" }
         html += "<h2>Disaster displacement</h2><figure>\(charts["disaster_scenarios.svg"] ?? "")</figure>"
-        html += "<h2>Model diagnostics</h2><figure>\(charts["in_sample_fit.svg"] ?? "")</figure>\(coefTable)"
+        html += "<h2>Model diagnostics</h2><figure>\(charts["in_sample_fit.svg"] ?? "")</figure><figure>\(charts["coefficients.svg"] ?? "")</figure>\(coefTable)"
         html += "<h2>Assumptions</h2><p>Scenario file (\(escape((manifest["scenario_file"] as? String) ?? ""))):</p><pre>\(scenarioText)</pre>"
         html += "<h2>Data sources and licences</h2>\(sourceList)<p class=\"note\">\(escape(attribution))</p></body></html>\n"
         return (html, charts)
