@@ -101,6 +101,22 @@ public enum HTMLReport {
         }
         charts["disaster_scenarios.svg"] = SVGChart(title: "New disaster displacements per year, world: median by scenario",
                                                     yTitle: "Displacements", source: shortSource, series: dseries).render()
+        // 3b. New displacement by cause, stacked (median of each cause; the first scenario).
+        let conflictNew = try world(proj, category: "new_conflict_displacement")
+        if let first = conflictNew.first, let dis = disaster.first(where: { $0.0 == first.0 }) {
+            let years = first.1.map(\.year)
+            let c = first.1.map(\.p50)
+            let d = dis.1.map(\.p50)
+            let top = zip(c, d).map { $0 + $1 }
+            charts["stacked_new_displacement.svg"] = SVGChart(
+                title: "\(first.0): new displacements per year by cause, world (medians, stacked)", yTitle: "Displacements",
+                source: shortSource, series: [
+                    .init(label: "Conflict and violence", years: years, values: c, color: "#D55E00",
+                          bands: [.init(label: "conflict", low: c.map { _ in 0 }, high: c, opacity: 0.55)]),
+                    .init(label: "Conflict + disasters", years: years, values: top, color: "#0072B2",
+                          bands: [.init(label: "disasters", low: c, high: top, opacity: 0.45)]),
+                ]).render()
+        }
         // 4. In-sample fit.
         charts["in_sample_fit.svg"] = SVGChart(title: "World displaced stock: observed and one-step-ahead fit", yTitle: "People",
                                                source: shortSource, series: [
@@ -160,6 +176,7 @@ public enum HTMLReport {
         html += "<h2>Uncertainty by scenario</h2>"
         for k in 0..<stock.count { html += "<figure>\(charts["fan_\(k + 1).svg"] ?? "")</figure>" }
         html += "<h2>Disaster displacement</h2><figure>\(charts["disaster_scenarios.svg"] ?? "")</figure>"
+        html += "<figure>\(charts["stacked_new_displacement.svg"] ?? "")</figure>"
         html += "<h2>Model diagnostics</h2><figure>\(charts["in_sample_fit.svg"] ?? "")</figure><figure>\(charts["coefficients.svg"] ?? "")</figure>\(coefTable)"
         html += "<h2>Assumptions</h2><p>Scenario file (\(escape((manifest["scenario_file"] as? String) ?? ""))):</p><pre>\(scenarioText)</pre>"
         html += "<h2>Data sources and licences</h2>\(sourceList)<p class=\"note\">\(escape(attribution))</p></body></html>\n"
