@@ -58,15 +58,12 @@ public enum GeneralizedLinearModel {
             for (i, v) in o.enumerated() where !v.isFinite { throw RegressionError.nonFinite(variable: "offset", row: i, value: v) }
         }
 
-        // Estimation sample: singletons and separation.
-        var keep = [Bool](repeating: true, count: n0)
-        if let w = weights { for i in 0..<n0 where w[i] == 0 { keep[i] = keep[i] && true } }
-        var dropped = DroppedObservations()
+        // Estimation sample: zero weights, singletons and separation.
         let separation = try Separation.detect(y: y, x: x, fixedEffects: fixedEffects, weights: weights,
                                                dropSingletons: options.dropSingletons, detectSeparation: options.detectSeparation,
                                                solverOptions: options.fixedEffectSolver)
-        keep = separation.keep
-        dropped = separation.dropped
+        let keep = separation.keep
+        let dropped = separation.dropped
         let rows = (0..<n0).filter { keep[$0] }
         let sample = Subsample(rows: rows, total: n0)
         let ys = sample.apply(y), xs = x.map(sample.apply)
@@ -94,7 +91,6 @@ public enum GeneralizedLinearModel {
         var lastCriterion = Double.infinity
         // NB2 with θ estimated: start from Poisson, then alternate θ and β (glm.nb).
         var outer = 0
-        var previousTheta = Double.nan
         repeat {
             let r = try irls(ys: ys, xs: xs, prior: prior, offset: off, fes: fes, theta: theta, options: options, state: &state)
             totalIterations += r.iterations
@@ -104,9 +100,7 @@ public enum GeneralizedLinearModel {
             let newTheta = try NegativeBinomialTheta.maximumLikelihood(y: ys, mu: state.mu, weights: prior, start: theta)
             outer += 1
             if let t = theta, abs(newTheta - t) / newTheta < 1e-10 && r.iterations <= 2 { theta = newTheta; break }
-            previousTheta = theta ?? .nan
             theta = newTheta
-            _ = previousTheta
         } while outer < 100
         if estimateTheta && outer >= 100 { converged = false }
         if !converged && !options.allowNonConvergence {

@@ -149,10 +149,9 @@ public struct ConflictDisplacementModel: Sendable {
             longRate[c] = all.sorted()[all.count / 2]
             deviations[c] = qs.map { $0 - med }
         }
-        _ = inEffects
         return ConflictDisplacementModel(
-            inflow: inflow, exit: exit, inflowEffects: effects(inflow), exitEffects: effects(exit),
-            inflowShock: ar1(inShocks), exitShock: ar1(exShocks),
+            inflow: inflow, exit: exit, inflowEffects: inEffects, exitEffects: exEffects,
+            inflowShock: arIn, exitShock: ar1(exShocks),
             lastInflowShock: lastShock(inShocks), lastExitShock: lastShock(exShocks), exitMultipliers: multipliers,
             residualRate: rate, longRunResidualRate: longRate, residualDeviations: deviations, fitYears: years)
     }
