@@ -1,0 +1,16 @@
+// swift-tools-version:6.1
+// A small package that embeds MigrationKit the way research code does: it depends on the
+// library by path and runs a complete analysis on the shipped data/.
+// Run from the repository root: swift run --package-path Examples displacement-analysis
+import PackageDescription
+
+let package = Package(
+    name: "MigrationKitExamples",
+    dependencies: [.package(name: "MigrationKit", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "displacement-analysis",
+            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")]
+        ),
+    ]
+)
