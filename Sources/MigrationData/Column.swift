@@ -80,6 +80,21 @@ public enum Column: Sendable, Equatable {
         }
     }
 
+    /// The cells as labels (for grouping, fixed effects, keys): text as stored, integers in
+    /// decimal, doubles by `Column.label(_:)` so that 2020 and 2020.0 are the same label.
+    public func labels() -> [String?] {
+        switch self {
+        case .string(let values): return values
+        case .int(let values): return values.map { $0.map(String.init) }
+        case .double(let values): return values.map { $0.map(Column.label) }
+        }
+    }
+
+    /// A double as a label: integral values without ".0" (below 10¹⁵), others as `description`.
+    public static func label(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+
     /// The cells as doubles: `.double` as stored, `.int` converted (exact up to 2^53), `nil` for
     /// a `.string` column.
     public func doubles() -> [Double?]? {

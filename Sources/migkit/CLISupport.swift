@@ -16,7 +16,7 @@ enum CLIOutput {
         do {
             try CSVWriter.write(table, to: path)
         } catch {
-            throw CLIError.message("\(path): \(error)")
+            throw CLIError.message("\(error)")   // CSVError descriptions start with the file
         }
     }
 

@@ -43,10 +43,9 @@ enum FlowsCSV {
     /// A label column as text (numbers are read as their text); empty cells are an error.
     static func labels(_ t: Table, _ column: String, _ path: String) throws -> [String] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
-        return try (0..<t.rowCount).map { i in
-            guard let v = c[i] else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty — every row needs a region label") }
-            if case .double(let d) = v, d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
-            return v.description
+        return try c.labels().enumerated().map { i, v in
+            guard let v else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty — every row needs a region label") }
+            return v
         }
     }
 

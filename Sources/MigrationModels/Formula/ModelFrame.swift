@@ -1,4 +1,5 @@
 import Foundation
+import MigrationData
 
 /// Tabular data a formula can read: numeric columns (nil = missing) and label columns.
 public protocol ModelDataSource {
@@ -31,14 +32,9 @@ public struct ColumnDictionary: ModelDataSource, Sendable {
     }
     public func labelColumn(_ name: String) throws -> [String?] {
         if let c = labels[name] { return c }
-        if let c = numeric[name] { return c.map { $0.map(formatLabel) } }
+        if let c = numeric[name] { return c.map { $0.map(Column.label) } }
         throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
     }
-}
-
-/// Integers print without ".0" so that 2020 and 2020.0 are the same level.
-func formatLabel(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 
 /// Errors while evaluating a formula on data.

@@ -19,10 +19,6 @@ extension Table: ModelDataSource {
         guard let c = self[name] else {
             throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
         }
-        switch c {
-        case .string(let v): return v
-        case .int(let v): return v.map { $0.map(String.init) }
-        case .double(let v): return v.map { $0.map(formatLabel) }
-        }
+        return c.labels()
     }
 }

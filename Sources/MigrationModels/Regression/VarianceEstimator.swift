@@ -224,11 +224,16 @@ enum Sandwich {
         return true
     }
 
+    /// wᵢ·eᵢ, the factor of x̃ᵢ in the score.
+    static func weightedResiduals(_ s: SandwichInput) -> [Double] {
+        guard let w = s.weights else { return s.residuals }
+        return zip(s.residuals, w).map { $0 * $1 }
+    }
+
     /// Rows sᵢ = wᵢ·eᵢ·x̃ᵢ (one n × p copy).
     static func scoreMatrix(_ s: SandwichInput) throws -> Matrix {
         let n = s.n, p = s.p
-        var we = s.residuals
-        if let w = s.weights { for i in 0..<n { we[i] *= w[i] } }
+        let we = weightedResiduals(s)
         var scores = try Matrix(rows: n, cols: p)
         scores.withUnsafeMutableElements { ps in
             for j in 0..<p {
@@ -244,8 +249,7 @@ enum Sandwich {
     /// Σ_g (Σ_{i∈g} sᵢ)(Σ_{i∈g} sᵢ)ᵀ through the G × p matrix of cluster sums.
     static func clusterMeat(_ s: SandwichInput, _ codes: [Int32], _ groups: Int) throws -> Matrix {
         let n = s.n, p = s.p
-        var we = s.residuals
-        if let w = s.weights { for i in 0..<n { we[i] *= w[i] } }
+        let we = weightedResiduals(s)
         var sums = try Matrix(rows: groups, cols: p)
         sums.withUnsafeMutableElements { pg in
             for j in 0..<p {

@@ -18,22 +18,18 @@ public enum InSampleFit {
     public static func compute(_ models: FittedProjectionModels, _ inputs: ProjectionInputs, years: ClosedRange<Int>) -> [InSampleFitRow] {
         let h = inputs.history, c = models.conflict
         let pop = inputs.population.series(.medium)
-        let bIn = Dictionary(uniqueKeysWithValues: c.inflow.coefficients.map { ($0.term, $0.estimate) })
-        let bEx = Dictionary(uniqueKeysWithValues: c.exit.coefficients.map { ($0.term, $0.estimate) })
         var rows: [InSampleFitRow] = []
         var worldObs: [Int: Double] = [:], worldFit: [Int: Double] = [:]
         for country in h.stock.countries {
             for t in years {
                 guard let d0 = h.stock[country, t - 1], let d1 = h.stock[country, t] else { continue }
-                let trend = Double(t - 2010) / 10
                 var nHat = h.newDisplacement[country, t] ?? 0
-                if let a = c.inflowEffects[country], let p = pop[country, t], p > 0, let temp = h.temperatureAnomaly[country, t] {
-                    let eta = a + log(p * 1000) + (bIn["temperature_anomaly"] ?? 0) * temp + (bIn["trend"] ?? 0) * trend
-                        + (bIn["log_lagged_stock"] ?? 0) * log1p(max(0, d0))
-                    nHat = exp(eta)
+                if let p = pop[country, t], let temp = h.temperatureAnomaly[country, t],
+                   let mean = c.expectedInflow(country, populationThousands: p, temperatureAnomaly: temp, year: t, laggedStock: d0) {
+                    nHat = mean
                 }
                 var xHat = h.exits[country, t] ?? 0
-                if let g = c.exitEffects[country] { xHat = d0 * exp(g + (bEx["trend"] ?? 0) * trend) }
+                if let rate = c.expectedExitRate(country, year: t) { xHat = d0 * rate }
                 let q = c.residualRate[country] ?? 0
                 let fitted = max(0, d0 + nHat - xHat - q * d0)
                 rows.append(InSampleFitRow(geography: country, year: t, observed: d1, fitted: fitted))

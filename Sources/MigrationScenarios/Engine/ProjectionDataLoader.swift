@@ -37,11 +37,7 @@ public enum ProjectionDataLoader {
 
     static func strings(_ t: Table, _ c: String, _ file: String) throws -> [String?] {
         guard let col = t[c] else { throw LoadError.missingColumn(file: file, column: c) }
-        switch col {
-        case .string(let v): return v
-        case .int(let v): return v.map { $0.map(String.init) }
-        case .double(let v): return v.map { $0.map { String($0) } }
-        }
+        return col.labels()
     }
 
     static func numbers(_ t: Table, _ c: String, _ file: String) throws -> [Double?] {

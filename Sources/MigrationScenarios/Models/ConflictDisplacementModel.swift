@@ -138,7 +138,7 @@ public struct ConflictDisplacementModel: Sendable {
                     n = mu * exp(arIn.rho * uPrev)
                 }
                 var xv = history.exits[c, t] ?? 0
-                if let g = exEffects[c] { xv = d0 * min(1, exp(g + exTrendCoef * Double(t - 2010) / 10)) }
+                if let g = exEffects[c] { xv = d0 * min(1, exitRate(effect: g, trendCoefficient: exTrendCoef, year: t)) }
                 let q = min(0.9, max(-0.9, (d0 + n - xv - d1) / d0))
                 all.append(q)
                 if t > years.upperBound - 5 { qs.append(q) }
@@ -154,6 +154,29 @@ public struct ConflictDisplacementModel: Sendable {
             inflowShock: arIn, exitShock: ar1(exShocks),
             lastInflowShock: lastShock(inShocks), lastExitShock: lastShock(exShocks), exitMultipliers: multipliers,
             residualRate: rate, longRunResidualRate: longRate, residualDeviations: deviations, fitYears: years)
+    }
+
+    /// The exit model's mean rate exp(γ + γ₁·(t − 2010)/10) = E[X]/D(t−1), as fitted (not capped:
+    /// callers that turn it into a probability cap it at 1).
+    static func exitRate(effect gamma: Double, trendCoefficient: Double, year: Int) -> Double {
+        exp(gamma + trendCoefficient * Double(year - 2010) / 10)
+    }
+
+    /// The fitted exit rate of `country` in `year` (uncapped), nil when the country has no exit effect.
+    public func expectedExitRate(_ country: String, year: Int) -> Double? {
+        exitEffects[country].map {
+            Self.exitRate(effect: $0, trendCoefficient: exit.coefficient("trend")?.estimate ?? 0, year: year)
+        }
+    }
+
+    /// The inflow model's mean without the shock, pop·exp(α + β·x) (population in thousands),
+    /// nil when the country has no inflow effect.
+    public func expectedInflow(_ country: String, populationThousands: Double, temperatureAnomaly: Double,
+                               year: Int, laggedStock: Double) -> Double? {
+        guard let alpha = inflowEffects[country], populationThousands > 0 else { return nil }
+        func b(_ term: String) -> Double { inflow.coefficient(term)?.estimate ?? 0 }
+        return exp(alpha + log(populationThousands * 1000) + b("temperature_anomaly") * temperatureAnomaly
+                   + b("trend") * Double(year - 2010) / 10 + b("log_lagged_stock") * log1p(max(0, laggedStock)))
     }
 
     /// Pooled AR(1) weighted by the fitted flow of the earlier year (large flows dominate; the
