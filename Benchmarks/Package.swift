@@ -9,14 +9,15 @@ let package = Package(
     name: "MigrationKitBenchmarks",
     dependencies: [.package(name: "MigrationKit", path: "..")],
     targets: [
+        .target(name: "BenchmarkTiming"),
         .executableTarget(
             name: "regression-bench",
-            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            dependencies: ["BenchmarkTiming", .product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
             name: "flows-bench",
-            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            dependencies: ["BenchmarkTiming", .product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
@@ -31,7 +32,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "linalg-bench",
-            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            dependencies: ["BenchmarkTiming", .product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkTiming
 import MigrationKit
 
 /// Times MigrationKit's flow models on data written by Benchmarks/flows/compare.py as raw
@@ -38,7 +39,7 @@ struct FlowsBenchmark {
             var options = SpatialInteractionOptions()
             options.method = method
             var result: SpatialInteractionResult? = nil
-            let seconds = try best(repeats) {
+            let seconds = try bestTime(repeats) {
                 result = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(constraint: .doubly, costFunction: .exponential), options: options)
             }
             guard let r = result else { return }
@@ -52,7 +53,7 @@ struct FlowsBenchmark {
             options.tolerance = tol
             options.maxIterations = 100_000
             var result: IPFResult? = nil
-            let seconds = try best(repeats) {
+            let seconds = try bestTime(repeats) {
                 result = try IterativeProportionalFitting.fit(seed: seed, margins: [TableMargin(axes: [0, 2], totals: m02), TableMargin(axes: [1, 2], totals: m12)], options: options)
             }
             guard let r = result else { return }
@@ -77,14 +78,4 @@ struct FlowsBenchmark {
         return data.withUnsafeBytes { raw in (0..<count).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) } }
     }
 
-    static func best(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        try body()
-        var t = Double.infinity
-        for _ in 0..<repeats {
-            let s = DispatchTime.now().uptimeNanoseconds
-            try body()
-            t = min(t, Double(DispatchTime.now().uptimeNanoseconds - s) / 1e9)
-        }
-        return t
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkTiming
 import MigrationKit
 
 /// Times the Linalg operations of the foundation issue and prints one JSON object per line:
@@ -19,36 +20,26 @@ struct LinalgBenchmark {
         let n = quick ? 500 : 2000
         let a = try randomMatrix(n, n, &rng), b = try randomMatrix(n, n, &rng)
         var c = try Matrix(rows: n, cols: n)
-        let tGemm = try best(repeats) { try BLAS.gemm(1, a, .none, b, .none, 0, &c) }
+        let tGemm = try bestTime(repeats) { try BLAS.gemm(1, a, .none, b, .none, 0, &c) }
         emit(["name": "dgemm", "n": "\(n)", "seconds": "\(tGemm)", "gflops": "\(2 * pow(Double(n), 3) / tGemm / 1e9)"])
 
         // least squares 1,000,000 × 20 (dgels, with its condition check and input copy)
         let m = quick ? 100_000 : 1_000_000, p = 20
         let x = try randomMatrix(m, p, &rng)
         let y = (0..<m).map { _ in rng.nextGaussian() }
-        let tLs = try best(repeats) { _ = try x.leastSquares(y, method: .qr) }
+        let tLs = try bestTime(repeats) { _ = try x.leastSquares(y, method: .qr) }
         emit(["name": "lstsq_qr", "m": "\(m)", "p": "\(p)", "seconds": "\(tLs)"])
-        let tLsd = try best(repeats) { _ = try x.leastSquares(y, method: .svd()) }
+        let tLsd = try bestTime(repeats) { _ = try x.leastSquares(y, method: .svd()) }
         emit(["name": "lstsq_svd", "m": "\(m)", "p": "\(p)", "seconds": "\(tLsd)"])
 
         // Cholesky solve n = 2000 (factor + solve one right-hand side)
         var spd = try randomMatrix(n, n, &rng).gram()
         for i in 0..<n { spd[i, i] += Double(n) }
         let rhs = (0..<n).map { _ in rng.nextGaussian() }
-        let tChol = try best(repeats) { _ = try spd.cholesky().solve(rhs) }
+        let tChol = try bestTime(repeats) { _ = try spd.cholesky().solve(rhs) }
         emit(["name": "cholesky_solve", "n": "\(n)", "seconds": "\(tChol)"])
     }
 
-    static func best(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        try body()   // warm-up
-        var bestTime = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            bestTime = min(bestTime, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return bestTime
-    }
 
     static func randomMatrix(_ r: Int, _ c: Int, _ rng: inout SplitMix64) throws -> Matrix {
         var values = [Double](repeating: 0, count: r * c)

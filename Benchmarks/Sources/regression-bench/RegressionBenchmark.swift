@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkTiming
 import MigrationKit
 
 /// Times MigrationKit's PPML (two high-dimensional fixed effects, clustered errors) or OLS with
@@ -34,7 +35,7 @@ struct RegressionBenchmark {
             // Same thread count as the peers: one OpenBLAS thread → no parallel demeaning either.
             var options = RegressionOptions()
             options.fixedEffectSolver.parallel = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] != "1"
-            let seconds = try best(repeats) {
+            let seconds = try bestTime(repeats) {
                 result = try GeneralizedLinearModel.fit(response: flow, regressors: xs, names: names, family: .poisson,
                                                         fixedEffects: [oy, dy], variance: .cluster(pair), correction: .fixest, options: options)
             }
@@ -46,7 +47,7 @@ struct RegressionBenchmark {
             let all = try doubles(dir, "X.f64", n * p)
             let xs = (0..<p).map { Array(all[($0 * n)..<(($0 + 1) * n)]) }
             var result: RegressionResult? = nil
-            let seconds = try best(repeats) {
+            let seconds = try bestTime(repeats) {
                 result = try LinearModel.fit(response: y, regressors: xs, names: names, variance: .hc1, correction: .statsmodels)
             }
             emit(task, n, seconds, result)
@@ -70,16 +71,6 @@ struct RegressionBenchmark {
         return FixedEffect(name: name, integerLabels: values)
     }
 
-    static func best(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        try body()
-        var t = Double.infinity
-        for _ in 0..<repeats {
-            let s = DispatchTime.now().uptimeNanoseconds
-            try body()
-            t = min(t, Double(DispatchTime.now().uptimeNanoseconds - s) / 1e9)
-        }
-        return t
-    }
 
     static func emit(_ task: String, _ n: Int, _ seconds: Double, _ r: RegressionResult?) {
         guard let r else { return }
