@@ -50,14 +50,14 @@ public enum BLASRuntime {
     }
 
     /// OpenBLAS kernels that use no AVX2 (slow on modern CPUs).
-    public static let genericKernels: Set<String> = [
+    package static let genericKernels: Set<String> = [
         "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
         "Northwood", "Banias", "Opteron", "Opteron_SSE3", "Barcelona", "Bobcat", "Sandybridge",
         "Bulldozer", "Piledriver", "Steamroller", "Excavator", "Generic", "generic", "Unknown", "unknown",
     ]
 
     /// A warning with its fix when OpenBLAS runs a kernel below what the CPU supports, else nil.
-    public static func kernelWarning(cpu: CPUFeatures = .current) -> String? {
+    package static func kernelWarning(cpu: CPUFeatures = .current) -> String? {
         let core = coreName
         guard cpu.hasAVX2, genericKernels.contains(core) || core.lowercased().contains("prescott") else { return nil }
         let suggestion = cpu.hasAVX512F ? "SkylakeX (AVX-512; on CPUs where that kernel misbehaves, Haswell)" : "Haswell"
@@ -72,27 +72,27 @@ public enum BLASRuntime {
 }
 
 /// CPU identification and SIMD features, read from /proc/cpuinfo (Linux).
-public struct CPUFeatures: Sendable {
-    public let modelName: String
-    public let flags: Set<String>
+package struct CPUFeatures: Sendable {
+    package let modelName: String
+    package let flags: Set<String>
 
-    public var hasAVX: Bool { flags.contains("avx") }
-    public var hasAVX2: Bool { flags.contains("avx2") }
-    public var hasFMA: Bool { flags.contains("fma") }
-    public var hasAVX512F: Bool { flags.contains("avx512f") }
+    package var hasAVX: Bool { flags.contains("avx") }
+    package var hasAVX2: Bool { flags.contains("avx2") }
+    package var hasFMA: Bool { flags.contains("fma") }
+    package var hasAVX512F: Bool { flags.contains("avx512f") }
 
     /// The SIMD features worth reporting, in order.
-    public var simdSummary: [String] {
+    package var simdSummary: [String] {
         ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl", "avx512_bf16"].filter { flags.contains($0) }
     }
 
-    public init(modelName: String, flags: Set<String>) {
+    package init(modelName: String, flags: Set<String>) {
         self.modelName = modelName
         self.flags = flags
     }
 
     /// The machine's CPU; empty flags where /proc/cpuinfo is unavailable.
-    public static var current: CPUFeatures {
+    package static var current: CPUFeatures {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
             return CPUFeatures(modelName: "unknown", flags: [])
         }

@@ -8,7 +8,7 @@ extension Matrix {
     /// needs (RᵀR = AᵀA without squaring the condition number). Sign convention as LAPACK's
     /// (diagonal entries may be negative).
     /// - Throws: `nonFinite`.
-    public func qrTriangularFactor() throws -> Matrix {
+    package func qrTriangularFactor() throws -> Matrix {
         try checkFinite("QR")
         let m = rows, n = cols, k = Swift.min(m, n)
         if isEmpty { return try Matrix(rows: k, cols: n) }
@@ -27,7 +27,7 @@ extension Matrix {
     /// (RᵀR)⁻¹ for this upper-triangular, non-singular R (LAPACK `dpotri` on the factor), fully
     /// symmetric. This is (AᵀA)⁻¹ when R is the QR or Cholesky factor of A or AᵀA.
     /// - Throws: `dimensionMismatch` when not square, `singular` when a diagonal entry is zero.
-    public func gramInverseFromUpperTriangular() throws -> Matrix {
+    package func gramInverseFromUpperTriangular() throws -> Matrix {
         try requireSquare("gram inverse")
         let n = rows
         if n == 0 { return self }

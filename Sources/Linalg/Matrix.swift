@@ -14,7 +14,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     public internal(set) var elements: [Double]
 
     /// Leading dimension passed to BLAS/LAPACK: max(1, rows).
-    @inlinable public var leadingDimension: Int { Swift.max(1, rows) }
+    @inlinable package var leadingDimension: Int { Swift.max(1, rows) }
 
     /// A `rows × cols` matrix filled with `value`.
     /// - Throws: `LinalgError.invalidDimension` for negative sizes or an overflowing product.
@@ -199,7 +199,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The first non-finite entry (row, column, value), or nil when all are finite.
-    public func firstNonFinite() -> (row: Int, column: Int, value: Double)? {
+    package func firstNonFinite() -> (row: Int, column: Int, value: Double)? {
         elements.withUnsafeBufferPointer { p in
             for k in 0..<p.count where !p[k].isFinite {
                 return (k % Swift.max(1, rows), k / Swift.max(1, rows), p[k])
@@ -209,7 +209,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Throws `LinalgError.nonFinite` naming the first NaN or infinity.
-    public func checkFinite(_ operation: String) throws {
+    package func checkFinite(_ operation: String) throws {
         if let bad = firstNonFinite() {
             throw LinalgError.nonFinite(operation: operation, row: bad.row, column: bad.column, value: bad.value)
         }
@@ -224,7 +224,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
 
     /// Throws `LinalgError.notSymmetric` when |a_ij − a_ji| > tol · max|a| for some i, j, with
     /// tol = 1e-10 (a Gram matrix accumulated in floating point passes; a non-symmetric one fails).
-    public func checkSymmetric(_ operation: String, relativeTolerance: Double = 1e-10) throws {
+    package func checkSymmetric(_ operation: String, relativeTolerance: Double = 1e-10) throws {
         try requireSquare(operation)
         let n = rows
         let bad: (Int, Int)? = elements.withUnsafeBufferPointer { p in
@@ -253,7 +253,7 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Largest |a_ij − b_ij|; +∞ when shapes differ.
-    public func maxAbsDifference(_ other: Matrix) -> Double {
+    package func maxAbsDifference(_ other: Matrix) -> Double {
         guard rows == other.rows, cols == other.cols else { return .infinity }
         var d = 0.0
         for k in 0..<elements.count { d = Swift.max(d, Swift.abs(elements[k] - other.elements[k])) }
