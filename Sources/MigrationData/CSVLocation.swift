@@ -11,15 +11,15 @@
 public struct CSVLocation: Sendable, Hashable, CustomStringConvertible {
     /// The path as the caller gave it, `-` for standard input, or the name given to an
     /// in-memory source.
-    public var file: String
+    public internal(set) var file: String
     /// 1-based physical line number.
-    public var line: Int
+    public internal(set) var line: Int
     /// 1-based field number within the record.
-    public var column: Int
+    public internal(set) var column: Int
     /// The header's name for `column`, when the header has that many columns.
-    public var columnName: String?
+    public internal(set) var columnName: String?
 
-    public init(file: String, line: Int, column: Int, columnName: String? = nil) {
+    package init(file: String, line: Int, column: Int, columnName: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
@@ -30,7 +30,7 @@ public struct CSVLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 
     /// `column 3 ("year")`, or `column 17` when the header has no such column.
-    public var columnPhrase: String {
+    package var columnPhrase: String {
         if let columnName {
             return "column \(column) (\(quotedForMessage(columnName)))"
         }

@@ -5,11 +5,11 @@
 /// `CSVReader.nextChunk(maxRows:)` for typed columns.
 public struct CSVRecord: Sendable, Hashable {
     /// The 1-based line on which the record starts.
-    public var line: Int
+    public internal(set) var line: Int
     /// The fields, as many as the header has columns.
-    public var fields: [String]
+    public internal(set) var fields: [String]
 
-    public init(line: Int, fields: [String]) {
+    package init(line: Int, fields: [String]) {
         self.line = line
         self.fields = fields
     }

@@ -6,7 +6,7 @@
 /// - `subscript(row)`: one cell as a `CellValue?`;
 /// - `missingCount`, `isMissing(at:)`;
 /// - `doubles()`: the cells as `[Double?]` for numeric columns (integers converted);
-/// - `gathering(_:)`: a new column with the cells at given row indices.
+/// - `init(_:)` from a plain `[Double]`, `[Int]` or `[String]` (`Table+Arrays.swift`).
 ///
 /// A NaN stored in a `.double` column is a value, not a missing cell; the CSV reader turns
 /// `NaN` text into a missing cell by default (see `CSVReadOptions.missingTokens`).
@@ -91,7 +91,7 @@ public enum Column: Sendable, Equatable {
     }
 
     /// A double as a label: integral values without ".0" (below 10¹⁵), others as `description`.
-    public static func label(_ v: Double) -> String {
+    package static func label(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 
@@ -107,7 +107,7 @@ public enum Column: Sendable, Equatable {
 
     /// A column holding the cells at `rows`, in that order; an index of `nil` gives a missing
     /// cell (used by left joins and pivots). Every non-nil index must be in `0..<count`.
-    public func gathering(_ rows: [Int?]) -> Column {
+    package func gathering(_ rows: [Int?]) -> Column {
         switch self {
         case .int(let values): return .int(rows.map { $0.flatMap { values[$0] } })
         case .double(let values): return .double(rows.map { $0.flatMap { values[$0] } })
@@ -116,7 +116,7 @@ public enum Column: Sendable, Equatable {
     }
 
     /// A column holding the cells at `rows`, in that order. Every index must be in `0..<count`.
-    public func gathering(_ rows: [Int]) -> Column {
+    package func gathering(_ rows: [Int]) -> Column {
         switch self {
         case .int(let values): return .int(rows.map { values[$0] })
         case .double(let values): return .double(rows.map { values[$0] })

@@ -10,7 +10,9 @@
 /// - relational operations in their own files: `joined(with:on:kind:rightSuffix:)`
 ///   (`Table+Join.swift`), `grouped(by:aggregating:)` (`Table+GroupBy.swift`),
 ///   `pivotWider` / `pivotLonger` (`Table+Pivot.swift`), and `matrix(columns:)`
-///   (`Table+Matrix.swift`).
+///   (`Table+Matrix.swift`);
+/// - plain Swift arrays in and out: `Column(_:)` from `[Double]`, `[Int]` or `[String]`, and
+///   `doubles(_:)`, `ints(_:)`, `strings(_:)` (`Table+Arrays.swift`).
 ///
 /// Tables are values (copy-on-write through their arrays); every operation returns a new table
 /// and leaves its input untouched. Row order is always defined: operations keep the input order

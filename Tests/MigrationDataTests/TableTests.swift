@@ -31,6 +31,28 @@ struct TableTests {
         }
     }
 
+    @Test("plain Swift arrays in and out")
+    func arraysInAndOut() throws {
+        let table = try Table([
+            ("origin", Column(["SYR", "AFG", "UKR"])),
+            ("year", Column([2022, 2023, 2024])),
+            ("flow", Column([120.5, 40, 12])),
+        ])
+        #expect(table.columnTypes == [.string, .int, .double])
+        #expect(try table.strings("origin") == ["SYR", "AFG", "UKR"])
+        #expect(try table.ints("year") == [2022, 2023, 2024])
+        #expect(try table.doubles("year") == [2022, 2023, 2024])
+        #expect(try table.doubles("flow") == [120.5, 40, 12])
+        #expect(try table.strings("year") == ["2022", "2023", "2024"])
+        #expect(try table.strings("flow") == ["120.5", "40", "12"])
+        // Missing cells and wrong types are errors, never silently dropped or zeroed.
+        let stocks = try Self.stocks()
+        #expect(throws: TableError.missingValue(column: "refugees", row: 3)) { try stocks.doubles("refugees") }
+        #expect(throws: TableError.missingValue(column: "coo", row: 5)) { try stocks.strings("coo") }
+        #expect(throws: TableError.notNumeric(column: "coo", operation: "conversion to [Double]")) { try stocks.doubles("coo") }
+        #expect(throws: TableError.typeMismatch(column: "share", expected: .int, found: .double)) { try stocks.ints("share") }
+    }
+
     @Test("select and filter")
     func selectAndFilter() throws {
         let table = try Self.stocks()

@@ -15,11 +15,11 @@ public enum CEPIIImporter {
 
     /// GeoDist's superseded codes for territories that now have another ISO code; they are
     /// recoded (and counted in `report.recoded`).
-    public static let recodings: [String: String] = ["ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "PAL": "PSE"]
+    package static let recodings: [String: String] = ["ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "PAL": "PSE"]
 
     /// GeoDist codes of entities that no longer exist; kept as they are (no single successor)
     /// and counted in `report.explicitKeys`.
-    public static let formerEntities: [String: String] = [
+    package static let formerEntities: [String: String] = [
         "YUG": "Serbia and Montenegro (former)", "ANT": "Netherlands Antilles (former)",
     ]
 

@@ -72,10 +72,10 @@ public struct CountryRegistry: Sendable, Equatable {
 
     /// Codes that `countries.csv` or the data files' `*_iso` columns use for a key that is
     /// spelled differently here.
-    public static let iso3Aliases: [String: String] = ["XXX": "UNK", "UKN": "UNK", "STA": "XXA"]
+    package static let iso3Aliases: [String: String] = ["XXX": "UNK", "UKN": "UNK", "STA": "XXA"]
 
     /// Keys that `countries.csv` lacks but the data use (see the type's table).
-    public static let supplementaryEntries: [Entry] = [
+    package static let supplementaryEntries: [Entry] = [
         Entry(iso3: "AB9", unhcrCode: "AB9", name: "Abyei Area", kind: .other),
         Entry(iso3: "VAR", unhcrCode: "VAR", name: "Various", kind: .various),
     ]

@@ -10,17 +10,17 @@ public enum DataCatalog {
     /// One shipped file.
     public struct Entry: Sendable, Hashable {
         /// The file name inside `data/`.
-        public var file: String
+        public internal(set) var file: String
         /// What one row holds, in a sentence.
-        public var summary: String
+        public internal(set) var summary: String
         /// The importer that derives it.
-        public var source: DataSource
+        public internal(set) var source: DataSource
         /// The years kept (`--years`); `nil` keeps all the source has.
-        public var years: ClosedRange<Int>?
+        public internal(set) var years: ClosedRange<Int>?
         /// The WPP variants kept (`--variants`); `nil` keeps all.
-        public var variants: [WPPVariant]?
+        public internal(set) var variants: [WPPVariant]?
         /// The years the file covers, in words (with caveats such as a mid-year last year).
-        public var coverage: String
+        public internal(set) var coverage: String
 
         /// The source's licence.
         public var licence: String { source.licence }

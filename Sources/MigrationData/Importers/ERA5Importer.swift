@@ -14,7 +14,7 @@ public enum ERA5Importer {
     /// OWID's own codes and the keys they become: `OWID_WRL` (World) → `WLD` (the World Bank's
     /// code for the world, kept as an explicit key), `OWID_KOS` (Kosovo) → `XKX` (the code WPP
     /// and the World Bank use).
-    public static let owidCodes: [String: String] = ["OWID_WRL": "WLD", "OWID_KOS": "XKX"]
+    package static let owidCodes: [String: String] = ["OWID_WRL": "WLD", "OWID_KOS": "XKX"]
 
     /// Annual mean 2-m air temperature anomalies, one row per country (or `WLD`) × year, sorted
     /// by `iso3`, `year`.

@@ -17,7 +17,7 @@ public enum IDMCImporter {
     /// geophysical ones (earthquakes, volcanic activity, dry mass movements). The file does not
     /// split wet from dry mass movements; nearly all recorded ones are landslides after rain, so
     /// `mass movement` is counted as `weather`.
-    public static let hazardGroups: [String: String] = [
+    package static let hazardGroups: [String: String] = [
         "conflict": "conflict",
         "flood": "weather", "storm": "weather", "wildfire": "weather", "drought": "weather",
         "extreme temperature": "weather", "mass movement": "weather", "erosion": "weather", "wave action": "weather",
@@ -25,7 +25,7 @@ public enum IDMCImporter {
     ]
 
     /// Codes in the file that are not ISO 3166 (kept, counted in `report.explicitKeys`).
-    public static let nonISOCodes: [String: String] = ["AB9": "Abyei Area"]
+    package static let nonISOCodes: [String: String] = ["AB9": "Abyei Area"]
 
     /// New internal displacements, one row per country × year × cause, sorted by `iso3`,
     /// `year`, `cause`.

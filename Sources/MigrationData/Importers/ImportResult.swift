@@ -5,12 +5,12 @@
 /// why).
 public struct ImportResult: Sendable, Equatable {
     /// The canonical table, sorted by its key columns.
-    public var table: Table
+    public internal(set) var table: Table
     /// Where the rows came from and what happened to them.
-    public var report: ImportReport
+    public internal(set) var report: ImportReport
 
     /// A result from its parts.
-    public init(table: Table, report: ImportReport) {
+    package init(table: Table, report: ImportReport) {
         self.table = table
         self.report = report
     }
@@ -32,32 +32,32 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     /// One counted category.
     public struct Count: Sendable, Equatable {
         /// What was counted, in words (`"population.csv origin UNK (Unknown)"`).
-        public var what: String
+        public internal(set) var what: String
         /// The number of source rows.
-        public var rows: Int
+        public internal(set) var rows: Int
 
         /// `rows` source rows counted under `what`.
-        public init(_ what: String, _ rows: Int) {
+        package init(_ what: String, _ rows: Int) {
             self.what = what
             self.rows = rows
         }
     }
 
     /// The source's short name (`unhcr`, `idmc`, …).
-    public var source: String
+    public internal(set) var source: String
     /// Rows read, per file.
-    public var sourceRows: [Count] = []
+    public internal(set) var sourceRows: [Count] = []
     /// Rows kept under a non-country key (see the type).
-    public var explicitKeys: [Count] = []
+    public internal(set) var explicitKeys: [Count] = []
     /// Rows whose code was changed.
-    public var recoded: [Count] = []
+    public internal(set) var recoded: [Count] = []
     /// Rows not in the output, by reason.
-    public var leftOut: [Count] = []
+    public internal(set) var leftOut: [Count] = []
     /// Rows in the output table.
-    public var outputRows: Int = 0
+    public internal(set) var outputRows: Int = 0
 
     /// An empty report for `source`.
-    public init(source: String) {
+    package init(source: String) {
         self.source = source
     }
 

@@ -17,7 +17,7 @@ public enum UNDESAImporter {
     /// Codes that are not ISO 3166, kept as explicit keys and counted in `report.explicitKeys`.
     /// `XCX` is not documented in the source; its origins (GBR, PRT, IRL, FRA) suggest the
     /// Channel Islands (UN M49 830).
-    public static let nonISOCodes: [String: String] = ["OOO": "other or unknown origin", "XCX": "probably the Channel Islands"]
+    package static let nonISOCodes: [String: String] = ["OOO": "other or unknown origin", "XCX": "probably the Channel Islands"]
 
     /// International migrant stocks by origin and destination, both sexes and each, one row
     /// per origin × destination × year that has an estimate, sorted by `origin_iso3`,
