@@ -37,6 +37,11 @@ struct RogersCastroTests {
         let fit = try RogersCastro.fit(ages: ages, rates: observed, model: model, options: options)
         let scipyCost = try FlowsFixture.number(c, "cost")
         #expect(abs(fit.cost / scipyCost - 1) < 1e-8, "\(name): cost \(fit.cost) vs scipy \(scipyCost) (rel \(fit.cost / scipyCost - 1))")
+        // predict(ages:) is the fitted schedule: its residual cost is scipy's optimum too.
+        let predicted = fit.predict(ages: ages)
+        #expect(predicted == fit.fitted)
+        let r = zip(predicted, observed).map { options.residual == .log ? log($0) - log($1) : $0 - $1 }
+        #expect(abs(0.5 * r.reduce(0) { $0 + $1 * $1 } / scipyCost - 1) < 1e-8)
         let estimate = try FlowsFixture.numbers(c, "estimate")
         for (k, v) in estimate.enumerated() where fit.activeBounds.isEmpty {
             // Parameters are less well determined than the cost (flat directions): 1e-3 relative.

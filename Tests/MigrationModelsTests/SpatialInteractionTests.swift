@@ -112,6 +112,10 @@ struct SpatialInteractionTests {
             let fitted = try FlowsFixture.numbers(ref, "fitted")
             #expect(fitted.count == r.fittedFlows.count)
             for (a, b) in zip(r.fittedFlows, fitted) { #expect(rel(a, b) < 1e-7) }
+            // predict on the fitting data recomputes the balancing factors and gives the fit back.
+            let predicted = try r.predict(data, originAttributes: o, destinationAttributes: d)
+            #expect(predicted.count == fitted.count)
+            for (a, b) in zip(predicted, fitted) { #expect(rel(a, b) < 1e-7, "\(model) \(cost) \(method) predict") }
         }
     }
 
@@ -164,7 +168,28 @@ struct SpatialInteractionTests {
             #expect(rel(r.srmse, try FlowsFixture.number(ref, "SRMSE")) < 1e-7)
             #expect(r.parameterCount == Int(try FlowsFixture.number(ref, "k")))
             for (a, b) in zip(r.fittedFlows, try FlowsFixture.numbers(ref, "fitted")) { #expect(abs(a - b) <= 1e-7 * max(1, abs(b))) }
+            for (a, b) in zip(try r.predict(data), try FlowsFixture.numbers(ref, "fitted")) { #expect(abs(a - b) <= 1e-7 * max(1, abs(b))) }
         }
+    }
+
+    @Test("predict: a scenario with higher costs keeps the constrained totals; missing attributes are errors")
+    func predictScenario() throws {
+        let (t, n) = try mixedCSV(TestData.fixtures.appendingPathComponent("flows/synthetic_od.csv"), textColumns: ["origin", "destination"])
+        let data = try OriginDestinationFlows(origins: t["origin"] ?? [], destinations: t["destination"] ?? [], flows: n["flow"] ?? [], costs: n["cost"] ?? [])
+        let r = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(constraint: .production))
+        let dearer = try OriginDestinationFlows(origins: data.origins, destinations: data.destinations, flows: data.flows,
+                                                costs: data.costs.map { $0 * 1.5 })
+        let mu = try r.predict(dearer)
+        var observed: [String: Double] = [:], predicted: [String: Double] = [:]
+        for i in 0..<data.count {
+            observed[data.origins[i], default: 0] += data.flows[i]
+            predicted[data.origins[i], default: 0] += mu[i]
+        }
+        for (origin, total) in observed { #expect(rel(predicted[origin] ?? .nan, total) < 1e-12, "\(origin)") }
+        #expect(zip(mu, r.fittedFlows).contains { abs($0 - $1) > 1e-6 })   // the flows moved, the totals did not
+        let gravity = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(
+            constraint: .unconstrained, originAttributes: [NamedColumn(name: "out", values: data.flows.map { $0 + 1 })]))
+        #expect(throws: SpatialInteractionError.self) { _ = try gravity.predict(data) }
     }
 
     @Test("A user-supplied cost transform (log c) gives the power-cost fit")

@@ -15,14 +15,14 @@ public struct CoefficientEstimate: Sendable, Equatable {
 /// Why observations left the estimation sample.
 public struct DroppedObservations: Sendable, Equatable {
     /// Observations in singleton fixed-effect groups.
-    public var singletons: [Int] = []
+    public internal(set) var singletons: [Int] = []
     /// Poisson: observations separated by an all-zero fixed-effect group.
-    public var fixedEffectSeparation: [Int] = []
+    public internal(set) var fixedEffectSeparation: [Int] = []
     /// Poisson: observations separated by the regressors (iterated rectifier).
-    public var regressorSeparation: [Int] = []
+    public internal(set) var regressorSeparation: [Int] = []
     /// Total count.
     public var count: Int { singletons.count + fixedEffectSeparation.count + regressorSeparation.count }
-    public init() {}
+    package init() {}
 }
 
 /// The fitted model: coefficients with standard errors, fit statistics and diagnostics.
@@ -42,8 +42,8 @@ public struct RegressionResult: Sendable {
     public let vcov: Matrix
     public let varianceLabel: String
     public let observations: Int
-    public let estimationRows: [Int]
-    public let dropped: DroppedObservations
+    public internal(set) var estimationRows: [Int]
+    public internal(set) var dropped: DroppedObservations
     public let degreesOfFreedom: Double?
     public let rSquared: Double?
     public let adjustedRSquared: Double?

@@ -289,7 +289,7 @@ enum Sandwich {
 /// Three or more: Σ Lₖ − C₁₂ − (K − 2), where C₁₂ counts the components of the first two —
 /// exact when the further effects add no other redundancy, an upper bound on the rank
 /// otherwise (fixest makes the same approximation).
-public func fixedEffectRank(_ fixedEffects: [FixedEffect]) -> Int {
+package func fixedEffectRank(_ fixedEffects: [FixedEffect]) -> Int {
     guard let first = fixedEffects.first else { return 0 }
     if fixedEffects.count == 1 { return first.levelCount }
     let second = fixedEffects[1]

@@ -53,7 +53,8 @@ public struct RogersCastroFitOptions: Sendable {
 /// s² = 2·cost/(n − p) over the parameters not at a bound; NaN at a bound), `cost`
 /// (½Σwr², scipy's `cost`), `fitted` M(x), `residuals`, `activeBounds` (parameters at a bound),
 /// `iterations` (of the best start), `converged`, `startCosts` (final cost of every start, the
-/// spread shows local minima), `measures` (peaks, labour-force shift, … over the ages fitted).
+/// spread shows local minima), `measures` (peaks, labour-force shift, … over the ages fitted),
+/// `predict(ages:)` (the schedule at other ages).
 public struct RogersCastroFit: Sendable {
     public let model: RogersCastroModel
     public let residual: RogersCastroResidual
@@ -69,6 +70,10 @@ public struct RogersCastroFit: Sendable {
     public let converged: Bool
     public let startCosts: [Double]
     public let measures: RogersCastroMeasures
+
+    /// The fitted schedule M(x) at `ages` (any ages, not only the fitted ones):
+    /// `parameters.rates(at:)`.
+    public func predict(ages: [Double]) -> [Double] { parameters.rates(at: ages) }
 }
 
 /// Fitting Rogers–Castro schedules to observed age-specific migration rates.

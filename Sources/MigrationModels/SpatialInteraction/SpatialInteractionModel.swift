@@ -40,7 +40,7 @@ public enum SpatialInteractionModel {
         case .generalizedLinearModel: raw = try fitGLM(problem, options)
         default: raw = try fitBalancing(problem, options)
         }
-        return try assemble(problem, raw, method: method, data: data, options: options)
+        return try assemble(problem, raw, method: method, data: data, specification: specification, options: options)
     }
 
     // MARK: - Preparation
@@ -306,6 +306,7 @@ public enum SpatialInteractionModel {
     // MARK: - Result
 
     static func assemble(_ p: Prepared, _ raw: RawFit, method: SpatialInteractionMethod, data: OriginDestinationFlows,
+                         specification: SpatialInteractionSpecification,
                          options: SpatialInteractionOptions) throws -> SpatialInteractionResult {
         let n = p.y.count
         let nO = p.originLevels.count, nD = p.destinationLevels.count
@@ -374,7 +375,7 @@ public enum SpatialInteractionModel {
             logLikelihood: stats.logLikelihood, nullLogLikelihood: stats.nullLogLikelihood, aic: stats.aic,
             pseudoRSquared: stats.pseudoR2, adjustedPseudoRSquared: stats.adjustedPseudoR2,
             devianceExplained: stats.d2, adjustedDevianceExplained: stats.adjustedD2, srmse: stats.srmse, sorensen: stats.sorensen,
-            iterations: raw.iterations, newtonDecrement: raw.decrement)
+            iterations: raw.iterations, newtonDecrement: raw.decrement, specification: specification)
     }
 
     /// Splits r = a_{o(i)} + b_{d(i)} (exact at the maximum) by a breadth-first walk over the

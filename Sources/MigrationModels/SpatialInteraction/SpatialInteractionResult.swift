@@ -23,7 +23,9 @@ import Linalg
 ///   `adjustedPseudoRSquared` = 1 − (ℓ − K)/ℓ₀, `devianceExplained` D² = 1 − D/D₀,
 ///   `adjustedDevianceExplained` = 1 − (N−1)/(N−K)·(1 − D²), `srmse` = √(Σ(y−μ)²/N)/(Σy/N),
 ///   `sorensen` SSI = (1/N)Σ 2 min(y, μ)/(y + μ) (spint's normalisation by N);
-/// - `iterations`, `newtonDecrement` (balancing-factor method; NaN for the GLM).
+/// - `iterations`, `newtonDecrement` (balancing-factor method; NaN for the GLM);
+/// - `predict(_:originAttributes:destinationAttributes:)`: expected flows for other pairs,
+///   costs or totals under the fitted parameters (`SpatialInteractionResult+Predict.swift`).
 public struct SpatialInteractionResult: Sendable {
     public let constraint: SpatialInteractionConstraint
     public let costFunction: String
@@ -52,6 +54,8 @@ public struct SpatialInteractionResult: Sendable {
     public let sorensen: Double
     public let iterations: Int
     public let newtonDecrement: Double
+    /// What was fitted (the cost function and the intra-zonal rule), kept for `predict`.
+    let specification: SpatialInteractionSpecification
 
     /// The estimate named `term` ("cost", "intercept", "log(name)"), or nil.
     public func parameter(_ term: String) -> CoefficientEstimate? { parameters.first { $0.term == term } }

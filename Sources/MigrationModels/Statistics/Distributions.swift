@@ -4,15 +4,15 @@ import Foundation
 /// Student t, F and chi-squared, via the regularized incomplete beta and gamma functions
 /// (continued fractions / series as in Press et al., "Numerical Recipes", 3rd ed., §6.2–6.4;
 /// accurate to ~1e-14 relative in the ranges used for p-values).
-public enum Distributions {
+package enum Distributions {
     /// Φ(x), standard normal CDF.
-    public static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+    package static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// Two-sided p-value 2·(1 − Φ(|z|)), computed without cancellation.
-    public static func normalTwoSidedP(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
+    package static func normalTwoSidedP(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
 
     /// Φ⁻¹(p) by Acklam's rational approximation refined with two Newton steps (|error| < 1e-15).
-    public static func normalQuantile(_ p: Double) -> Double {
+    package static func normalQuantile(_ p: Double) -> Double {
         guard p > 0, p < 1 else { return p <= 0 ? -.infinity : .infinity }
         let a: [Double] = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
         let b: [Double] = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
@@ -43,7 +43,7 @@ public enum Distributions {
     }
 
     /// Regularized incomplete beta Iₓ(a, b).
-    public static func incompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    package static func incompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
         let lg: Double = lgamma(a + b) - lgamma(a) - lgamma(b)
@@ -79,20 +79,20 @@ public enum Distributions {
 
     /// Two-sided p-value of Student's t with `df` degrees of freedom: I_{df/(df+t²)}(df/2, 1/2).
     /// df = ∞ gives the normal p-value.
-    public static func studentTTwoSidedP(_ t: Double, df: Double) -> Double {
+    package static func studentTTwoSidedP(_ t: Double, df: Double) -> Double {
         guard t.isFinite else { return t.isNaN ? .nan : 0 }
         if !df.isFinite { return normalTwoSidedP(t) }
         return incompleteBeta(df / (df + t * t), df / 2, 0.5)
     }
 
     /// Student t CDF.
-    public static func studentTCDF(_ t: Double, df: Double) -> Double {
+    package static func studentTCDF(_ t: Double, df: Double) -> Double {
         let p = 0.5 * studentTTwoSidedP(t, df: df)
         return t >= 0 ? 1 - p : p
     }
 
     /// Student t quantile by bisection-safeguarded Newton on the CDF.
-    public static func studentTQuantile(_ p: Double, df: Double) -> Double {
+    package static func studentTQuantile(_ p: Double, df: Double) -> Double {
         guard p > 0, p < 1 else { return p <= 0 ? -.infinity : .infinity }
         if !df.isFinite { return normalQuantile(p) }
         var lo = -1e6, hi = 1e6
@@ -111,13 +111,13 @@ public enum Distributions {
     }
 
     /// Upper tail P(F > f) of the F distribution with (d1, d2) degrees of freedom.
-    public static func fSurvival(_ f: Double, _ d1: Double, _ d2: Double) -> Double {
+    package static func fSurvival(_ f: Double, _ d1: Double, _ d2: Double) -> Double {
         guard f > 0 else { return 1 }
         return incompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2)
     }
 
     /// Regularized lower incomplete gamma P(a, x) (series for x < a + 1, else 1 − Q).
-    public static func incompleteGammaP(_ a: Double, _ x: Double) -> Double {
+    package static func incompleteGammaP(_ a: Double, _ x: Double) -> Double {
         if x <= 0 { return 0 }
         if x < a + 1 {
             var sum = 1 / a, del = sum, ap = a
@@ -133,7 +133,7 @@ public enum Distributions {
     /// Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed directly for
     /// x ≥ a + 1 (Lentz's continued fraction) so that tiny tail probabilities keep their
     /// relative accuracy instead of cancelling in 1 − P.
-    public static func incompleteGammaQ(_ a: Double, _ x: Double) -> Double {
+    package static func incompleteGammaQ(_ a: Double, _ x: Double) -> Double {
         if x <= 0 { return 1 }
         if x < a + 1 { return 1 - incompleteGammaP(a, x) }
         let tiny = 1e-300
@@ -152,7 +152,7 @@ public enum Distributions {
     }
 
     /// Upper tail P(χ²_k > x).
-    public static func chiSquaredSurvival(_ x: Double, df: Double) -> Double {
+    package static func chiSquaredSurvival(_ x: Double, df: Double) -> Double {
         incompleteGammaQ(df / 2, x / 2)
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// ψ(x) and ψ′(x) by upward recurrence to x ≥ 6 and the asymptotic (Stirling) series, as in
 /// Bernardo (1976, AS 103) and Schneider (1978, AS 121); relative error < 1e-13 for x > 0.
-public enum SpecialFunctions {
-    public static func digamma(_ x0: Double) -> Double {
+package enum SpecialFunctions {
+    package static func digamma(_ x0: Double) -> Double {
         guard x0 > 0 else { return .nan }
         var x = x0, result = 0.0
         while x < 6 { result -= 1 / x; x += 1 }
@@ -14,7 +14,7 @@ public enum SpecialFunctions {
         return result + log(x) - 0.5 / x - series
     }
 
-    public static func trigamma(_ x0: Double) -> Double {
+    package static func trigamma(_ x0: Double) -> Double {
         guard x0 > 0 else { return .nan }
         var x = x0, result = 0.0
         while x < 6 { result += 1 / (x * x); x += 1 }

@@ -7,7 +7,7 @@
 /// Members: `name`, `codes` (one per observation), `levelCount`, `levelLabels` (one per level).
 public struct FixedEffect: Sendable, Equatable {
     public let name: String
-    public let codes: [Int32]
+    package let codes: [Int32]
     public let levelCount: Int
     public let levelLabels: [String]
 
@@ -69,7 +69,7 @@ public struct FixedEffect: Sendable, Equatable {
 
     /// The fixed effect restricted to `rows` (in that order), with levels re-coded densely and
     /// levels that no longer occur removed.
-    public func subset(_ rows: [Int]) -> FixedEffect {
+    package func subset(_ rows: [Int]) -> FixedEffect {
         var newCode = [Int32](repeating: -1, count: levelCount)
         var labels: [String] = []
         var codes = [Int32](repeating: 0, count: rows.count)

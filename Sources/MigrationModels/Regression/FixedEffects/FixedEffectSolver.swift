@@ -22,16 +22,16 @@ public struct FixedEffectSolverOptions: Sendable, Equatable {
 
 /// The projection of one variable v on the fixed effects: v = Σₖ aₖ[gₖ(i)] + residual, in the
 /// (weighted) least-squares sense.
-public struct FixedEffectProjection: Sendable {
+package struct FixedEffectProjection: Sendable {
     /// v minus its fixed-effect fit (the "demeaned" variable).
-    public let residual: [Double]
+    package let residual: [Double]
     /// One coefficient vector per fixed effect (identified only up to normalisation when there
     /// are several fixed effects).
-    public let coefficients: [[Double]]
-    public let iterations: Int
-    public let converged: Bool
+    package let coefficients: [[Double]]
+    package let iterations: Int
+    package let converged: Bool
     /// Final max coefficient change divided by max|v|.
-    public let criterion: Double
+    package let criterion: Double
 }
 
 /// Partials out high-dimensional fixed effects without dummy matrices.
@@ -42,10 +42,10 @@ public struct FixedEffectProjection: Sendable {
 /// sweeps, as in fixest (Bergé 2018, "Efficient estimation of maximum likelihood models with
 /// multiple fixed-effects: the R package FENmlm"). One fixed effect is solved exactly in one
 /// sweep. Cost per sweep: O(N·K·(K−1)) for K fixed effects; memory O(N + Σ levels).
-public final class FixedEffectSolver: @unchecked Sendable {
-    public let fixedEffects: [FixedEffect]
-    public let observationCount: Int
-    public let options: FixedEffectSolverOptions
+package final class FixedEffectSolver: @unchecked Sendable {
+    package let fixedEffects: [FixedEffect]
+    package let observationCount: Int
+    package let options: FixedEffectSolverOptions
     let weights: [Double]?
     /// Σ w per level, per fixed effect.
     let levelWeight: [[Double]]
@@ -55,7 +55,7 @@ public final class FixedEffectSolver: @unchecked Sendable {
     /// - Parameters:
     ///   - fixedEffects: at least one; all with the same number of observations.
     ///   - weights: observation weights (nil = 1), all ≥ 0 and finite.
-    public init(fixedEffects: [FixedEffect], weights: [Double]? = nil, options: FixedEffectSolverOptions = FixedEffectSolverOptions()) throws {
+    package init(fixedEffects: [FixedEffect], weights: [Double]? = nil, options: FixedEffectSolverOptions = FixedEffectSolverOptions()) throws {
         guard let first = fixedEffects.first else { throw RegressionError.invalidInput("the fixed-effect solver needs at least one fixed effect") }
         let n = first.codes.count
         for fe in fixedEffects where fe.codes.count != n {
@@ -116,7 +116,7 @@ public final class FixedEffectSolver: @unchecked Sendable {
 
     /// Projects v on the fixed effects. `start`: coefficients of an earlier solve (warm start,
     /// e.g. the previous IRLS iteration), or nil.
-    public func project(_ v: [Double], start: [Double]? = nil) -> FixedEffectProjection {
+    package func project(_ v: [Double], start: [Double]? = nil) -> FixedEffectProjection {
         let (residual, a, iterations, converged, criterion) = solve(v, start: start)
         let coefficients = (0..<fixedEffects.count).map { k in
             Array(a[offsets[k]..<(offsets[k] + fixedEffects[k].levelCount)])
@@ -553,7 +553,7 @@ public final class FixedEffectSolver: @unchecked Sendable {
 /// (dropping one singleton can create another), as reghdfe/ppmlhdfe and fixest do: such
 /// observations are fitted perfectly and only distort inference.
 /// - Returns: a mask, true = keep.
-public func nonSingletonMask(_ fixedEffects: [FixedEffect], keep initial: [Bool]? = nil) -> [Bool] {
+package func nonSingletonMask(_ fixedEffects: [FixedEffect], keep initial: [Bool]? = nil) -> [Bool] {
     guard let n = fixedEffects.first?.codes.count else { return initial ?? [] }
     var keep = initial ?? [Bool](repeating: true, count: n)
     var changed = true
