@@ -44,7 +44,7 @@ public struct SVGChart: Sendable {
     public static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
     /// Readable tick label: 1.5 M, 250 k, 12.
-    public static func formatNumber(_ v: Double) -> String {
+    package static func formatNumber(_ v: Double) -> String {
         let a = abs(v)
         if a >= 1e9 { return String(format: "%g B", (v / 1e9 * 100).rounded() / 100) }
         if a >= 1e6 { return String(format: "%g M", (v / 1e6 * 100).rounded() / 100) }
