@@ -25,6 +25,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of largest origins scored.", valueName: "n")) var top: Int = 20
     @Option(name: .long, help: ArgumentHelp("Monte Carlo draws per origin year.", valueName: "n")) var draws: Int = 500
     @Option(name: .long, help: ArgumentHelp("Random seed.", valueName: "n")) var seed: UInt64 = 20261129
+    @Option(name: .long, help: ArgumentHelp("How the stock moves: growth (default) or flows (the full stock–flow model).", valueName: "model"))
+    var stockModel: String = "growth"
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir")) var output: String = "reports"
     @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir")) var dataDir: String = "data"
     @OptionGroup var global: GlobalOptions
@@ -34,6 +36,9 @@ struct BacktestCommand: ParsableCommand {
         guard (2005...2023).contains(from), (2005...2023).contains(to) else { throw ValidationError("origin years must be within 2005–2023.") }
         guard (1...10).contains(horizon) else { throw ValidationError("--horizon must be between 1 and 10.") }
         guard top >= 1, draws >= 10 else { throw ValidationError("--top must be ≥ 1 and --draws ≥ 10.") }
+        guard StockModel(rawValue: stockModel) != nil else {
+            throw ValidationError("--stock-model \(stockModel) is not one of \(StockModel.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
     }
 
     func run() throws {
@@ -43,7 +48,7 @@ struct BacktestCommand: ParsableCommand {
         do {
             inputs = try ProjectionDataLoader.load(directory: URL(fileURLWithPath: dataDir))
             forecasts = try Backtest.run(inputs, origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
-                                         threads: global.threads ?? 0)
+                                         stockModel: StockModel(rawValue: stockModel) ?? .growth, threads: global.threads ?? 0)
         } catch { throw CLIError.message("\(error)") }
         let metrics = Backtest.metrics(forecasts, history: inputs.history)
         func col(_ v: [Double]) -> Column { .double(v.map { $0.isFinite ? $0 : nil }) }

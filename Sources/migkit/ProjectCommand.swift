@@ -14,7 +14,7 @@ struct Project: ParsableCommand {
               projections.csv   scenario × geography × category × year: mean, p05, p10, p50, p90, p95
               summary_wide.csv  medians by year in columns (world and regions), for spreadsheets
               coefficients.csv  the fitted models' coefficients and standard errors
-              diagnostics.csv   fit statistics and the shock and residual parameters
+              diagnostics.csv   fit statistics, shock parameters and stock-growth classes
               in_sample_fit.csv observed vs one-step-ahead fitted displaced stock
               manifest.json     sources and licences, versions, seed, scenario file
               report.html       self-contained HTML report with the charts (also charts/*.svg)
@@ -82,7 +82,7 @@ struct Project: ParsableCommand {
         } catch { throw CLIError.message("\(scenarioPath): \(error)") }
         progress.finish()
         // Everything is computed before anything is written; each file is written atomically.
-        let fitRows = InSampleFit.compute(models, inputs, years: 2010...models.baseYear)
+        let fitRows = InSampleFit.compute(models, inputs, years: 2010...models.baseYear, stockModel: set.stockModel)
         let modelList: [(String, RegressionResult)] = [("conflict_inflow", models.conflict.inflow), ("conflict_exit", models.conflict.exit)]
             + models.disaster.hazards.map { ("disaster_\($0.hazard)", $0.fit) }
         var extra: [(String, String, String)] = [
@@ -90,7 +90,16 @@ struct Project: ParsableCommand {
             ("conflict_inflow", "shock_sigma", String(models.conflict.inflowShock.sigma)),
             ("climate", "baseline_offset_c", String(models.climate.baselineOffset)),
             ("run", "base_year", String(models.baseYear)),
+            ("run", "stock_model", set.stockModel.rawValue),
         ]
+        let g = models.stockGrowth
+        for (k, lower) in g.classLowerBounds.enumerated() {
+            let name = "stock_growth_class\(k + 1)"
+            extra.append((name, "stock_from", String(lower)))
+            extra.append((name, "observations", String(g.growth[k].count)))
+            extra.append((name, "median_log_growth", String(g.medianGrowth(forStock: lower))))
+            extra.append((name, "mean_growth_factor", String(g.meanGrowthFactor(forStock: lower))))
+        }
         for h in models.disaster.hazards { extra.append(("disaster_\(h.hazard)", "theta", String(h.theta))) }
         let tables: [(String, Table)]
         do {
@@ -124,7 +133,7 @@ struct Project: ParsableCommand {
             "migrationkit_version": migrationKitVersion,
             "scenario_file": scenarioPath,
             "scenario_text": set.text,
-            "seed": set.seed, "draws": set.draws, "horizon": set.horizon,
+            "seed": set.seed, "draws": set.draws, "horizon": set.horizon, "stock_model": set.stockModel.rawValue,
             "base_year": models.baseYear,
             "scenarios": set.scenarios.map { ["name": $0.name, "pathway": $0.pathway.rawValue, "population": $0.population.rawValue] },
             "data_sources": sources,

@@ -11,6 +11,7 @@ struct ScenarioSpecificationTests {
         #expect(set.horizon == 2050)
         #expect(set.draws == 1000)
         #expect(set.seed == 20261129)
+        #expect(set.stockModel == .growth)
         #expect(set.scenarios.map(\.name) == ["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5", "SSP2-4.5 faster solutions", "SSP2-4.5 zero migration"])
         let faster = set.scenarios[4]
         #expect(faster.overrides == [ScenarioOverride(component: .exitRate, factor: 1.5, from: 2030, to: nil, countries: nil)])
@@ -27,7 +28,10 @@ struct ScenarioSpecificationTests {
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "must be finite and ≥ 0, got -1.0"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = 1\ncountries = [\"Syria\"]", "scenario[1].override[1].countries[1]", "must be an ISO 3166 alpha-3 code such as \"SYR\", got \"Syria\""),
         ("[run]\ndraws = 0\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.draws", "0 must be between 1 and 1000000"),
-        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed"),
+        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model"),
+        ("[run]\nstock_model = \"logistic\"\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.stock_model", "\"logistic\" is not one of growth, flows"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"residual\"\nfactor = 0.5", "scenario[1].override[1].component",
+         "\"residual\" needs stock_model = \"flows\" in [run] (the growth model has no residual rate) — set it, or override new_conflict or exit_rate"),
         ("[run]\nhorizon = 2050", "scenario", "no [[scenario]] entries — add at least one"),
     ])
     func validationNamesTheKeyPath(text: String, keyPath: String, message: String) {

@@ -38,14 +38,15 @@ public enum Backtest {
     /// Runs the rolling-origin backtest.
     /// - Parameters: origins T, maximum horizon, the number of largest origins scored, draws.
     public static func run(_ inputs: ProjectionInputs, origins: ClosedRange<Int>, horizon: Int = 5, topOrigins: Int = 20,
-                           draws: Int = 500, seed: UInt64 = 20261129, threads: Int = 0) throws -> [BacktestForecast] {
+                           draws: Int = 500, seed: UInt64 = 20261129, stockModel: StockModel = .growth,
+                           threads: Int = 0) throws -> [BacktestForecast] {
         var out: [BacktestForecast] = []
         let stock = inputs.history.stock
         for T in origins {
             let models = try ProjectionEngine.fit(inputs, baseYear: T)
             let set = ScenarioSet(horizon: T + horizon, draws: draws, seed: seed,
                                   scenarios: [Scenario(name: "backtest", pathway: .ssp245, population: .medium, overrides: [])],
-                                  source: "<backtest>", text: "")
+                                  stockModel: stockModel, source: "<backtest>", text: "")
             let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: threads)
             let largest = stock.countries.filter { !["UNK", "XXA", "VAR"].contains($0) && stock[$0, T] != nil }
                 .sorted { (stock[$0, T] ?? 0) > (stock[$1, T] ?? 0) }.prefix(topOrigins)

@@ -18,6 +18,8 @@ public struct ProjectionInputs: Sendable {
 /// The fitted parts of the projection model.
 public struct FittedProjectionModels: Sendable {
     public let conflict: ConflictDisplacementModel
+    /// The baseline dynamics of the stock (used when the scenario set's stock model is `growth`).
+    public let stockGrowth: StockGrowthModel
     public let disaster: DisasterDisplacementModel
     public let climate: ClimatePathways
     /// The jump-off year: projections start in baseYear + 1 from the data observed in baseYear.
@@ -58,6 +60,13 @@ public enum ProjectionError: Error, CustomStringConvertible {
 
 /// Monte Carlo projection of displacement under scenarios.
 ///
+/// The stock moves by the scenario set's `StockModel`: by default its empirical random walk in
+/// logs under the reference pathway plus the flows by which the scenario differs from the
+/// reference, D(t) = D(t−1)·exp(e) + [N_s − N_ref] − [X_s − X_ref] (the reference is SSP2-4.5 with
+/// the WPP medium variant and no overrides; N and X are the fitted inflow and exit means of the
+/// same draw, at the same stock, with the same shocks); or, with `flows`, by the full stock–flow
+/// model D(t) = D(t−1) + N − X − R.
+///
 /// Per draw d: coefficients β⁽ᵈ⁾ ~ N(β̂, V̂) for every fitted model (the same draw for all
 /// countries, and for all scenarios — common random numbers, so scenario differences are not
 /// noise), one warming quantile z⁽ᵈ⁾ for the whole path, and per country the AR(1) shocks,
@@ -68,14 +77,19 @@ public enum ProjectionError: Error, CustomStringConvertible {
 /// 64-bit fixed point (2⁻¹⁶ persons), whose sums do not depend on the order of addition.
 /// Memory: O(draws × years × (categories × aggregates + one country per thread)).
 public enum ProjectionEngine {
+    /// The pathway and population variant the growth model's baseline stands for.
+    public static let referencePathway = ClimatePathwayName.ssp245
+    public static let referencePopulation = PopulationVariant.medium
+
     /// Fits the models on the years up to `baseYear` (default: the last observed year).
     public static func fit(_ inputs: ProjectionInputs, baseYear: Int? = nil, firstYear: Int = 2001) throws -> FittedProjectionModels {
         let base = baseYear ?? inputs.history.lastObservedYear
         let pop = inputs.population.series(.medium)
         let conflict = try ConflictDisplacementModel.fit(inputs.history, population: pop, years: firstYear...base)
+        let growth = try StockGrowthModel.fit(inputs.history.stock, years: firstYear...base)
         let disaster = try DisasterDisplacementModel.fit(inputs.history, population: pop, years: max(2008, firstYear)...base)
         let climate = ClimatePathways(ar6: inputs.warming, history: inputs.history)
-        return FittedProjectionModels(conflict: conflict, disaster: disaster, climate: climate, baseYear: base)
+        return FittedProjectionModels(conflict: conflict, stockGrowth: growth, disaster: disaster, climate: climate, baseYear: base)
     }
 
     /// Cholesky factor of a coefficient covariance (pivoted, so a singular V still works).
@@ -129,6 +143,12 @@ public enum ProjectionEngine {
         let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
         let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
+        // Reference warming per draw and year (the growth model's baseline pathway).
+        var warmingReference = [[Double]](repeating: [], count: D)
+        if set.stockModel == .growth {
+            for d in 0..<D { warmingReference[d] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[d]) } }
+        }
+        let warmingRef = warmingReference
 
         var rows: [ProjectionRow] = []
         let categories = ProjectionCategory.allCases
@@ -151,7 +171,8 @@ public enum ProjectionEngine {
             let countryRows = RowBox(count: countries.count)
             let work: @Sendable (Int) -> Void = { ci in
                 let c = countries[ci]
-                let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws, warming: warming,
+                let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
+                                          draws: draws, warming: warming, warmingReference: warmingRef,
                                           models: models, history: history, population: pop, seed: set.seed,
                                           inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
                 // Country summaries.
@@ -192,8 +213,8 @@ public enum ProjectionEngine {
     }
 
     /// Simulates one country for all draws: values laid out [category][year][draw].
-    static func simulateCountry(_ c: String, countryIndex: Int, scenario: Scenario, years: [Int], base: Int, draws: DrawInputs,
-                                warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
+    static func simulateCountry(_ c: String, countryIndex: Int, scenario: Scenario, stockModel: StockModel, years: [Int], base: Int,
+                                draws: DrawInputs, warming: [[Double]], warmingReference: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
                                 population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
                                 medianExit: Double) -> [Double] {
         let D = draws.zClimate.count, T = years.count, K = ProjectionCategory.allCases.count
@@ -213,12 +234,18 @@ public enum ProjectionEngine {
         let iLag = inflowTerms.firstIndex(of: "log_lagged_stock"), iExTrend = exitTerms.firstIndex(of: "trend")
         // Per-year inputs, resolved once (no dictionary look-ups in the draw loop).
         var logExposure = [Double](repeating: .nan, count: T), cap = [Double](repeating: .infinity, count: T)
+        var logExposureRef = [Double](repeating: .nan, count: T)
+        let growthModel = stockModel == .growth ? models.stockGrowth : nil
+        let lastPopRef = population.value(c, base, referencePopulation) ?? population.estimates[c, population.lastEstimateYear]
         var fNew = [Double](repeating: 1, count: T), fExit = [Double](repeating: 1, count: T)
         var fResidual = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
         for (t, y) in years.enumerated() {
             if let p = population.value(c, y, scenario.population) ?? lastPop {
                 logExposure[t] = log(max(p, 1e-3) * 1000)
                 cap[t] = p * 1000
+            }
+            if growthModel != nil, let p = population.value(c, y, referencePopulation) ?? lastPopRef {
+                logExposureRef[t] = log(max(p, 1e-3) * 1000)
             }
             for o in scenario.overrides where o.applies(year: y, country: c) {
                 switch o.component {
@@ -242,28 +269,47 @@ public enum ProjectionEngine {
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let bTemp = iTemp.map { bIn[$0] } ?? 0, bTrend = iTrend.map { bIn[$0] } ?? 0, bLag = iLag.map { bIn[$0] } ?? 0
             let exitBase = gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend
-            let warm = warming[d]
+            let warm = warming[d], warmRef = warmingReference[d]
             for t in 0..<T {
                 let g = warm[t]
-                let temp: Double
-                if let pattern { temp = pattern.a + pattern.b * g + pattern.s * rng.normal() } else { temp = g }
+                let temp: Double, tempRef: Double
+                if let pattern {
+                    let noise = pattern.s * rng.normal()
+                    temp = pattern.a + pattern.b * g + noise
+                    tempRef = growthModel == nil ? temp : pattern.a + pattern.b * warmRef[t] + noise
+                } else {
+                    temp = g
+                    tempRef = growthModel == nil ? g : warmRef[t]
+                }
                 // New displacement: pop·exp(α + β·x + u − v/2), v = Var(u | u at the jump-off), so
                 // that the multiplicative shock has mean 1 (E[exp(u)] = exp(E u + v/2)).
                 uIn = rho * uIn + sigma * rng.normal()
                 vIn = rho * rho * vIn + sigma * sigma
-                var newDisp = 0.0
+                var newDisp = 0.0, meanNew = 0.0, meanNewRef = 0.0
                 if let alpha, hasExposure[t] {
-                    let eta = alpha + uIn - vIn / 2 + logExposure[t] + bTemp * temp + bTrend * trend + bLag * log1p(stock)
-                    newDisp = rng.poisson(min(exp(min(eta, 40)), cap[t]) * fNew[t])
+                    let common = alpha + uIn - vIn / 2 + bTrend * trend + bLag * log1p(stock)
+                    meanNew = min(exp(min(common + logExposure[t] + bTemp * temp, 40)), cap[t]) * fNew[t]
+                    newDisp = rng.poisson(meanNew)
+                    if growthModel != nil, !logExposureRef[t].isNaN {
+                        meanNewRef = min(exp(min(common + logExposureRef[t] + bTemp * tempRef, 40)), cap[t])
+                    }
                 }
                 // Exits: D(t−1)·exp(γ + γ₁·trend)·m, m resampled from the country's history.
                 let multiplier = exitNoise.isEmpty ? 1 : exitNoise[Int(rng.uniform() * Double(exitNoise.count)) % exitNoise.count]
-                let rate = min(1, exp(min(exitBase, 0)) * multiplier * fExit[t])
+                let rateRef = exp(min(exitBase, 0)) * multiplier
+                let rate = min(1, rateRef * fExit[t])
                 let exits = min(stock, rng.poisson(stock * rate))
-                // Residual.
-                let dev = deviations[Int(rng.uniform() * Double(deviations.count)) % max(1, deviations.count)]
-                let q = max(-0.5, min(0.9, (q0 + dev) * fResidual[t]))
-                stock = min(max(0, stock + newDisp - exits - q * stock), cap[t])
+                if let growthModel {
+                    // Baseline growth plus the flows by which the scenario differs from the reference.
+                    let e = growthModel.sample(stock: stock, using: &rng)
+                    let difference = (meanNew - meanNewRef) - stock * (rate - min(1, rateRef))
+                    stock = min(max(0, stock * exp(e) + difference), cap[t])
+                } else {
+                    // Residual.
+                    let dev = deviations[Int(rng.uniform() * Double(deviations.count)) % max(1, deviations.count)]
+                    let q = max(-0.5, min(0.9, (q0 + dev) * fResidual[t]))
+                    stock = min(max(0, stock + newDisp - exits - q * stock), cap[t])
+                }
                 // Disasters: pop·exp(α_h + β_h·x)·Gamma noise.
                 var dis = 0.0
                 if hasExposure[t] {

@@ -8,6 +8,7 @@ import TOMLKit
 ///     horizon = 2050          # last projected year, base_year+1 … 2100
 ///     draws = 1000            # Monte Carlo draws per scenario
 ///     seed = 20261129         # same seed → identical output bytes
+///     stock_model = "growth"  # growth (default) | flows — see ProjectionEngine
 ///
 ///     [[scenario]]
 ///     name = "SSP2-4.5"
@@ -25,19 +26,36 @@ public struct ScenarioSet: Sendable, Equatable {
     public var draws: Int
     public var seed: UInt64
     public var scenarios: [Scenario]
+    /// How the displaced stock evolves (see `StockModel`).
+    public var stockModel: StockModel
     /// The file the set was read from ("<built-in>" for defaults).
     public var source: String
     /// The text of the file, kept for the run manifest.
     public var text: String
 
-    public init(horizon: Int, draws: Int, seed: UInt64, scenarios: [Scenario], source: String, text: String) {
+    public init(horizon: Int, draws: Int, seed: UInt64, scenarios: [Scenario], stockModel: StockModel = .growth,
+                source: String, text: String) {
         self.horizon = horizon
         self.draws = draws
         self.seed = seed
         self.scenarios = scenarios
+        self.stockModel = stockModel
         self.source = source
         self.text = text
     }
+}
+
+/// How the projection moves each country's displaced stock from one year to the next.
+///
+/// - `growth` (the default): the stock follows its empirical random walk in logs
+///   (`StockGrowthModel`) under the reference pathway (SSP2-4.5, WPP medium), and a scenario adds
+///   the flows by which it differs from the reference, through the stock–flow identity:
+///   D(t) = D(t−1)·exp(e) + [N_s − N_ref] − [X_s − X_ref], with N and X the fitted inflow and exit
+///   means in the same draw (same shocks, same stock). Best in the backtests (FORECASTS.md).
+/// - `flows`: the full stock–flow model D(t) = D(t−1) + N − X − R with the calibrated residual
+///   rate (`ConflictDisplacementModel`), kept for comparison and for residual overrides.
+public enum StockModel: String, Sendable, CaseIterable {
+    case growth, flows
 }
 
 /// One scenario: a warming pathway, a population variant and overrides.
@@ -149,9 +167,10 @@ extension ScenarioSet {
         try checkKeys(root, "", ["run", "scenario"])
         var horizon = 2050, draws = 1000
         var seed: UInt64 = 20261129
+        var stockModel = StockModel.growth
         if let run = root["run"] {
             guard let t = run.table else { throw fail("run", "must be a table ([run])") }
-            try checkKeys(t, "run", ["horizon", "draws", "seed"])
+            try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model"])
             if let h = try int(t, "horizon", "run.") {
                 guard yearRange.contains(h) else { throw fail("run.horizon", "\(h) is outside the pathways' years \(yearRange.lowerBound)–\(yearRange.upperBound)") }
                 horizon = h
@@ -163,6 +182,12 @@ extension ScenarioSet {
             if let s = try int(t, "seed", "run.") {
                 guard s >= 0 else { throw fail("run.seed", "must be ≥ 0, got \(s)") }
                 seed = UInt64(s)
+            }
+            if let m = try string(t, "stock_model", "run.") {
+                guard let v = StockModel(rawValue: m) else {
+                    throw fail("run.stock_model", "\"\(m)\" is not one of \(StockModel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                stockModel = v
             }
         }
         guard let list = root["scenario"] else { throw fail("scenario", "no [[scenario]] entries — add at least one") }
@@ -202,6 +227,9 @@ extension ScenarioSet {
                     }
                     guard let factor = try double(ot, "factor", "\(op).") else { throw fail("\(op).factor", "missing — a multiplier such as 1.5") }
                     guard factor >= 0, factor.isFinite else { throw fail("\(op).factor", "must be finite and ≥ 0, got \(factor)") }
+                    if component == .residual, stockModel != .flows {
+                        throw fail("\(op).component", "\"residual\" needs stock_model = \"flows\" in [run] (the growth model has no residual rate) — set it, or override new_conflict or exit_rate")
+                    }
                     let from = try int(ot, "from", "\(op)."), to = try int(ot, "to", "\(op).")
                     for (key, y) in [("from", from), ("to", to)] {
                         if let y, !(yearRange.contains(y)) {
@@ -226,6 +254,6 @@ extension ScenarioSet {
             scenarios.append(Scenario(name: name, pathway: pathway, population: population, overrides: overrides))
         }
         guard !scenarios.isEmpty else { throw fail("scenario", "no scenarios — add at least one [[scenario]]") }
-        return ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, source: file, text: text)
+        return ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, stockModel: stockModel, source: file, text: text)
     }
 }
