@@ -100,3 +100,34 @@ struct GrowthEngineTests {
         #expect(rows.contains { $0.geography == "World" && $0.year == 2027 && $0.summary.p50 > 0 })
     }
 }
+
+@Suite("Crisis life cycle in the flows model")
+struct CrisisLifeCycleTests {
+    /// A shock to new displacement produces growth, a single peak and decline of the excess stock
+    /// (the shape of Susmann & Raftery's interrupted logistic process), for the large origins
+    /// whose fitted outflows (exits + residual) are positive.
+    @Test func shockRisesPeaksAndDeclines() throws {
+        let (inputs, models) = try #require(ProjectionEngineTests.fitted)
+        let c = models.conflict, h = inputs.history
+        var checked = 0
+        for country in ["SYR", "AFG", "SDN", "COD", "SOM", "MMR", "COL", "YEM", "NGA", "ETH"] {
+            guard let d0 = h.stock[country, 2024], let pop = inputs.population.estimates[country, 2023],
+                  let rate = c.expectedExitRate(country, year: 2024), let q = c.residualRate[country], min(1, rate) + q > 0.02
+            else { continue }
+            let anomaly = h.temperatureAnomaly[country, 2023] ?? 0
+            let base = try #require(c.expectedPath(country, startStock: d0, startYear: 2024, years: 40, shock: 0,
+                                                   populationThousands: pop, temperatureAnomaly: anomaly))
+            let shocked = try #require(c.expectedPath(country, startStock: d0, startYear: 2024, years: 40, shock: 2,
+                                                      populationThousands: pop, temperatureAnomaly: anomaly))
+            let excess = zip(shocked, base).map { $0 - $1 }
+            let peak = try #require(excess.indices.max { excess[$0] < excess[$1] })
+            #expect(peak >= 2 && peak < 40, "\(country): peak at year \(peak)")
+            // Growth up to the peak, decline after it, towards no excess.
+            for k in 1...peak { #expect(excess[k] > excess[k - 1], "\(country) year \(k)") }
+            for k in (peak + 1)...40 { #expect(excess[k] <= excess[k - 1] + 1e-6, "\(country) year \(k)") }
+            #expect(excess[40] < 0.5 * excess[peak], "\(country): \(excess[40]) vs peak \(excess[peak])")
+            checked += 1
+        }
+        #expect(checked >= 3, "only \(checked) origins with positive fitted outflows")
+    }
+}

@@ -207,3 +207,33 @@ public struct ConflictDisplacementModel: Sendable {
         return out
     }
 }
+
+extension ConflictDisplacementModel {
+    /// The expected stock path of `country` for `years` years after `startYear` with a shock u₀
+    /// on new displacement in the first year, at fixed population and temperature anomaly:
+    ///
+    ///     D(k) = D(k−1) + N̄(k) − X̄(k) − qᵢ·D(k−1),   k = 1…years,  D(0) = `startStock`
+    ///     N̄(k) = pop·exp(αᵢ + β₁·anomaly + β₂·trend + β₃·log(1 + D(k−1)))·exp(ρ^(k−1)·u₀)
+    ///     X̄(k) = D(k−1)·min(1, exp(γᵢ + γ₁·trend))
+    ///
+    /// (trends held at `startYear`, as in projections). The difference between the paths with
+    /// and without a shock is the model's crisis life cycle: the shock raises new displacement,
+    /// the stock grows while N̄ exceeds exits and the residual, peaks once the decaying shock
+    /// (rate ρ) no longer outweighs the outflows that grow with the stock, and declines — the
+    /// growth–peak–decline shape Susmann & Raftery (2024) model as an interrupted logistic
+    /// process. Nil when the country has no fitted inflow effect.
+    public func expectedPath(_ country: String, startStock: Double, startYear: Int, years: Int, shock u0: Double,
+                             populationThousands: Double, temperatureAnomaly: Double) -> [Double]? {
+        guard inflowEffects[country] != nil, years >= 0 else { return nil }
+        let rate = min(1, expectedExitRate(country, year: startYear) ?? 0)
+        let q = residualRate[country] ?? 0
+        var d = startStock, path = [startStock]
+        for k in 1...max(1, years) where k <= years {
+            guard let n = expectedInflow(country, populationThousands: populationThousands, temperatureAnomaly: temperatureAnomaly,
+                                         year: startYear, laggedStock: d) else { return nil }
+            d = max(0, d + n * exp(pow(inflowShock.rho, Double(k - 1)) * u0) - rate * d - q * d)
+            path.append(d)
+        }
+        return path
+    }
+}
