@@ -1,0 +1,23 @@
+import Foundation
+import MigrationKit
+
+// Fit a gravity model and project displacement under SSP2-4.5: the final step of the DocC
+// tutorial (Sources/MigrationKit/MigrationKit.docc; scripts/check-docs keeps the two equal).
+let data = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "data")
+
+// 1. The shipped data: UNHCR and IDMC displacement, WPP 2024 population, ERA5 and AR6 warming.
+let inputs = try ProjectionDataLoader.load(directory: data)
+
+// 2. The gravity models: PPML with population as the mass (an offset) and country fixed effects.
+let models = try ProjectionEngine.fit(inputs)
+print(RegressionSummary.text(models.conflict.inflow, model: "new conflict displacement"))
+
+// 3. One scenario: SSP2-4.5 warming with WPP's medium variant, 200 Monte Carlo draws to 2050.
+let scenarios = try ScenarioSet.parse("""
+    [run]
+    horizon = 2050
+    draws = 200
+    seed = 1
+    [[scenario]]
+    pathway = "SSP2-4.5"
+    """)
