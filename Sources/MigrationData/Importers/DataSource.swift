@@ -82,6 +82,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
     /// sources).
     ///
     /// - Parameters:
+    ///   - path: the source folder, or the file for one-file sources.
     ///   - years: keep only these years; must be `nil` for `cepii` and `countries`.
     ///   - variants: WPP variants to keep; must be `nil` for the other sources.
     /// - Throws: the importer's `ImportError`s, or `.invalidRequest` for a parameter the source

@@ -76,8 +76,13 @@ extension IterativeProportionalFitting {
     /// groups. Each cycle scales columns, rows, then blocks (migest's order; the fixed point
     /// does not depend on it).
     /// - Parameters:
+    ///   - seed: the prior table m (rows × columns, ≥ 0; zeros are structural).
+    ///   - rowTotals: the row totals to meet, or nil.
+    ///   - columnTotals: the column totals to meet, or nil.
     ///   - rowGroups: the block-row of every row (0-based, < blockTotals.rows).
     ///   - columnGroups: the block-column of every column (0-based, < blockTotals.cols).
+    ///   - blockTotals: the total of every block (row groups × column groups).
+    ///   - options: the stopping rule and consistency tolerance.
     /// - Throws: `invalidInput` for group indices out of range; `inconsistentMargins` when the
     ///   row (column) totals summed by group differ from the block totals summed over the other
     ///   groups; the errors of `fit(seed:margins:options:)`.

@@ -31,7 +31,11 @@ public enum NetMigrationFlows {
     /// αₖ = (−netₖ + √(netₖ² + 4AₖCₖ)) / (2Aₖ), updated region by region (Gauss–Seidel) until
     /// the largest net residual is ≤ tolerance·max(1, max|net|). Flows stay ≥ 0.
     /// - Parameters:
+    ///   - netTotals: netₖ = in − out per region, summing to zero.
+    ///   - prior: the offset m (regions × regions, ≥ 0).
     ///   - structuralZeros: cells forced to 0 (nil: the diagonal).
+    ///   - tolerance: stop when the largest net residual is ≤ tolerance·max(1, max|net|).
+    ///   - maxIterations: Gauss–Seidel sweeps allowed.
     /// - Throws: `FlowEstimationError.invalidInput` (shapes; nets not summing to zero — rescale
     ///   them first), `unattainableMargin` (a region with a positive net and no possible inflow,
     ///   or a negative net and no possible outflow), `notConverged`.

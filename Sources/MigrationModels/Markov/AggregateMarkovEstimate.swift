@@ -45,6 +45,7 @@ public struct AggregateMarkovEstimate: Sendable {
     ///   - shares: T + 1 ≥ 2 rows, each K finite values ≥ 0 summing to one (within
     ///     `shareTolerance`), in date order.
     ///   - states: K unique names.
+    ///   - shareTolerance: the tolerance on |Σ shares − 1| of each row.
     ///   - maximumIterations: active-set iterations allowed (default 50·K²).
     /// - Throws: `MarkovError.invalidInput` (lengths, rows not summing to one),
     ///   `.insufficientData` (fewer than two dates), `.nonFinite`, `.negativeValue`,

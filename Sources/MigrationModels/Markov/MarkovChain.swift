@@ -28,6 +28,7 @@ public struct MarkovChain: Sendable, Equatable {
     ///   - states: K unique, non-empty names.
     ///   - transitionMatrix: K×K, entries finite and ≥ 0, each row summing to one within
     ///     `rowSumTolerance`.
+    ///   - rowSumTolerance: the tolerance on |Σⱼ pᵢⱼ − 1|.
     /// - Throws: `MarkovError.invalidInput` (shape, empty names), `.duplicateState`,
     ///   `.nonFinite`, `.negativeValue` (any pᵢⱼ < 0), `.rowDoesNotSumToOne`.
     public init(states: [String], transitionMatrix: Matrix, rowSumTolerance: Double = MarkovChain.defaultRowSumTolerance) throws {

@@ -46,7 +46,7 @@ public struct MarkovChainEstimate: Sendable, Equatable {
     /// - Parameters:
     ///   - counts: nᵢⱼ.
     ///   - confidenceLevel: in (0, 1), default 0.95.
-    ///   - unobservedStates: the policy for rows with nᵢ = 0.
+    ///   - policy: the policy for rows with nᵢ = 0 (argument label `unobservedStates`).
     /// - Throws: `MarkovError.noObservedTransitions` (policy `.fail`), `.invalidInput` for a
     ///   confidence level outside (0, 1).
     public static func fit(_ counts: TransitionCounts, confidenceLevel: Double = 0.95,

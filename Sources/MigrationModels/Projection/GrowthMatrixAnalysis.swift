@@ -25,7 +25,9 @@ public struct GrowthMatrixAnalysis: Sendable, Equatable {
     public let stableRegionalShares: [Double]
 
     /// Analyses the projection matrix of `rates` (immigration ignored: it is not part of L).
-    /// - Parameter maximumSize: the largest n = R·A·S allowed (default 2000).
+    /// - Parameters:
+    ///   - rates: the rates whose projection matrix L is analysed.
+    ///   - maximumSize: the largest n = R·A·S allowed (default 2000).
     /// - Throws: `CohortProjectionError.denseMatrixTooLarge`, `.noDominantEigenvalue` (λ = 0, for
     ///   example without fertility and survival, or a complex dominant eigenvalue),
     ///   `.linearAlgebra` (`dgeev` not converging).

@@ -15,7 +15,9 @@ extension CohortComponentProjection {
     ///     L[(j,a',s), (i,a,s)] = S(i,a,s)·[(1 − o − e)(i,a,s)·δᵢⱼ + o(i,a,s)·D(i,j)]
     ///     L[(j,0,s'), (i,a,♀)] += φ_{s'}·S_b(j,s')·(h/2)·[f(j,a)·δᵢⱼ + f(j,a')·L[(j,a',♀), (i,a,♀)]]
     ///
-    /// - Parameter maximumSize: the largest n allowed.
+    /// - Parameters:
+    ///   - rates: the rates of the step (immigration is not part of L).
+    ///   - maximumSize: the largest n allowed.
     /// - Throws: `CohortProjectionError.denseMatrixTooLarge`, `.linearAlgebra`.
     public static func projectionMatrix(_ rates: CohortComponentRates, maximumSize: Int = defaultDenseLimit) throws -> Matrix {
         let layout = rates.layout

@@ -12,11 +12,14 @@ extension LinearModel {
     /// build a `ModelFrame` to list them); the row indices in the result (`estimationRows`,
     /// `dropped`) are rows of `data`.
     /// - Parameters:
+    ///   - formula: the model, in `Formula`'s notation.
+    ///   - data: the columns the formula reads.
     ///   - weights: the column of prior weights (WLS), or nil.
     ///   - variance: the variance estimator when `clusterBy` is empty.
     ///   - clusterBy: one column (one-way clustered errors, CRV1) or two (two-way clustering);
     ///     when given, it decides the variance and `variance` is ignored.
-    ///   - correction, options: as `fit(response:regressors:names:…)`.
+    ///   - correction: small-sample conventions, as `fit(response:regressors:names:…)`.
+    ///   - options: fit settings, as `fit(response:regressors:names:…)`.
     /// - Throws: `FormulaError`, `ModelFrameError` (unknown or non-numeric column, a term that is
     ///   not finite), `RegressionError.invalidInput` for more than two cluster columns, and
     ///   everything the array form throws.
@@ -39,9 +42,16 @@ extension GeneralizedLinearModel {
     /// Rows with a missing value in a variable the model uses are left out; the row indices in
     /// the result (`estimationRows`, `dropped`) are rows of `data`.
     /// - Parameters:
+    ///   - formula: the model, in `Formula`'s notation.
+    ///   - data: the columns the formula reads.
+    ///   - family: the response distribution (`.poisson` for PPML).
     ///   - offset: the column added to the linear predictor with coefficient 1 (e.g. log
     ///     exposure), or nil.
-    ///   - weights, variance, clusterBy, correction, options: as `LinearModel.fit(_:data:…)`.
+    ///   - weights: the column of prior weights, or nil.
+    ///   - variance: the variance estimator when `clusterBy` is empty.
+    ///   - clusterBy: one or two cluster columns, as `LinearModel.fit(_:data:…)`.
+    ///   - correction: small-sample conventions.
+    ///   - options: fit settings (IRLS tolerance, separation detection, …).
     /// - Throws: as `LinearModel.fit(_:data:…)`, and everything the array form throws.
     public static func fit(_ formula: String, data: some ModelDataSource, family: GLMFamily,
                            offset: String? = nil, weights: String? = nil,

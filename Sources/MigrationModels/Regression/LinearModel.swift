@@ -18,14 +18,16 @@ import Linalg
 public enum LinearModel {
     /// Fits the model.
     /// - Parameters:
-    ///   - response: y, one value per observation.
-    ///   - regressors: the columns of X (include a column of ones named "Intercept" for an
-    ///     intercept; with fixed effects none is needed).
+    ///   - y: the response (argument label `response`), one value per observation.
+    ///   - x: the regressors (argument label `regressors`), the columns of X (include a column of
+    ///     ones named "Intercept" for an intercept; with fixed effects none is needed).
     ///   - names: one name per regressor column.
     ///   - weights: prior weights (WLS), finite and ≥ 0.
     ///   - fixedEffects: absorbed effects (full-length codes).
     ///   - variance: the variance estimator (cluster variables as full-length groupings).
     ///   - correction: small-sample conventions.
+    ///   - options: confidence level, singleton dropping, collinearity tolerance and the
+    ///     fixed-effect solver's settings.
     /// - Throws: `RegressionError` for non-finite data (naming variable and row), shape
     ///   mismatches, too few observations.
     public static func fit(response y: [Double], regressors x: [[Double]], names: [String],

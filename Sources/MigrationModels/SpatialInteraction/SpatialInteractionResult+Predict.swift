@@ -17,8 +17,9 @@ extension SpatialInteractionResult {
     ///
     /// - Parameters:
     ///   - data: the pairs, their costs and (constrained models) the flows whose totals to keep.
-    ///   - originAttributes, destinationAttributes: one value per row of `data` for every
-    ///     attribute the model was fitted with, by name.
+    ///   - originAttributes: one value per row of `data` for every origin attribute the model
+    ///     was fitted with, by name.
+    ///   - destinationAttributes: the same for the destination attributes.
     /// - Throws: `SpatialInteractionError.invalidInput` for a missing attribute or one of the
     ///   wrong length, `.invalidAttribute` (not positive and finite), `.invalidCost`, `.invalidFlow`,
     ///   `.notConverged` when the doubly constrained balancing does not converge.
