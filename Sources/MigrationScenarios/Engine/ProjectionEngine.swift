@@ -72,10 +72,14 @@ public enum ProjectionError: Error, CustomStringConvertible {
 /// noise), one warming quantile z⁽ᵈ⁾ for the whole path, and per country the AR(1) shocks,
 /// Poisson counts, residual-rate noise and Gamma disaster noise. Every random number comes from
 /// `DrawRandomStream(seed, d, purpose, key)`, so the output depends on (seed, draws) only — not
-/// on the thread count or scheduling. Countries run in parallel; each country's draws are
-/// summarised exactly (type-7 quantiles); regional and world totals are accumulated per draw in
-/// 64-bit fixed point (2⁻¹⁶ persons), whose sums do not depend on the order of addition.
-/// Memory: O(draws × years × (categories × aggregates + one country per thread)).
+/// on the thread count or scheduling. Draws run in blocks of at most `exactDrawLimit` (10,000);
+/// within a block countries run in parallel, and regional and world totals are accumulated per
+/// draw in 64-bit fixed point (2⁻¹⁶ persons), whose sums do not depend on the order of addition.
+/// With one block every cell is summarised exactly (type-7 quantiles of all draws); with more,
+/// each cell streams its blocks, in draw order, into a t-digest (`QuantileSketch`: exact mean,
+/// quantiles within about 0.1 percentage point of probability), so the output still depends only
+/// on (seed, draws). Memory: O(block × years × (categories × aggregates + one country per
+/// thread)) + O(cells × compression) for the sketches — bounded whatever the number of draws.
 public enum ProjectionEngine {
     /// The pathway and population variant the growth model's baseline stands for.
     public static let referencePathway = ClimatePathwayName.ssp245
@@ -112,9 +116,20 @@ public enum ProjectionEngine {
         return out
     }
 
-    /// Runs every scenario; `progress` receives the fraction done (0…1).
+    /// Runs with up to this many draws in memory at once have exact quantiles; larger runs are
+    /// summarised in blocks of this size through `QuantileSketch` (bounded memory).
+    public static let exactDrawLimit = 10_000
+
+    /// Runs every scenario; `progress` receives the fraction done (0…1). `blockSize` (default
+    /// `exactDrawLimit`) is the number of draws simulated at once.
     public static func run(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs,
-                           threads: Int = 0, progress: (@Sendable (Double) -> Void)? = nil) throws -> [ProjectionRow] {
+                           threads: Int = 0, blockSize: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) throws -> [ProjectionRow] {
+        try run(set, models: models, inputs: inputs, threads: threads, blockSize: blockSize, sketchCompression: 200, progress: progress)
+    }
+
+    /// `run` with the sketches' compression δ (tests use a large δ, which makes the sketches exact).
+    static func run(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs, threads: Int, blockSize: Int?,
+                    sketchCompression: Double, progress: (@Sendable (Double) -> Void)?) throws -> [ProjectionRow] {
         let base = models.baseYear
         guard set.horizon > base else { throw ProjectionError.horizon(set.horizon, base: base) }
         let years = Array((base + 1)...set.horizon)
@@ -126,95 +141,146 @@ public enum ProjectionEngine {
         } } }
         for s in set.scenarios { for y in [years[0], set.horizon] { _ = try models.climate.global(s.pathway, year: y, z: 0) } }
 
-        let D = set.draws
-        // Per-draw coefficient vectors and warming quantiles (shared by countries and scenarios).
+        // Draws are simulated in blocks of at most `blockSize`: one block (the usual case) gives
+        // exact type-7 quantiles from all draws; more blocks stream every cell into a t-digest
+        // (QuantileSketch), so memory does not grow with the number of draws.
+        let B = max(1, min(set.draws, blockSize ?? exactDrawLimit))
+        let blockStarts = Array(stride(from: 0, to: set.draws, by: B))
+        let streamed = blockStarts.count > 1
         let cIn = choleskyFactor(models.conflict.inflow.vcov), cEx = choleskyFactor(models.conflict.exit.vcov)
         let cDis = models.disaster.hazards.map { choleskyFactor($0.fit.vcov) }
-        var betaIn = [[Double]](), betaEx = [[Double]](), betaDis = [[[Double]]](), zClimate = [Double]()
-        for d in 0..<D {
-            var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .coefficients)
-            betaIn.append(drawCoefficients(models.conflict.inflow, cIn, &rng))
-            betaEx.append(drawCoefficients(models.conflict.exit, cEx, &rng))
-            betaDis.append(models.disaster.hazards.enumerated().map { drawCoefficients($1.fit, cDis[$0], &rng) })
-            var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .climate)
-            zClimate.append(cr.normal())
+        /// Per-draw coefficient vectors and warming quantiles (shared by countries and scenarios).
+        func drawInputs(_ range: Range<Int>) throws -> DrawInputs {
+            var betaIn = [[Double]](), betaEx = [[Double]](), betaDis = [[[Double]]](), zClimate = [Double]()
+            for d in range {
+                var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .coefficients)
+                betaIn.append(drawCoefficients(models.conflict.inflow, cIn, &rng))
+                betaEx.append(drawCoefficients(models.conflict.exit, cEx, &rng))
+                betaDis.append(models.disaster.hazards.enumerated().map { drawCoefficients($1.fit, cDis[$0], &rng) })
+                var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .climate)
+                zClimate.append(cr.normal())
+            }
+            // Reference warming per draw and year (the growth model's baseline pathway).
+            var reference = [[Double]](repeating: [], count: range.count)
+            if set.stockModel == .growth {
+                for k in 0..<range.count { reference[k] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[k]) } }
+            }
+            return DrawInputs(firstDraw: range.lowerBound, betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate,
+                              warmingReference: reference)
         }
-        let draws = DrawInputs(betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate)
         let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
         let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
-        // Reference warming per draw and year (the growth model's baseline pathway).
-        var warmingReference = [[Double]](repeating: [], count: D)
-        if set.stockModel == .growth {
-            for d in 0..<D { warmingReference[d] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[d]) } }
-        }
-        let warmingRef = warmingReference
 
         var rows: [ProjectionRow] = []
         let categories = ProjectionCategory.allCases
-        let total = Double(set.scenarios.count * countries.count)
+        let total = Double(set.scenarios.count * countries.count * blockStarts.count)
         let counter = ProgressCounter()
+        // Aggregates: world, UNHCR regions, UN regions.
+        var aggregates: [(level: String, name: String)] = [("world", "World")]
+        let unhcrRegions = Set(countries.map { history.regions[$0]?.unhcr ?? "Unknown" }).sorted()
+        let unRegions = Set(countries.map { history.regions[$0]?.un ?? "Unknown" }).sorted()
+        aggregates += unhcrRegions.map { ("unhcr_region", $0) } + unRegions.map { ("un_region", $0) }
+        let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level)|\($1.name)", $0) })
+        let targetsByCountry = countries.map { c in
+            ["world|World", "unhcr_region|\(history.regions[c]?.unhcr ?? "Unknown")", "un_region|\(history.regions[c]?.un ?? "Unknown")"]
+                .compactMap { aggIndex[$0] }
+        }
+        let cells = categories.count * years.count
+        let pop = inputs.population
         for scenario in set.scenarios {
-            // Global warming per draw and year.
-            var warmingByDraw = [[Double]](repeating: [], count: D)
-            for d in 0..<D { warmingByDraw[d] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: zClimate[d]) } }
-            let warming = warmingByDraw
-            let pop = inputs.population
-            // Aggregates: world, UNHCR regions, UN regions.
-            var aggregates: [(level: String, name: String)] = [("world", "World")]
-            let unhcrRegions = Set(countries.map { history.regions[$0]?.unhcr ?? "Unknown" }).sorted()
-            let unRegions = Set(countries.map { history.regions[$0]?.un ?? "Unknown" }).sorted()
-            aggregates += unhcrRegions.map { ("unhcr_region", $0) } + unRegions.map { ("un_region", $0) }
-            let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level)|\($1.name)", $0) })
-            let cellsPerAggregate = categories.count * years.count
-            let acc = FixedPointAccumulator(count: aggregates.count * cellsPerAggregate * D)
             let countryRows = RowBox(count: countries.count)
-            let work: @Sendable (Int) -> Void = { ci in
-                let c = countries[ci]
-                let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
-                                          draws: draws, warming: warming, warmingReference: warmingRef,
-                                          models: models, history: history, population: pop, seed: set.seed,
-                                          inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
-                // Country summaries.
-                var out: [ProjectionRow] = []
-                for (k, cat) in categories.enumerated() {
-                    for (t, y) in years.enumerated() {
-                        let values = Array(sim[((k * years.count + t) * D)..<((k * years.count + t + 1) * D)])
-                        out.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
-                                                 year: y, summary: QuantileSummary(values)))
+            let empty = QuantileSketch(compression: sketchCompression)
+            let countrySketches = SketchBox(count: streamed ? countries.count : 0, cells: cells, empty: empty)
+            var aggregateSketches = [QuantileSketch](repeating: empty, count: streamed ? aggregates.count * cells : 0)
+            for first in blockStarts {
+                let range = first..<min(first + B, set.draws)
+                let n = range.count
+                let draws = try drawInputs(range)
+                // Global warming per draw and year.
+                var warmingByDraw = [[Double]](repeating: [], count: n)
+                for k in 0..<n { warmingByDraw[k] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: draws.zClimate[k]) } }
+                let warming = warmingByDraw
+                let acc = FixedPointAccumulator(count: aggregates.count * cells * n)
+                let work: @Sendable (Int) -> Void = { ci in
+                    let c = countries[ci]
+                    let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
+                                              draws: draws, warming: warming,
+                                              models: models, history: history, population: pop, seed: set.seed,
+                                              inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
+                    if streamed {
+                        countrySketches.update(ci) { sketches in
+                            for cell in 0..<cells { sketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
+                        }
+                    } else {
+                        var out: [ProjectionRow] = []
+                        for (k, cat) in categories.enumerated() {
+                            for (t, y) in years.enumerated() {
+                                let cell = k * years.count + t
+                                out.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
+                                                         year: y, summary: QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))))
+                            }
+                        }
+                        countryRows.set(ci, out)
+                    }
+                    acc.add(sim, into: targetsByCountry[ci], stride: cells * n)
+                    let done = counter.increment()
+                    progress?(Double(done) / total)
+                }
+                runParallel(countries.count, threads: threads, work)
+                if streamed {
+                    for a in aggregates.indices {
+                        for cell in 0..<cells {
+                            aggregateSketches[a * cells + cell].add(contentsOf: acc.values(offset: (a * cells + cell) * n, count: n))
+                        }
+                    }
+                } else {
+                    for (a, agg) in aggregates.enumerated() {
+                        for (k, cat) in categories.enumerated() {
+                            for (t, y) in years.enumerated() {
+                                let offset = (a * cells + k * years.count + t) * n
+                                rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
+                                                          year: y, summary: QuantileSummary(acc.values(offset: offset, count: n))))
+                            }
+                        }
                     }
                 }
-                countryRows.set(ci, out)
-                // Add to aggregates.
-                let keys = ["world|World", "unhcr_region|\(history.regions[c]?.unhcr ?? "Unknown")", "un_region|\(history.regions[c]?.un ?? "Unknown")"]
-                let targets = keys.compactMap { aggIndex[$0] }
-                acc.add(sim, into: targets, stride: cellsPerAggregate * D)
-                let done = counter.increment()
-                progress?(Double(done) / total)
             }
-            runParallel(countries.count, threads: threads, work)
-            // Aggregate summaries.
-            for (a, agg) in aggregates.enumerated() {
-                for (k, cat) in categories.enumerated() {
-                    for (t, y) in years.enumerated() {
-                        let offset = a * cellsPerAggregate * D + (k * years.count + t) * D
-                        rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
-                                                  year: y, summary: QuantileSummary(acc.values(offset: offset, count: D))))
+            if streamed {
+                for (a, agg) in aggregates.enumerated() {
+                    for (k, cat) in categories.enumerated() {
+                        for (t, y) in years.enumerated() {
+                            rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
+                                                      year: y, summary: aggregateSketches[a * cells + k * years.count + t].summary))
+                        }
                     }
                 }
+                for (ci, c) in countries.enumerated() {
+                    let sketches = countrySketches.sketches(ci)
+                    for (k, cat) in categories.enumerated() {
+                        for (t, y) in years.enumerated() {
+                            rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
+                                                      year: y, summary: sketches[k * years.count + t].summary))
+                        }
+                    }
+                }
+            } else {
+                rows += countryRows.all
             }
-            rows += countryRows.all
         }
         return rows
     }
 
+    /// The per-draw inputs of one block of draws (index k is draw firstDraw + k).
     struct DrawInputs: Sendable {
+        let firstDraw: Int
         let betaIn: [[Double]], betaEx: [[Double]], betaDis: [[[Double]]], zClimate: [Double]
+        let warmingReference: [[Double]]
     }
 
     /// Simulates one country for all draws: values laid out [category][year][draw].
     static func simulateCountry(_ c: String, countryIndex: Int, scenario: Scenario, stockModel: StockModel, years: [Int], base: Int,
-                                draws: DrawInputs, warming: [[Double]], warmingReference: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
+                                draws: DrawInputs, warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
                                 population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
                                 medianExit: Double) -> [Double] {
         let D = draws.zClimate.count, T = years.count, K = ProjectionCategory.allCases.count
@@ -263,13 +329,13 @@ public enum ProjectionEngine {
         let rho = conflict.inflowShock.rho, sigma = conflict.inflowShock.sigma
         let u0 = conflict.lastInflowShock[c] ?? 0
         for d in 0..<D {
-            var rng = DrawRandomStream(seed: seed, draw: d, purpose: .country, key: countryIndex)
+            var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
             var stock = d0
             var uIn = u0, vIn = 0.0
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let bTemp = iTemp.map { bIn[$0] } ?? 0, bTrend = iTrend.map { bIn[$0] } ?? 0, bLag = iLag.map { bIn[$0] } ?? 0
             let exitBase = gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend
-            let warm = warming[d], warmRef = warmingReference[d]
+            let warm = warming[d], warmRef = draws.warmingReference[d]
             for t in 0..<T {
                 let g = warm[t]
                 let temp: Double, tempRef: Double
@@ -389,6 +455,29 @@ final class ProgressCounter: @unchecked Sendable {
         defer { lock.unlock() }
         value += 1
         return value
+    }
+}
+
+/// Per-country quantile sketches (one per category × year), updated by the worker that simulates
+/// the country in each block (one worker per country per block, blocks in draw order).
+final class SketchBox: @unchecked Sendable {
+    private var boxes: [[QuantileSketch]]
+    private let lock = NSLock()
+    init(count: Int, cells: Int, empty: QuantileSketch) { boxes = Array(repeating: Array(repeating: empty, count: cells), count: count) }
+    func update(_ i: Int, _ body: (inout [QuantileSketch]) -> Void) {
+        lock.lock()
+        var mine = boxes[i]
+        boxes[i] = []
+        lock.unlock()
+        body(&mine)
+        lock.lock()
+        boxes[i] = mine
+        lock.unlock()
+    }
+    func sketches(_ i: Int) -> [QuantileSketch] {
+        lock.lock()
+        defer { lock.unlock() }
+        return boxes[i]
     }
 }
 
