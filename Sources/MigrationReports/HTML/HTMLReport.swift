@@ -170,7 +170,7 @@ public enum HTMLReport {
         The stock counts refugees, asylum seekers, other people in need of international protection, conflict IDPs and UNRWA refugees by origin.</p>
         <h2>Summary: forcibly displaced people, world</h2>
         \(summary)
-        <p class="note">Long-run medians extrapolate the dynamics of the last five observed years; see FORECASTS.md for the backtests (the model beats the random walk for the world total but not for individual countries).</p>
+        <p class="note">Long-run medians compound the growth of displaced stocks observed since 2001; see FORECASTS.md for the backtests (the default model beats the random walk and the drift for the world total at horizons 1–5 years; for individual countries it ties the random walk).</p>
         """
         html += "<h2>Scenarios compared</h2><figure>\(charts["world_scenarios.svg"] ?? "")</figure>"
         html += "<h2>Uncertainty by scenario</h2>"

@@ -66,8 +66,8 @@ public enum NotebookExport {
         Scenarios: \(scenarios.joined(separator: ", ")).
 
         The displaced stock counts refugees, asylum seekers, other people in need of international protection, \
-        conflict IDPs and UNRWA refugees by origin. Long-run medians extrapolate the last five observed years; \
-        see FORECASTS.md for how the model performs against naive baselines.
+        conflict IDPs and UNRWA refugees by origin. Long-run medians compound the growth of displaced stocks \
+        observed since 2001; see FORECASTS.md for how the model performs against naive baselines.
         """))
         cells.append(markdown("## The world under each scenario\n\nMedian of the Monte Carlo draws, with the observed history."))
         cells.append(code("# Chart drawn by MigrationKit (charts/world_scenarios.svg)", outputs: [svgOutput(charts["world_scenarios.svg"] ?? "")]))
