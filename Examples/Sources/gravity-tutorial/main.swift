@@ -12,12 +12,13 @@ let inputs = try ProjectionDataLoader.load(directory: data)
 let models = try ProjectionEngine.fit(inputs)
 print(RegressionSummary.text(models.conflict.inflow, model: "new conflict displacement"))
 
-// 3. One scenario: SSP2-4.5 warming with WPP's medium variant, 200 Monte Carlo draws to 2050.
+// 3. SSP2-4.5 with WPP's medium variant, 200 draws to 2050, the stock moved by the fitted flows.
 let scenarios = try ScenarioSet.parse("""
     [run]
     horizon = 2050
     draws = 200
     seed = 1
+    stock_model = "flows"
     [[scenario]]
     pathway = "SSP2-4.5"
     """)
