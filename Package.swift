@@ -52,7 +52,8 @@ let package = Package(
         ),
         .target(
             name: "MigrationKit",
-            dependencies: ["Linalg", "MigrationData", "MigrationModels", "MigrationScenarios", "MigrationReports"]
+            dependencies: ["Linalg", "MigrationData", "MigrationModels", "MigrationScenarios", "MigrationReports"],
+            exclude: ["PUBLIC_API.txt"]   // the public API list (scripts/public-api), not a source
         ),
         .executableTarget(
             name: "migkit",

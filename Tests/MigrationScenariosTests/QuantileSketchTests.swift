@@ -77,7 +77,6 @@ struct BlockedProjectionTests {
             let e = try #require(index["\(r.geographyLevel)|\(r.geography)|\(r.category)|\(r.year)"])
             let s = r.summary
             #expect(abs(s.mean - e.mean) <= 1e-9 * max(1, abs(e.mean)), "\(r.geography) \(r.category) \(r.year)")
-            let range = max(e.p95 - e.p05, 1e-6)
             for (a, b) in [(s.p025, e.p025), (s.p05, e.p05), (s.p10, e.p10), (s.p50, e.p50), (s.p90, e.p90), (s.p95, e.p95), (s.p975, e.p975)] {
                 #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(r.geography) \(r.category) \(r.year): \(a) vs \(b)")
             }

@@ -174,7 +174,7 @@ public struct ModelFrame: Sendable {
             case .variable(let v):
                 let c = try num(v)
                 return [rows.map { c[$0] ?? .nan }]
-            case .factor(let v):
+            case .factor:
                 return [] // expanded separately
             case let .call(f, inner):
                 let x = try evaluate(inner)

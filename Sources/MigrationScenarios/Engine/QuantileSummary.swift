@@ -70,7 +70,7 @@ public struct QuantileSummary: Sendable, Equatable {
     }
 
     /// Type-7 quantile of sorted data.
-    public static func quantile(sorted: [Double], _ p: Double) -> Double {
+    package static func quantile(sorted: [Double], _ p: Double) -> Double {
         let n = sorted.count
         if n == 0 { return .nan }
         if n == 1 { return sorted[0] }

@@ -7,18 +7,18 @@ import Foundation
 /// The key is hashed into a 64-bit state by SplitMix64's finaliser (Steele, Lea & Flood 2014,
 /// "Fast splittable pseudorandom number generators"); numbers come from xoshiro256** (Blackman &
 /// Vigna 2021) seeded by SplitMix64 from that state.
-public struct DrawRandomStream: RandomNumberGenerator, Sendable {
+package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
     /// Box–Muller makes normals in pairs; the second is kept for the next call.
     var spareNormal: Double = .nan
 
     /// Streams used by the engine; each has its own numbers for the same (seed, draw).
-    public enum Purpose: UInt64, Sendable {
+    package enum Purpose: UInt64, Sendable {
         case coefficients = 1, climate = 2, country = 3, shocks = 4, disaster = 5, residual = 6, other = 7
     }
 
     /// - Parameters: seed, draw index, purpose, and a sub-key (e.g. a country index).
-    public init(seed: UInt64, draw: Int, purpose: Purpose, key: Int = 0) {
+    package init(seed: UInt64, draw: Int, purpose: Purpose, key: Int = 0) {
         var x = DrawRandomStream.mix(seed ^ 0x6A09_E667_F3BC_C909)
         x = DrawRandomStream.mix(x ^ UInt64(truncatingIfNeeded: draw) &* 0x9E37_79B9_7F4A_7C15)
         x = DrawRandomStream.mix(x ^ purpose.rawValue &* 0xBF58_476D_1CE4_E5B9)
@@ -41,7 +41,7 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
 
     @inline(__always) static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = DrawRandomStream.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
@@ -51,10 +51,10 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform on (0, 1).
-    public mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
+    package mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
 
     /// Standard normal (Box–Muller, both values of each pair used; deterministic).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         if !spareNormal.isNaN {
             let v = spareNormal
             spareNormal = .nan
@@ -67,7 +67,7 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
     }
 
     /// Gamma(shape k, scale 1) by Marsaglia & Tsang (2000); k < 1 via the boost U^(1/k).
-    public mutating func gamma(shape k: Double) -> Double {
+    package mutating func gamma(shape k: Double) -> Double {
         guard k > 0, k.isFinite else { return k.isInfinite ? .infinity : 0 }
         if k < 1 { return gamma(shape: k + 1) * pow(uniform(), 1 / k) }
         let d = k - 1.0 / 3.0, c = 1 / (9 * d).squareRoot()
@@ -84,7 +84,7 @@ public struct DrawRandomStream: RandomNumberGenerator, Sendable {
     /// Poisson(λ): inversion for small λ, PTRS (Hörmann 1993) up to λ = 1e4, and above it the
     /// normal approximation N(λ, λ) rounded (its skewness, 1/√λ ≤ 0.01, is negligible next to the
     /// model's own noise).
-    public mutating func poisson(_ lambda: Double) -> Double {
+    package mutating func poisson(_ lambda: Double) -> Double {
         guard lambda > 0, lambda.isFinite else { return 0 }
         if lambda < 30 {
             let l = exp(-lambda)

@@ -29,9 +29,9 @@ public struct ScenarioSet: Sendable, Equatable {
     /// How the displaced stock evolves (see `StockModel`).
     public var stockModel: StockModel
     /// The file the set was read from ("<built-in>" for defaults).
-    public var source: String
+    public internal(set) var source: String
     /// The text of the file, kept for the run manifest.
-    public var text: String
+    public internal(set) var text: String
 
     public init(horizon: Int, draws: Int, seed: UInt64, scenarios: [Scenario], stockModel: StockModel = .growth,
                 source: String, text: String) {
