@@ -6,7 +6,17 @@ import MigrationKit
 /// duration of displacement implied by the exit rate.
 @main
 struct DisplacementAnalysis {
-    static func main() throws {
+    static func main() {
+        do {
+            try analyse()
+        } catch {
+            // A clear message and a non-zero exit status, not a trap.
+            FileHandle.standardError.write(Data("displacement-analysis: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func analyse() throws {
         let dataDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "data")
 
         // 1. The shipped data (UNHCR, IDMC, WPP 2024, ERA5, AR6; see data/README.md).

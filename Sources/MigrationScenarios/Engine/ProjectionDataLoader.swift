@@ -20,7 +20,7 @@ public enum ProjectionDataLoader {
         case empty(String)
         public var description: String {
             switch self {
-            case .missingFile(let f): return "\(f): not found — run from the repository root, or pass --data DIR pointing at MigrationKit's data/ folder"
+            case .missingFile(let f): return "\(f): not found — run from the repository root, or point at MigrationKit's data/ folder (migkit: --data-dir DIR)"
             case let .missingColumn(f, c): return "\(f): column '\(c)' is missing — regenerate the file with the command in data/README.md"
             case .empty(let f): return "\(f): no rows"
             }
