@@ -31,11 +31,11 @@ struct StockGrowthModelTests {
         let m = try Self.tiny()
         var rng = DrawRandomStream(seed: 7, draw: 0, purpose: .other)
         var counts: [Double: Int] = [:]
-        for _ in 0..<30_000 { counts[m.sample(stock: 500, using: &rng), default: 0] += 1 }
+        for _ in 0..<30_000 { counts[m.sample(stock: 500, uniform: rng.uniform()), default: 0] += 1 }
         #expect(counts.count == 3)
         for (_, n) in counts { #expect(abs(Double(n) / 30_000 - 1.0 / 3) < 0.015) }
-        #expect(m.sample(stock: 0.5, using: &rng) == 0)
-        #expect(m.sample(stock: 0, using: &rng) == 0)
+        #expect(m.sample(stock: 0.5, uniform: rng.uniform()) == 0)
+        #expect(m.sample(stock: 0, uniform: 0.999) == 0)
     }
 
     @Test func tooFewObservationsIsAnError() {
@@ -129,5 +129,16 @@ struct CrisisLifeCycleTests {
             checked += 1
         }
         #expect(checked >= 3, "only \(checked) origins with positive fitted outflows")
+    }
+}
+
+extension StockGrowthModelTests {
+    /// The uniform maps to the sorted growths by ⌊u·n⌋, clamped at the top.
+    @Test func uniformMapsToOrderStatistics() throws {
+        let m = try Self.tiny()
+        #expect(m.sample(stock: 500, uniform: 0.01) == -log(2.0))
+        #expect(m.sample(stock: 500, uniform: 0.5) == log(2.0))
+        #expect(m.sample(stock: 500, uniform: 0.999_999) == log(4.0))
+        #expect(m.sample(stock: 500, uniform: 1) == log(4.0))
     }
 }

@@ -56,7 +56,7 @@ public enum InSampleFit {
             var totals = [Double](repeating: 0, count: draws)
             for d in 0..<draws {
                 var rng = DrawRandomStream(seed: 20261129, draw: d, purpose: .other, key: t)
-                for d0 in stocks { totals[d] += d0 * exp(models.stockGrowth.sample(stock: d0, using: &rng)) }
+                for d0 in stocks { totals[d] += d0 * exp(models.stockGrowth.sample(stock: d0, uniform: rng.uniform())) }
             }
             worldFit[t] = QuantileSummary.quantile(sorted: totals.sorted(), 0.5)
         }

@@ -301,7 +301,13 @@ public enum ProjectionEngine {
         // Per-year inputs, resolved once (no dictionary look-ups in the draw loop).
         var logExposure = [Double](repeating: .nan, count: T), cap = [Double](repeating: .infinity, count: T)
         var logExposureRef = [Double](repeating: .nan, count: T)
-        let growthModel = stockModel == .growth ? models.stockGrowth : nil
+        let isGrowth = stockModel == .growth
+        // The growth classes flattened for the draw loop (no array-of-arrays look-ups there).
+        let growthBounds = models.stockGrowth.classLowerBounds
+        let growthValues = models.stockGrowth.growth.flatMap { $0 }
+        var growthOffsets: [Int] = [], offset = 0
+        for g in models.stockGrowth.growth { growthOffsets.append(offset); offset += g.count }
+        let growthCounts = models.stockGrowth.growth.map { Double($0.count) }
         let lastPopRef = population.value(c, base, referencePopulation) ?? population.estimates[c, population.lastEstimateYear]
         var fNew = [Double](repeating: 1, count: T), fExit = [Double](repeating: 1, count: T)
         var fResidual = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
@@ -310,7 +316,7 @@ public enum ProjectionEngine {
                 logExposure[t] = log(max(p, 1e-3) * 1000)
                 cap[t] = p * 1000
             }
-            if growthModel != nil, let p = population.value(c, y, referencePopulation) ?? lastPopRef {
+            if isGrowth, let p = population.value(c, y, referencePopulation) ?? lastPopRef {
                 logExposureRef[t] = log(max(p, 1e-3) * 1000)
             }
             for o in scenario.overrides where o.applies(year: y, country: c) {
@@ -342,10 +348,10 @@ public enum ProjectionEngine {
                 if let pattern {
                     let noise = pattern.s * rng.normal()
                     temp = pattern.a + pattern.b * g + noise
-                    tempRef = growthModel == nil ? temp : pattern.a + pattern.b * warmRef[t] + noise
+                    tempRef = !isGrowth ? temp : pattern.a + pattern.b * warmRef[t] + noise
                 } else {
                     temp = g
-                    tempRef = growthModel == nil ? g : warmRef[t]
+                    tempRef = !isGrowth ? g : warmRef[t]
                 }
                 // New displacement: pop·exp(α + β·x + u − v/2), v = Var(u | u at the jump-off), so
                 // that the multiplicative shock has mean 1 (E[exp(u)] = exp(E u + v/2)).
@@ -356,7 +362,7 @@ public enum ProjectionEngine {
                     let common = alpha + uIn - vIn / 2 + bTrend * trend + bLag * log1p(stock)
                     meanNew = min(exp(min(common + logExposure[t] + bTemp * temp, 40)), cap[t]) * fNew[t]
                     newDisp = rng.poisson(meanNew)
-                    if growthModel != nil, !logExposureRef[t].isNaN {
+                    if isGrowth, !logExposureRef[t].isNaN {
                         meanNewRef = min(exp(min(common + logExposureRef[t] + bTemp * tempRef, 40)), cap[t])
                     }
                 }
@@ -365,9 +371,16 @@ public enum ProjectionEngine {
                 let rateRef = exp(min(exitBase, 0)) * multiplier
                 let rate = min(1, rateRef * fExit[t])
                 let exits = min(stock, rng.poisson(stock * rate))
-                if let growthModel {
-                    // Baseline growth plus the flows by which the scenario differs from the reference.
-                    let e = growthModel.sample(stock: stock, using: &rng)
+                if isGrowth {
+                    // Baseline growth (an observed growth of the stock's size class, as
+                    // StockGrowthModel.sample) plus the flows by which the scenario differs from
+                    // the reference.
+                    var e = 0.0
+                    if stock >= growthBounds[0] {
+                        var k = 0
+                        while k + 1 < growthBounds.count, stock >= growthBounds[k + 1] { k += 1 }
+                        e = growthValues[growthOffsets[k] + min(Int(rng.uniform() * growthCounts[k]), Int(growthCounts[k]) - 1)]
+                    }
                     let difference = (meanNew - meanNewRef) - stock * (rate - min(1, rateRef))
                     stock = min(max(0, stock * exp(e) + difference), cap[t])
                 } else {

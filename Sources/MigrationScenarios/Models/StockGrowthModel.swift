@@ -92,12 +92,12 @@ public struct StockGrowthModel: Sendable, Equatable {
     }
 
     /// One draw of e for a stock of `stock` people: a uniformly chosen observed growth of its
-    /// class. Stocks below the first class bound are held (e = 0).
-    @inline(__always)
-    public func sample<G: RandomNumberGenerator>(stock: Double, using rng: inout G) -> Double {
+    /// class, index ⌊u·n⌋ for a uniform u in (0, 1) (the projection engine draws the same way).
+    /// Stocks below the first class bound are held (e = 0).
+    public func sample(stock: Double, uniform u: Double) -> Double {
         guard stock >= classLowerBounds[0] else { return 0 }
         let g = growth[Self.classIndex(stock, classLowerBounds)]
-        return g[Int.random(in: 0..<g.count, using: &rng)]
+        return g[min(Int(u * Double(g.count)), g.count - 1)]
     }
 
     /// The median growth of the class (type-7), the model's one-step median log change.
