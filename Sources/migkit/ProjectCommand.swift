@@ -148,7 +148,13 @@ struct Project: ParsableCommand {
 
     func summaryText(_ rows: [ProjectionRow], set: ScenarioSet, inputs: ProjectionInputs, models: FittedProjectionModels, seconds: Double) -> String {
         let observed = inputs.history.stock.total(models.baseYear)
-        var s = "Forcibly displaced (conflict and persecution), world: \(millions(observed)) observed in \(models.baseYear)\n"
+        var s = "Forcibly displaced (conflict and persecution), world: \(millions(observed)) observed in \(models.baseYear)"
+        let midyear = inputs.history.midyearStock
+        let anchored = midyear.countries.filter { midyear[$0, models.baseYear + 1] != nil }
+        if !anchored.isEmpty {
+            s += "; \(millions(midyear.total(models.baseYear + 1))) at mid-\(models.baseYear + 1) (\(anchored.count) origins, the projection's starting point)"
+        }
+        s += "\n"
         var years: [Int] = []
         for y in [2030, 2040, 2050, set.horizon] where y <= set.horizon && !years.contains(y) { years.append(y) }
         let width = max(12, set.scenarios.map(\.name.count).max() ?? 12)

@@ -20,8 +20,17 @@ struct ProjectionEngineTests {
         let world2025 = try #require(rows.first { $0.geographyLevel == "world" && $0.category == "displaced_stock" && $0.year == 2025 })
         let observed = inputs.history.stock.total(2024)
         #expect(observed > 124e6 && observed < 125e6)
-        // One year ahead, the median stays within ±30 % of the last observation.
-        #expect(abs(world2025.summary.p50 / observed - 1) < 0.3, "\(world2025.summary)")
+        // The last observation is mid-2025 where UNHCR published it (210 origins, 119.3 M): the
+        // end-2025 median is half a year from there, within ±10 % (end-2024 was 124.7 M).
+        let midyear = inputs.history.midyearStock
+        #expect(midyear.countries.filter { midyear[$0, 2025] != nil }.count == 210)
+        let mid2025 = midyear.total(2025)
+        #expect(mid2025 > 119e6 && mid2025 < 120e6)
+        #expect(abs(world2025.summary.p50 / mid2025 - 1) < 0.1, "\(world2025.summary)")
+        // Syria: 13.5 M at the end of 2024, 11.0 M at mid-2025 (returns after December 2024).
+        let syr = try #require(rows.first { $0.geography == "SYR" && $0.category == "displaced_stock" && $0.year == 2025 })
+        let syrMid = try #require(midyear["SYR", 2025])
+        #expect(abs(syr.summary.p50 / syrMid - 1) < 0.1, "SYR 2025 \(syr.summary) vs mid-2025 \(syrMid)")
         #expect(world2025.summary.p05 <= world2025.summary.p50 && world2025.summary.p50 <= world2025.summary.p95)
         // Country rows for every country with a 2024 stock, four categories, three years.
         let countries = inputs.history.stock.countries.filter { inputs.history.stock[$0, 2024] != nil }

@@ -7,7 +7,8 @@ import MigrationData
 /// - displacement_panel.csv → stock D = forcibly_displaced; new displacement N = arrivals_refugees
 ///   + new_asylum_applications + refugee_like_flow + oip_flow + IDMC new conflict displacements
 ///   (new_displacements_idmc.csv), defined only in the years IDMC covers; exits X = returned_refugees + resettlement + naturalisation
-///   + returned_idps. Mid-year rows (is_midyear = 1) are not used for fitting or as the jump-off.
+///   + returned_idps. Mid-year rows (is_midyear = 1) are not used for fitting; their stocks are
+///   `midyearStock`, from which the first projected year starts (half a year of change).
 /// - new_displacements_idmc.csv → disaster displacement by hazard group (weather, geophysical).
 /// - population_wpp2024.csv → estimates and low/medium/high variants (thousands).
 /// - temperature_era5.csv → country anomalies; WLD = world.
@@ -70,8 +71,12 @@ public enum ProjectionDataLoader {
         let exitColumns = try ["returned_refugees", "resettlement", "naturalisation", "returned_idps"].map { try numbers(panel, $0, f) }
         var lastYear = 0
         for k in 0..<panel.rowCount {
-            guard let c = pIso[k], let yv = pYear[k], (mid[k] ?? 0) == 0 else { continue }
+            guard let c = pIso[k], let yv = pYear[k] else { continue }
             let y = Int(yv)
+            if (mid[k] ?? 0) != 0 {
+                if let s = stock[k] { history.midyearStock[c, y] = s }
+                continue
+            }
             lastYear = max(lastYear, y)
             if let s = stock[k] { history.stock[c, y] = s }
             let ins = inflowColumns.compactMap { $0[k] }

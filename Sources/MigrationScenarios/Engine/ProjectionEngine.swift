@@ -67,6 +67,12 @@ public enum ProjectionError: Error, CustomStringConvertible {
 /// same draw, at the same stock, with the same shocks); or, with `flows`, by the full stock–flow
 /// model D(t) = D(t−1) + N − X − R.
 ///
+/// Jump-off: the stock observed at the end of the base year, or — where UNHCR has published a
+/// mid-year figure for the first projected year — that mid-year stock, from which the first year
+/// moves by half a year: the year's growth e with probability 1/2 and half the flow differences
+/// (growth), or half of the year's N, X and R (flows). The projected flows themselves stay
+/// calendar-year totals.
+///
 /// Per draw d: coefficients β⁽ᵈ⁾ ~ N(β̂, V̂) for every fitted model (the same draw for all
 /// countries, and for all scenarios — common random numbers, so scenario differences are not
 /// noise), one warming quantile z⁽ᵈ⁾ for the whole path, and per country the AR(1) shocks,
@@ -294,6 +300,10 @@ public enum ProjectionEngine {
         let exitNoise = conflict.exitMultipliers[c] ?? []
         let pattern = models.climate.patterns[c]
         let d0 = history.stock[c, base] ?? 0
+        // Mid-year anchor for the first projected year: the rest of that year is half a step.
+        let midyear = history.midyearStock[c, base + 1]
+        let jumpOff = midyear ?? d0
+        let firstStep = midyear == nil ? 1.0 : 0.5
         let lastPop = population.value(c, base, scenario.population) ?? population.estimates[c, population.lastEstimateYear]
         // Coefficient positions, resolved once.
         let iTemp = inflowTerms.firstIndex(of: "temperature_anomaly"), iTrend = inflowTerms.firstIndex(of: "trend")
@@ -336,7 +346,7 @@ public enum ProjectionEngine {
         let u0 = conflict.lastInflowShock[c] ?? 0
         for d in 0..<D {
             var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
-            var stock = d0
+            var stock = jumpOff
             var uIn = u0, vIn = 0.0
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let bTemp = iTemp.map { bIn[$0] } ?? 0, bTrend = iTrend.map { bIn[$0] } ?? 0, bLag = iLag.map { bIn[$0] } ?? 0
@@ -371,6 +381,7 @@ public enum ProjectionEngine {
                 let rateRef = exp(min(exitBase, 0)) * multiplier
                 let rate = min(1, rateRef * fExit[t])
                 let exits = min(stock, rng.poisson(stock * rate))
+                let step = t == 0 ? firstStep : 1
                 if isGrowth {
                     // Baseline growth (an observed growth of the stock's size class, as
                     // StockGrowthModel.sample) plus the flows by which the scenario differs from
@@ -382,12 +393,16 @@ public enum ProjectionEngine {
                         e = growthValues[growthOffsets[k] + min(Int(rng.uniform() * growthCounts[k]), Int(growthCounts[k]) - 1)]
                     }
                     let difference = (meanNew - meanNewRef) - stock * (rate - min(1, rateRef))
-                    stock = min(max(0, stock * exp(e) + difference), cap[t])
+                    // Half a year (mid-year jump-off): the year's change happens with probability
+                    // 1/2 — the displaced stock moves in jumps, and thinning keeps half the annual
+                    // mean change, where e/2 would shrink the right tail that drives the mean.
+                    if step < 1, rng.uniform() >= step { e = 0 }
+                    stock = min(max(0, stock * exp(e) + step * difference), cap[t])
                 } else {
                     // Residual.
                     let dev = deviations[Int(rng.uniform() * Double(deviations.count)) % max(1, deviations.count)]
                     let q = max(-0.5, min(0.9, (q0 + dev) * fResidual[t]))
-                    stock = min(max(0, stock + newDisp - exits - q * stock), cap[t])
+                    stock = min(max(0, stock + step * (newDisp - exits - q * stock)), cap[t])
                 }
                 // Disasters: pop·exp(α_h + β_h·x)·Gamma noise.
                 var dis = 0.0

@@ -11,6 +11,9 @@
 /// - `regions`: ISO3 → (UNHCR region, UN region) for aggregation; `names`: ISO3 → name.
 public struct DisplacementHistory: Sendable {
     public var stock = CountryYearSeries()
+    /// D at mid-year (30 June) where UNHCR has published it for a year after the last end-year
+    /// figures (is_midyear = 1 in the panel): the projection starts from it (see ProjectionEngine).
+    public var midyearStock = CountryYearSeries()
     public var newDisplacement = CountryYearSeries()
     public var exits = CountryYearSeries()
     public var disaster: [String: CountryYearSeries] = [:]
