@@ -170,7 +170,7 @@ public enum HTMLReport {
         The stock counts refugees, asylum seekers, other people in need of international protection, conflict IDPs and UNRWA refugees by origin.</p>
         <h2>Summary: forcibly displaced people, world</h2>
         \(summary)
-        <p class="note">Long-run medians compound the growth of displaced stocks observed since 2001; see FORECASTS.md for the backtests (the default model beats the random walk and the drift for the world total at horizons 1–5 years; for individual countries it ties the random walk).</p>
+        <p class="note">Projections start from UNHCR's mid-year figures for the first projected year where they are published (otherwise from the end of the last observed year). Long-run medians compound the growth of displaced stocks observed since 2001; see FORECASTS.md for the backtests (the default model beats the random walk and the drift for the world total at horizons 1–5 years; for individual countries it ties the random walk).</p>
         """
         html += "<h2>Scenarios compared</h2><figure>\(charts["world_scenarios.svg"] ?? "")</figure>"
         html += "<h2>Uncertainty by scenario</h2>"
