@@ -80,7 +80,7 @@ struct DataList: ParsableCommand {
 struct DataImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a public source (unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries) into a canonical CSV table.",
+        abstract: "Import a public source (unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries, gravity) into a canonical CSV table.",
         discussion: """
             --from names the source's folder in ../shared/data (for one-file sources the \
             file itself also works):
@@ -92,6 +92,8 @@ struct DataImport: ParsableCommand {
               cepii      gravity-geodist               origin × destination
               undesa     migrant-stock-undesa          origin × destination × year
               countries  unhcr                         ISO3, UNHCR code, regions
+              gravity    (the data root itself)        origin × destination, one year: UN DESA
+                                                       stocks with CEPII distances (--years Y-Y)
 
             The table is written atomically ('-' for standard output); a summary of the rows read, \
             the explicit Unknown/Various/stateless keys kept and the rows left out goes to standard \

@@ -29,7 +29,8 @@ public enum DataCatalog {
 
         /// The command that regenerates the file, run from the repository root.
         public var command: String {
-            var parts = ["migkit data import", source.rawValue, "--from ../shared/data/\(source.sharedFolder)"]
+            let folder = source.sharedFolder.isEmpty ? "../shared/data" : "../shared/data/\(source.sharedFolder)"
+            var parts = ["migkit data import", source.rawValue, "--from \(folder)"]
             if let years { parts.append("--years \(years.lowerBound)-\(years.upperBound)") }
             if let variants { parts.append("--variants \(variants.map(\.rawValue).joined(separator: ","))") }
             parts.append("-o data/\(file)")
@@ -40,7 +41,7 @@ public enum DataCatalog {
         /// source folders, `../shared/data`). Throws the importer's `ImportError`s.
         public func derive(sharedData: String) throws(ImportError) -> ImportResult {
             try source.importTable(
-                from: SourcePath.joined(sharedData, source.sharedFolder), years: years,
+                from: source.sharedFolder.isEmpty ? sharedData : SourcePath.joined(sharedData, source.sharedFolder), years: years,
                 variants: variants.map(Set.init))
         }
     }
@@ -67,6 +68,10 @@ public enum DataCatalog {
               summary: "New internal displacements by country, year and cause (conflict, or the disaster hazard and its group)",
               source: .idmc, years: nil,
               coverage: "2008–2023"),
+        Entry(file: "migrant_stock_gravity_2020.csv",
+              summary: "Bilateral migrant stocks (UN DESA, 2020) with CEPII distance, contiguity, common official language and colonial ties: a gravity model's data",
+              source: .gravity, years: 2020...2020,
+              coverage: "2020 (mid-year)"),
         Entry(file: "countries.csv",
               summary: "Country keys: ISO3, UNHCR code, name, kind, UNHCR region, UN region and subregion",
               source: .countries, years: nil,

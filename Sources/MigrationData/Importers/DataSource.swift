@@ -10,8 +10,9 @@
 /// | `cepii` | `CEPIIImporter.distances` | `gravity-geodist` |
 /// | `undesa` | `UNDESAImporter.migrantStocks` | `migrant-stock-undesa` |
 /// | `countries` | `CountryRegistry.importTable` | `unhcr` (its `countries.csv`) |
+/// | `gravity` | `GravityImporter.migrantStockGravity` | the shared data root (reads `migrant-stock-undesa` and `gravity-geodist`) |
 public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries
+    case unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries, gravity
 
     /// The name `migkit data import` takes.
     public var description: String { rawValue }
@@ -26,6 +27,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case .ssp: return "ssp-temperature-pathways"
         case .cepii: return "gravity-geodist"
         case .undesa: return "migrant-stock-undesa"
+        case .gravity: return ""
         }
     }
 
@@ -40,6 +42,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case .ssp: return "IPCC AR6 WG1 Figure SPM.8a SSP global warming pathways"
         case .cepii: return "CEPII GeoDist bilateral distances"
         case .undesa: return "UN DESA International Migrant Stock 2024, bilateral"
+        case .gravity: return "UN DESA International Migrant Stock 2024 (bilateral) with CEPII GeoDist distances"
         }
     }
 
@@ -52,6 +55,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case .era5: return "CC BY 4.0 (Our World in Data); Copernicus/ECMWF licence upstream (free reuse with attribution)"
         case .ssp: return "CC BY 4.0"
         case .cepii: return "Licence Ouverte / Open Licence 2.0 (Etalab)"
+        case .gravity: return "CC BY 3.0 IGO (UN DESA) and Licence Ouverte / Open Licence 2.0 (CEPII)"
         }
     }
 
@@ -72,6 +76,8 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
             return "CEPII GeoDist (Mayer & Zignago 2011)"
         case .undesa:
             return "United Nations Department of Economic and Social Affairs, Population Division (2024). International Migrant Stock 2024."
+        case .gravity:
+            return "United Nations Department of Economic and Social Affairs, Population Division (2024). International Migrant Stock 2024; CEPII GeoDist (Mayer & Zignago 2011)"
         }
     }
 
@@ -105,6 +111,11 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case .cepii: return try CEPIIImporter.distances(from: path)
         case .undesa: return try UNDESAImporter.migrantStocks(from: path, years: years)
         case .countries: return try CountryRegistry.importTable(from: path)
+        case .gravity:
+            guard let years, years.lowerBound == years.upperBound else {
+                throw .invalidRequest("the gravity source takes one year — pass --years 2020-2020 (UN DESA years: 1990, 1995, …, 2020, 2024)")
+            }
+            return try GravityImporter.migrantStockGravity(from: path, year: years.lowerBound)
         }
     }
 }
