@@ -1,13 +1,12 @@
 import Foundation
 import MigrationKit
 
-// Fit a gravity model and project displacement under SSP2-4.5: the final step of the DocC
-// tutorial (Sources/MigrationKit/MigrationKit.docc; scripts/check-docs keeps the two equal).
+// The DocC tutorial "Fit a gravity model and project displacement under SSP2-4.5" (its last step).
 let data = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "data")
 
-// 1. The shipped data: UNHCR and IDMC displacement, WPP 2024 population, ERA5 and AR6 warming.
-let inputs = try ProjectionDataLoader.load(directory: data)
-
-// 2. The gravity models: PPML with population as the mass (an offset) and country fixed effects.
-let models = try ProjectionEngine.fit(inputs)
-print(RegressionSummary.text(models.conflict.inflow, model: "new conflict displacement"))
+// 1. A gravity model of migration: UN DESA 2020 migrant stocks, CEPII distances, PPML.
+let pairs = try CSVReader.readTable(path: data.appendingPathComponent("migrant_stock_gravity_2020.csv").path)
+let gravity = try GeneralizedLinearModel.fit(
+    "migrant_stock ~ log(dist_km) + contig + comlang_off + colony | origin_iso3 + dest_iso3",
+    data: pairs, family: .poisson, clusterBy: ["origin_iso3"])
+print(RegressionSummary.text(gravity, model: "gravity (PPML)"))
