@@ -16,7 +16,6 @@ def cls(d):
 def st(g):
     if g is None: return 1
     return 0 if g<-TH else (2 if g>TH else 1)
-top=lambda T:[c for c in sorted(D,key=lambda c:-D[c].get(T,0)) if c not in('UNK','XXA','VAR') and T in D[c]][:20]
 R=collections.defaultdict(list); W=collections.defaultdict(list)
 for T in range(2012,2020):
     pools=collections.defaultdict(list); pools2=collections.defaultdict(list)
@@ -46,17 +45,5 @@ for T in range(2012,2020):
                     e[i]=p[rng.integers(len(p))]
                 d=d*np.exp(e); gprev=e; out.append(d.copy())
             paths[c]=out
-        for h in range(1,H+1):
-            if T+h>2024: continue
-            world=sum(paths[c][h-1] for c in cs); obsw=sum(D[c].get(T+h,0) for c in D)
-            R[(variant,'w',h)].append(abs(np.median(world)-obsw)/obsw)
-            W[(variant,'w',h)].append((np.percentile(world,10)<=obsw<=np.percentile(world,90), np.percentile(world,2.5)<=obsw<=np.percentile(world,97.5)))
-            for c in top(T):
-                o=D[c].get(T+h)
-                if o is None: continue
-                p=paths[c][h-1]
-                R[(variant,'c',h)].append(abs(np.median(p)-o)/o)
-                W[(variant,'c',h)].append((np.percentile(p,10)<=o<=np.percentile(p,90), np.percentile(p,2.5)<=o<=np.percentile(p,97.5)))
-for grp in ['w','c']:
-  for h in range(1,6):
-    print(grp,h,' | '.join('%s %.1f%% w10 %d%% c80 %d%% c95 %d%%'%(v,100*np.mean(R[(v,grp,h)]),100*np.mean(np.array(R[(v,grp,h)])<=0.1),100*np.mean([a for a,b in W[(v,grp,h)]]),100*np.mean([b for a,b in W[(v,grp,h)]])) for v in ['pooled','markov']))
+        score(R, W, variant, paths, T, H, D)
+report(R, W, ['pooled','markov'])

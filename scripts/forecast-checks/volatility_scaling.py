@@ -13,7 +13,6 @@ def cls(d):
     k=0
     while k+1<len(B) and d>=B[k+1]: k+=1
     return k
-top=lambda T:[c for c in sorted(D,key=lambda c:-D[c].get(T,0)) if c not in('UNK','XXA','VAR') and T in D[c]][:20]
 R=collections.defaultdict(list); W=collections.defaultdict(list)
 N0=float(sys.argv[1]) if len(sys.argv)>1 else 5
 for T in range(2012,2020):
@@ -39,17 +38,5 @@ for T in range(2012,2020):
                 e=np.array([rng.choice(pools[k]) for k in ks]); m=np.array([med[k] for k in ks])
                 d=d*np.exp(m+lam*(e-m)); out.append(d.copy())
             paths[c]=out
-        for h in range(1,H+1):
-            if T+h>2024: continue
-            world=sum(paths[c][h-1] for c in cs); obsw=sum(D[c].get(T+h,0) for c in cs)
-            R[(variant,'w',h)].append(abs(np.median(world)-obsw)/obsw)
-            W[(variant,'w',h)].append((np.percentile(world,10)<=obsw<=np.percentile(world,90), np.percentile(world,2.5)<=obsw<=np.percentile(world,97.5)))
-            for c in top(T):
-                o=D[c].get(T+h)
-                if o is None: continue
-                p=paths[c][h-1]
-                R[(variant,'c',h)].append(abs(np.median(p)-o)/o)
-                W[(variant,'c',h)].append((np.percentile(p,10)<=o<=np.percentile(p,90), np.percentile(p,2.5)<=o<=np.percentile(p,97.5)))
-for grp in ['w','c']:
-  for h in range(1,6):
-    print(grp,h,' | '.join('%s %.1f%% c80 %d%% c95 %d%%'%(v,100*np.mean(R[(v,grp,h)]),100*np.mean([a for a,b in W[(v,grp,h)]]),100*np.mean([b for a,b in W[(v,grp,h)]])) for v in ['pooled','scaled']))
+        score(R, W, variant, paths, T, H, cs)
+report(R, W, ['pooled','scaled'])
