@@ -115,5 +115,13 @@ struct QuantileSelectionTests {
                 }
             }
         }
+        // Continuous values, large n: exactly the sorted type-7 quantiles.
+        for n in [9_999, 10_000] {
+            let v = (0..<n).map { _ in exp(2 * rng.normal()) }
+            let q = QuantileSummary(v), s = v.sorted()
+            for (p, got) in zip(QuantileSummary.probabilities, [q.p025, q.p05, q.p10, q.p50, q.p90, q.p95, q.p975]) {
+                #expect(got == QuantileSummary.quantile(sorted: s, p), "n \(n) p \(p)")
+            }
+        }
     }
 }

@@ -22,37 +22,61 @@ public struct QuantileSummary: Sendable, Equatable {
     }
 
     /// Summarises `values` (any order). Empty input gives NaNs. The order statistics are found
-    /// by selection (Hoare's quickselect, O(n) each), not a full sort; the result is the same.
+    /// by selection (Hoare's quickselect), not a full sort, with the same result: the middle
+    /// rank first over all values, then each side's ranks within the bounds already fixed (about
+    /// 5n comparisons for the seven ranks instead of n·log n); the next order statistic, which
+    /// type 7 interpolates towards, is the minimum up to the next selected rank.
     public init(_ values: [Double]) {
         guard !values.isEmpty else { self.init(mean: .nan, p05: .nan, p10: .nan, p50: .nan, p90: .nan, p95: .nan); return }
+        var sum = 0.0, smallest = values[0], largest = values[0]
+        for v in values { sum += v; smallest = min(smallest, v); largest = max(largest, v) }
+        let n = values.count
+        if smallest == largest {
+            // Every draw the same (often all zero: no flow in that country): no selection needed.
+            let x = smallest
+            self.init(mean: sum / Double(n), p05: x, p10: x, p50: x, p90: x, p95: x, p025: x, p975: x)
+            return
+        }
         var a = values
-        var sum = 0.0
-        for v in values { sum += v }
-        let n = a.count
-        var q = [Double](repeating: 0, count: QuantileSummary.probabilities.count)
+        let probabilities = QuantileSummary.probabilities
+        let ranks = probabilities.map { Int((Double(n - 1) * $0).rounded(.down)) }   // non-decreasing
+        var q = [Double](repeating: 0, count: probabilities.count)
         a.withUnsafeMutableBufferPointer { p in
-            var low = 0
-            for (k, prob) in QuantileSummary.probabilities.enumerated() {
+            // Ranks k in [from, to) of `range` (indices into `ranks`), positions [lo, hi] unfixed.
+            func selectRanks(_ range: Range<Int>, _ lo: Int, _ hi: Int) {
+                guard !range.isEmpty, lo <= hi else { return }
+                let middle = range.lowerBound + range.count / 2
+                let k = ranks[middle]
+                QuantileSummary.select(p, k, lo: lo, hi: hi)
+                var left = middle, right = middle + 1
+                while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
+                while right < range.upperBound, ranks[right] == k { right += 1 }
+                selectRanks(range.lowerBound..<left, lo, k - 1)
+                selectRanks(right..<range.upperBound, k + 1, hi)
+            }
+            selectRanks(0..<ranks.count, 0, n - 1)
+            for (j, prob) in probabilities.enumerated() {
                 let h = Double(n - 1) * prob
-                let lo = Int(h.rounded(.down))
-                QuantileSummary.select(p, lo, from: low)
-                low = lo
+                let lo = ranks[j]
                 let x = p[lo]
                 var next = x
                 if lo + 1 < n {
+                    // Elements after lo are ≥ p[lo]; those from the next selected rank on are ≥ it.
+                    let bound = ranks[(j + 1)...].first { $0 > lo } ?? n
                     next = p[lo + 1]
-                    for i in (lo + 2)..<max(lo + 2, n) where p[i] < next { next = p[i] }
+                    if lo + 2 < bound { for i in (lo + 2)..<bound where p[i] < next { next = p[i] } }
                 }
-                q[k] = x + (h - Double(lo)) * (next - x)
+                q[j] = x + (h - Double(lo)) * (next - x)
             }
         }
         self.init(mean: sum / Double(n), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
     }
 
-    /// Rearranges p[from...] so that p[k] holds the value it would have if sorted, with smaller
-    /// values before it and larger after (Hoare's selection, median-of-three pivot).
-    static func select(_ p: UnsafeMutableBufferPointer<Double>, _ k: Int, from: Int) {
-        var lo = from, hi = p.count - 1
+    /// Rearranges p[lo...hi] so that p[k] holds the value it would have if that range were
+    /// sorted, with no larger value before it and no smaller after (Hoare's selection,
+    /// median-of-three pivot).
+    static func select(_ p: UnsafeMutableBufferPointer<Double>, _ k: Int, lo low: Int, hi high: Int) {
+        var lo = low, hi = high
         while hi > lo {
             let mid = lo + (hi - lo) / 2
             if p[mid] < p[lo] { p.swapAt(mid, lo) }
