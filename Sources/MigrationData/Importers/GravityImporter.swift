@@ -44,30 +44,18 @@ public enum GravityImporter {
         report.recoded = stocks.report.recoded + distances.report.recoded
         report.leftOut = stocks.report.leftOut
 
-        let s = stocks.table, d = distances.table
-        func strings(_ t: Table, _ name: String, _ what: String) throws(ImportError) -> [String?] {
-            guard let column = t[name], case .string(let values) = column else {
-                throw .missingColumn(file: what, column: name, header: t.columnNames)
-            }
-            return values
-        }
-        func numbers(_ t: Table, _ name: String, _ what: String) throws(ImportError) -> [Double?] {
-            guard let column = t[name] else { throw .missingColumn(file: what, column: name, header: t.columnNames) }
-            switch column {
-            case .double(let v): return v
-            case .int(let v): return v.map { $0.map(Double.init) }
-            case .string: throw .missingColumn(file: what, column: name + " (numeric)", header: t.columnNames)
-            }
-        }
-        let dOrigin = try strings(d, "origin_iso3", "CEPII"), dDest = try strings(d, "dest_iso3", "CEPII")
-        let dist = try numbers(d, "dist_km", "CEPII"), contig = try numbers(d, "contig", "CEPII")
-        let language = try numbers(d, "comlang_off", "CEPII"), colony = try numbers(d, "colony", "CEPII")
+        // The two importers' tables, read through the same typed accessors as a source file.
+        let s = SourceFile(path: "UN DESA", name: "UN DESA", table: stocks.table)
+        let d = SourceFile(path: "CEPII", name: "CEPII", table: distances.table)
+        let dOrigin = try d.strings("origin_iso3"), dDest = try d.strings("dest_iso3")
+        let dist = try d.doubles("dist_km"), contig = try d.ints("contig")
+        let language = try d.ints("comlang_off"), colony = try d.ints("colony")
         var cepiiRow: [String: Int] = [:]
         for k in 0..<d.rowCount {
             if let o = dOrigin[k], let t = dDest[k] { cepiiRow[o + " " + t] = k }
         }
-        let sOrigin = try strings(s, "origin_iso3", "UN DESA"), sDest = try strings(s, "dest_iso3", "UN DESA")
-        let stock = try numbers(s, "migrant_stock", "UN DESA")
+        let sOrigin = try s.strings("origin_iso3"), sDest = try s.strings("dest_iso3")
+        let stock = try s.ints("migrant_stock")
         var origins: [String?] = [], destinations: [String?] = [], outStock: [Int?] = []
         var outDist: [Double?] = [], outContig: [Int?] = [], outLanguage: [Int?] = [], outColony: [Int?] = []
         for k in 0..<s.rowCount {
@@ -89,11 +77,11 @@ public enum GravityImporter {
                 continue
             }
             origins.append(o); destinations.append(t)
-            outStock.append(stock[k].map { Int($0) })
+            outStock.append(stock[k])
             outDist.append(km)
-            outContig.append(contig[row].map { Int($0) })
-            outLanguage.append(language[row].map { Int($0) })
-            outColony.append(colony[row].map { Int($0) })
+            outContig.append(contig[row])
+            outLanguage.append(language[row])
+            outColony.append(colony[row])
         }
         // UN DESA's table is sorted by origin and destination already; the rows keep that order.
         let table = try assembleTable([

@@ -9,7 +9,8 @@ import Darwin
 /// One source CSV file read for an importer: the columns it needs are checked first (a missing
 /// one is `ImportError.missingColumn`, not a crash), then the file is read with those columns'
 /// types declared, so a stray text value in a count column is a `CSVError.notANumber` naming
-/// the line and column.
+/// the line and column. `GravityImporter` also wraps other importers' output tables in one (with
+/// the source's name as `path`), for the same typed accessors and errors.
 struct SourceFile {
     /// The path as given (error messages use it).
     let path: String
