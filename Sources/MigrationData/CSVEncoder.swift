@@ -89,7 +89,7 @@ struct CSVEncoder {
         if value.isFinite {
             if options.integralDoublesAsIntegers && value.rounded(.towardZero) == value
                 && Swift.abs(value) < 9_007_199_254_740_992 && !(value == 0 && value.sign == .minus) {
-                out.append(contentsOf: Int(value).description.utf8)
+                Self.appendDecimal(Int(value), to: &out)
             } else {
                 out.append(contentsOf: value.description.utf8)
             }

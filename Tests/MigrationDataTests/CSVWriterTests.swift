@@ -62,6 +62,16 @@ struct CSVWriterTests {
         #expect(bitwiseEqual(back, table))
     }
 
+    @Test("integral doubles written as integers spell Int.description (sign, zero, 2^53 - 1)")
+    func integralDoublesAsIntegers() throws {
+        let values: [Double] = [0, 7, -7, 10, -100, 123_456_789, -9_007_199_254_740_991, 9_007_199_254_740_991]
+        let table = try Table([(name: "x", column: .double(values))])
+        var options = CSVWriteOptions()
+        options.integralDoublesAsIntegers = true
+        let expected = "x\n" + values.map { Int($0).description + "\n" }.joined()
+        #expect(try CSVWriter.string(table, options: options) == expected)
+    }
+
     @Test("the one-column table with missing cells round-trips through blank lines")
     func singleColumnMissing() throws {
         let table = try Table([(name: "s", column: .string([nil, "", "a", nil]))])
