@@ -69,14 +69,10 @@ extension Table {
         var result = columns.map { $0.gathering(leftRows) }
         let keySet = Set(keys)
         for (position, name) in right.columnNames.enumerated() where !keySet.contains(name) {
-            names.append(indexByNameContains(name) ? name + rightSuffix : name)
+            names.append(columnIndex(of: name) != nil ? name + rightSuffix : name)
             result.append(right.columns[position].gathering(rightRows))
         }
         return try Table(names: names, columns: result, rowCount: leftRows.count)
-    }
-
-    private func indexByNameContains(_ name: String) -> Bool {
-        columnIndex(of: name) != nil
     }
 
     /// The key cells of `row`, or `nil` when any is missing.
