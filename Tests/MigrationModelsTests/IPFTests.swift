@@ -129,4 +129,26 @@ struct IPFTests {
             }
         }
     }
+
+    @Test("Block fits reject row and column totals of the wrong length or that disagree with their groups' block totals")
+    func blockMarginChecks() throws {
+        let seed = try Matrix(rows: 3, cols: 2, repeating: 1)
+        let bt = try Matrix([[4.0, 2], [1, 3]])            // row groups sum to 6, 4; column groups to 5, 5
+        let rowGroups = [0, 0, 1], columnGroups = [0, 1]
+        func fit(_ rt: [Double]?, _ ct: [Double]?) throws {
+            _ = try IterativeProportionalFitting.fitBlocks(seed: seed, rowTotals: rt, columnTotals: ct, rowGroups: rowGroups,
+                                                           columnGroups: columnGroups, blockTotals: bt)
+        }
+        #expect(throws: FlowEstimationError.invalidInput("2 row totals for 3 rows")) { try fit([5, 5], nil) }
+        #expect(throws: FlowEstimationError.invalidInput("3 column totals for 2 columns")) { try fit(nil, [5, 5, 0]) }
+        #expect(throws: FlowEstimationError.inconsistentMargins(first: "row totals in row group 1", firstTotal: 5,
+                                                                second: "block totals of that group", secondTotal: 4)) { try fit([3, 3, 5], nil) }
+        #expect(throws: FlowEstimationError.inconsistentMargins(first: "column totals in column group 0", firstTotal: 4,
+                                                                second: "block totals of that group", secondTotal: 5)) { try fit(nil, [4, 6]) }
+        #expect(throws: FlowEstimationError.invalidValue(what: "row totals", index: 1, value: -1, requirement: "it must be finite and ≥ 0")) { try fit([3, -1, 8], nil) }
+        let r = try IterativeProportionalFitting.fitBlocks(seed: seed, rowTotals: [3, 3, 4], columnTotals: [5, 5], rowGroups: rowGroups,
+                                                           columnGroups: columnGroups, blockTotals: bt)
+        #expect(r.converged)
+        for i in 0..<3 { #expect(abs(r.fitted[i, 0] + r.fitted[i, 1] - [3.0, 3, 4][i]) < 1e-8) }
+    }
 }

@@ -103,24 +103,10 @@ extension IterativeProportionalFitting {
         let blockRowSums = (0..<blockTotals.rows).map { i in (0..<blockTotals.cols).reduce(0) { $0 + blockTotals[i, $1] } }
         let blockColumnSums = (0..<blockTotals.cols).map { j in (0..<blockTotals.rows).reduce(0) { $0 + blockTotals[$1, j] } }
         if let ct = columnTotals {
-            guard ct.count == c else { throw FlowEstimationError.invalidInput("\(ct.count) column totals for \(c) columns") }
-            try checkCounts(ct, "column totals")
-            var byGroup = [Double](repeating: 0, count: blockTotals.cols)
-            for (j, v) in ct.enumerated() { byGroup[columnGroups[j]] += v }
-            for g in 0..<byGroup.count where !close(byGroup[g], blockColumnSums[g], tol) {
-                throw FlowEstimationError.inconsistentMargins(first: "column totals in column group \(g)", firstTotal: byGroup[g], second: "block totals of that group", secondTotal: blockColumnSums[g])
-            }
-            constraints.append(Constraint(name: "column total", group: try t.cellToMarginMap([1]).cells, totals: ct))
+            constraints.append(try groupedMargin(ct, axis: 1, groups: columnGroups, groupTotals: blockColumnSums, table: t, tolerance: tol))
         }
         if let rt = rowTotals {
-            guard rt.count == r else { throw FlowEstimationError.invalidInput("\(rt.count) row totals for \(r) rows") }
-            try checkCounts(rt, "row totals")
-            var byGroup = [Double](repeating: 0, count: blockTotals.rows)
-            for (i, v) in rt.enumerated() { byGroup[rowGroups[i]] += v }
-            for g in 0..<byGroup.count where !close(byGroup[g], blockRowSums[g], tol) {
-                throw FlowEstimationError.inconsistentMargins(first: "row totals in row group \(g)", firstTotal: byGroup[g], second: "block totals of that group", secondTotal: blockRowSums[g])
-            }
-            constraints.append(Constraint(name: "row total", group: try t.cellToMarginMap([0]).cells, totals: rt))
+            constraints.append(try groupedMargin(rt, axis: 0, groups: rowGroups, groupTotals: blockRowSums, table: t, tolerance: tol))
         }
         var blockOf = [Int32](repeating: 0, count: r * c)
         for i in 0..<r { for j in 0..<c { blockOf[i * c + j] = Int32(rowGroups[i] * blockTotals.cols + columnGroups[j]) } }
@@ -129,6 +115,21 @@ extension IterativeProportionalFitting {
         let (values, it, dev) = try scale(seed: t.values, constraints: constraints, options: options, what: "block IPF")
         return TwoWayFitResult(fitted: try matrix(try ContingencyTable(shape: [r, c], values: values)), iterations: it,
                                maxRelativeDeviation: dev, tolerance: options.tolerance, converged: dev <= options.tolerance)
+    }
+
+    /// The row (axis 0) or column (axis 1) totals of `fitBlocks` as a constraint, after checking
+    /// their length and that they sum, group by group, to the block totals of their groups.
+    private static func groupedMargin(_ totals: [Double], axis: Int, groups: [Int], groupTotals: [Double],
+                                      table t: ContingencyTable, tolerance: Double) throws -> Constraint {
+        let kind = axis == 0 ? "row" : "column"
+        guard totals.count == t.shape[axis] else { throw FlowEstimationError.invalidInput("\(totals.count) \(kind) totals for \(t.shape[axis]) \(kind)s") }
+        try checkCounts(totals, "\(kind) totals")
+        var byGroup = [Double](repeating: 0, count: groupTotals.count)
+        for (k, v) in totals.enumerated() { byGroup[groups[k]] += v }
+        for g in 0..<byGroup.count where !close(byGroup[g], groupTotals[g], tolerance) {
+            throw FlowEstimationError.inconsistentMargins(first: "\(kind) totals in \(kind) group \(g)", firstTotal: byGroup[g], second: "block totals of that group", secondTotal: groupTotals[g])
+        }
+        return Constraint(name: "\(kind) total", group: try t.cellToMarginMap([axis]).cells, totals: totals)
     }
 
     static func table(_ m: Matrix) throws -> ContingencyTable {
