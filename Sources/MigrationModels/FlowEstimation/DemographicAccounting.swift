@@ -172,48 +172,33 @@ extension FlowsFromStocks {
         for i in 0..<n { for k in 0..<n { startMargin[i * n + k] = a[k, i]; endMargin[i * n + k] = b[k, i] } }
         var seed = [Double](repeating: 1, count: n * n * n)
         if let m = options.seed { for i in 0..<n { for j in 0..<n { for k in 0..<n { seed[(i * n + j) * n + k] = m[i, j] } } } }
-        var fitted: [Double]
-        var iterations = 0, deviation = 0.0
+        var x0 = startMargin, x1 = endMargin
+        var stayers: [Double]? = nil  // [i, k]
         if options.stayerAssumption {
-            var stayers = [Double](repeating: 0, count: n * n)  // [i, k]
-            for i in 0..<n { for k in 0..<n { stayers[i * n + k] = min(a[k, i], b[k, i]) } }
-            var x0 = startMargin, x1 = endMargin
-            for q in 0..<(n * n) { x0[q] = max(0, x0[q] - stayers[q]); x1[q] = max(0, x1[q] - stayers[q]) }
-            // Tiny differences in the birthplace totals of the two margins: rescale the second.
-            for k in 0..<n {
-                let t0 = (0..<n).reduce(0) { $0 + x0[$1 * n + k] }, t1 = (0..<n).reduce(0) { $0 + x1[$1 * n + k] }
-                if t1 > 0 { for j in 0..<n { x1[j * n + k] *= t0 / t1 } }
-            }
+            var fixed = [Double](repeating: 0, count: n * n)
+            for i in 0..<n { for k in 0..<n { fixed[i * n + k] = min(a[k, i], b[k, i]) } }
+            for q in 0..<(n * n) { x0[q] = max(0, x0[q] - fixed[q]); x1[q] = max(0, x1[q] - fixed[q]) }
             for i in 0..<n { for k in 0..<n { seed[(i * n + i) * n + k] = 0 } }
-            let r = try IterativeProportionalFitting.fit(seed: try ContingencyTable(shape: [n, n, n], values: seed),
-                                                         margins: [TableMargin(axes: [0, 2], totals: x0), TableMargin(axes: [1, 2], totals: x1)],
-                                                         options: options.ipf)
-            fitted = r.fitted.values
-            for i in 0..<n { for k in 0..<n { fitted[(i * n + i) * n + k] = stayers[i * n + k] } }
-            iterations = r.iterations
-            deviation = r.maxRelativeDeviation
-        } else {
-            // Birthplace totals of the two margins agree up to the IPF tolerance of step 4: make
-            // them agree exactly, or the 3-D fit cannot meet both.
-            var x1 = endMargin
-            for k in 0..<n {
-                let t0 = (0..<n).reduce(0) { $0 + startMargin[$1 * n + k] }, t1 = (0..<n).reduce(0) { $0 + x1[$1 * n + k] }
-                if t1 > 0 { for j in 0..<n { x1[j * n + k] *= t0 / t1 } }
-            }
-            let r = try IterativeProportionalFitting.fit(seed: try ContingencyTable(shape: [n, n, n], values: seed),
-                                                         margins: [TableMargin(axes: [0, 2], totals: startMargin), TableMargin(axes: [1, 2], totals: x1)],
-                                                         options: options.ipf)
-            fitted = r.fitted.values
-            iterations = r.iterations
-            deviation = r.maxRelativeDeviation
+            stayers = fixed
         }
+        // Birthplace totals of the two margins agree up to the IPF tolerance of step 4 (and the
+        // stayers' removal): make them agree exactly, or the 3-D fit cannot meet both.
+        for k in 0..<n {
+            let t0 = (0..<n).reduce(0) { $0 + x0[$1 * n + k] }, t1 = (0..<n).reduce(0) { $0 + x1[$1 * n + k] }
+            if t1 > 0 { for j in 0..<n { x1[j * n + k] *= t0 / t1 } }
+        }
+        let r = try IterativeProportionalFitting.fit(seed: try ContingencyTable(shape: [n, n, n], values: seed),
+                                                     margins: [TableMargin(axes: [0, 2], totals: x0), TableMargin(axes: [1, 2], totals: x1)],
+                                                     options: options.ipf)
+        var fitted = r.fitted.values
+        if let stayers { for i in 0..<n { for k in 0..<n { fitted[(i * n + i) * n + k] = stayers[i * n + k] } } }
         var od = try Matrix(rows: n, cols: n)
         for i in 0..<n { for j in 0..<n { for k in 0..<n { od[i, j] += fitted[(i * n + j) * n + k] } } }
         var migrants = od
         for i in 0..<n { migrants[i, i] = 0 }
         return DemographicAccountingResult(flows: try ContingencyTable(shape: [n, n, n], values: fitted), originDestination: od, migrantFlows: migrants,
                                            births: birthMatrix, deaths: deathMatrix, adjustedStart: a, adjustedEnd: b,
-                                           movesIn: movesIn, movesOut: movesOut, iterations: iterations, maxRelativeDeviation: deviation)
+                                           movesIn: movesIn, movesOut: movesOut, iterations: r.iterations, maxRelativeDeviation: r.maxRelativeDeviation)
     }
 
     /// Negative native-born cells set to 0, the residence's foreign born scaled down so the
