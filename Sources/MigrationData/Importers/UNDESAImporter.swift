@@ -105,12 +105,12 @@ public enum UNDESAImporter {
             }
             cells[key] = cell
         }
-        let keys = cells.keys.sorted { a, b in
-            if a.origin != b.origin { return a.origin < b.origin }
-            if a.destination != b.destination { return a.destination < b.destination }
-            return a.year < b.year
+        let sorted = cells.sorted { a, b in
+            if a.key.origin != b.key.origin { return a.key.origin < b.key.origin }
+            if a.key.destination != b.key.destination { return a.key.destination < b.key.destination }
+            return a.key.year < b.key.year
         }
-        let ordered = keys.map { cells[$0] ?? Cell(flags: []) }
+        let keys = sorted.map(\.key), ordered = sorted.map(\.value)
         var output: [(String, Column)] = [
             ("origin_iso3", .string(keys.map(\.origin))),
             ("dest_iso3", .string(keys.map(\.destination))),
@@ -122,7 +122,7 @@ public enum UNDESAImporter {
             ("migrant_stock_male", .int(ordered.map(\.male))),
         ]
         for (index, name) in flags.enumerated() {
-            output.append((name, .int(ordered.map { index < $0.flags.count ? $0.flags[index] : nil })))
+            output.append((name, .int(ordered.map { $0.flags[index] })))
         }
         let table = try assembleTable(output, while: "building the UN DESA table")
         report.outputRows = table.rowCount
