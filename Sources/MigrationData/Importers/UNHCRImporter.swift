@@ -137,7 +137,8 @@ public enum UNHCRImporter {
             }
         }
 
-        let keys = cells.keys.sorted()
+        let sorted = cells.sorted { $0.key < $1.key }
+        let keys = sorted.map(\.key)
         var output: [(String, Column)] = [
             ("iso3", .string(keys.map(\.code))),
             ("year", .int(keys.map(\.year))),
@@ -146,13 +147,12 @@ public enum UNHCRImporter {
         for name in columns.dropFirst(3) {
             if name == "forcibly_displaced" {
                 let parts = forciblyDisplacedParts.compactMap { slot[$0] }
-                output.append((name, .int(keys.map { key -> Int? in
-                    let row = cells[key] ?? []
-                    let present = parts.compactMap { row[$0] }
+                output.append((name, .int(sorted.map { cell -> Int? in
+                    let present = parts.compactMap { cell.value[$0] }
                     return present.isEmpty ? nil : present.reduce(0, +)
                 })))
             } else if let index = slot[name] {
-                output.append((name, .int(keys.map { cells[$0]?[index] ?? nil })))
+                output.append((name, .int(sorted.map { $0.value[index] })))
             }
         }
         let table = try assembleTable(output, while: "building the UNHCR displacement panel")
