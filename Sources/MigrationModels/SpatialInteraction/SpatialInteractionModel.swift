@@ -205,6 +205,7 @@ public enum SpatialInteractionModel {
 
     static func fitBalancing(_ p: Prepared, _ options: SpatialInteractionOptions) throws -> RawFit {
         let single = [Int32](repeating: 0, count: p.y.count)
+        let originIsPrimary = p.originLevels.count >= p.destinationLevels.count  // doubly constrained only
         let solver: ProfileNewtonPoisson
         switch p.constraint {
         case .unconstrained:
@@ -215,7 +216,7 @@ public enum SpatialInteractionModel {
             solver = ProfileNewtonPoisson(y: p.y, primary: p.destination, primaryCount: p.destinationLevels.count, secondary: nil, secondaryCount: 0, x: p.x)
         case .doubly:
             // Eliminate the larger side in closed form; the smaller one is the dense Newton block.
-            if p.originLevels.count >= p.destinationLevels.count {
+            if originIsPrimary {
                 solver = ProfileNewtonPoisson(y: p.y, primary: p.origin, primaryCount: p.originLevels.count,
                                               secondary: p.destination, secondaryCount: p.destinationLevels.count, x: p.x)
             } else {
@@ -249,19 +250,12 @@ public enum SpatialInteractionModel {
         }
         var raw = RawFit(mu: s.mu, names: p.names, estimates: s.theta, vcov: s.covariance, iterations: s.iterations, decrement: s.decrement)
         switch p.constraint {
+        case .unconstrained: break
         case .production: raw.originLog = s.primaryEffects
         case .attraction: raw.destinationLog = s.primaryEffects
-        default: break
-        }
-        if p.constraint == .doubly {
+        case .doubly:
             raw.components = s.components
-            if p.originLevels.count >= p.destinationLevels.count {
-                raw.originLog = s.primaryEffects
-                raw.destinationLog = s.secondaryEffects
-            } else {
-                raw.originLog = s.secondaryEffects
-                raw.destinationLog = s.primaryEffects
-            }
+            (raw.originLog, raw.destinationLog) = originIsPrimary ? (s.primaryEffects, s.secondaryEffects) : (s.secondaryEffects, s.primaryEffects)
         }
         return raw
     }
