@@ -100,6 +100,21 @@ struct ImporterErrorTests {
         #expect(error?.description.contains("no column \"oip\"") == true)
     }
 
+    @Test("with several required columns missing, the first in the importer's order is named")
+    func firstMissingColumnInImporterOrder() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        // SSP asks for scenario, year, gsat_p05_c, gsat_mean_c, gsat_p95_c; scenario comes first
+        // although gsat_mean_c sorts before it.
+        let ssp = folder.path("ssp.csv")
+        try "year,gsat_p05_c,gsat_p95_c\n2020,1.0,1.5\n".write(toFile: ssp, atomically: true, encoding: .utf8)
+        let error = Self.expectImportError { () throws(ImportError) in try SSPImporter.warmingPathways(from: ssp) }
+        guard case .missingColumn(let file, let column, let header)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(file == ssp)
+        #expect(column == "scenario")
+        #expect(header == ["year", "gsat_p05_c", "gsat_p95_c"])
+    }
+
     @Test("an unknown UNHCR code is an error naming the file, row and code")
     func unknownCode() throws {
         let folder = try TemporaryFolder()

@@ -19,30 +19,30 @@ struct SourceFile {
     /// The whole file; the declared columns have the declared types.
     let table: Table
 
-    /// Reads `path`, requiring `columns` (name, type) in the header. `source` and `expected`
-    /// word the error when the file is absent.
+    /// Reads `path` once, requiring `columns` (name, type) in the header. `source` and
+    /// `expected` word the error when the file is absent.
     static func read(
         _ path: String, source: String, expected: String, columns: [(String, ColumnType)]
     ) throws(ImportError) -> SourceFile {
-        let header: [String]
-        do {
-            header = try CSVReader(path: path).header
-        } catch {
-            if case .cannotOpen = error {
-                throw .missingSourceFile(path: path, source: source, expected: expected)
-            }
-            throw .csv(error)
-        }
-        for (name, _) in columns where !header.contains(name) {
-            throw .missingColumn(file: path, column: name, header: header)
-        }
         var options = CSVReadOptions()
         for (name, type) in columns { options.columnTypes[name] = type }
         let table: Table
         do {
             table = try CSVReader.readTable(path: path, options: options)
         } catch {
-            throw .csv(error)
+            switch error {
+            case .cannotOpen:
+                throw .missingSourceFile(path: path, source: source, expected: expected)
+            case .unknownDeclaredColumn(_, _, let header):
+                // The reader checks the header before any row: name the first missing column in
+                // the order the importer asked for them.
+                for (name, _) in columns where !header.contains(name) {
+                    throw .missingColumn(file: path, column: name, header: header)
+                }
+                throw .csv(error)
+            default:
+                throw .csv(error)
+            }
         }
         return SourceFile(path: path, name: SourcePath.lastComponent(of: path), table: table)
     }
