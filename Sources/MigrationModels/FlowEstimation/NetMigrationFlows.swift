@@ -42,8 +42,9 @@ public enum NetMigrationFlows {
     public static func multiplicative(netTotals: [Double], prior: Matrix, structuralZeros: [[Bool]]? = nil,
                                       tolerance: Double = 1e-10, maxIterations: Int = 10_000) throws -> NetFlowResult {
         let n = netTotals.count
-        var m = try checkedPrior(netTotals, prior, structuralZeros)
+        let m = try checkedPrior(netTotals, prior, structuralZeros)
         var alpha = [Double](repeating: 1, count: n)
+        var y = m
         let scale = max(1, netTotals.map(abs).max() ?? 1)
         var residual = Double.infinity
         var it = 0
@@ -57,14 +58,14 @@ public enum NetMigrationFlows {
                 if a == 0 { alpha[k] = net != 0 ? c / net : alpha[k]; continue }  // no outflow possible
                 alpha[k] = (-net + (net * net + 4 * a * c).squareRoot()) / (2 * a)
             }
-            residual = netResidual(flows(alpha, m), netTotals)
+            y = flows(alpha, m)
+            residual = netResidual(y, netTotals)
             if residual <= tolerance * scale { break }
         }
-        m = flows(alpha, m)
         guard residual <= tolerance * scale else {
             throw FlowEstimationError.notConverged(what: "net-flow IPF", iterations: it, deviation: residual / scale, tolerance: tolerance)
         }
-        return NetFlowResult(flows: m, iterations: it, maxNetResidual: residual, converged: true)
+        return NetFlowResult(flows: y, iterations: it, maxNetResidual: residual, converged: true)
     }
 
     /// The flows closest to the prior in least squares: minimise Σ (yᵢⱼ − mᵢⱼ)² subject to
@@ -114,9 +115,8 @@ public enum NetMigrationFlows {
             } }
             return y
         }
-        func dual(_ l: [Double]) -> Double {
-            // Negative dual function (convex): ½Σ y(λ)² − Σ net·λ (up to a constant).
-            let y = flowsAt(l)
+        func dual(_ y: Matrix, _ l: [Double]) -> Double {
+            // Negative dual function (convex): ½Σ y(λ)² − Σ net·λ (up to a constant), y = flowsAt(λ).
             return 0.5 * y.elements.reduce(0) { $0 + $1 * $1 } - zip(netTotals, l).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let scale = max(1, netTotals.map(abs).max() ?? 1)
@@ -151,17 +151,18 @@ public enum NetMigrationFlows {
             var direction = [Double](repeating: 0, count: n)
             for (q, k) in free.enumerated() { direction[k] = step[q] }
             // Armijo backtracking on the dual.
-            let f0 = dual(lambda)
+            let f0 = dual(y, lambda)
             let slope = zip(r, direction).reduce(0) { $0 + $1.0 * $1.1 }
             var t = 1.0
-            var next = lambda
+            var next = lambda, yNext = y
             for _ in 0..<60 {
                 next = zip(lambda, direction).map { $0 + t * $1 }
-                if dual(next) <= f0 + 1e-4 * t * slope || t < 1e-12 { break }
+                yNext = flowsAt(next)
+                if dual(yNext, next) <= f0 + 1e-4 * t * slope || t < 1e-12 { break }
                 t /= 2
             }
             lambda = next
-            y = flowsAt(lambda)
+            y = yNext
             residual = netResidual(y, netTotals)
         }
         guard residual <= tolerance * scale else {
