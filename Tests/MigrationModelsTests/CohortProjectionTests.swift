@@ -42,6 +42,15 @@ struct CohortProjectionTests {
                                      outmigration: base.outmigration, destinationShares: bad)
         }
         #expect(shareError == .destinationSharesDoNotSumToOne(region: "North", sum: 0.7, tolerance: CohortComponentRates.shareTolerance))
+        // A negative or non-finite share names its origin and destination.
+        #expect(throws: CohortProjectionError.negativeValue(component: "the destination shares", cell: "origin 'South', destination 'North'", value: -1)) {
+            try CohortComponentRates(layout: layout, survival: base.survival, fertility: base.fertility, birthSurvival: base.birthSurvival,
+                                     outmigration: base.outmigration, destinationShares: try Matrix([[0, 1], [-1, 0]]))
+        }
+        #expect(throws: CohortProjectionError.nonFinite(component: "the destination shares", cell: "origin 'North', destination 'South'", value: .infinity)) {
+            try CohortComponentRates(layout: layout, survival: base.survival, fertility: base.fertility, birthSurvival: base.birthSurvival,
+                                     outmigration: base.outmigration, destinationShares: try Matrix([[0, .infinity], [1, 0]]))
+        }
         #expect(throws: CohortProjectionError.self) {  // out-migration + emigration > 1
             try CohortComponentRates(layout: layout, survival: base.survival, fertility: base.fertility, birthSurvival: base.birthSurvival,
                                      outmigration: base.outmigration, destinationShares: base.destinationShares,

@@ -60,6 +60,7 @@ public struct CohortComponentRates: Sendable, Equatable {
         func cell3(_ k: Int) -> String { layout.cellLabel(k) }
         func cell2(_ k: Int) -> String { "region '\(layout.regions[k % r])', age \(layout.ageLabel(k / r))" }
         func cellSex(_ k: Int) -> String { "region '\(layout.regions[k % r])', \(layout.sexes[k / r].rawValue)" }
+        func pair(_ i: Int, _ j: Int) -> String { "origin '\(layout.regions[i])', destination '\(layout.regions[j])'" }
         try Self.check(survival, n, "survival", cell3, maximum: 1)
         try Self.check(fertility, r * a, "fertility", cell2, maximum: nil)
         for i in 0..<r where fertility[i] != 0 {
@@ -96,9 +97,8 @@ public struct CohortComponentRates: Sendable, Equatable {
             var sum = 0.0
             for j in 0..<r {
                 let v = shares[i, j]
-                let cell = "origin '\(layout.regions[i])', destination '\(layout.regions[j])'"
-                guard v.isFinite else { throw CohortProjectionError.nonFinite(component: "the destination shares", cell: cell, value: v) }
-                guard v >= 0 else { throw CohortProjectionError.negativeValue(component: "the destination shares", cell: cell, value: v) }
+                guard v.isFinite else { throw CohortProjectionError.nonFinite(component: "the destination shares", cell: pair(i, j), value: v) }
+                guard v >= 0 else { throw CohortProjectionError.negativeValue(component: "the destination shares", cell: pair(i, j), value: v) }
                 if i == j && v != 0 {
                     throw CohortProjectionError.invalidInput("the destination share of '\(layout.regions[i])' to itself is \(v); the diagonal must be 0 (staying is 1 − out-migration)")
                 }
