@@ -194,32 +194,13 @@ public enum GeneralizedLinearModel {
         var devOld = deviance(ys, state.mu, prior, th)
         var criterion = Double.infinity
         for it in 1...max(1, options.maxIterations) {
-            // Working response and weights.
-            var z = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                let mu = state.mu[i]
-                z[i] = state.eta[i] - offset[i] + (ys[i] - mu) / mu
-                w[i] = (prior?[i] ?? 1) * mu / (1 + mu / th)
-            }
-            var zt = z, xt = xs
-            if !fes.isEmpty {
-                // Adaptive accuracy (as ppmlhdfe): while IRLS is far from convergence the
-                // demeaning need not be exact; the tolerance tightens with the deviance change and
-                // the final step (`finalize`) always uses the requested tolerance.
-                var feOptions = options.fixedEffectSolver
-                if it > 1 { feOptions.tolerance = max(feOptions.tolerance, min(1e-4, criterion * 1e-3)) } else { feOptions.tolerance = max(feOptions.tolerance, 1e-4) }
-                let solver = try FixedEffectSolver(fixedEffects: fes, weights: w, options: feOptions)
-                let proj = solver.projectColumns([z] + xs, starts: state.warmStarts)
-                for p in proj where !p.converged {
-                    throw RegressionError.notConverged(what: "fixed-effect demeaning inside IRLS", iterations: p.iterations, criterion: p.criterion, tolerance: options.fixedEffectSolver.tolerance)
-                }
-                zt = proj[0].residual
-                xt = proj.dropFirst().map(\.residual)
-                state.warmStarts = proj.map { Optional($0.coefficients) }
-            }
-            let normsBefore = fes.isEmpty ? nil : xs.map { weightedNorm($0, w) }
-            let ls = try weightedLeastSquares(columns: xt, response: zt, weights: w, normsBeforePartialling: normsBefore,
-                                              collinearityTolerance: options.collinearityTolerance)
+            // Adaptive accuracy (as ppmlhdfe): while IRLS is far from convergence the demeaning
+            // need not be exact; the tolerance tightens with the deviance change and the final
+            // step (`finalize`) always uses the requested tolerance.
+            var feOptions = options.fixedEffectSolver
+            if it > 1 { feOptions.tolerance = max(feOptions.tolerance, min(1e-4, criterion * 1e-3)) } else { feOptions.tolerance = max(feOptions.tolerance, 1e-4) }
+            let (z, w, xt, ls) = try workingStep(ys: ys, xs: xs, prior: prior, offset: offset, fes: fes, th: th, feOptions: feOptions,
+                                                 options: options, requireConvergedDemeaning: true, state: &state)
             // New linear predictor: z − r̃ + offset.
             var etaNew = [Double](repeating: 0, count: n)
             for i in 0..<n { etaNew[i] = z[i] - ls.residuals[i] + offset[i] }
@@ -261,20 +242,29 @@ public enum GeneralizedLinearModel {
         return (options.maxIterations, false, criterion)
     }
 
-    /// Recomputes W, X̃ and (X̃ᵀWX̃)⁻¹ at the converged μ and takes one last IRLS step.
-    static func finalize(ys: [Double], xs: [[Double]], prior: [Double]?, offset: [Double], fes: [FixedEffect], th: Double,
-                         options: RegressionOptions, state: inout IRLSState) throws {
+    /// One IRLS least-squares step at the current μ and η: the working response z and weights W,
+    /// z and X with the fixed effects partialled out under W (by a solver with `feOptions`,
+    /// warm-started from and updating `state.warmStarts`), and the weighted least-squares fit of
+    /// z̃ on X̃. With `requireConvergedDemeaning`, a demeaning that did not converge throws.
+    static func workingStep(ys: [Double], xs: [[Double]], prior: [Double]?, offset: [Double], fes: [FixedEffect], th: Double,
+                            feOptions: FixedEffectSolverOptions, options: RegressionOptions, requireConvergedDemeaning: Bool,
+                            state: inout IRLSState) throws -> (z: [Double], w: [Double], xt: [[Double]], ls: WeightedLeastSquaresSolution) {
         let n = ys.count
-        var w = [Double](repeating: 0, count: n), z = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let mu = state.mu[i]
-            w[i] = (prior?[i] ?? 1) * mu / (1 + mu / th)
             z[i] = state.eta[i] - offset[i] + (ys[i] - mu) / mu
+            w[i] = (prior?[i] ?? 1) * mu / (1 + mu / th)
         }
         var zt = z, xt = xs
         if !fes.isEmpty {
-            let solver = try FixedEffectSolver(fixedEffects: fes, weights: w, options: options.fixedEffectSolver)
+            let solver = try FixedEffectSolver(fixedEffects: fes, weights: w, options: feOptions)
             let proj = solver.projectColumns([z] + xs, starts: state.warmStarts)
+            if requireConvergedDemeaning {
+                for p in proj where !p.converged {
+                    throw RegressionError.notConverged(what: "fixed-effect demeaning inside IRLS", iterations: p.iterations, criterion: p.criterion, tolerance: options.fixedEffectSolver.tolerance)
+                }
+            }
             zt = proj[0].residual
             xt = proj.dropFirst().map(\.residual)
             state.warmStarts = proj.map { Optional($0.coefficients) }
@@ -282,6 +272,16 @@ public enum GeneralizedLinearModel {
         let normsBefore = fes.isEmpty ? nil : xs.map { weightedNorm($0, w) }
         let ls = try weightedLeastSquares(columns: xt, response: zt, weights: w, normsBeforePartialling: normsBefore,
                                           collinearityTolerance: options.collinearityTolerance)
+        return (z, w, xt, ls)
+    }
+
+    /// Recomputes W, X̃ and (X̃ᵀWX̃)⁻¹ at the converged μ and takes one last IRLS step.
+    static func finalize(ys: [Double], xs: [[Double]], prior: [Double]?, offset: [Double], fes: [FixedEffect], th: Double,
+                         options: RegressionOptions, state: inout IRLSState) throws {
+        let n = ys.count
+        let (z, w, xt, ls) = try workingStep(ys: ys, xs: xs, prior: prior, offset: offset, fes: fes, th: th,
+                                             feOptions: options.fixedEffectSolver, options: options,
+                                             requireConvergedDemeaning: false, state: &state)
         // One more (Newton) step: IRLS converges quadratically, so β gains the digits the
         // deviance criterion cannot see; the variance uses the weights at the converged μ.
         for i in 0..<n {
