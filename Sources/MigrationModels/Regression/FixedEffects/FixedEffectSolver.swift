@@ -382,25 +382,23 @@ package final class FixedEffectSolver: @unchecked Sendable {
                             fixedEffects[j].codes.withUnsafeBufferPointer { cj in
                                 guard let ckb = ck.baseAddress, let cjb = cj.baseAddress,
                                       let src = pa.baseAddress.map({ $0 + offJ * m }), let dst = pacc.baseAddress else { return }
+                                // m = 1…4 with a constant slot count, so the inner loop unrolls.
+                                func run(_ wb: UnsafePointer<Double>?) {
+                                    switch m {
+                                    case 1: Self.accumulate(n, 1, ckb, cjb, wb, src, dst)
+                                    case 2: Self.accumulate(n, 2, ckb, cjb, wb, src, dst)
+                                    case 3: Self.accumulate(n, 3, ckb, cjb, wb, src, dst)
+                                    case 4: Self.accumulate(n, 4, ckb, cjb, wb, src, dst)
+                                    default: Self.accumulate(n, m, ckb, cjb, wb, src, dst)
+                                    }
+                                }
                                 if let w = weights {
                                     w.withUnsafeBufferPointer { pw in
                                         guard let wb = pw.baseAddress else { return }
-                                        switch m {
-                                        case 1: Self.accumulate(n, 1, ckb, cjb, wb, src, dst)
-                                        case 2: Self.accumulate(n, 2, ckb, cjb, wb, src, dst)
-                                        case 3: Self.accumulate(n, 3, ckb, cjb, wb, src, dst)
-                                        case 4: Self.accumulate(n, 4, ckb, cjb, wb, src, dst)
-                                        default: Self.accumulate(n, m, ckb, cjb, wb, src, dst)
-                                        }
+                                        run(wb)
                                     }
                                 } else {
-                                    switch m {
-                                    case 1: Self.accumulate(n, 1, ckb, cjb, nil, src, dst)
-                                    case 2: Self.accumulate(n, 2, ckb, cjb, nil, src, dst)
-                                    case 3: Self.accumulate(n, 3, ckb, cjb, nil, src, dst)
-                                    case 4: Self.accumulate(n, 4, ckb, cjb, nil, src, dst)
-                                    default: Self.accumulate(n, m, ckb, cjb, nil, src, dst)
-                                    }
+                                    run(nil)
                                 }
                             }
                         }
