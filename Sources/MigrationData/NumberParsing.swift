@@ -30,19 +30,20 @@ enum NumberParsing {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
+    /// The optional leading `+` or `-` of a number (at least one byte at `bytes`): whether it is
+    /// `-`, and its length (0 or 1).
+    @inline(__always)
+    private static func signPrefix(_ bytes: UnsafePointer<UInt8>) -> (negative: Bool, length: Int) {
+        let first = bytes[0]
+        return (first == UInt8(ascii: "-"), first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? 1 : 0)
+    }
+
     /// Reads `[+-]?[0-9]+` from exactly `count` bytes at `bytes`.
     @inline(__always)
     static func parseInt(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> IntResult {
         guard count > 0 else { return .invalid }
-        var index = 0
-        var negative = false
-        let first = bytes[0]
-        if first == UInt8(ascii: "-") {
-            negative = true
-            index = 1
-        } else if first == UInt8(ascii: "+") {
-            index = 1
-        }
+        let (negative, signLength) = signPrefix(bytes)
+        var index = signLength
         guard index < count else { return .invalid }
         var magnitude: UInt64 = 0
         if count - index <= 18 {
@@ -80,15 +81,8 @@ enum NumberParsing {
     @inline(__always)
     static func parseDouble(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count > 0 else { return nil }
-        var index = 0
-        var negative = false
-        let first = bytes[0]
-        if first == UInt8(ascii: "-") {
-            negative = true
-            index = 1
-        } else if first == UInt8(ascii: "+") {
-            index = 1
-        }
+        let (negative, signLength) = signPrefix(bytes)
+        var index = signLength
         guard index < count else { return nil }
         let lead = bytes[index] | 0x20
         if lead == UInt8(ascii: "i") || lead == UInt8(ascii: "n") {
