@@ -69,8 +69,8 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
         do {
             let (g, c) = try gramDirect(n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw)
             if let fast = try gramLeastSquares(gram: g, cross: c, n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw, tol: tol) {
-                dropped = (dropped + fast.dropped).sorted()
-                return WeightedLeastSquaresSolution(kept: fast.kept, dropped: dropped, beta: fast.beta, bread: fast.bread, residuals: fast.residuals)
+                return try unscaledSolution(positions: fast.positions, scaledBeta: fast.beta, scaledBread: fast.bread,
+                                            candidates: candidates, norms: norms, vanished: dropped, x: x, y: y)
             }
         } catch let e as LinalgError {
             throw RegressionError.linearAlgebra(e.description)
@@ -100,8 +100,8 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
             var c = [Double](repeating: 0, count: q)
             try BLAS.gemv(1, design, .transpose, try a.columnView(q), 0, &c)
             if let fast = try gramLeastSquares(gram: g, cross: c, n: n, q: q, candidates: candidates, norms: norms, x: x, y: y, sw: sw, tol: tol) {
-                dropped = (dropped + fast.dropped).sorted()
-                return WeightedLeastSquaresSolution(kept: fast.kept, dropped: dropped, beta: fast.beta, bread: fast.bread, residuals: fast.residuals)
+                return try unscaledSolution(positions: fast.positions, scaledBeta: fast.beta, scaledBread: fast.bread,
+                                            candidates: candidates, norms: norms, vanished: dropped, x: x, y: y)
             }
         }
         let r = try a.qrTriangularFactor()
@@ -111,36 +111,44 @@ func weightedLeastSquares(columns x: [[Double]], response y: [Double], weights: 
         //    |R(k,k)|, its distance from the span of the earlier columns (unit norm), is ≤ tol.
         let keptPositions = (0..<q).filter { abs(r1[$0, $0]) > tol }
         let rank = keptPositions.count
-        for pos in 0..<q where !keptPositions.contains(pos) { dropped.append(candidates[pos]) }
-        dropped.sort()
         // 4. The reduced problem on the kept columns: min ‖R(:,S)·b − c‖ (dgels), and
         //    (X_SᵀWX_S)⁻¹ = (TᵀT)⁻¹ with T the triangular factor of R(:,S) (dgeqrf, dpotri).
         let rs = try Matrix(rows: q, cols: rank, columnMajor: keptPositions.flatMap { j in (0..<q).map { r1[$0, j] } })
         let solution = rank > 0 ? try rs.leastSquares(c1, method: .qr) : []
         let breadPivot = rank > 0 ? try rs.qrTriangularFactor().gramInverseFromUpperTriangular() : try Matrix(rows: 0, cols: 0)
-        let order = keptPositions.enumerated().map { ($0.offset, $0.element) }
-        let kept = keptPositions.map { candidates[$0] }
-        var beta = [Double](repeating: 0, count: rank)
-        var bread = try Matrix(rows: rank, cols: rank)
-        for (a1, o1) in order {
-            let s1 = 1 / norms[candidates[o1]]
-            beta[a1] = solution[a1] * s1
-            for (a2, o2) in order {
-                bread[a1, a2] = breadPivot[a1, a2] * s1 / norms[candidates[o2]]
-            }
-        }
-        // Residuals y − X_S β.
-        var residuals = y
-        residuals.withUnsafeMutableBufferPointer { pr in
-            for (k, j) in kept.enumerated() {
-                let b = beta[k]
-                x[j].withUnsafeBufferPointer { px in for i in 0..<n { pr[i] -= b * px[i] } }
-            }
-        }
-        return WeightedLeastSquaresSolution(kept: kept, dropped: dropped, beta: beta, bread: bread, residuals: residuals)
+        return try unscaledSolution(positions: keptPositions, scaledBeta: solution, scaledBread: breadPivot,
+                                    candidates: candidates, norms: norms, vanished: dropped, x: x, y: y)
     } catch let e as LinalgError {
         throw RegressionError.linearAlgebra(e.description)
     }
+}
+
+/// The solution in the columns' own scale from the one on the unit-norm candidate columns (both
+/// paths of `weightedLeastSquares`): the kept columns are `candidates[positions]` (`positions`
+/// ascending), β and (X_SᵀWX_S)⁻¹ are divided by their norms, the residuals are y − X_S·β; the
+/// `vanished` columns and the candidates not kept are dropped.
+func unscaledSolution(positions: [Int], scaledBeta: [Double], scaledBread: Matrix, candidates: [Int], norms: [Double],
+                      vanished: [Int], x: [[Double]], y: [Double]) throws -> WeightedLeastSquaresSolution {
+    let n = y.count, rank = positions.count
+    let kept = positions.map { candidates[$0] }
+    let dropped = (vanished + candidates.indices.filter { !positions.contains($0) }.map { candidates[$0] }).sorted()
+    var beta = [Double](repeating: 0, count: rank)
+    var bread = try Matrix(rows: rank, cols: rank)
+    for a1 in 0..<rank {
+        let s1 = 1 / norms[kept[a1]]
+        beta[a1] = scaledBeta[a1] * s1
+        for a2 in 0..<rank {
+            bread[a1, a2] = scaledBread[a1, a2] * s1 / norms[kept[a2]]
+        }
+    }
+    var residuals = y
+    residuals.withUnsafeMutableBufferPointer { pr in
+        for (k, j) in kept.enumerated() {
+            let b = beta[k]
+            x[j].withUnsafeBufferPointer { px in for i in 0..<n { pr[i] -= b * px[i] } }
+        }
+    }
+    return WeightedLeastSquaresSolution(kept: kept, dropped: dropped, beta: beta, bread: bread, residuals: residuals)
 }
 
 /// A = [√w∘X_c/‖·‖] (the candidate columns at unit weighted norm, at most 3) and b = √w∘y:
@@ -234,9 +242,11 @@ func withRowPointers(_ columns: [[Double]], _ y: [Double], _ sw: [Double]?,
 /// recomputed on the fly). When the kept columns are not well conditioned
 /// (smallest Cholesky pivot below 1e-4 of the largest, i.e. κ(A) ≳ 1e4, where squaring the
 /// condition number costs digits) it returns nil and the caller uses QR.
+/// Returns the positions (among the candidates) of the kept columns, and β and (AᵀA)⁻¹ of the
+/// scaled problem on them (`unscaledSolution` turns them into the caller's).
 func gramLeastSquares(gram g: Matrix, cross c: [Double], n: Int, q: Int, candidates: [Int], norms: [Double], x: [[Double]], y: [Double],
                       sw: [Double]?, tol: Double) throws
-    -> (kept: [Int], dropped: [Int], beta: [Double], bread: Matrix, residuals: [Double])? {
+    -> (positions: [Int], beta: [Double], bread: Matrix)? {
     // R with RᵀR = G in the caller's column order: G = VΛVᵀ (dsyevd), M = Λ^½Vᵀ, R = qr(M) (dgeqrf);
     // the rank decision is the QR path's, on |R(k,k)|.
     let eig = try g.symmetricEigen()
@@ -292,25 +302,5 @@ func gramLeastSquares(gram g: Matrix, cross c: [Double], n: Int, q: Int, candida
     }
     let delta = try solveNormal(gr)
     for k in 0..<rank { b[k] += delta[k] }
-    let breadPivot = try l.transposed().gramInverseFromUpperTriangular()
-    let order = piv.enumerated().sorted { candidates[$0.element] < candidates[$1.element] }
-    let kept = order.map { candidates[$0.element] }
-    let dropped = (0..<q).filter { !positions.contains($0) }.map { candidates[$0] }
-    var beta = [Double](repeating: 0, count: rank)
-    var bread = try Matrix(rows: rank, cols: rank)
-    for (a1, o1) in order.enumerated() {
-        let s1 = 1 / norms[candidates[o1.element]]
-        beta[a1] = b[o1.offset] * s1
-        for (a2, o2) in order.enumerated() {
-            bread[a1, a2] = breadPivot[o1.offset, o2.offset] * s1 / norms[candidates[o2.element]]
-        }
-    }
-    var residuals = y
-    residuals.withUnsafeMutableBufferPointer { pr in
-        for (k, j) in kept.enumerated() {
-            let bk = beta[k]
-            x[j].withUnsafeBufferPointer { px in for i in 0..<n { pr[i] -= bk * px[i] } }
-        }
-    }
-    return (kept, dropped, beta, bread, residuals)
+    return (positions, b, try l.transposed().gramInverseFromUpperTriangular())
 }
