@@ -79,7 +79,8 @@ public enum LinearModel {
         let sumW = ws?.reduce(0, +) ?? Double(n)
         let yMean = weightedSum(ys, nil, ws) / sumW
         let centred = hasIntercept || !fes.isEmpty
-        let tss = centred ? weightedSum(ys.map { $0 - yMean }, ys.map { $0 - yMean }, ws) : weightedSum(ys, ys, ws)
+        let yc = centred ? ys.map { $0 - yMean } : ys
+        let tss = weightedSum(yc, yc, ws)
         let r2 = 1 - rss / tss
         let kTotal = p + feRank
         let dfResid = Double(n - kTotal)
