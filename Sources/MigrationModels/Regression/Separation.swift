@@ -41,8 +41,7 @@ enum Separation {
             guard detectSeparation else { continue }
             for fe in fixedEffects {
                 var total = [Double](repeating: 0, count: fe.levelCount)
-                var seen = [Bool](repeating: false, count: fe.levelCount)
-                for i in 0..<n where keep[i] { total[Int(fe.codes[i])] += y[i]; seen[Int(fe.codes[i])] = true }
+                for i in 0..<n where keep[i] { total[Int(fe.codes[i])] += y[i] }
                 for i in 0..<n where keep[i] && total[Int(fe.codes[i])] == 0 {
                     dropped.fixedEffectSeparation.append(i); keep[i] = false; changed = true
                 }
