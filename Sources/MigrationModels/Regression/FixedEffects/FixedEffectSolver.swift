@@ -225,19 +225,24 @@ package final class FixedEffectSolver: @unchecked Sendable {
                 }
             }
         }
-        // residual = v − Σₖ aₖ[gₖ(i)]
+        return (residual(v, x), x, iterations, converged, criterion)
+    }
+
+    /// v − Σₖ aₖ[gₖ(i)], `a` the flat coefficient vector.
+    func residual(_ v: [Double], _ a: [Double]) -> [Double] {
+        let n = observationCount
         var residual = v
         residual.withUnsafeMutableBufferPointer { pr in
-            x.withUnsafeBufferPointer { pa in
-                for k in 0..<K {
+            a.withUnsafeBufferPointer { pa in
+                for k in 0..<fixedEffects.count {
                     let off = offsets[k]
                     fixedEffects[k].codes.withUnsafeBufferPointer { c in
-                        for i in 0..<n { pr[i] -= pa[off + Int(c[i])] }
+                        for i in 0..<n { pr[i] -= pa[off &+ Int(c[i])] }
                     }
                 }
             }
         }
-        return (residual, x, iterations, converged, criterion)
+        return residual
     }
 
     /// Irons–Tuck extrapolation: x ← GGX − (⟨δGX, δ²X⟩ / ⟨δ²X, δ²X⟩)·δGX (GGX when δ²X = 0).
@@ -325,21 +330,7 @@ package final class FixedEffectSolver: @unchecked Sendable {
             }
             active = next
         }
-        // residual = v − Σₖ aₖ[gₖ(i)]
-        var residuals = columns
-        for j in 0..<M {
-            residuals[j].withUnsafeMutableBufferPointer { pr in
-                x[j].withUnsafeBufferPointer { pa in
-                    for k in 0..<fixedEffects.count {
-                        let off = offsets[k]
-                        fixedEffects[k].codes.withUnsafeBufferPointer { c in
-                            for i in 0..<n { pr[i] -= pa[off &+ Int(c[i])] }
-                        }
-                    }
-                }
-            }
-        }
-        return (0..<M).map { (residuals[$0], x[$0], iterations[$0], converged[$0], criterion[$0]) }
+        return (0..<M).map { (residual(columns[$0], x[$0]), x[$0], iterations[$0], converged[$0], criterion[$0]) }
     }
 
     /// Work space of `jointSweep`, allocated once per `solveJoint`.
