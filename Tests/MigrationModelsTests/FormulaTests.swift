@@ -61,6 +61,19 @@ struct FormulaTests {
         }
     }
 
+    @Test func unknownFixedEffectColumnPointsIntoTheFormula() throws {
+        let data = ColumnDictionary(numeric: ["flow": [1, 2, 3]], labels: ["origin": ["A", "B", "A"]])
+        do {
+            _ = try ModelFrame(formula: try Formula("flow ~ 1 | orgin"), data: data)
+            Issue.record("expected an error")
+        } catch let e as ModelFrameError {
+            let text = e.description
+            #expect(text.contains("unknown column 'orgin'"))
+            #expect(text.contains("did you mean 'origin'?"))
+            #expect(text.contains("formula error at character 12"))
+        }
+    }
+
     @Test func modelFrameDropsMissingRowsAndBuildsFactorsAndEffects() throws {
         let data = ColumnDictionary(
             numeric: ["y": [1, 2, nil, 4, 5, 6], "x": [1, 2, 3, nil, 5, 6], "year": [2020, 2020, 2021, 2021, 2022, 2022]],
