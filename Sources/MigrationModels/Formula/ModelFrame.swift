@@ -121,17 +121,11 @@ public struct ModelFrame: Sendable {
             }
             return nil
         }
-        func numeric(_ name: String) throws -> [Double?] {
+        /// Throws `unknownColumn`, pointing into the formula, unless the data has `name`.
+        func requireColumn(_ name: String) throws {
             guard available.contains(name) else {
                 throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
             }
-            return try data.numericColumn(name)
-        }
-        func labels(_ name: String) throws -> [String?] {
-            guard available.contains(name) else {
-                throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
-            }
-            return try data.labelColumn(name)
         }
         // Missingness over every variable used.
         var missing = [String?](repeating: nil, count: n)
@@ -142,11 +136,13 @@ public struct ModelFrame: Sendable {
         var labelCache: [String: [String?]] = [:]
         func num(_ name: String) throws -> [Double?] {
             if let c = numericCache[name] { return c }
-            let c = try numeric(name); numericCache[name] = c; markMissing(c, name); return c
+            try requireColumn(name)
+            let c = try data.numericColumn(name); numericCache[name] = c; markMissing(c, name); return c
         }
         func lab(_ name: String) throws -> [String?] {
             if let c = labelCache[name] { return c }
-            let c = try labels(name); labelCache[name] = c; markMissing(c, name); return c
+            try requireColumn(name)
+            let c = try data.labelColumn(name); labelCache[name] = c; markMissing(c, name); return c
         }
         func collect(_ e: FormulaExpression) throws {
             switch e {
