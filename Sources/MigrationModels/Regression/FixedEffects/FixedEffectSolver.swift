@@ -124,13 +124,17 @@ package final class FixedEffectSolver: @unchecked Sendable {
         return FixedEffectProjection(residual: residual, coefficients: coefficients, iterations: iterations, converged: converged, criterion: criterion)
     }
 
+    /// One variable's solve: its residual, the flat coefficient vector (all fixed effects, for
+    /// warm starts), the sweeps, whether it converged, and the last criterion.
+    typealias ColumnSolution = (residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)
+
     /// Projects every column of X (and returns the flat coefficient vectors for warm starts).
     /// Serially, two fixed effects solved by alternating projections share their sweeps: one pass
     /// over the codes and weights updates every column still iterating (`solveJoint`); each
     /// column keeps its own Irons–Tuck steps and stopping rule, so the results are those of
     /// projecting the columns one by one. With `options.parallel` the columns are solved
     /// concurrently instead.
-    func projectColumns(_ columns: [[Double]], starts: [[Double]?]) -> [(residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)] {
+    func projectColumns(_ columns: [[Double]], starts: [[Double]?]) -> [ColumnSolution] {
         if options.parallel && columns.count > 1 && observationCount >= 20_000 {
             let box = ResultBox(count: columns.count)
             let work: @Sendable (Int) -> Void = { j in
@@ -143,16 +147,13 @@ package final class FixedEffectSolver: @unchecked Sendable {
         if usesJointSweeps {
             return solveJoint(columns, starts: columns.indices.map { $0 < starts.count ? starts[$0] : nil })
         }
-        return columns.indices.map { j in
-            let r = solve(columns[j], start: j < starts.count ? starts[j] : nil)
-            return (r.0, r.1, r.2, r.3, r.4)
-        }
+        return columns.indices.map { j in solve(columns[j], start: j < starts.count ? starts[j] : nil) }
     }
 
     final class ResultBox: @unchecked Sendable {
-        var values: [(residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)]
+        var values: [ColumnSolution]
         init(count: Int) { values = Array(repeating: ([], [], 0, false, 0), count: count) }
-        func set(_ j: Int, _ v: (residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)) {
+        func set(_ j: Int, _ v: ColumnSolution) {
             values[j] = v   // each index is written by exactly one task
         }
     }
@@ -162,12 +163,9 @@ package final class FixedEffectSolver: @unchecked Sendable {
         fixedEffects.count == 2 && options.method != .conjugateGradient
     }
 
-    /// The solve: returns (residual, flat coefficients, sweeps, converged, criterion).
-    func solve(_ v: [Double], start: [Double]?) -> ([Double], [Double], Int, Bool, Double) {
-        if usesJointSweeps {
-            let r = solveJoint([v], starts: [start])[0]
-            return (r.residual, r.coefficients, r.iterations, r.converged, r.criterion)
-        }
+    /// The solve of one variable.
+    func solve(_ v: [Double], start: [Double]?) -> ColumnSolution {
+        if usesJointSweeps { return solveJoint([v], starts: [start])[0] }
         let n = observationCount, K = fixedEffects.count
         var scale = 0.0
         for x in v { scale = max(scale, abs(x)) }
@@ -266,7 +264,7 @@ package final class FixedEffectSolver: @unchecked Sendable {
     /// follows exactly the iteration of a lone solve (sweep, test, sweep, test, Irons–Tuck), in
     /// lockstep; the columns still iterating share each sweep's pass over the observations (their
     /// coefficients interleaved level by level), and a column leaves the pass once converged.
-    func solveJoint(_ columns: [[Double]], starts: [[Double]?]) -> [(residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)] {
+    func solveJoint(_ columns: [[Double]], starts: [[Double]?]) -> [ColumnSolution] {
         let n = observationCount, L = totalLevels, M = columns.count
         if M == 0 { return [] }
         var scale = [Double](repeating: 1, count: M)
