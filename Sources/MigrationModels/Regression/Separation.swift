@@ -63,7 +63,7 @@ enum Separation {
         let n = rows.count
         let zeroRows = rows.indices.filter { y[rows[$0]] == 0 }
         if zeroRows.isEmpty || n == 0 { return [] }
-        let xs = x.map { col in rows.map { col[$0] } }
+        let xs = x.map(Subsample(rows: rows, total: y.count).apply)
         let fes = fixedEffects.map { $0.subset(rows) }
         let bigWeight = 1e8
         var w = [Double](repeating: bigWeight, count: n)
