@@ -178,7 +178,6 @@ public enum ProjectionEngine {
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
         let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
 
-        var rows: [ProjectionRow] = []
         let categories = ProjectionCategory.allCases
         let total = Double(set.scenarios.count * countries.count * blockStarts.count)
         let counter = ProgressCounter()
@@ -194,20 +193,24 @@ public enum ProjectionEngine {
         }
         let cells = categories.count * years.count
         let pop = inputs.population
-        for scenario in set.scenarios {
-            let countryRows = RowBox(count: countries.count)
-            let empty = QuantileSketch(compression: sketchCompression)
-            let countrySketches = SketchBox(count: streamed ? countries.count : 0, cells: cells, empty: empty)
-            var aggregateSketches = [QuantileSketch](repeating: empty, count: streamed ? aggregates.count * cells : 0)
-            for first in blockStarts {
-                let range = first..<min(first + B, set.draws)
-                let n = range.count
-                let draws = try drawInputs(range)
+        // Per scenario: its rows (aggregates, then countries) and, with several blocks, its sketches.
+        let empty = QuantileSketch(compression: sketchCompression)
+        var rowsByScenario = [[ProjectionRow]](repeating: [], count: set.scenarios.count)
+        let countrySketches = set.scenarios.map { _ in SketchBox(count: streamed ? countries.count : 0, cells: cells, empty: empty) }
+        var aggregateSketches = [[QuantileSketch]](repeating: [QuantileSketch](repeating: empty, count: streamed ? aggregates.count * cells : 0),
+                                                   count: set.scenarios.count)
+        for first in blockStarts {
+            let range = first..<min(first + B, set.draws)
+            let n = range.count
+            let draws = try drawInputs(range)   // shared by every scenario (common random numbers)
+            for (si, scenario) in set.scenarios.enumerated() {
                 // Global warming per draw and year.
                 var warmingByDraw = [[Double]](repeating: [], count: n)
                 for k in 0..<n { warmingByDraw[k] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: draws.zClimate[k]) } }
                 let warming = warmingByDraw
                 let acc = FixedPointAccumulator(count: aggregates.count * cells * n)
+                let countryRows = RowBox(count: streamed ? 0 : countries.count)
+                let sketches = countrySketches[si]
                 let work: @Sendable (Int) -> Void = { ci in
                     let c = countries[ci]
                     let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
@@ -215,66 +218,59 @@ public enum ProjectionEngine {
                                               models: models, history: history, population: pop, seed: set.seed,
                                               inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
                     if streamed {
-                        countrySketches.update(ci) { sketches in
-                            for cell in 0..<cells { sketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
+                        sketches.update(ci) { cellSketches in
+                            for cell in 0..<cells { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
                         }
                     } else {
-                        var out: [ProjectionRow] = []
-                        for (k, cat) in categories.enumerated() {
-                            for (t, y) in years.enumerated() {
-                                let cell = k * years.count + t
-                                out.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
-                                                         year: y, summary: QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))))
-                            }
-                        }
-                        countryRows.set(ci, out)
+                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years) { cell in
+                            QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))
+                        })
                     }
                     acc.add(sim, into: targetsByCountry[ci], stride: cells * n)
                     let done = counter.increment()
                     progress?(Double(done) / total)
                 }
                 runParallel(countries.count, threads: threads, work)
-                if streamed {
-                    for a in aggregates.indices {
-                        for cell in 0..<cells {
-                            aggregateSketches[a * cells + cell].add(contentsOf: acc.values(offset: (a * cells + cell) * n, count: n))
-                        }
-                    }
-                } else {
-                    for (a, agg) in aggregates.enumerated() {
-                        for (k, cat) in categories.enumerated() {
-                            for (t, y) in years.enumerated() {
-                                let offset = (a * cells + k * years.count + t) * n
-                                rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
-                                                          year: y, summary: QuantileSummary(acc.values(offset: offset, count: n))))
-                            }
-                        }
-                    }
-                }
-            }
-            if streamed {
                 for (a, agg) in aggregates.enumerated() {
-                    for (k, cat) in categories.enumerated() {
-                        for (t, y) in years.enumerated() {
-                            rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: agg.level, geography: agg.name, category: cat.rawValue,
-                                                      year: y, summary: aggregateSketches[a * cells + k * years.count + t].summary))
+                    if streamed {
+                        for cell in 0..<cells {
+                            aggregateSketches[si][a * cells + cell].add(contentsOf: acc.values(offset: (a * cells + cell) * n, count: n))
+                        }
+                    } else {
+                        rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years) { cell in
+                            QuantileSummary(acc.values(offset: (a * cells + cell) * n, count: n))
                         }
                     }
                 }
-                for (ci, c) in countries.enumerated() {
-                    let sketches = countrySketches.sketches(ci)
-                    for (k, cat) in categories.enumerated() {
-                        for (t, y) in years.enumerated() {
-                            rows.append(ProjectionRow(scenario: scenario.name, geographyLevel: "country", geography: c, category: cat.rawValue,
-                                                      year: y, summary: sketches[k * years.count + t].summary))
-                        }
-                    }
-                }
-            } else {
-                rows += countryRows.all
+                if !streamed { rowsByScenario[si] += countryRows.all }
             }
         }
-        return rows
+        if streamed {
+            for (si, scenario) in set.scenarios.enumerated() {
+                for (a, agg) in aggregates.enumerated() {
+                    rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years) { aggregateSketches[si][a * cells + $0].summary }
+                }
+                for (ci, c) in countries.enumerated() {
+                    let cellSketches = countrySketches[si].sketches(ci)
+                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years) { cellSketches[$0].summary }
+                }
+            }
+        }
+        return rowsByScenario.flatMap { $0 }
+    }
+
+    /// One geography's rows, category by category and year by year; `summary` receives the cell
+    /// index category × years.count + year index (the layout of `simulateCountry`'s output).
+    static func cellRows(_ scenario: String, _ level: String, _ geography: String, years: [Int],
+                         _ summary: (Int) -> QuantileSummary) -> [ProjectionRow] {
+        var out: [ProjectionRow] = []
+        for (k, category) in ProjectionCategory.allCases.enumerated() {
+            for (t, y) in years.enumerated() {
+                out.append(ProjectionRow(scenario: scenario, geographyLevel: level, geography: geography, category: category.rawValue,
+                                         year: y, summary: summary(k * years.count + t)))
+            }
+        }
+        return out
     }
 
     /// The per-draw inputs of one block of draws (index k is draw firstDraw + k).
@@ -312,12 +308,7 @@ public enum ProjectionEngine {
         var logExposure = [Double](repeating: .nan, count: T), cap = [Double](repeating: .infinity, count: T)
         var logExposureRef = [Double](repeating: .nan, count: T)
         let isGrowth = stockModel == .growth
-        // The growth classes flattened for the draw loop (no array-of-arrays look-ups there).
-        let growthBounds = models.stockGrowth.classLowerBounds
-        let growthValues = models.stockGrowth.growth.flatMap { $0 }
-        var growthOffsets: [Int] = [], offset = 0
-        for g in models.stockGrowth.growth { growthOffsets.append(offset); offset += g.count }
-        let growthCounts = models.stockGrowth.growth.map { Double($0.count) }
+        let growthModel = models.stockGrowth
         let lastPopRef = population.value(c, base, referencePopulation) ?? population.estimates[c, population.lastEstimateYear]
         var fNew = [Double](repeating: 1, count: T), fExit = [Double](repeating: 1, count: T)
         var fResidual = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
@@ -350,7 +341,8 @@ public enum ProjectionEngine {
             var uIn = u0, vIn = 0.0
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let bTemp = iTemp.map { bIn[$0] } ?? 0, bTrend = iTrend.map { bIn[$0] } ?? 0, bLag = iLag.map { bIn[$0] } ?? 0
-            let exitBase = gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend
+            // Exit rate before the noise multiplier (capped at 1 before the multiplier).
+            let exitRateBase = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
             let warm = warming[d], warmRef = draws.warmingReference[d]
             for t in 0..<T {
                 let g = warm[t]
@@ -378,20 +370,14 @@ public enum ProjectionEngine {
                 }
                 // Exits: D(t−1)·exp(γ + γ₁·trend)·m, m resampled from the country's history.
                 let multiplier = exitNoise.isEmpty ? 1 : exitNoise[Int(rng.uniform() * Double(exitNoise.count)) % exitNoise.count]
-                let rateRef = exp(min(exitBase, 0)) * multiplier
+                let rateRef = exitRateBase * multiplier
                 let rate = min(1, rateRef * fExit[t])
                 let exits = min(stock, rng.poisson(stock * rate))
                 let step = t == 0 ? firstStep : 1
                 if isGrowth {
-                    // Baseline growth (an observed growth of the stock's size class, as
-                    // StockGrowthModel.sample) plus the flows by which the scenario differs from
-                    // the reference.
-                    var e = 0.0
-                    if stock >= growthBounds[0] {
-                        var k = 0
-                        while k + 1 < growthBounds.count, stock >= growthBounds[k + 1] { k += 1 }
-                        e = growthValues[growthOffsets[k] + min(Int(rng.uniform() * growthCounts[k]), Int(growthCounts[k]) - 1)]
-                    }
+                    // Baseline growth (an observed growth of the stock's size class) plus the flows
+                    // by which the scenario differs from the reference.
+                    var e = growthModel.grows(stock) ? growthModel.sample(stock: stock, uniform: rng.uniform()) : 0
                     let difference = (meanNew - meanNewRef) - stock * (rate - min(1, rateRef))
                     // Half a year (mid-year jump-off): the year's change happens with probability
                     // 1/2 — the displaced stock moves in jumps, and thinning keeps half the annual

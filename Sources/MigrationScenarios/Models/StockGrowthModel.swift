@@ -27,6 +27,10 @@ public struct StockGrowthModel: Sendable, Equatable {
     /// Observed annual log growths per class, sorted ascending.
     public let growth: [[Double]]
     public let fitYears: ClosedRange<Int>
+    /// `growth` concatenated, and where each class starts in it (one more entry: the end), so a
+    /// draw is one index, not an array of arrays (the projection's draw loop samples here).
+    private let concatenated: [Double]
+    private let classStarts: [Int]
 
     /// The default class bounds: decades of the stock from 1 person.
     public static let defaultBounds: [Double] = [1, 1e3, 1e4, 1e5, 1e6]
@@ -44,6 +48,8 @@ public struct StockGrowthModel: Sendable, Equatable {
         self.classLowerBounds = classLowerBounds
         self.growth = growth.map { $0.sorted() }
         self.fitYears = fitYears
+        concatenated = self.growth.flatMap { $0 }
+        classStarts = self.growth.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
     }
 
     /// Collects the observed growths log(D(t)/D(t−1)) for t in `years` (both stocks ≥ 1) by the
@@ -93,12 +99,16 @@ public struct StockGrowthModel: Sendable, Equatable {
 
     /// One draw of e for a stock of `stock` people: a uniformly chosen observed growth of its
     /// class, index ⌊u·n⌋ for a uniform u in (0, 1) (the projection engine draws the same way).
-    /// Stocks below the first class bound are held (e = 0).
+    /// Stocks below the first class bound are held (e = 0; see `grows`).
     public func sample(stock: Double, uniform u: Double) -> Double {
-        guard stock >= classLowerBounds[0] else { return 0 }
-        let g = growth[Self.classIndex(stock, classLowerBounds)]
-        return g[min(Int(u * Double(g.count)), g.count - 1)]
+        guard grows(stock) else { return 0 }
+        let k = Self.classIndex(stock, classLowerBounds)
+        let count = classStarts[k + 1] - classStarts[k]
+        return concatenated[classStarts[k] + min(Int(u * Double(count)), count - 1)]
     }
+
+    /// Whether a stock of `stock` people changes at all (it is at least the first class bound).
+    public func grows(_ stock: Double) -> Bool { stock >= classLowerBounds[0] }
 
     /// The median growth of the class (type-7), the model's one-step median log change.
     public func medianGrowth(forStock stock: Double) -> Double {
