@@ -48,6 +48,10 @@ public enum Backtest {
                                   scenarios: [Scenario(name: "backtest", pathway: .ssp245, population: .medium, overrides: [])],
                                   stockModel: stockModel, source: "<backtest>", text: "")
             let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: threads)
+            var displaced: [String: QuantileSummary] = [:]   // "World" or ISO3 "|year" → the stock's summary
+            for r in rows where r.category == ProjectionCategory.displaced.rawValue && (r.geographyLevel == "world" || r.geographyLevel == "country") {
+                displaced["\(r.geography)|\(r.year)"] = r.summary
+            }
             let largest = stock.countries.filter { !["UNK", "XXA", "VAR"].contains($0) && stock[$0, T] != nil }
                 .sorted { (stock[$0, T] ?? 0) > (stock[$1, T] ?? 0) }.prefix(topOrigins)
             let targets = ["World"] + largest
@@ -59,9 +63,9 @@ public enum Backtest {
                 guard let dT = observed(T), let dT5 = observed(T - 5) else { continue }
                 for h in 1...horizon {
                     guard let actual = observed(T + h), T + h <= inputs.history.lastObservedYear,
-                          let r = rows.first(where: { $0.geography == g && $0.category == ProjectionCategory.displaced.rawValue && $0.year == T + h })
+                          let model = displaced["\(g)|\(T + h)"]
                     else { continue }
-                    out.append(BacktestForecast(origin: T, horizon: h, geography: g, observed: actual, model: r.summary,
+                    out.append(BacktestForecast(origin: T, horizon: h, geography: g, observed: actual, model: model,
                                                 randomWalk: dT, drift: max(0, dT + Double(h) * (dT - dT5) / 5)))
                 }
             }
@@ -88,14 +92,14 @@ public enum Backtest {
             for h in horizons {
                 let hs = fs.filter { $0.horizon == h }
                 guard !hs.isEmpty else { continue }
+                let scales = hs.map { scale($0.geography, $0.origin) }   // once per forecast, not per method
                 for method in ["model", "random_walk", "drift"] {
                     var ae = 0.0, ape = 0.0, apeN = 0, ase = 0.0, aseN = 0, within = 0, c80 = 0, c95 = 0
-                    for f in hs {
+                    for (f, sc) in zip(hs, scales) {
                         let point = method == "model" ? f.model.p50 : method == "random_walk" ? f.randomWalk : f.drift
                         let e = abs(point - f.observed)
                         ae += e
                         if f.observed > 0 { ape += e / f.observed; apeN += 1; if e <= 0.1 * f.observed { within += 1 } }
-                        let sc = scale(f.geography, f.origin)
                         if sc.isFinite { ase += e / sc; aseN += 1 }
                         if f.observed >= f.model.p10 && f.observed <= f.model.p90 { c80 += 1 }
                         if f.observed >= f.model.p025 && f.observed <= f.model.p975 { c95 += 1 }
