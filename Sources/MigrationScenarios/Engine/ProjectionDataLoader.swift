@@ -43,11 +43,7 @@ public enum ProjectionDataLoader {
 
     static func numbers(_ t: Table, _ c: String, _ file: String) throws -> [Double?] {
         guard let col = t[c] else { throw LoadError.missingColumn(file: file, column: c) }
-        switch col {
-        case .double(let v): return v
-        case .int(let v): return v.map { $0.map(Double.init) }
-        case .string(let v): return v.map { $0.flatMap(Double.init) }
-        }
+        return col.doubles() ?? col.labels().map { $0.flatMap(Double.init) }
     }
 
     /// Loads data/ from `directory`.
