@@ -147,6 +147,19 @@ struct LinearModelTests {
         expectClose(r.standardErrors, try ref.se("pf_ols_collinear", "iid"), seTolerance, "collinear se")
     }
 
+    @Test func leverageVariancesRefuseAbsorbedFixedEffects() throws {
+        let y: [Double] = [1, 3, 2, 5, 4, 7, 6, 8]
+        let x: [Double] = [0.5, 1.5, 1, 2.5, 2, 3.5, 3, 4.5]
+        let g = FixedEffect(name: "g", labels: ["a", "a", "b", "b", "c", "c", "d", "d"])
+        for v in [VarianceEstimator.hc2, .hc3] {
+            #expect(throws: RegressionError.self) {
+                try LinearModel.fit(response: y, regressors: [x], names: ["x"], fixedEffects: [g], variance: v)
+            }
+            _ = try LinearModel.fit(response: y, regressors: [[Double](repeating: 1, count: y.count), x], names: ["Intercept", "x"], variance: v)
+        }
+        _ = try LinearModel.fit(response: y, regressors: [x], names: ["x"], fixedEffects: [g], variance: .hc1)
+    }
+
     @Test func gravityLogOLSWithInteractedEffects() throws {
         let d = try RegressionFixture.data("gravity.csv")
         func g(_ a: String) -> FixedEffect { FixedEffect(name: a, labels: d[a]!.map { String(Int($0)) }) }
