@@ -118,8 +118,7 @@ public enum GeneralizedLinearModel {
         let working = (0..<n).map { (ys[$0] - mu[$0]) / mu[$0] }
         let feRank = fixedEffectRank(fes)
         let input = SandwichInput(columns: xKept, residuals: working, weights: w, bread: ls.bread, n: n, p: p,
-                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, hasFixedEffects: !fes.isEmpty,
-                                  isLinear: false, residualSumOfSquares: 0)
+                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, isLinear: false, residualSumOfSquares: 0)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
         var warnings = varianceWarnings(vcov, keptNames, vest.label)
         let df: Double? = clusters.map { Double($0 - 1) }

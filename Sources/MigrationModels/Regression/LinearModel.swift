@@ -100,8 +100,7 @@ public enum LinearModel {
         let xKept = ls.kept.map { xt[$0] }
         let sigma2 = rss / dfResid
         let input = SandwichInput(columns: xKept, residuals: e, weights: ws, bread: ls.bread, n: n, p: p,
-                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, hasFixedEffects: !fes.isEmpty,
-                                  isLinear: true, residualSumOfSquares: rss)
+                                  fixedEffects: fes, fixedEffectRank: feRank, dispersion: sigma2, isLinear: true, residualSumOfSquares: rss)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
         let warnings = varianceWarnings(vcov, keptNames, vest.label)
         // t degrees of freedom: N − K, or G − 1 for clustered errors (fixest, Stata).

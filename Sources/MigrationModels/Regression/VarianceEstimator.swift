@@ -110,7 +110,6 @@ struct SandwichInput {
     let fixedEffectRank: Int
     /// σ̂² for `iid` (residual variance or GLM dispersion).
     let dispersion: Double
-    let hasFixedEffects: Bool
     /// Linear model (iid variance = RSS/(N−K)·B) or GLM (dispersion·B).
     let isLinear: Bool
     /// Σ wᵢeᵢ² for the linear model's iid variance.
@@ -155,7 +154,7 @@ enum Sandwich {
             }
             return (s.bread.scaled(by: s.dispersion * (ssc.adjustGLMIID ? adj(k) : 1)), nil)
         case .hc0, .hc1, .hc2, .hc3:
-            if (est == .hc2 || est == .hc3) && s.hasFixedEffects {
+            if (est == .hc2 || est == .hc3) && !s.fixedEffects.isEmpty {
                 throw RegressionError.invalidInput("\(est.label) needs the leverage of every observation, which is not formed for absorbed fixed effects — use hc1 or a cluster estimator")
             }
             var scores = try scoreMatrix(s)
