@@ -27,7 +27,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "csv-bench",
-            dependencies: [.product(name: "MigrationKit", package: "MigrationKit")],
+            dependencies: ["BenchmarkTiming", .product(name: "MigrationKit", package: "MigrationKit")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import BenchmarkTiming
 import Foundation
 import MigrationKit
 
@@ -12,15 +13,8 @@ struct CSVBenchmark {
             exit(2)
         }
         let path = args[1]
-        var repeats = 5
-        if let i = args.firstIndex(of: "--repeats"), i + 1 < args.count, let r = Int(args[i + 1]), r > 0 { repeats = r }
-        var table = try CSVReader.readTable(path: path)   // warm-up (page cache)
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let s = DispatchTime.now().uptimeNanoseconds
-            table = try CSVReader.readTable(path: path)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - s) / 1e9)
-        }
+        var table = Table()
+        let best = try bestTime(BenchmarkData.repeats(default: 5)) { table = try CSVReader.readTable(path: path) }
         let types = table.columnTypes.map(\.rawValue).joined(separator: ",")
         print("{\"rows\": \(table.rowCount), \"columns\": \(table.columnCount), \"seconds\": \(best), \"types\": \"\(types)\"}")
     }

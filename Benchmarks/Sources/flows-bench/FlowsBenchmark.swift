@@ -14,41 +14,30 @@ import MigrationKit
 @main
 struct FlowsBenchmark {
     static func main() throws {
-        let args = CommandLine.arguments
-        guard let i = args.firstIndex(of: "--data"), i + 1 < args.count else {
-            FileHandle.standardError.write(Data("usage: flows-bench --data DIR [--repeats N] [--method balancing|glm]\n".utf8))
-            exit(2)
-        }
-        let dir = URL(fileURLWithPath: args[i + 1])
-        var repeats = 3
-        if let r = args.firstIndex(of: "--repeats"), r + 1 < args.count, let v = Int(args[r + 1]), v > 0 { repeats = v }
-        var method = SpatialInteractionMethod.balancingFactors
-        if let m = args.firstIndex(of: "--method"), m + 1 < args.count, args[m + 1] == "glm" { method = .generalizedLinearModel }
-        let metaData = try Data(contentsOf: dir.appendingPathComponent("meta.json"))
-        guard let meta = try JSONSerialization.jsonObject(with: metaData) as? [String: Any], let task = meta["task"] as? String else {
-            throw BenchError.badMeta
-        }
-        switch task {
+        let data = try BenchmarkData(usage: "flows-bench --data DIR [--repeats N] [--method balancing|glm]")
+        let meta = data.meta, repeats = data.repeats
+        let method: SpatialInteractionMethod = BenchmarkData.option("--method") == "glm" ? .generalizedLinearModel : .balancingFactors
+        switch data.task {
         case "doubly":
-            guard let n = meta["n"] as? Int, let rows = meta["rows"] as? Int else { throw BenchError.badMeta }
-            let flow = try doubles(dir, "flow.f64", rows)
-            let cost = try doubles(dir, "cost.f64", rows)
-            let o = try ints(dir, "origin.i32", rows).map { "o\($0)" }
-            let d = try ints(dir, "destination.i32", rows).map { "d\($0)" }
-            let data = try OriginDestinationFlows(origins: o, destinations: d, flows: flow, costs: cost)
+            guard let n = meta["n"] as? Int, let rows = meta["rows"] as? Int else { throw BenchmarkData.Failure.badMeta }
+            let flow = try data.doubles("flow.f64", rows)
+            let cost = try data.doubles("cost.f64", rows)
+            let o = try data.ints("origin.i32", rows).map { "o\($0)" }
+            let d = try data.ints("destination.i32", rows).map { "d\($0)" }
+            let od = try OriginDestinationFlows(origins: o, destinations: d, flows: flow, costs: cost)
             var options = SpatialInteractionOptions()
             options.method = method
             var result: SpatialInteractionResult? = nil
             let seconds = try bestTime(repeats) {
-                result = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(constraint: .doubly, costFunction: .exponential), options: options)
+                result = try SpatialInteractionModel.fit(od, SpatialInteractionSpecification(constraint: .doubly, costFunction: .exponential), options: options)
             }
             guard let r = result else { return }
             print("{\"task\": \"doubly\", \"n\": \(n), \"rows\": \(rows), \"seconds\": \(seconds), \"beta\": \(r.costParameter), \"pseudo_r2\": \(r.pseudoRSquared), \"srmse\": \(r.srmse), \"iterations\": \(r.iterations), \"method\": \"\(r.method.rawValue)\", \"kernel\": \"\(BLASRuntime.coreName)\", \"threads\": \(BLASRuntime.threadCount)}")
         case "ipf3":
-            guard let shape = meta["shape"] as? [Int], shape.count == 3, let tol = meta["tolerance"] as? Double else { throw BenchError.badMeta }
-            let seed = try ContingencyTable(shape: shape, values: try doubles(dir, "seed.f64", shape.reduce(1, *)))
-            let m02 = try doubles(dir, "margin02.f64", shape[0] * shape[2])
-            let m12 = try doubles(dir, "margin12.f64", shape[1] * shape[2])
+            guard let shape = meta["shape"] as? [Int], shape.count == 3, let tol = meta["tolerance"] as? Double else { throw BenchmarkData.Failure.badMeta }
+            let seed = try ContingencyTable(shape: shape, values: try data.doubles("seed.f64", shape.reduce(1, *)))
+            let m02 = try data.doubles("margin02.f64", shape[0] * shape[2])
+            let m12 = try data.doubles("margin12.f64", shape[1] * shape[2])
             var options = IPFOptions()
             options.tolerance = tol
             options.maxIterations = 100_000
@@ -60,22 +49,7 @@ struct FlowsBenchmark {
             let checksum = r.fitted.values.enumerated().reduce(0.0) { $0 + Double($1.offset % 7) * $1.element }
             print("{\"task\": \"ipf3\", \"shape\": \(shape), \"seconds\": \(seconds), \"iterations\": \(r.iterations), \"deviation\": \(r.maxRelativeDeviation), \"checksum\": \(checksum)}")
         default:
-            throw BenchError.badMeta
+            throw BenchmarkData.Failure.badMeta
         }
     }
-
-    enum BenchError: Error { case badMeta, shortFile(String) }
-
-    static func doubles(_ dir: URL, _ file: String, _ count: Int) throws -> [Double] {
-        let data = try Data(contentsOf: dir.appendingPathComponent(file))
-        guard data.count == count * 8 else { throw BenchError.shortFile(file) }
-        return data.withUnsafeBytes { raw in (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) } }
-    }
-
-    static func ints(_ dir: URL, _ file: String, _ count: Int) throws -> [Int] {
-        let data = try Data(contentsOf: dir.appendingPathComponent(file))
-        guard data.count == count * 4 else { throw BenchError.shortFile(file) }
-        return data.withUnsafeBytes { raw in (0..<count).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) } }
-    }
-
 }

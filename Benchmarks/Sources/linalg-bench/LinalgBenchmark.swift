@@ -9,8 +9,7 @@ import MigrationKit
 struct LinalgBenchmark {
     static func main() throws {
         let args = CommandLine.arguments
-        var repeats = 5
-        if let i = args.firstIndex(of: "--repeats"), i + 1 < args.count, let r = Int(args[i + 1]), r > 0 { repeats = r }
+        let repeats = BenchmarkData.repeats(default: 5)
         let quick = args.contains("--quick")
         var rng = SplitMix64(seed: 20261129)
 
