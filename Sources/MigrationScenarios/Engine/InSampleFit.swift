@@ -30,7 +30,7 @@ public enum InSampleFit {
             for t in years {
                 guard let d0 = h.stock[country, t - 1], let d1 = h.stock[country, t] else { continue }
                 if stockModel == .growth {
-                    let grows = d0 >= models.stockGrowth.classLowerBounds[0]
+                    let grows = models.stockGrowth.grows(d0)
                     let median = grows ? models.stockGrowth.medianGrowth(forStock: d0) : 0
                     rows.append(InSampleFitRow(geography: country, year: t, observed: d1, fitted: d0 * exp(median)))
                     worldObs[t, default: 0] += d1
