@@ -26,7 +26,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Monte Carlo draws per origin year.", valueName: "n")) var draws: Int = 500
     @Option(name: .long, help: ArgumentHelp("Random seed.", valueName: "n")) var seed: UInt64 = 20261129
     @Option(name: .long, help: ArgumentHelp("How the stock moves: growth (default) or flows (the full stock–flow model).", valueName: "model"))
-    var stockModel: String = "growth"
+    var stockModel: String = "lifecycle"
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir")) var output: String = "reports"
     @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir")) var dataDir: String = "data"
     @OptionGroup var global: GlobalOptions
@@ -48,7 +48,7 @@ struct BacktestCommand: ParsableCommand {
         do {
             inputs = try ProjectionDataLoader.load(directory: URL(fileURLWithPath: dataDir))
             forecasts = try Backtest.run(inputs, origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
-                                         stockModel: StockModel(rawValue: stockModel) ?? .growth, threads: global.threads ?? 0)
+                                         stockModel: StockModel(rawValue: stockModel) ?? .lifecycle, threads: global.threads ?? 0)
         } catch { throw CLIError.message("\(error)") }
         let metrics = Backtest.metrics(forecasts, history: inputs.history)
         func col(_ v: [Double]) -> Column { .double(v.map { $0.isFinite ? $0 : nil }) }

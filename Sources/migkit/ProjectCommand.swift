@@ -101,6 +101,7 @@ struct Project: ParsableCommand {
             extra.append((name, "mean_growth_factor", String(g.meanGrowthFactor(forStock: lower))))
         }
         for h in models.disaster.hazards { extra.append(("disaster_\(h.hazard)", "theta", String(h.theta))) }
+        extra += models.lifeCycle.diagnostics
         let tables: [(String, Table)]
         do {
             tables = [

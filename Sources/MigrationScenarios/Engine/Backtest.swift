@@ -38,7 +38,7 @@ public enum Backtest {
     /// Runs the rolling-origin backtest.
     /// - Parameters: origins T, maximum horizon, the number of largest origins scored, draws.
     public static func run(_ inputs: ProjectionInputs, origins: ClosedRange<Int>, horizon: Int = 5, topOrigins: Int = 20,
-                           draws: Int = 500, seed: UInt64 = 20261129, stockModel: StockModel = .growth,
+                           draws: Int = 500, seed: UInt64 = 20261129, stockModel: StockModel = .lifecycle,
                            threads: Int = 0) throws -> [BacktestForecast] {
         var out: [BacktestForecast] = []
         let stock = inputs.history.stock

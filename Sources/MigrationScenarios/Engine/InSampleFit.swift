@@ -20,7 +20,7 @@ public struct InSampleFitRow: Sendable, Equatable {
 
 public enum InSampleFit {
     public static func compute(_ models: FittedProjectionModels, _ inputs: ProjectionInputs, years: ClosedRange<Int>,
-                               stockModel: StockModel = .growth) -> [InSampleFitRow] {
+                               stockModel: StockModel = .lifecycle) -> [InSampleFitRow] {
         let h = inputs.history, c = models.conflict
         let pop = inputs.population.series(.medium)
         var rows: [InSampleFitRow] = []

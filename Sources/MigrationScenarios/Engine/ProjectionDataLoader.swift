@@ -63,18 +63,31 @@ public enum ProjectionDataLoader {
         let panel = try read(directory, f)
         let pIso = try strings(panel, "iso3", f), pYear = try numbers(panel, "year", f), mid = try numbers(panel, "is_midyear", f)
         let stock = try numbers(panel, "forcibly_displaced", f)
+        let refugees = try numbers(panel, "refugees", f), asylum = try numbers(panel, "asylum_seekers", f)
+        let oip = try numbers(panel, "oip", f), idps = try numbers(panel, "idps_conflict", f), unrwa = try numbers(panel, "unrwa_refugees", f)
         let inflowColumns = try ["arrivals_refugees", "new_asylum_applications", "refugee_like_flow", "oip_flow"].map { try numbers(panel, $0, f) }
         let exitColumns = try ["returned_refugees", "resettlement", "naturalisation", "returned_idps"].map { try numbers(panel, $0, f) }
         var lastYear = 0
         for k in 0..<panel.rowCount {
             guard let c = pIso[k], let yv = pYear[k] else { continue }
             let y = Int(yv)
+            let crossBorderParts = [refugees[k], asylum[k], oip[k]].compactMap { $0 }
+            let crossBorder: Double? = crossBorderParts.isEmpty ? nil : crossBorderParts.reduce(0, +)
             if (mid[k] ?? 0) != 0 {
                 if let s = stock[k] { history.midyearStock[c, y] = s }
+                if let v = crossBorder { history.midyearCrossBorder[c, y] = v }
+                if let v = idps[k] { history.midyearConflictIDPs[c, y] = v }
+                if let v = unrwa[k] { history.midyearUNRWA[c, y] = v }
                 continue
             }
             lastYear = max(lastYear, y)
             if let s = stock[k] { history.stock[c, y] = s }
+            if let v = crossBorder { history.crossBorder[c, y] = v }
+            if let v = refugees[k] { history.refugees[c, y] = v }
+            if let v = asylum[k] { history.asylumSeekers[c, y] = v }
+            if let v = oip[k] { history.otherInNeed[c, y] = v }
+            if let v = idps[k] { history.conflictIDPs[c, y] = v }
+            if let v = unrwa[k] { history.unrwa[c, y] = v }
             let ins = inflowColumns.compactMap { $0[k] }
             if !ins.isEmpty { history.newDisplacement[c, y] = ins.reduce(0, +) }
             let outs = exitColumns.compactMap { $0[k] }
@@ -98,6 +111,7 @@ public enum ProjectionDataLoader {
                 history.disaster[h] = s
             }
         }
+        history.conflictIDPFlows = conflict
         // N is defined only in the years IDMC covers: elsewhere the flow into internal
         // displacement is unknown, and the year would bias the inflow model.
         let idmcYears = Set(iYear.compactMap { $0.map { Int($0) } })

@@ -24,6 +24,48 @@ public struct FittedProjectionModels: Sendable {
     public let climate: ClimatePathways
     /// The jump-off year: projections start in baseYear + 1 from the data observed in baseYear.
     public let baseYear: Int
+    /// The life-cycle stock model (the default `lifecycle` stock model): series breaks, the
+    /// models of the cross-border and conflict-IDP stocks, new crises, the ceiling and UNRWA.
+    public let lifeCycle: LifeCycleModels
+}
+
+/// The parts of the `lifecycle` stock model, fitted on the years up to the jump-off.
+public struct LifeCycleModels: Sendable {
+    public let breaks: SeriesBreaks
+    public let crossBorder: CrisisLifeCycleModel
+    public let conflictIDPs: CrisisLifeCycleModel
+    public let onset: CrisisOnsetModel
+    public let ceiling: DisplacementCeiling
+    public let unrwa: UNRWAGrowthModel
+    /// Exit rate r_c per origin: mean of (returns + resettlement + naturalisation + IDP returns) /
+    /// stock over the last five fit years, within 0–0.5; the median for origins without data.
+    /// The `exit_rate` lever adds (factor − 1)·r_c to the annual decline.
+    public let exitRates: [String: Double]
+    public let medianExitRate: Double
+
+    public func model(_ type: DisplacedStockType) -> CrisisLifeCycleModel { type == .crossBorder ? crossBorder : conflictIDPs }
+
+    /// Fits every part on the history up to `baseYear`.
+    public static func fit(_ inputs: ProjectionInputs, baseYear: Int) throws -> LifeCycleModels {
+        let h = inputs.history
+        let pop = inputs.population.series(.medium)
+        let breaks = SeriesBreaks.detect(h, lastYear: baseYear)
+        let onset = try CrisisOnsetModel.fit(history: h, breaks: breaks, population: pop, years: 1991...baseYear)
+        let keys = onset.keys
+        let cb = try CrisisLifeCycleModel.fit(.crossBorder, history: h, breaks: breaks, population: pop, years: 1991...baseYear, onsets: keys)
+        let idp = try CrisisLifeCycleModel.fit(.conflictIDPs, history: h, breaks: breaks, population: pop, years: 2010...baseYear, onsets: keys)
+        var rates: [String: Double] = [:]
+        for c in h.stock.countries {
+            var v: [Double] = []
+            for y in (baseYear - 4)...baseYear { if let x = h.exits[c, y], let d = h.stock[c, y - 1], d >= 1000 { v.append(min(0.5, x / d)) } }
+            if !v.isEmpty { rates[c] = v.reduce(0, +) / Double(v.count) }
+        }
+        let median = QuantileSummary.quantile(sorted: rates.values.sorted(), 0.5)
+        return LifeCycleModels(breaks: breaks, crossBorder: cb, conflictIDPs: idp, onset: onset,
+                               ceiling: DisplacementCeiling.derive(history: h, population: pop, lastYear: baseYear),
+                               unrwa: UNRWAGrowthModel.fit(history: h, population: pop, lastYear: baseYear),
+                               exitRates: rates, medianExitRate: median.isFinite ? median : 0.02)
+    }
 }
 
 /// One output cell.
@@ -39,9 +81,21 @@ public struct ProjectionRow: Sendable, Equatable {
 /// Projection categories, in output order.
 public enum ProjectionCategory: String, CaseIterable, Sendable {
     case displaced = "displaced_stock"
+    case crossBorder = "displaced_cross_border"
+    case conflictIDPs = "displaced_conflict_idps"
+    case unrwa = "displaced_unrwa"
+    case disasterIDPs = "displaced_disaster_idps"
     case newDisplacement = "new_conflict_displacement"
     case exits = "exits"
     case disaster = "new_disaster_displacement"
+
+    /// The categories a stock model reports, in output order: `displaced_stock` is the sum of the
+    /// four `displaced_*` types under `lifecycle` (disaster IDPs are 0 until the climate channel
+    /// models them); flows (new displacement, exits, new disaster displacement) are reported
+    /// beside the stocks and never added to them. The older models have no types.
+    public static func categories(_ model: StockModel) -> [ProjectionCategory] {
+        model == .lifecycle ? allCases : [.displaced, .newDisplacement, .exits, .disaster]
+    }
 }
 
 /// Errors of the projection engine.
@@ -99,7 +153,9 @@ public enum ProjectionEngine {
         let growth = try StockGrowthModel.fit(inputs.history.stock, years: firstYear...base)
         let disaster = try DisasterDisplacementModel.fit(inputs.history, population: pop, years: max(2008, firstYear)...base)
         let climate = ClimatePathways(ar6: inputs.warming, history: inputs.history)
-        return FittedProjectionModels(conflict: conflict, stockGrowth: growth, disaster: disaster, climate: climate, baseYear: base)
+        let lifeCycle = try LifeCycleModels.fit(inputs, baseYear: base)
+        return FittedProjectionModels(conflict: conflict, stockGrowth: growth, disaster: disaster, climate: climate, baseYear: base,
+                                      lifeCycle: lifeCycle)
     }
 
     /// Cholesky factor of a coefficient covariance (pivoted, so a singular V still works).
@@ -155,6 +211,7 @@ public enum ProjectionEngine {
         let streamed = blockStarts.count > 1
         let cIn = choleskyFactor(models.conflict.inflow.vcov), cEx = choleskyFactor(models.conflict.exit.vcov)
         let cDis = models.disaster.hazards.map { choleskyFactor($0.fit.vcov) }
+        let cOnset = choleskyFactor(models.lifeCycle.onset.rate.vcov)
         /// Per-draw coefficient vectors and warming quantiles (shared by countries and scenarios).
         func drawInputs(_ range: Range<Int>) throws -> DrawInputs {
             var betaIn = [[Double]](), betaEx = [[Double]](), betaDis = [[[Double]]](), zClimate = [Double]()
@@ -171,14 +228,24 @@ public enum ProjectionEngine {
             if set.stockModel == .growth {
                 for k in 0..<range.count { reference[k] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[k]) } }
             }
+            // Life-cycle class drifts α_k and onset coefficients, per draw (common to all origins).
+            var alphas = [[[Double]]](), onsetBeta = [[Double]]()
+            if set.stockModel == .lifecycle {
+                let lc = models.lifeCycle
+                for d in range {
+                    var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 13)
+                    alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.map { $0.alpha + $0.alphaStandardError * rng.normal() } })
+                    onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
+                }
+            }
             return DrawInputs(firstDraw: range.lowerBound, betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate,
-                              warmingReference: reference)
+                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta)
         }
         let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
         let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
 
-        let categories = ProjectionCategory.allCases
+        let categories = ProjectionCategory.categories(set.stockModel)
         let total = Double(set.scenarios.count * countries.count * blockStarts.count)
         let counter = ProgressCounter()
         // Aggregates: world, UNHCR regions, UN regions.
@@ -213,7 +280,11 @@ public enum ProjectionEngine {
                 let sketches = countrySketches[si]
                 let work: @Sendable (Int) -> Void = { ci in
                     let c = countries[ci]
-                    let sim = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
+                    let sim = set.stockModel == .lifecycle
+                        ? simulateLifeCycle(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws,
+                                            warming: warming, models: models, history: history, population: pop, seed: set.seed,
+                                            inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
+                        : simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
                                               draws: draws, warming: warming,
                                               models: models, history: history, population: pop, seed: set.seed,
                                               inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
@@ -222,7 +293,7 @@ public enum ProjectionEngine {
                             for cell in 0..<cells { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
                         }
                     } else {
-                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years) { cell in
+                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: categories) { cell in
                             QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))
                         })
                     }
@@ -237,7 +308,7 @@ public enum ProjectionEngine {
                             aggregateSketches[si][a * cells + cell].add(contentsOf: acc.values(offset: (a * cells + cell) * n, count: n))
                         }
                     } else {
-                        rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years) { cell in
+                        rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years, categories: categories) { cell in
                             QuantileSummary(acc.values(offset: (a * cells + cell) * n, count: n))
                         }
                     }
@@ -248,11 +319,11 @@ public enum ProjectionEngine {
         if streamed {
             for (si, scenario) in set.scenarios.enumerated() {
                 for (a, agg) in aggregates.enumerated() {
-                    rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years) { aggregateSketches[si][a * cells + $0].summary }
+                    rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years, categories: categories) { aggregateSketches[si][a * cells + $0].summary }
                 }
                 for (ci, c) in countries.enumerated() {
                     let cellSketches = countrySketches[si].sketches(ci)
-                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years) { cellSketches[$0].summary }
+                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years, categories: categories) { cellSketches[$0].summary }
                 }
             }
         }
@@ -261,10 +332,10 @@ public enum ProjectionEngine {
 
     /// One geography's rows, category by category and year by year; `summary` receives the cell
     /// index category × years.count + year index (the layout of `simulateCountry`'s output).
-    static func cellRows(_ scenario: String, _ level: String, _ geography: String, years: [Int],
+    static func cellRows(_ scenario: String, _ level: String, _ geography: String, years: [Int], categories: [ProjectionCategory],
                          _ summary: (Int) -> QuantileSummary) -> [ProjectionRow] {
         var out: [ProjectionRow] = []
-        for (k, category) in ProjectionCategory.allCases.enumerated() {
+        for (k, category) in categories.enumerated() {
             for (t, y) in years.enumerated() {
                 out.append(ProjectionRow(scenario: scenario, geographyLevel: level, geography: geography, category: category.rawValue,
                                          year: y, summary: summary(k * years.count + t)))
@@ -278,6 +349,9 @@ public enum ProjectionEngine {
         let firstDraw: Int
         let betaIn: [[Double]], betaEx: [[Double]], betaDis: [[[Double]]], zClimate: [Double]
         let warmingReference: [[Double]]
+        /// [draw][type][class] life-cycle drifts α_k and [draw] onset coefficients (lifecycle only).
+        let lifeCycleAlpha: [[[Double]]]
+        let onsetBeta: [[Double]]
     }
 
     /// Simulates one country for all draws: values laid out [category][year][draw].
@@ -285,7 +359,7 @@ public enum ProjectionEngine {
                                 draws: DrawInputs, warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
                                 population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
                                 medianExit: Double) -> [Double] {
-        let D = draws.zClimate.count, T = years.count, K = ProjectionCategory.allCases.count
+        let D = draws.zClimate.count, T = years.count, K = ProjectionCategory.categories(stockModel).count
         var out = [Double](repeating: 0, count: K * T * D)
         let conflict = models.conflict
         let alpha = conflict.inflowEffects[c]
@@ -326,6 +400,7 @@ public enum ProjectionEngine {
                 case .exitRate: fExit[t] *= o.factor
                 case .residual: fResidual[t] *= o.factor
                 case .disaster: fDisaster[t] *= o.factor
+                case .onsetRate, .crisisDuration: break   // lifecycle only; refused for this model when the file is read
                 }
             }
         }
@@ -509,5 +584,49 @@ final class RowBox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return rows.flatMap { $0 }
+    }
+}
+
+extension LifeCycleModels {
+    /// Rows (model, statistic, value) for diagnostics.csv: every fitted parameter of the
+    /// life-cycle stock model, the ceiling and the onset process.
+    public var diagnostics: [(String, String, String)] {
+        var out: [(String, String, String)] = []
+        for m in [crossBorder, conflictIDPs] {
+            let name = "lifecycle_\(m.type.rawValue)"
+            out.append((name, "fit_years", "\(m.fitYears.lowerBound)-\(m.fitYears.upperBound)"))
+            for (k, c) in m.classes.enumerated() {
+                let p = "class\(k + 1)_"
+                out.append((name, p + "stock_from", String(c.lowerBound)))
+                out.append((name, p + "observations", String(c.observations)))
+                out.append((name, p + "alpha", String(c.alpha)))
+                out.append((name, p + "alpha_std_error", String(c.alphaStandardError)))
+                out.append((name, p + "phi", String(c.phi)))
+                out.append((name, p + "sigma", String(c.sigma)))
+                out.append((name, p + "long_run_drift", String(c.drift)))
+            }
+            out.append((name, "origin_effect_tau2", String(m.tau2)))
+            out.append((name, "origins_with_effect", String(m.originEffect.count)))
+            out.append((name, "background_psi", String(m.backgroundPsi)))
+            out.append((name, "background_observations", String(m.backgroundResiduals.count)))
+        }
+        out.append(("lifecycle_onset", "events", String(onset.events.count)))
+        out.append(("lifecycle_onset", "eligible_origin_years", String(onset.eligibleYears)))
+        out.append(("lifecycle_onset", "observed_rate", String(onset.observedRate)))
+        for c in onset.rate.coefficients {
+            out.append(("lifecycle_onset", "coef_\(c.term)", String(c.estimate)))
+            out.append(("lifecycle_onset", "se_\(c.term)", String(c.standardError)))
+        }
+        let sizes = onset.sizes
+        out.append(("lifecycle_onset", "median_size_share", String(QuantileSummary.quantile(sorted: sizes, 0.5))))
+        out.append(("lifecycle_onset", "median_idp_fraction", String(QuantileSummary.quantile(sorted: onset.idpFractions, 0.5))))
+        out.append(("lifecycle_onset", "median_following_growth", String(QuantileSummary.quantile(sorted: onset.followingGrowth, 0.5))))
+        out.append(("lifecycle_ceiling", "share", String(ceiling.share)))
+        out.append(("lifecycle_ceiling", "derived_from", "\(ceiling.origin) \(ceiling.year)"))
+        out.append(("lifecycle_unrwa", "excess_growth", String(unrwa.excess)))
+        out.append(("lifecycle_unrwa", "sigma", String(unrwa.sigma)))
+        out.append(("lifecycle_exit", "median_exit_rate", String(medianExitRate)))
+        out.append(("series_breaks", "count", String(breaks.breaks.count)))
+        return out
     }
 }

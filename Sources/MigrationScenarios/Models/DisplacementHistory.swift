@@ -11,6 +11,24 @@
 /// - `regions`: ISO3 → (UNHCR region, UN region) for aggregation; `names`: ISO3 → name.
 public struct DisplacementHistory: Sendable {
     public var stock = CountryYearSeries()
+    /// The stock by type (their sum is `stock`): cross-border = refugees + asylum seekers + other
+    /// people in need of international protection (UNHCR); conflict IDPs (IDMC, as published by
+    /// UNHCR; country detail from 2009); UNRWA refugees (origin PSE). A component absent in a
+    /// year is not reported there (not zero).
+    public var crossBorder = CountryYearSeries()
+    public var conflictIDPs = CountryYearSeries()
+    public var unrwa = CountryYearSeries()
+    /// The components of the cross-border stock, kept apart so that a category that starts or
+    /// stops being reported (OIP from 2018/2022) is seen as a series break (`SeriesBreaks`).
+    public var refugees = CountryYearSeries()
+    public var asylumSeekers = CountryYearSeries()
+    public var otherInNeed = CountryYearSeries()
+    /// New conflict displacements (IDMC GIDD flows) by origin and year.
+    public var conflictIDPFlows = CountryYearSeries()
+    /// The same components at mid-year (is_midyear = 1), for the jump-off.
+    public var midyearCrossBorder = CountryYearSeries()
+    public var midyearConflictIDPs = CountryYearSeries()
+    public var midyearUNRWA = CountryYearSeries()
     /// D at mid-year (30 June) where UNHCR has published it for a year after the last end-year
     /// figures (is_midyear = 1 in the panel): the projection starts from it (see ProjectionEngine).
     public var midyearStock = CountryYearSeries()

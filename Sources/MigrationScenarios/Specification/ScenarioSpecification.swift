@@ -47,7 +47,14 @@ public struct ScenarioSet: Sendable, Equatable {
 
 /// How the projection moves each country's displaced stock from one year to the next.
 ///
-/// - `growth` (the default): the stock follows its empirical random walk in logs
+/// - `lifecycle` (the default): the stock by type — cross-border (`CrisisLifeCycleModel`),
+///   conflict IDPs (the same model, fitted apart), UNRWA refugees (`UNRWAGrowthModel`) — each
+///   origin's crises following growth, peak and decline with partial pooling, new crises from
+///   `CrisisOnsetModel`, the displaced share capped by `DisplacementCeiling`, fitted on
+///   like-for-like changes (`SeriesBreaks`). Scenarios act through population (every type is a
+///   share of the scenario's population) and the levers exit_rate, onset_rate and
+///   crisis_duration.
+/// - `growth` (the default before issue 13, kept as a labelled comparison): the stock follows its empirical random walk in logs
 ///   (`StockGrowthModel`) under the reference pathway (SSP2-4.5, WPP medium), and a scenario adds
 ///   the flows by which it differs from the reference, through the stock–flow identity:
 ///   D(t) = D(t−1)·exp(e) + [N_s − N_ref] − [X_s − X_ref], with N and X the fitted inflow and exit
@@ -55,7 +62,7 @@ public struct ScenarioSet: Sendable, Equatable {
 /// - `flows`: the full stock–flow model D(t) = D(t−1) + N − X − R with the calibrated residual
 ///   rate (`ConflictDisplacementModel`), kept for comparison and for residual overrides.
 public enum StockModel: String, Sendable, CaseIterable {
-    case growth, flows
+    case lifecycle, growth, flows
 }
 
 /// One scenario: a warming pathway, a population variant and overrides.
@@ -92,6 +99,29 @@ public enum PopulationVariant: String, Sendable, CaseIterable {
 public struct ScenarioOverride: Sendable, Equatable {
     public enum Component: String, Sendable, CaseIterable {
         case newConflict = "new_conflict", exitRate = "exit_rate", disaster, residual
+        case onsetRate = "onset_rate", crisisDuration = "crisis_duration"
+
+        /// The factors a scenario may set, with what they mean (range-checked when read).
+        public var allowedFactors: ClosedRange<Double> {
+            switch self {
+            case .exitRate: return 0...5          // exits per year × factor (lifecycle: extra decline (f − 1)·r_c)
+            case .onsetRate: return 0...10        // new-crisis probability × factor
+            case .crisisDuration: return 0.25...4 // long-run decline rate ÷ factor (crises last longer)
+            case .newConflict: return 0...10
+            case .disaster: return 0...10
+            case .residual: return 0...5
+            }
+        }
+
+        /// The stock models that have this component.
+        public var stockModels: [StockModel] {
+            switch self {
+            case .exitRate, .disaster: return StockModel.allCases
+            case .onsetRate, .crisisDuration: return [.lifecycle]
+            case .newConflict: return [.growth, .flows]
+            case .residual: return [.flows]
+            }
+        }
     }
     public var component: Component
     public var factor: Double
@@ -130,11 +160,19 @@ extension ScenarioSet {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: path, keyPath: "", message: "the file is not UTF-8 text")
         }
+        if let nul = data.firstIndex(of: 0) {
+            let line = data[data.startIndex..<nul].filter { $0 == 0x0A }.count + 1
+            throw ScenarioError(file: path, keyPath: "", message: "line \(line): a NUL byte — scenario files are plain text; remove it")
+        }
         return try parse(text, file: path)
     }
 
     /// Parses and validates scenario TOML.
     public static func parse(_ text: String, file: String = "<string>") throws -> ScenarioSet {
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[text.utf8.startIndex..<nul].filter { $0 == 0x0A }.count + 1
+            throw ScenarioError(file: file, keyPath: "", message: "line \(line): a NUL byte — scenario files are plain text; remove it")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -167,7 +205,7 @@ extension ScenarioSet {
         try checkKeys(root, "", ["run", "scenario"])
         var horizon = 2050, draws = 1000
         var seed: UInt64 = 20261129
-        var stockModel = StockModel.growth
+        var stockModel = StockModel.lifecycle
         if let run = root["run"] {
             guard let t = run.table else { throw fail("run", "must be a table ([run])") }
             try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model"])
@@ -226,9 +264,13 @@ extension ScenarioSet {
                         throw fail("\(op).component", "\"\(c)\" is not one of \(ScenarioOverride.Component.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     guard let factor = try double(ot, "factor", "\(op).") else { throw fail("\(op).factor", "missing — a multiplier such as 1.5") }
-                    guard factor >= 0, factor.isFinite else { throw fail("\(op).factor", "must be finite and ≥ 0, got \(factor)") }
-                    if component == .residual, stockModel != .flows {
-                        throw fail("\(op).component", "\"residual\" needs stock_model = \"flows\" in [run] (the growth model has no residual rate) — set it, or override new_conflict or exit_rate")
+                    let range = component.allowedFactors
+                    guard factor.isFinite, range.contains(factor) else {
+                        throw fail("\(op).factor", "\(factor) is outside the allowed range \(range.lowerBound)–\(range.upperBound) for \(component.rawValue)")
+                    }
+                    guard component.stockModels.contains(stockModel) else {
+                        let others = ScenarioOverride.Component.allCases.filter { $0.stockModels.contains(stockModel) }.map(\.rawValue)
+                        throw fail("\(op).component", "\"\(component.rawValue)\" needs stock_model = \(component.stockModels.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")) in [run] — with \"\(stockModel.rawValue)\" use one of \(others.joined(separator: ", "))")
                     }
                     let from = try int(ot, "from", "\(op)."), to = try int(ot, "to", "\(op).")
                     for (key, y) in [("from", from), ("to", to)] {

@@ -1,0 +1,185 @@
+import Foundation
+
+extension ProjectionEngine {
+    /// Simulates one origin under the `lifecycle` stock model for all draws; values laid out
+    /// [category][year][draw] in `ProjectionCategory.categories(.lifecycle)` order.
+    ///
+    /// Per draw and year t (P the scenario's population, step 1/2 in a first year that starts
+    /// from a mid-year figure):
+    /// 1. New crisis: an origin whose cross-border + IDP share is below 0.2 % erupts with
+    ///    probability π(P, recent)·f_onset·step (`CrisisOnsetModel`): its stock rises by a resampled
+    ///    observed size × P, split between IDPs and cross-border by a resampled observed split,
+    ///    and the crisis starts with a resampled observed following-year growth.
+    /// 2. Otherwise each type moves by its life cycle (`CrisisLifeCycleModel`):
+    ///    (D+1)/P(t) = (D+1)/P(t−1)·exp(step·(α_k + u_c + φ_k·g − (f_exit − 1)·r_c) + √step·e),
+    ///    with the drift's decline divided by f_duration; background stocks revert to their level.
+    /// 3. The cross-border + IDP stock is capped at the ceiling share × P (`DisplacementCeiling`).
+    /// 4. UNRWA refugees (origin PSE) grow with Palestine's population plus the observed excess.
+    /// The flows beside the stock — new conflict displacement (the PPML inflow model at the
+    /// projected stock), exits (stock × exit rate) and new disaster displacement — are reported,
+    /// never added to the stock. Origins without a population (Unknown, Stateless, …) are held
+    /// at their jump-off stock.
+    static func simulateLifeCycle(_ c: String, countryIndex: Int, scenario: Scenario, years: [Int], base: Int,
+                                  draws: DrawInputs, warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
+                                  population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
+                                  medianExit: Double) -> [Double] {
+        let D = draws.zClimate.count, T = years.count
+        let K = ProjectionCategory.categories(.lifecycle).count
+        var out = [Double](repeating: 0, count: K * T * D)
+        let lc = models.lifeCycle
+        let midCB = history.midyearCrossBorder[c, base + 1], midIDP = history.midyearConflictIDPs[c, base + 1]
+        let midUN = history.midyearUNRWA[c, base + 1]
+        let hasMidyear = history.midyearStock[c, base + 1] != nil
+        let cb0 = hasMidyear ? (midCB ?? 0) : (history.crossBorder[c, base] ?? 0)
+        let idp0 = hasMidyear ? (midIDP ?? 0) : (history.conflictIDPs[c, base] ?? 0)
+        let un0 = hasMidyear ? (midUN ?? 0) : (history.unrwa[c, base] ?? 0)
+        let firstStep = hasMidyear ? 0.5 : 1.0
+        // Population (persons) per year under the scenario; nil for codes without a population.
+        let variant = scenario.population
+        let popBase = population.value(c, base, variant) ?? population.estimates[c, population.lastEstimateYear]
+        let lastPop = popBase
+        var pop = [Double](repeating: .nan, count: T + 1)
+        if let p = popBase { pop[0] = p * 1000 }
+        for (t, y) in years.enumerated() { if let p = population.value(c, y, variant) ?? lastPop { pop[t + 1] = p * 1000 } }
+        let held = CrisisOnsetModel.nonOrigins.contains(c) || popBase == nil || pop.contains { !$0.isFinite || $0 <= 0 }
+        // Levers per year.
+        var fExit = [Double](repeating: 1, count: T), fOnset = [Double](repeating: 1, count: T)
+        var fDuration = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
+        for (t, y) in years.enumerated() {
+            for o in scenario.overrides where o.applies(year: y, country: c) {
+                switch o.component {
+                case .exitRate: fExit[t] *= o.factor
+                case .onsetRate: fOnset[t] *= o.factor
+                case .crisisDuration: fDuration[t] *= o.factor
+                case .disaster: fDisaster[t] *= o.factor
+                case .newConflict, .residual: break   // refused for this model when the file is read
+                }
+            }
+        }
+        let exitRate = lc.exitRates[c] ?? lc.medianExitRate
+        let ceiling = lc.ceiling.share(for: c)
+        let models2 = [lc.crossBorder, lc.conflictIDPs]
+        let effects = models2.map { $0.originEffect[c] }
+        let g0 = models2.map { $0.lastGrowth[c] ?? 0 }
+        let background = models2.map { $0.backgroundLevel[c] ?? $0.defaultBackgroundLevel }
+        // Years since the displaced share was last ≥ 0.2 % (the onset model's `recent` covariate).
+        var sinceCrisis0 = 99
+        for y in stride(from: base, through: max(1990, base - 10), by: -1) {
+            if let d = CrisisOnsetModel.combined(history, c, y), let p = population.value(c, y, .medium), p > 0,
+               d / (p * 1000) >= CrisisOnsetModel.eligibleShare { sinceCrisis0 = base - y; break }
+        }
+        // Flows beside the stock (as in the other stock models).
+        let conflict = models.conflict
+        let alphaIn = conflict.inflowEffects[c]
+        let gamma = conflict.exitEffects[c] ?? medianExit
+        let iTrend = inflowTerms.firstIndex(of: "trend"), iLag = inflowTerms.firstIndex(of: "log_lagged_stock")
+        let iTemp = inflowTerms.firstIndex(of: "temperature_anomaly"), iExTrend = exitTerms.firstIndex(of: "trend")
+        let trend = Double(base - 2010) / 10
+        let pattern = models.climate.patterns[c]
+        let hazards = models.disaster.hazards.enumerated().compactMap { h, hz in hz.effects[c].map { (h, $0, hz.theta) } }
+        let sizes = lc.onset.sizes, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
+        @inline(__always) func pick(_ v: [Double], _ u: Double) -> Double { v[min(Int(u * Double(v.count)), v.count - 1)] }
+
+        for d in 0..<D {
+            var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
+            var stock = [cb0, idp0], g = g0
+            var un = un0
+            var sinceCrisis = sinceCrisis0
+            // Origin effects drawn from their posteriors (unseen origins: from the population of origins).
+            let u = (0..<2).map { k -> Double in
+                if let e = effects[k] { return e.mean + e.variance.squareRoot() * rng.normal() }
+                return models2[k].tau2.squareRoot() * rng.normal()
+            }
+            let alphas = held ? [] : draws.lifeCycleAlpha[d]
+            let beta = held ? [] : draws.onsetBeta[d]
+            let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
+            let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
+            for t in 0..<T {
+                let step = t == 0 ? firstStep : 1
+                if !held {
+                    let p0 = pop[t], p1 = pop[t + 1]
+                    let share = (stock[0] + stock[1]) / p0
+                    var erupted = false
+                    if share < CrisisOnsetModel.eligibleShare {
+                        let b = beta
+                        let prob = min(0.5, exp(b[0] + b[1] * log(p1 / 1e6) + b[2] * (sinceCrisis <= 10 ? 1 : 0))) * fOnset[t] * step
+                        if rng.uniform() < prob {
+                            erupted = true
+                            let increase = pick(sizes, rng.uniform()) * p1
+                            let f = pick(fractions, rng.uniform())
+                            stock[0] += increase * (1 - f)
+                            stock[1] += increase * f
+                            let gf = pick(following, rng.uniform())
+                            g = [gf, gf]
+                        }
+                    }
+                    if !erupted {
+                        for k in 0..<2 {
+                            let m = models2[k]
+                            let x = log((stock[k] + 1) / p0)
+                            if stock[k] >= CrisisLifeCycleModel.crisisThreshold {
+                                let ci = CrisisLifeCycleModel.classIndex(stock[k], m.classes)
+                                let fit = m.classes[ci]
+                                // The origin's effect fades with the momentum (φ^(t+1)): a life
+                                // cycle has no permanent growth.
+                                var a = alphas[k][ci] + u[k] * pow(fit.phi > 0 ? fit.phi : 0, Double(t + 1))
+                                if fDuration[t] != 1 {
+                                    let mu = a / (1 - fit.phi)
+                                    if mu < 0 { a = (1 - fit.phi) * mu / fDuration[t] }
+                                }
+                                let clipped = max(-CrisisLifeCycleModel.momentumClip, min(CrisisLifeCycleModel.momentumClip, g[k]))
+                                let drift = a + fit.phi * clipped - (fExit[t] - 1) * exitRate
+                                let e = pick(fit.residuals, rng.uniform())
+                                let change = step * drift + step.squareRoot() * e
+                                stock[k] = max(0, (stock[k] + 1) * (p1 / p0) * exp(change) - 1)
+                                g[k] = change
+                            } else {
+                                let psi = step == 1 ? m.backgroundPsi : pow(m.backgroundPsi, step)
+                                let e = pick(m.backgroundResiduals, rng.uniform())
+                                let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
+                                stock[k] = max(0, p1 * exp(x1) - 1)
+                                g[k] = x1 - x
+                            }
+                        }
+                    }
+                    let cap = ceiling * p1
+                    let both = stock[0] + stock[1]
+                    if both > cap { let s = cap / both; stock[0] *= s; stock[1] *= s }
+                    sinceCrisis = (stock[0] + stock[1]) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : sinceCrisis + 1
+                    if un > 0 {
+                        un *= exp(step * (log(p1 / p0) + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * rng.normal())
+                    }
+                }
+                let total = stock[0] + stock[1] + un
+                // Flows beside the stock.
+                var newDisp = 0.0, dis = 0.0
+                let temp: Double
+                if let pattern { temp = pattern.a + pattern.b * warming[d][t] + pattern.s * rng.normal() } else { temp = warming[d][t] }
+                let p1 = pop[t + 1]
+                if let alphaIn, p1.isFinite, p1 > 0 {
+                    let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(total)
+                        + (iTemp.map { bIn[$0] } ?? 0) * temp + log(p1)
+                    newDisp = rng.poisson(min(exp(min(eta, 40)), p1))
+                }
+                let exits = min(total, rng.poisson(total * min(1, exitRateFlow * fExit[t])))
+                if p1.isFinite, p1 > 0 {
+                    for (h, a, theta) in hazards {
+                        let b = draws.betaDis[d][h]
+                        let eta = a + log(p1) + b[0] * temp + b[1] * trend
+                        let mu = min(exp(min(eta, 40)) * rng.gamma(shape: theta) / theta, p1)
+                        dis += rng.poisson(mu * fDisaster[t])
+                    }
+                }
+                out[t * D + d] = total
+                out[(T + t) * D + d] = stock[0]
+                out[(2 * T + t) * D + d] = stock[1]
+                out[(3 * T + t) * D + d] = un
+                out[(4 * T + t) * D + d] = 0
+                out[(5 * T + t) * D + d] = newDisp
+                out[(6 * T + t) * D + d] = exits
+                out[(7 * T + t) * D + d] = dis
+            }
+        }
+        return out
+    }
+}

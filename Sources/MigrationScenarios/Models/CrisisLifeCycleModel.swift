@@ -1,0 +1,234 @@
+import Foundation
+
+/// The two displaced-stock types with a life-cycle model of their own.
+public enum DisplacedStockType: String, Sendable, CaseIterable {
+    case crossBorder = "cross_border"
+    case conflictIDPs = "conflict_idps"
+
+    /// The panel columns that make up the type (see `SeriesBreaks`).
+    public var components: [String] {
+        self == .crossBorder ? SeriesBreaks.crossBorderComponents : SeriesBreaks.idpComponents
+    }
+
+    /// The first year whose change is observed by origin (IDMC's country detail starts in 2009).
+    public var firstGrowthYear: Int { self == .crossBorder ? 1991 : 2010 }
+
+    func series(_ h: DisplacementHistory) -> CountryYearSeries { self == .crossBorder ? h.crossBorder : h.conflictIDPs }
+    func midyear(_ h: DisplacementHistory) -> CountryYearSeries { self == .crossBorder ? h.midyearCrossBorder : h.midyearConflictIDPs }
+}
+
+/// Life cycles of existing crises: growth, peak and decline of the displaced share of an
+/// origin's population, with partial pooling across origins.
+///
+/// Basis: the conceptual model of Susmann & Raftery (2024, arXiv 2405.06857) — a crisis grows,
+/// peaks and declines (their interrupted logistic process), with country parameters pooled in a
+/// Bayesian hierarchy and validation at 1, 5 and 10 years. Only their abstract could be read
+/// here, so this is not their model: it keeps the three phases and the pooling in a form that can
+/// be fitted on every origin in milliseconds (the backtests refit it ten times) —
+///
+///     x(t) = log(D(t)/P(t)),   g(t) = x(t) − x(t−1)
+///     g(t) = α_k + u_c + φ_k·g(t−1) + e(t),   e ~ F_k (bootstrap of the class's residuals)
+///
+/// for a stock of at least `crisisThreshold` people, with k the size class of D(t−1)
+/// (10⁴–10⁵, 10⁵–10⁶, ≥ 10⁶). Momentum φ_k > 0 carries a growing crisis upwards for a few years;
+/// the long-run drift μ_c = (α_k + u_c)/(1 − φ_k) is negative in the large classes (crises
+/// resolve), so a path grows, peaks and declines. The origin effect u_c is shrunk towards 0
+/// (empirical Bayes, normal–normal: û_c = ē_c·n_cτ²/(n_cτ² + σ²), posterior variance
+/// (1/τ² + n_c/σ²)⁻¹, τ² by the method of moments) and drawn from its posterior in every draw,
+/// as α_k is from its sampling distribution: parameter uncertainty widens the long run.
+///
+/// Below `crisisThreshold` people a stock is background (a few asylum seekers from most
+/// countries): its log share reverts to the origin's background level m_c,
+/// x(t) − m_c = ψ·(x(t−1) − m_c) + e_b, e_b bootstrapped. Background stocks do not compound:
+/// they become crises only through the onset process (`CrisisOnsetModel`), which is where the
+/// eruptions of small stocks, which made the old pooled bootstrap explode, are modelled once.
+///
+/// Fitted on like-for-like changes only (`SeriesBreaks`); onset years are left to the onset
+/// model. x uses D + 1 so that a stock of zero has a log.
+public struct CrisisLifeCycleModel: Sendable {
+    public struct ClassFit: Sendable, Equatable {
+        public let lowerBound: Double
+        public let alpha: Double
+        public let alphaStandardError: Double
+        public let phi: Double
+        /// Residual standard deviation.
+        public let sigma: Double
+        /// Residuals, sorted (the bootstrap's distribution F_k).
+        public let residuals: [Double]
+        public var observations: Int { residuals.count }
+        /// The long-run drift of a typical origin, α/(1 − φ).
+        public var drift: Double { alpha / (1 - phi) }
+    }
+
+    public let type: DisplacedStockType
+    public let classes: [ClassFit]
+    /// Origin effects: posterior mean and variance of u_c.
+    public let originEffect: [String: (mean: Double, variance: Double)]
+    /// Between-origin variance τ² of u_c.
+    public let tau2: Double
+    /// Background reversion ψ, residuals and levels m_c (log share).
+    public let backgroundPsi: Double
+    public let backgroundResiduals: [Double]
+    public let backgroundLevel: [String: Double]
+    public let defaultBackgroundLevel: Double
+    /// Last observed like-for-like growth per origin (the momentum at the jump-off).
+    public let lastGrowth: [String: Double]
+    public let fitYears: ClosedRange<Int>
+
+    public static let crisisThreshold = 10_000.0
+    public static let classBounds: [Double] = [1e4, 1e5, 1e6]
+    /// Growths entering the momentum term are clipped to ±1 (a log change of e ≈ 2.7×).
+    public static let momentumClip = 1.0
+
+    public enum FitError: Error, CustomStringConvertible {
+        case noData(String)
+        public var description: String { if case .noData(let s) = self { return "crisis life-cycle model: \(s)" }; return "" }
+    }
+
+    static func classIndex(_ stock: Double) -> Int {
+        var k = 0
+        while k + 1 < classBounds.count, stock >= classBounds[k + 1] { k += 1 }
+        return k
+    }
+
+    /// One like-for-like observation of a type's change.
+    struct Observation {
+        let origin: String, year: Int, before: Double, after: Double, popBefore: Double, popAfter: Double
+        var growth: Double { log((after + 1) / popAfter) - log((before + 1) / popBefore) }
+    }
+
+    static func observations(_ type: DisplacedStockType, _ history: DisplacementHistory, _ breaks: SeriesBreaks,
+                             population: CountryYearSeries, years: ClosedRange<Int>) -> [Observation] {
+        var out: [Observation] = []
+        let s = type.series(history)
+        for c in s.countries where !CrisisOnsetModel.nonOrigins.contains(c) {
+            for y in s.years(c) where years.contains(y) && y >= type.firstGrowthYear {
+                guard let pa = population[c, y - 1], let pb = population[c, y], pa > 0, pb > 0,
+                      let pair = breaks.comparable(history, c, y, components: type.components) else { continue }
+                out.append(Observation(origin: c, year: y, before: pair.before, after: pair.after, popBefore: pa * 1000, popAfter: pb * 1000))
+            }
+        }
+        return out
+    }
+
+    /// Fits the model of `type` on the changes into the years `years` (population in thousands,
+    /// estimates then WPP medium). `onsets` are origin-years left to the onset model.
+    public static func fit(_ type: DisplacedStockType, history: DisplacementHistory, breaks: SeriesBreaks,
+                           population: CountryYearSeries, years: ClosedRange<Int>, onsets: Set<String>) throws -> CrisisLifeCycleModel {
+        let obs = observations(type, history, breaks, population: population, years: years)
+        var byOrigin: [String: [Observation]] = [:]
+        for o in obs { byOrigin[o.origin, default: []].append(o) }
+        // Crisis regressions per class: g on g(t−1) (consecutive like-for-like changes only).
+        var rows = [[(origin: String, g: Double, prev: Double, before: Double, after: Double)]](repeating: [], count: classBounds.count)
+        var background: [(origin: String, x: Double, prev: Double)] = []
+        var lastGrowth: [String: Double] = [:]
+        for (c, list) in byOrigin {
+            let sorted = list.sorted { $0.year < $1.year }
+            var previous: Observation? = nil
+            for o in sorted {
+                defer { previous = o }
+                let key = "\(c)|\(o.year)"
+                if onsets.contains(key) { continue }
+                if o.before >= crisisThreshold {
+                    guard let p = previous, p.year == o.year - 1 else { continue }
+                    // before/after in units of population at t−1 (D+1 scaled by P(t−1)/P(t) after), so
+                    // that after/before = exp(g).
+                    rows[classIndex(o.before)].append((c, o.growth, max(-momentumClip, min(momentumClip, p.growth)),
+                                                       o.before + 1, (o.after + 1) * o.popBefore / o.popAfter))
+                } else {
+                    background.append((c, log((o.after + 1) / o.popAfter), log((o.before + 1) / o.popBefore)))
+                }
+            }
+            if let l = sorted.last { lastGrowth[c] = max(-momentumClip, min(momentumClip, l.growth)) }
+        }
+        // Merge thin classes downwards.
+        var bounds = classBounds
+        var k = rows.count - 1
+        while k > 0 { if rows[k].count < 30 { rows[k - 1] += rows[k]; rows.remove(at: k); bounds.remove(at: k) }; k -= 1 }
+        guard rows[0].count >= 20 else { throw FitError.noData("\(type.rawValue): only \(rows[0].count) like-for-like crisis changes in \(years)") }
+        var classes: [ClassFit] = []
+        var residualsByOrigin: [String: [Double]] = [:]
+        for (k, r) in rows.enumerated() {
+            let n = Double(r.count)
+            let mx = r.reduce(0) { $0 + $1.prev } / n, my = r.reduce(0) { $0 + $1.g } / n
+            var sxx = 0.0, sxy = 0.0
+            for o in r { sxx += (o.prev - mx) * (o.prev - mx); sxy += (o.prev - mx) * (o.g - my) }
+            // Momentum within (−0.2, 0.9): a negative or explosive φ is not a life cycle.
+            let phi = sxx > 0 ? max(-0.2, min(0.9, sxy / sxx)) : 0
+            let ols = my - phi * mx
+            var res: [Double] = []
+            for o in r { let e = o.g - ols - phi * o.prev; res.append(e); residualsByOrigin[o.origin, default: []].append(e) }
+            // Aggregate-consistent intercept: the bootstrap gives any stock of the class any
+            // residual, and the large residuals belong to the small stocks, so α is set for the
+            // class's total to grow as observed: Σ D(t−1)·exp(α + φ·g(t−1))·mean exp(e) = Σ D(t).
+            let meanExpE = res.reduce(0) { $0 + exp($1) } / n
+            let totalAfter = r.reduce(0) { $0 + $1.after }
+            let expectedBase = r.reduce(0) { $0 + $1.before * exp(phi * $1.prev) }
+            let alpha = log(totalAfter / expectedBase) - log(meanExpE)
+            let s2 = res.reduce(0) { $0 + $1 * $1 } / max(1, n - 2)
+            classes.append(ClassFit(lowerBound: bounds[k], alpha: alpha, alphaStandardError: (s2 / n).squareRoot(),
+                                    phi: phi, sigma: s2.squareRoot(), residuals: res.sorted()))
+        }
+        // Origin effects: normal–normal shrinkage of the origins' mean residuals.
+        let allRes = residualsByOrigin.values.flatMap { $0 }
+        let sigma2 = allRes.reduce(0) { $0 + $1 * $1 } / Double(max(1, allRes.count))
+        let means = residualsByOrigin.mapValues { ($0.reduce(0, +) / Double($0.count), Double($0.count)) }
+        let m = Double(means.count)
+        let grand = means.values.reduce(0) { $0 + $1.0 } / max(1, m)
+        let between = means.values.reduce(0) { $0 + ($1.0 - grand) * ($1.0 - grand) } / max(1, m - 1)
+        let noise = means.values.reduce(0) { $0 + sigma2 / $1.1 } / max(1, m)
+        let tau2 = max(1e-6, between - noise)
+        var effects: [String: (mean: Double, variance: Double)] = [:]
+        for (c, (e, n)) in means {
+            let precision = 1 / tau2 + n / sigma2
+            effects[c] = (mean: (n / sigma2) * e / precision, variance: 1 / precision)
+        }
+        // Background: AR(1) of the log share around each origin's mean level.
+        var levels: [String: [Double]] = [:]
+        for b in background { levels[b.origin, default: []].append(b.prev) }
+        let level = levels.mapValues { $0.reduce(0, +) / Double($0.count) }
+        var sxx = 0.0, sxy = 0.0
+        for b in background { let m = level[b.origin] ?? 0; sxx += (b.prev - m) * (b.prev - m); sxy += (b.prev - m) * (b.x - m) }
+        let psi = sxx > 0 ? max(0, min(0.98, sxy / sxx)) : 0.5
+        let bres = background.map { $0.x - (level[$0.origin] ?? 0) - psi * ($0.prev - (level[$0.origin] ?? 0)) }.sorted()
+        let allLevels = level.values.sorted()
+        let defaultLevel = allLevels.isEmpty ? log(1e-5) : QuantileSummary.quantile(sorted: allLevels, 0.5)
+        return CrisisLifeCycleModel(type: type, classes: classes, originEffect: effects, tau2: tau2,
+                                    backgroundPsi: psi, backgroundResiduals: bres.isEmpty ? [0] : bres, backgroundLevel: level,
+                                    defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years)
+    }
+
+    /// The index in `classes` of a stock of `stock` people (≥ crisisThreshold).
+    @inline(__always) static func classIndex(_ stock: Double, _ classes: [ClassFit]) -> Int {
+        var k = 0
+        while k + 1 < classes.count, stock >= classes[k + 1].lowerBound { k += 1 }
+        return k
+    }
+
+    /// The class fit of a stock of `stock` people (≥ crisisThreshold).
+    public func classFit(forStock stock: Double) -> ClassFit {
+        var k = 0
+        while k + 1 < classes.count, stock >= classes[k + 1].lowerBound { k += 1 }
+        return classes[k]
+    }
+
+    /// The long-run drift of `origin`'s crisis at a stock of `stock` people: (α_k + û_c)/(1 − φ_k).
+    public func drift(origin: String, stock: Double) -> Double {
+        let f = classFit(forStock: stock)
+        return (f.alpha + (originEffect[origin]?.mean ?? 0)) / (1 - f.phi)
+    }
+
+    /// The expected path of a crisis (no shocks, origin effect `u`), from a stock `d0` with the
+    /// previous growth `g0`, at constant population: the life-cycle shape (tests check it).
+    public func expectedPath(stock d0: Double, previousGrowth g0: Double, years: Int, originEffect u: Double = 0) -> [Double] {
+        var d = d0, g = g0
+        var out: [Double] = []
+        for _ in 0..<years {
+            let f = classFit(forStock: max(d, Self.crisisThreshold))
+            g = f.alpha + u + f.phi * max(-Self.momentumClip, min(Self.momentumClip, g))
+            d *= exp(g)
+            out.append(d)
+        }
+        return out
+    }
+}
