@@ -53,7 +53,10 @@ public struct LifeCycleModels: Sendable {
         let onset = try CrisisOnsetModel.fit(history: h, breaks: breaks, population: pop, years: 1991...baseYear)
         let keys = onset.keys
         let cb = try CrisisLifeCycleModel.fit(.crossBorder, history: h, breaks: breaks, population: pop, years: 1991...baseYear, onsets: keys)
-        let idp = try CrisisLifeCycleModel.fit(.conflictIDPs, history: h, breaks: breaks, population: pop, years: 2010...baseYear, onsets: keys)
+        // IDPs are reported by origin from 2009, so an early jump-off has too few like-for-like
+        // IDP changes: the IDP stock then follows the cross-border life cycle (said in diagnostics).
+        let idp = (try? CrisisLifeCycleModel.fit(.conflictIDPs, history: h, breaks: breaks, population: pop, years: 2010...baseYear, onsets: keys))
+            ?? cb.borrowed(as: .conflictIDPs)
         var rates: [String: Double] = [:]
         for c in h.stock.countries {
             var v: [Double] = []
@@ -595,6 +598,7 @@ extension LifeCycleModels {
         for m in [crossBorder, conflictIDPs] {
             let name = "lifecycle_\(m.type.rawValue)"
             out.append((name, "fit_years", "\(m.fitYears.lowerBound)-\(m.fitYears.upperBound)"))
+            if let from = m.borrowedFrom { out.append((name, "parameters_borrowed_from", from.rawValue)) }
             for (k, c) in m.classes.enumerated() {
                 let p = "class\(k + 1)_"
                 out.append((name, p + "stock_from", String(c.lowerBound)))

@@ -74,6 +74,17 @@ public struct CrisisLifeCycleModel: Sendable {
     /// Last observed like-for-like growth per origin (the momentum at the jump-off).
     public let lastGrowth: [String: Double]
     public let fitYears: ClosedRange<Int>
+    /// Set when this type had too few observations and uses another type's parameters.
+    public private(set) var borrowedFrom: DisplacedStockType? = nil
+
+    /// This model's parameters standing in for `type` (which had too few observations).
+    public func borrowed(as type: DisplacedStockType) -> CrisisLifeCycleModel {
+        var m = CrisisLifeCycleModel(type: type, classes: classes, originEffect: [:], tau2: tau2, backgroundPsi: backgroundPsi,
+                                     backgroundResiduals: backgroundResiduals, backgroundLevel: [:],
+                                     defaultBackgroundLevel: defaultBackgroundLevel, lastGrowth: [:], fitYears: fitYears)
+        m.borrowedFrom = self.type
+        return m
+    }
 
     public static let crisisThreshold = 10_000.0
     public static let classBounds: [Double] = [1e4, 1e5, 1e6]
