@@ -58,16 +58,27 @@ extension ProjectionEngine {
         }
         let exitRate = lc.exitRates[c] ?? lc.medianExitRate
         let ceiling = lc.ceiling.share(for: c)
-        let models2 = [lc.crossBorder, lc.conflictIDPs]
-        let effects = models2.map { $0.originEffect[c] }
-        let g0 = models2.map { $0.lastGrowth[c] ?? 0 }
-        let background = models2.map { $0.backgroundLevel[c] ?? $0.defaultBackgroundLevel }
+        // Flat per-type parameters (no struct copies in the draw loop).
+        let types = [lc.crossBorder, lc.conflictIDPs]
+        let lower = types.map { $0.classes.map(\.lowerBound) }
+        let phi = types.map { $0.classes.map(\.phi) }
+        let residuals = types.map { $0.classes.map(\.residuals) }
+        // The origin effect's weight φ^(t+1) per type, class and year.
+        let fade = types.map { m in m.classes.map { f in (0..<T).map { pow(max(f.phi, 0), Double($0 + 1)) } } }
+        let bgPsi = types.map(\.backgroundPsi), bgResiduals = types.map(\.backgroundResiduals)
+        let effects = types.map { $0.originEffect[c] }
+        let tau = types.map { $0.tau2.squareRoot() }
+        let g0 = types.map { $0.lastGrowth[c] ?? 0 }
+        let background = types.map { $0.backgroundLevel[c] ?? $0.defaultBackgroundLevel }
         // Years since the displaced share was last ≥ 0.2 % (the onset model's `recent` covariate).
         var sinceCrisis0 = 99
         for y in stride(from: base, through: max(1990, base - 10), by: -1) {
             if let d = CrisisOnsetModel.combined(history, c, y), let p = population.value(c, y, .medium), p > 0,
                d / (p * 1000) >= CrisisOnsetModel.eligibleShare { sinceCrisis0 = base - y; break }
         }
+        let logPopMillions = (0..<T).map { log(pop[$0 + 1] / 1e6) }
+        let popRatio = (0..<T).map { pop[$0 + 1] / pop[$0] }
+        let logPopRatio = popRatio.map { log($0) }
         // Flows beside the stock (as in the other stock models).
         let conflict = models.conflict
         let alphaIn = conflict.inflowEffects[c]
@@ -78,79 +89,82 @@ extension ProjectionEngine {
         let pattern = models.climate.patterns[c]
         let hazards = models.disaster.hazards.enumerated().compactMap { h, hz in hz.effects[c].map { (h, $0, hz.theta) } }
         let sizes = lc.onset.sizes, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
+        let clip = CrisisLifeCycleModel.momentumClip, threshold = CrisisLifeCycleModel.crisisThreshold
         @inline(__always) func pick(_ v: [Double], _ u: Double) -> Double { v[min(Int(u * Double(v.count)), v.count - 1)] }
+        /// Counts of people: Poisson by inversion below λ = 30, its normal approximation above
+        /// (relative noise ≤ 18 %, far below the model's own; these flows are reported only).
+        @inline(__always) func count(_ lambda: Double, _ rng: inout DrawRandomStream) -> Double {
+            if lambda < 30 { return rng.poisson(lambda) }
+            return max(0, (lambda + lambda.squareRoot() * rng.normal()).rounded())
+        }
 
         for d in 0..<D {
             var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
-            var stock = [cb0, idp0], g = g0
+            var s0 = cb0, s1 = idp0, g0d = g0[0], g1d = g0[1]
             var un = un0
             var sinceCrisis = sinceCrisis0
             // Origin effects drawn from their posteriors (unseen origins: from the population of origins).
-            let u = (0..<2).map { k -> Double in
-                if let e = effects[k] { return e.mean + e.variance.squareRoot() * rng.normal() }
-                return models2[k].tau2.squareRoot() * rng.normal()
-            }
+            var u0 = 0.0, u1 = 0.0
+            if let e = effects[0] { u0 = e.mean + e.variance.squareRoot() * rng.normal() } else { u0 = tau[0] * rng.normal() }
+            if let e = effects[1] { u1 = e.mean + e.variance.squareRoot() * rng.normal() } else { u1 = tau[1] * rng.normal() }
             let alphas = held ? [] : draws.lifeCycleAlpha[d]
             let beta = held ? [] : draws.onsetBeta[d]
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
+            /// One type's step (see the doc comment), returning the new stock and realised growth.
+            @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ t: Int, _ step: Double,
+                                        _ rng: inout DrawRandomStream) -> (Double, Double) {
+                let p0 = pop[t], p1 = pop[t + 1]
+                if stock >= threshold {
+                    let lo = lower[k]
+                    var ci = 0
+                    while ci + 1 < lo.count, stock >= lo[ci + 1] { ci += 1 }
+                    let f = phi[k][ci]
+                    var a = alphas[k][ci] + u * fade[k][ci][t]
+                    if fDuration[t] != 1 {
+                        let mu = a / (1 - f)
+                        if mu < 0 { a = (1 - f) * mu / fDuration[t] }
+                    }
+                    let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate
+                    let e = pick(residuals[k][ci], rng.uniform())
+                    let change = step == 1 ? drift + e : step * drift + step.squareRoot() * e
+                    return (max(0, (stock + 1) * popRatio[t] * exp(change) - 1), change)
+                }
+                let x = log((stock + 1) / p0)
+                let psi = step == 1 ? bgPsi[k] : pow(bgPsi[k], step)
+                let e = pick(bgResiduals[k], rng.uniform())
+                let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
+                return (max(0, p1 * exp(x1) - 1), x1 - x)
+            }
             for t in 0..<T {
                 let step = t == 0 ? firstStep : 1
                 if !held {
                     let p0 = pop[t], p1 = pop[t + 1]
-                    let share = (stock[0] + stock[1]) / p0
                     var erupted = false
-                    if share < CrisisOnsetModel.eligibleShare {
-                        let b = beta
-                        let prob = min(0.5, exp(b[0] + b[1] * log(p1 / 1e6) + b[2] * (sinceCrisis <= 10 ? 1 : 0))) * fOnset[t] * step
+                    if (s0 + s1) / p0 < CrisisOnsetModel.eligibleShare {
+                        let prob = min(0.5, exp(beta[0] + beta[1] * logPopMillions[t] + beta[2] * (sinceCrisis <= 10 ? 1 : 0))) * fOnset[t] * step
                         if rng.uniform() < prob {
                             erupted = true
                             let increase = pick(sizes, rng.uniform()) * p1
                             let f = pick(fractions, rng.uniform())
-                            stock[0] += increase * (1 - f)
-                            stock[1] += increase * f
-                            let gf = pick(following, rng.uniform())
-                            g = [gf, gf]
+                            s0 += increase * (1 - f)
+                            s1 += increase * f
+                            g0d = pick(following, rng.uniform()); g1d = g0d
                         }
                     }
                     if !erupted {
-                        for k in 0..<2 {
-                            let m = models2[k]
-                            let x = log((stock[k] + 1) / p0)
-                            if stock[k] >= CrisisLifeCycleModel.crisisThreshold {
-                                let ci = CrisisLifeCycleModel.classIndex(stock[k], m.classes)
-                                let fit = m.classes[ci]
-                                // The origin's effect fades with the momentum (φ^(t+1)): a life
-                                // cycle has no permanent growth.
-                                var a = alphas[k][ci] + u[k] * pow(fit.phi > 0 ? fit.phi : 0, Double(t + 1))
-                                if fDuration[t] != 1 {
-                                    let mu = a / (1 - fit.phi)
-                                    if mu < 0 { a = (1 - fit.phi) * mu / fDuration[t] }
-                                }
-                                let clipped = max(-CrisisLifeCycleModel.momentumClip, min(CrisisLifeCycleModel.momentumClip, g[k]))
-                                let drift = a + fit.phi * clipped - (fExit[t] - 1) * exitRate
-                                let e = pick(fit.residuals, rng.uniform())
-                                let change = step * drift + step.squareRoot() * e
-                                stock[k] = max(0, (stock[k] + 1) * (p1 / p0) * exp(change) - 1)
-                                g[k] = change
-                            } else {
-                                let psi = step == 1 ? m.backgroundPsi : pow(m.backgroundPsi, step)
-                                let e = pick(m.backgroundResiduals, rng.uniform())
-                                let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
-                                stock[k] = max(0, p1 * exp(x1) - 1)
-                                g[k] = x1 - x
-                            }
-                        }
+                        (s0, g0d) = move(0, s0, g0d, u0, t, step, &rng)
+                        (s1, g1d) = move(1, s1, g1d, u1, t, step, &rng)
                     }
                     let cap = ceiling * p1
-                    let both = stock[0] + stock[1]
-                    if both > cap { let s = cap / both; stock[0] *= s; stock[1] *= s }
-                    sinceCrisis = (stock[0] + stock[1]) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : sinceCrisis + 1
+                    let both = s0 + s1
+                    if both > cap { let r = cap / both; s0 *= r; s1 *= r }
+                    sinceCrisis = (s0 + s1) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : sinceCrisis + 1
                     if un > 0 {
-                        un *= exp(step * (log(p1 / p0) + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * rng.normal())
+                        un *= exp(step * (logPopRatio[t] + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * rng.normal())
                     }
                 }
-                let total = stock[0] + stock[1] + un
+                let total = s0 + s1 + un
                 // Flows beside the stock.
                 var newDisp = 0.0, dis = 0.0
                 let temp: Double
@@ -159,20 +173,20 @@ extension ProjectionEngine {
                 if let alphaIn, p1.isFinite, p1 > 0 {
                     let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(total)
                         + (iTemp.map { bIn[$0] } ?? 0) * temp + log(p1)
-                    newDisp = rng.poisson(min(exp(min(eta, 40)), p1))
+                    newDisp = count(min(exp(min(eta, 40)), p1), &rng)
                 }
-                let exits = min(total, rng.poisson(total * min(1, exitRateFlow * fExit[t])))
+                let exits = min(total, count(total * min(1, exitRateFlow * fExit[t]), &rng))
                 if p1.isFinite, p1 > 0 {
                     for (h, a, theta) in hazards {
                         let b = draws.betaDis[d][h]
                         let eta = a + log(p1) + b[0] * temp + b[1] * trend
                         let mu = min(exp(min(eta, 40)) * rng.gamma(shape: theta) / theta, p1)
-                        dis += rng.poisson(mu * fDisaster[t])
+                        dis += count(mu * fDisaster[t], &rng)
                     }
                 }
                 out[t * D + d] = total
-                out[(T + t) * D + d] = stock[0]
-                out[(2 * T + t) * D + d] = stock[1]
+                out[(T + t) * D + d] = s0
+                out[(2 * T + t) * D + d] = s1
                 out[(3 * T + t) * D + d] = un
                 out[(4 * T + t) * D + d] = 0
                 out[(5 * T + t) * D + d] = newDisp
