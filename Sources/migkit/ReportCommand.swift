@@ -19,7 +19,11 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The run folder written by `migkit project`.", valueName: "run-dir")) var runDirectory: String
 
     func run() throws {
-        do { try HTMLReport.write(directory: URL(fileURLWithPath: runDirectory)) } catch { throw CLIError.message("\(error)") }
+        let url = URL(fileURLWithPath: runDirectory)
+        guard ProjectionRun.isComplete(url) else {
+            throw CLIError.message("\(runDirectory)/manifest.json: not found — the folder does not hold a complete run (it is written last); run `migkit project -o \(runDirectory)` again")
+        }
+        do { try HTMLReport.write(directory: url) } catch { throw CLIError.message("\(error)") }
         print("wrote \(runDirectory)/report.html and \(runDirectory)/charts/")
     }
 }

@@ -8,7 +8,7 @@ extension ProjectionEngine {
     /// from a mid-year figure):
     /// 1. New crisis: an origin whose cross-border + IDP share is below 0.2 % erupts with
     ///    probability π(P, recent)·f_onset·step (`CrisisOnsetModel`): its stock rises by a resampled
-    ///    observed size × P, split between IDPs and cross-border by a resampled observed split,
+    ///    observed size scaled to P^b, split between IDPs and cross-border by a resampled observed split,
     ///    and the crisis starts with a resampled observed following-year growth.
     /// 2. Otherwise each type moves by its life cycle (`CrisisLifeCycleModel`):
     ///    (D+1)/P(t) = (D+1)/P(t−1)·exp(step·(α_k + u_c + φ_k·g − (f_exit − 1)·r_c) + √step·e),
@@ -88,7 +88,7 @@ extension ProjectionEngine {
         let trend = Double(base - 2010) / 10
         let pattern = models.climate.patterns[c]
         let hazards = models.disaster.hazards.enumerated().compactMap { h, hz in hz.effects[c].map { (h, $0, hz.theta) } }
-        let sizes = lc.onset.sizes, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
+        let sizes = lc.onset.sizeResiduals, elasticity = lc.onset.sizeElasticity, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
         let clip = CrisisLifeCycleModel.momentumClip, threshold = CrisisLifeCycleModel.crisisThreshold
         @inline(__always) func pick(_ v: [Double], _ u: Double) -> Double { v[min(Int(u * Double(v.count)), v.count - 1)] }
         /// Counts of people: Poisson by inversion below λ = 30, its normal approximation above
@@ -145,7 +145,7 @@ extension ProjectionEngine {
                         let prob = min(0.5, exp(beta[0] + beta[1] * logPopMillions[t] + beta[2] * (sinceCrisis <= 10 ? 1 : 0))) * fOnset[t] * step
                         if rng.uniform() < prob {
                             erupted = true
-                            let increase = pick(sizes, rng.uniform()) * p1
+                            let increase = min(exp(pick(sizes, rng.uniform()) + elasticity * log(p1)), ceiling * p1)
                             let f = pick(fractions, rng.uniform())
                             s0 += increase * (1 - f)
                             s1 += increase * f

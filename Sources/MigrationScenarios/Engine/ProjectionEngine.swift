@@ -623,6 +623,7 @@ extension LifeCycleModels {
         }
         let sizes = onset.sizes
         out.append(("lifecycle_onset", "median_size_share", String(QuantileSummary.quantile(sorted: sizes, 0.5))))
+        out.append(("lifecycle_onset", "size_population_elasticity", String(onset.sizeElasticity)))
         out.append(("lifecycle_onset", "median_idp_fraction", String(QuantileSummary.quantile(sorted: onset.idpFractions, 0.5))))
         out.append(("lifecycle_onset", "median_following_growth", String(QuantileSummary.quantile(sorted: onset.followingGrowth, 0.5))))
         out.append(("lifecycle_ceiling", "share", String(ceiling.share)))

@@ -17,7 +17,10 @@ import MigrationModels
 ///     P(onset in t) ≈ exp(β₀ + β₁·log(P(t)/10⁶) + β₂·recent(t)).
 ///
 /// WPP's age structure is not shipped in data/, so the youth share is not a covariate.
-/// Size: the event's increase as a share of population, resampled from the observed events.
+/// Size: log(increase) = b·log P + r, b the least-squares elasticity of the observed events'
+/// increases on their populations (about 0.5: eruptions grow with the square root of population,
+/// not in proportion — Ukraine 2022 and Eritrea 1991 were exceptions), clamped to 0–1, and r
+/// resampled from the events' residuals log(increase) − b·log P.
 /// Split: the IDP part of the increase, resampled from events since 2010 (before 2009 IDPs were
 /// not reported by origin). Momentum: the like-for-like log-share growth in the year after an
 /// event, resampled, starts the crisis's life cycle (`CrisisLifeCycleModel`), which then gives
@@ -43,6 +46,10 @@ public struct CrisisOnsetModel: Sendable {
     public let rate: RegressionResult
     /// Observed increases as shares of population, sorted.
     public let sizes: [Double]
+    /// Elasticity b of the increase on population, and the events' log(increase) − b·log(P),
+    /// sorted (the size distribution the projection resamples).
+    public let sizeElasticity: Double
+    public let sizeResiduals: [Double]
     /// Observed IDP fractions, sorted.
     public let idpFractions: [Double]
     /// Observed like-for-like log-share growth in the year after an event, sorted.
@@ -112,7 +119,13 @@ public struct CrisisOnsetModel: Sendable {
         let rate = try GeneralizedLinearModel.fit(response: y, regressors: [ones, lp, recent],
                                                   names: ["intercept", "log_population_millions", "recent_crisis"], family: .poisson)
         let fr = events.compactMap(\.idpFraction).sorted()
+        let lx = events.map { log($0.increase / $0.share) }, ly = events.map { log($0.increase) }
+        let mx = lx.reduce(0, +) / Double(lx.count), my = ly.reduce(0, +) / Double(ly.count)
+        var sxx = 0.0, sxy = 0.0
+        for (a, b) in zip(lx, ly) { sxx += (a - mx) * (a - mx); sxy += (a - mx) * (b - my) }
+        let elasticity = sxx > 0 ? max(0, min(1, sxy / sxx)) : 1
         return CrisisOnsetModel(events: events, eligibleYears: y.count, rate: rate, sizes: events.map(\.share).sorted(),
+                                sizeElasticity: elasticity, sizeResiduals: zip(lx, ly).map { $1 - elasticity * $0 }.sorted(),
                                 idpFractions: fr.isEmpty ? [0.5] : fr,
                                 followingGrowth: following.isEmpty ? [0] : following.map { max(-1, min(1, $0)) }.sorted(),
                                 fitYears: years)

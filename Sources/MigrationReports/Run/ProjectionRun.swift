@@ -1,0 +1,297 @@
+import Foundation
+import Linalg
+import MigrationData
+import MigrationModels
+import MigrationScenarios
+
+/// The whole `migkit project` run as one library call: load data/, fit the models, project every
+/// scenario, build the report tables, and (optionally) write the run folder. Research code gets
+/// exactly the CLI's outputs:
+///
+///     let result = try ProjectionRun.execute(ProjectionRun.Options(dataDirectory: URL(fileURLWithPath: "data")))
+///     try ProjectionRun.write(result, to: URL(fileURLWithPath: "reports"))
+///     print(result.summary)
+public enum ProjectionRun {
+    public struct Options: Sendable {
+        /// MigrationKit's data/ folder.
+        public var dataDirectory: URL
+        /// The scenario file (default: data/scenarios/default.toml).
+        public var scenarioFile: String?
+        /// Overrides of the scenario file's [run] values.
+        public var draws: Int?
+        public var seed: UInt64?
+        public var horizon: Int?
+        /// Worker threads (0: one per core). Output bytes do not depend on it.
+        public var threads: Int
+        /// The software version written to manifest.json.
+        public var version: String
+        public init(dataDirectory: URL, scenarioFile: String? = nil, draws: Int? = nil, seed: UInt64? = nil, horizon: Int? = nil,
+                    threads: Int = 0, version: String = "unknown") {
+            self.dataDirectory = dataDirectory
+            self.scenarioFile = scenarioFile
+            self.draws = draws
+            self.seed = seed
+            self.horizon = horizon
+            self.threads = threads
+            self.version = version
+        }
+    }
+
+    /// Phases of a run, reported to the progress callback with the fraction done in the phase.
+    public enum Phase: String, Sendable { case loading, fitting, projecting, writing }
+
+    public struct Result: Sendable {
+        public let scenarios: ScenarioSet
+        public let scenarioPath: String
+        public let inputs: ProjectionInputs
+        public let models: FittedProjectionModels
+        public let rows: [ProjectionRow]
+        /// The run folder's CSV tables, by file name, in writing order.
+        public let tables: [(name: String, table: Table)]
+        /// The run's manifest.json content.
+        public let manifest: Data
+        /// The text summary `migkit project` prints (world medians, implied growth rates,
+        /// largest contributors).
+        public let summary: String
+        public let seconds: Double
+    }
+
+    public struct RunError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Loads, fits, projects and builds the tables (nothing is written).
+    public static func execute(_ options: Options, progress: (@Sendable (Phase, Double) -> Void)? = nil) throws -> Result {
+        let started = Date()
+        progress?(.loading, 0)
+        let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
+        var set = try ScenarioSet.load(path: scenarioPath)
+        if let d = options.draws { set.draws = d }
+        if let s = options.seed { set.seed = s }
+        if let h = options.horizon { set.horizon = h }
+        let inputs = try ProjectionDataLoader.load(directory: options.dataDirectory)
+        progress?(.fitting, 0)
+        let models = try ProjectionEngine.fit(inputs)
+        progress?(.projecting, 0)
+        let rows: [ProjectionRow]
+        do {
+            rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: options.threads,
+                                            progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
+        } catch { throw RunError(description: "\(scenarioPath): \(error)") }
+        progress?(.writing, 0)
+        let tables = try buildTables(set, inputs: inputs, models: models, rows: rows)
+        let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
+        let seconds = Date().timeIntervalSince(started)
+        let summary = summaryText(rows, set: set, inputs: inputs, models: models)
+        return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, tables: tables,
+                      manifest: manifest, summary: summary, seconds: seconds)
+    }
+
+    /// The report tables of a run.
+    public static func buildTables(_ set: ScenarioSet, inputs: ProjectionInputs, models: FittedProjectionModels,
+                                   rows: [ProjectionRow]) throws -> [(name: String, table: Table)] {
+        let fitRows = InSampleFit.compute(models, inputs, years: 2010...models.baseYear, stockModel: set.stockModel)
+        let modelList: [(String, RegressionResult)] = [("conflict_inflow", models.conflict.inflow), ("conflict_exit", models.conflict.exit),
+                                                       ("lifecycle_onset_rate", models.lifeCycle.onset.rate)]
+            + models.disaster.hazards.map { ("disaster_\($0.hazard)", $0.fit) }
+        var extra: [(String, String, String)] = [
+            ("conflict_inflow", "shock_rho", String(models.conflict.inflowShock.rho)),
+            ("conflict_inflow", "shock_sigma", String(models.conflict.inflowShock.sigma)),
+            ("climate", "baseline_offset_c", String(models.climate.baselineOffset)),
+            ("run", "base_year", String(models.baseYear)),
+            ("run", "stock_model", set.stockModel.rawValue),
+        ]
+        let g = models.stockGrowth
+        for (k, lower) in g.classLowerBounds.enumerated() {
+            let name = "stock_growth_class\(k + 1)"
+            extra.append((name, "stock_from", String(lower)))
+            extra.append((name, "observations", String(g.growth[k].count)))
+            extra.append((name, "median_log_growth", String(g.medianGrowth(forStock: lower))))
+            extra.append((name, "mean_growth_factor", String(g.meanGrowthFactor(forStock: lower))))
+        }
+        for h in models.disaster.hazards { extra.append(("disaster_\(h.hazard)", "theta", String(h.theta))) }
+        extra += models.lifeCycle.diagnostics
+        let breaks = models.lifeCycle.breaks.breaks
+        func num(_ v: [Double?]) -> Column { .double(v) }
+        return [
+            ("projections.csv", try ProjectionTables.projections(rows, names: inputs.history.names)),
+            ("summary_wide.csv", try ProjectionTables.wideSummary(rows)),
+            ("coefficients.csv", try ProjectionTables.coefficients(modelList)),
+            ("diagnostics.csv", try ProjectionTables.diagnostics(modelList, extra: extra)),
+            ("series_breaks.csv", try Table([
+                ("origin", .string(breaks.map(\.origin))), ("name", .string(breaks.map { inputs.history.names[$0.origin] ?? $0.origin })),
+                ("year", .int(breaks.map(\.year))), ("component", .string(breaks.map(\.component))),
+                ("kind", .string(breaks.map(\.kind.rawValue))), ("before", num(breaks.map(\.before))), ("after", num(breaks.map(\.after))),
+                ("note", .string(breaks.map(\.note))),
+            ])),
+            ("in_sample_fit.csv", try Table([
+                ("geography", .string(fitRows.map(\.geography))), ("year", .int(fitRows.map(\.year))),
+                ("observed", .double(fitRows.map(\.observed))), ("fitted", .double(fitRows.map { $0.fitted.rounded() })),
+            ])),
+        ]
+    }
+
+    static func manifestData(_ set: ScenarioSet, scenarioPath: String, models: FittedProjectionModels, version: String) throws -> Data {
+        var sources: [[String: Any]] = []
+        for e in DataCatalog.entries {
+            sources.append(["file": "data/" + e.file, "summary": e.summary, "licence": e.licence, "attribution": e.attribution])
+        }
+        let manifest: [String: Any] = [
+            "migrationkit_version": version,
+            "scenario_file": scenarioPath,
+            "scenario_text": set.text,
+            "seed": set.seed, "draws": set.draws, "horizon": set.horizon, "stock_model": set.stockModel.rawValue,
+            "base_year": models.baseYear,
+            "scenarios": set.scenarios.map { ["name": $0.name, "pathway": $0.pathway.rawValue, "population": $0.population.rawValue] },
+            "data_sources": sources,
+            "blas": ["kernel": BLASRuntime.coreName, "config": BLASRuntime.configuration],
+        ]
+        return try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// Writes the run folder. Everything is first written into a temporary sibling folder (CSV
+    /// tables, then manifest.json, then report.html and charts/ built from them); then the old
+    /// run's manifest.json — the completion marker that `migkit report` checks — is removed, the
+    /// files are renamed into `directory` one by one (each rename atomic), and manifest.json comes
+    /// last. A run killed at any point leaves either the old complete run, or files without a
+    /// manifest, which `migkit report` refuses as incomplete; never a new table beside an old
+    /// manifest. Other files in `directory` are left alone.
+    public static func write(_ result: Result, to directory: URL) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: directory.path, isDirectory: &isDir), !isDir.boolValue {
+            throw RunError(description: "\(directory.path): exists and is not a folder — choose an output folder with -o")
+        }
+        do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw RunError(description: "\(directory.path): cannot create the output folder — \(error.localizedDescription)")
+        }
+        let parent = directory.standardizedFileURL.deletingLastPathComponent()
+        let temp = parent.appendingPathComponent(".\(directory.standardizedFileURL.lastPathComponent).tmp-\(getpid())")
+        try? fm.removeItem(at: temp)
+        do { try fm.createDirectory(at: temp, withIntermediateDirectories: false) } catch {
+            throw RunError(description: "\(temp.path): cannot create the temporary run folder beside the output — \(error.localizedDescription)")
+        }
+        defer { try? fm.removeItem(at: temp) }
+        for (name, table) in result.tables { try CSVWriter.write(table, to: temp.appendingPathComponent(name).path) }
+        try result.manifest.write(to: temp.appendingPathComponent("manifest.json"))
+        try HTMLReport.write(directory: temp)
+        // Move into place: the completion marker goes first and comes back last.
+        let marker = directory.appendingPathComponent("manifest.json")
+        if fm.fileExists(atPath: marker.path) { try fm.removeItem(at: marker) }
+        var files = result.tables.map(\.name) + ["report.html"]
+        let charts = (try? fm.contentsOfDirectory(atPath: temp.appendingPathComponent("charts").path)) ?? []
+        if !charts.isEmpty { try fm.createDirectory(at: directory.appendingPathComponent("charts"), withIntermediateDirectories: true) }
+        files += charts.sorted().map { "charts/\($0)" }
+        files.append("manifest.json")
+        for name in files {
+            let from = temp.appendingPathComponent(name).path, to = directory.appendingPathComponent(name).path
+            try replace(to, with: from)
+        }
+    }
+
+    /// Renames `source` over `target` (atomic), refusing a target that is a link, a device or any
+    /// other non-regular file, and keeping an existing target's permissions.
+    static func replace(_ target: String, with source: String) throws {
+        var st = stat()
+        if lstat(target, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                throw RunError(description: "\(target): exists and is not a regular file (a link, device or folder) — remove it or choose another output folder")
+            }
+            chmod(source, st.st_mode & 0o7777)
+        }
+        guard rename(source, target) == 0 else {
+            throw RunError(description: "\(target): cannot be written — \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Whether `directory` holds a complete run (its manifest.json, written last, is present).
+    public static func isComplete(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path)
+    }
+
+    // MARK: - Summary
+
+    static func millions(_ v: Double) -> String { String(format: "%.1f M", v / 1e6) }
+
+    /// The run summary: world medians with 90 % intervals; per scenario the implied annual world
+    /// growth 2025–2050 (from the median of the first projected year to the median of the
+    /// horizon) next to the observed 1990–2024 and 2012–2024 rates; and the largest contributors
+    /// to the change in the mean from the jump-off to the horizon, by type and by origin.
+    public static func summaryText(_ rows: [ProjectionRow], set: ScenarioSet, inputs: ProjectionInputs,
+                                   models: FittedProjectionModels) -> String {
+        let h = inputs.history
+        let base = models.baseYear
+        let observed = h.stock.total(base)
+        var s = "Forcibly displaced (conflict and persecution), world: \(millions(observed)) observed in \(base)"
+        let midyear = h.midyearStock
+        let anchored = midyear.countries.filter { midyear[$0, base + 1] != nil }
+        if !anchored.isEmpty {
+            s += "; \(millions(midyear.total(base + 1))) at mid-\(base + 1) (\(anchored.count) origins, the projection's starting point)"
+        }
+        s += "\n"
+        var index: [String: QuantileSummary] = [:]
+        for r in rows where r.geographyLevel == "world" || (r.geographyLevel == "country" && r.year == set.horizon) {
+            index["\(r.scenario)|\(r.geographyLevel)|\(r.geography)|\(r.category)|\(r.year)"] = r.summary
+        }
+        func world(_ sc: String, _ cat: ProjectionCategory, _ y: Int) -> QuantileSummary? { index["\(sc)|world|World|\(cat.rawValue)|\(y)"] }
+        var years: [Int] = []
+        for y in [2030, 2040, 2050, set.horizon] where y <= set.horizon && y > base && !years.contains(y) { years.append(y) }
+        let width = max(12, set.scenarios.map(\.name.count).max() ?? 12)
+        s += "scenario".padding(toLength: width, withPad: " ", startingAt: 0)
+        for y in years { s += "  " + "\(y) median [90% interval]".padding(toLength: 30, withPad: " ", startingAt: 0) }
+        s += "\n"
+        for sc in set.scenarios {
+            s += sc.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            for y in years {
+                if let r = world(sc.name, .displaced, y) {
+                    s += "  " + "\(millions(r.p50)) [\(millions(r.p05))–\(millions(r.p95))]".padding(toLength: 30, withPad: " ", startingAt: 0)
+                }
+            }
+            s += "\n"
+        }
+        // Implied and observed growth rates.
+        func rate(_ a: Double, _ b: Double, _ years: Int) -> String {
+            guard a > 0, b > 0, years > 0 else { return "n/a" }
+            return String(format: "%+.1f %%/yr", 100 * (pow(b / a, 1 / Double(years)) - 1))
+        }
+        let first = base + 1
+        s += "\nWorld growth of the median \(first)–\(set.horizon) per scenario, against the observed "
+        s += "1990–\(base) \(rate(h.stock.total(1990), observed, base - 1990)) and 2012–\(base) \(rate(h.stock.total(2012), observed, base - 2012)):\n"
+        // Jump-off stock per origin (mid-year where published).
+        var jumpOff: [String: Double] = [:]
+        for c in h.stock.countries where h.stock[c, base] != nil { jumpOff[c] = midyear[c, base + 1] ?? h.stock[c, base] }
+        for sc in set.scenarios {
+            guard let a = world(sc.name, .displaced, first), let b = world(sc.name, .displaced, set.horizon) else { continue }
+            s += "  " + sc.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + rate(a.p50, b.p50, set.horizon - first)
+            if set.stockModel == .lifecycle {
+                // Change of the mean by type (means add up), and the largest origins.
+                let parts: [(String, ProjectionCategory)] = [("cross-border", .crossBorder), ("IDPs", .conflictIDPs), ("UNRWA", .unrwa)]
+                let jumps: [ProjectionCategory: Double] = [
+                    .crossBorder: h.crossBorder.countries.reduce(0) { $0 + (h.midyearCrossBorder[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.crossBorder[$1, base] ?? 0 : 0)) },
+                    .conflictIDPs: h.conflictIDPs.countries.reduce(0) { $0 + (h.midyearConflictIDPs[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.conflictIDPs[$1, base] ?? 0 : 0)) },
+                    .unrwa: h.unrwa.countries.reduce(0) { $0 + (h.midyearUNRWA[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.unrwa[$1, base] ?? 0 : 0)) },
+                ]
+                let byType = parts.compactMap { name, cat -> String? in
+                    guard let m = world(sc.name, cat, set.horizon)?.mean else { return nil }
+                    return "\(name) \(signedMillions(m - (jumps[cat] ?? 0)))"
+                }
+                s += "; change of the mean by type: " + byType.joined(separator: ", ")
+            }
+            var contributions: [(String, Double)] = []
+            var fromSmall = 0.0
+            for (c, d0) in jumpOff {
+                guard let m = index["\(sc.name)|country|\(c)|\(ProjectionCategory.displaced.rawValue)|\(set.horizon)"]?.mean else { continue }
+                contributions.append((c, m - d0))
+                if let p = inputs.population.value(c, base, .medium), p > 0, d0 / (p * 1000) < CrisisOnsetModel.eligibleShare { fromSmall += m - d0 }
+            }
+            contributions.sort { abs($0.1) > abs($1.1) }
+            s += "\n    largest contributors (change of the mean): "
+            s += contributions.prefix(5).map { "\(h.names[$0.0] ?? $0.0) \(signedMillions($0.1))" }.joined(separator: ", ")
+            if set.stockModel == .lifecycle { s += "; origins below 0.2 % displaced today (new crises) \(signedMillions(fromSmall))" }
+            s += "\n"
+        }
+        return s
+    }
+
+    static func signedMillions(_ v: Double) -> String { String(format: "%+.1f M", v / 1e6) }
+}
