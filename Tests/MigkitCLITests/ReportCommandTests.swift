@@ -48,6 +48,6 @@ struct ReportCommandTests {
     @Test func missingRunFolderIsAClearError() throws {
         let r = try MigkitRunner.run(["report", "/nonexistent/run"])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("/nonexistent/run/projections.csv: not found — run `migkit project -o DIR` first"))
+        #expect(r.stderr.contains("/nonexistent/run/manifest.json: not found — the folder does not hold a complete run"))
     }
 }

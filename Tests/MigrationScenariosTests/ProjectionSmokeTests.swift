@@ -32,9 +32,10 @@ struct ProjectionEngineTests {
         let syrMid = try #require(midyear["SYR", 2025])
         #expect(abs(syr.summary.p50 / syrMid - 1) < 0.1, "SYR 2025 \(syr.summary) vs mid-2025 \(syrMid)")
         #expect(world2025.summary.p05 <= world2025.summary.p50 && world2025.summary.p50 <= world2025.summary.p95)
-        // Country rows for every country with a 2024 stock, four categories, three years.
+        // Country rows for every country with a 2024 stock, eight categories (the stock, its four
+        // types, three flows), three years.
         let countries = inputs.history.stock.countries.filter { inputs.history.stock[$0, 2024] != nil }
-        #expect(rows.filter { $0.geographyLevel == "country" }.count == countries.count * 4 * 3)
+        #expect(rows.filter { $0.geographyLevel == "country" }.count == countries.count * 8 * 3)
     }
 
     @Test func sameSeedSameNumbersOnOneAndTwoThreads() throws {
@@ -61,7 +62,7 @@ struct InSampleFitTests {
     /// both stock models: the world within 15 % of the observed stock in every year 2015–2024
     /// (measured: growth model at most 12 %, in 2022), and the ten largest origins of 2024 with a
     /// median absolute percentage error below 25 % (measured: 13 % with flows).
-    @Test(arguments: [StockModel.growth, .flows])
+    @Test(arguments: [StockModel.lifecycle, .growth, .flows])
     func worldAndTenLargestOrigins(stockModel: StockModel) throws {
         let (inputs, models) = try #require(ProjectionEngineTests.fitted)
         let rows = InSampleFit.compute(models, inputs, years: 2015...2024, stockModel: stockModel)

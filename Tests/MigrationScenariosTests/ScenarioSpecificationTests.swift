@@ -11,7 +11,7 @@ struct ScenarioSpecificationTests {
         #expect(set.horizon == 2050)
         #expect(set.draws == 1000)
         #expect(set.seed == 20261129)
-        #expect(set.stockModel == .growth)
+        #expect(set.stockModel == .lifecycle)
         #expect(set.scenarios.map(\.name) == ["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5", "SSP2-4.5 faster solutions", "SSP2-4.5 zero migration"])
         let faster = set.scenarios[4]
         #expect(faster.overrides == [ScenarioOverride(component: .exitRate, factor: 1.5, from: 2030, to: nil, countries: nil)])
@@ -24,14 +24,14 @@ struct ScenarioSpecificationTests {
         ("[run]\nhorizon = 2200\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizon", "2200 is outside the pathways' years 2025–2100"),
         ("[[scenario]]\npathway = \"SSP4-6.0\"", "scenario[1].pathway", "\"SSP4-6.0\" is not one of SSP1-2.6, SSP2-4.5, SSP3-7.0, SSP5-8.5"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\npopulation = \"median\"", "scenario[1].population", "\"median\" is not one of low, medium, high, zero-migration"),
-        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"exits\"\nfactor = 2", "scenario[1].override[1].component", "\"exits\" is not one of new_conflict, exit_rate, disaster, residual"),
-        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "must be finite and ≥ 0, got -1.0"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"exits\"\nfactor = 2", "scenario[1].override[1].component", "\"exits\" is not one of new_conflict, exit_rate, disaster, residual, onset_rate, crisis_duration"),
+        ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "-1.0 is outside the allowed range 0.0–10.0 for disaster"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = 1\ncountries = [\"Syria\"]", "scenario[1].override[1].countries[1]", "must be an ISO 3166 alpha-3 code such as \"SYR\", got \"Syria\""),
         ("[run]\ndraws = 0\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.draws", "0 must be between 1 and 1000000"),
         ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model"),
-        ("[run]\nstock_model = \"logistic\"\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.stock_model", "\"logistic\" is not one of growth, flows"),
+        ("[run]\nstock_model = \"logistic\"\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.stock_model", "\"logistic\" is not one of lifecycle, growth, flows"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"residual\"\nfactor = 0.5", "scenario[1].override[1].component",
-         "\"residual\" needs stock_model = \"flows\" in [run] (the growth model has no residual rate) — set it, or override new_conflict or exit_rate"),
+         "\"residual\" needs stock_model = \"flows\" in [run] — with \"lifecycle\" use one of exit_rate, disaster, onset_rate, crisis_duration"),
         ("[run]\nhorizon = 2050", "scenario", "no [[scenario]] entries — add at least one"),
     ])
     func validationNamesTheKeyPath(text: String, keyPath: String, message: String) {

@@ -56,6 +56,7 @@ struct GrowthEngineTests {
             [run]
             draws = 50
             horizon = 2035
+            stock_model = "growth"
             [[scenario]]
             name = "reference"
             pathway = "SSP2-4.5"

@@ -7,6 +7,11 @@ import Foundation
 ///              Σᵢ D(i,t−1)·exp(eᵢ) (1,000 draws with a fixed seed) — the median of a sum of skewed
 ///              draws is not the sum of their medians
 ///     flows:   D̂(t) = D(t−1) + N̂(t) − X̂(t) − q·D(t−1)
+///     lifecycle: per type, the one-step median of `CrisisLifeCycleModel` from D_k(t−1) with the
+///              last like-for-like growth as momentum (median residual of the class), UNRWA by
+///              Palestine's population growth plus the excess; the world row is the sum of the
+///              one-step means (the class drifts are set so that means add up to the observed
+///              aggregate growth)
 ///
 /// with N̂ and X̂ the fitted means of the inflow and exit models at the observed covariates
 /// (observed flows where a country has no fitted effect) and q the country's residual rate. Rows
@@ -26,6 +31,7 @@ public enum InSampleFit {
         var rows: [InSampleFitRow] = []
         var worldObs: [Int: Double] = [:], worldFit: [Int: Double] = [:]
         var lagged: [Int: [Double]] = [:]
+        if stockModel == .lifecycle { return lifeCycle(models, inputs, years: years) }
         for country in h.stock.countries {
             for t in years {
                 guard let d0 = h.stock[country, t - 1], let d1 = h.stock[country, t] else { continue }
@@ -59,6 +65,49 @@ public enum InSampleFit {
                 for d0 in stocks { totals[d] += d0 * exp(models.stockGrowth.sample(stock: d0, uniform: rng.uniform())) }
             }
             worldFit[t] = QuantileSummary.quantile(sorted: totals.sorted(), 0.5)
+        }
+        let world = worldObs.keys.sorted().map { InSampleFitRow(geography: "World", year: $0, observed: worldObs[$0] ?? 0, fitted: worldFit[$0] ?? 0) }
+        return world + rows
+    }
+
+    static func lifeCycle(_ models: FittedProjectionModels, _ inputs: ProjectionInputs, years: ClosedRange<Int>) -> [InSampleFitRow] {
+        let h = inputs.history, lc = models.lifeCycle
+        let pop = inputs.population.series(.medium)
+        var rows: [InSampleFitRow] = []
+        var worldObs: [Int: Double] = [:], worldFit: [Int: Double] = [:]
+        for country in h.stock.countries {
+            for t in years {
+                guard let d1 = h.stock[country, t], h.stock[country, t - 1] != nil else { continue }
+                var median = 0.0, mean = 0.0
+                let p0 = pop[country, t - 1].map { $0 * 1000 }, p1 = pop[country, t].map { $0 * 1000 }
+                for type in DisplacedStockType.allCases {
+                    guard let d0 = type.series(h)[country, t - 1] else { continue }
+                    guard let p0, let p1, p0 > 0, p1 > 0, !CrisisOnsetModel.nonOrigins.contains(country) else { median += d0; mean += d0; continue }
+                    let m = lc.model(type)
+                    if d0 >= CrisisLifeCycleModel.crisisThreshold {
+                        let fit = m.classFit(forStock: d0)
+                        let g = lc.breaks.comparable(h, country, t - 1, components: type.components)
+                            .map { log(($0.after + 1) / p0) - log(($0.before + 1) / (pop[country, t - 2].map { $0 * 1000 } ?? p0)) } ?? 0
+                        let drift = fit.alpha + (m.originEffect[country]?.mean ?? 0) * max(fit.phi, 0)
+                            + fit.phi * max(-CrisisLifeCycleModel.momentumClip, min(CrisisLifeCycleModel.momentumClip, g))
+                        let base = (d0 + 1) * p1 / p0
+                        median += base * exp(drift + QuantileSummary.quantile(sorted: fit.residuals, 0.5)) - 1
+                        mean += base * exp(drift) * fit.residuals.reduce(0) { $0 + exp($1) } / Double(fit.residuals.count) - 1
+                    } else {
+                        let level = m.backgroundLevel[country] ?? m.defaultBackgroundLevel
+                        let x1 = level + m.backgroundPsi * (log((d0 + 1) / p0) - level)
+                        median += max(0, p1 * exp(x1 + QuantileSummary.quantile(sorted: m.backgroundResiduals, 0.5)) - 1)
+                        mean += max(0, p1 * exp(x1) * m.backgroundResiduals.reduce(0) { $0 + exp($1) } / Double(m.backgroundResiduals.count) - 1)
+                    }
+                }
+                if let u0 = h.unrwa[country, t - 1] {
+                    let growth = (p0 != nil && p1 != nil && p0! > 0) ? log(p1! / p0!) + lc.unrwa.excess : 0
+                    median += u0 * exp(growth); mean += u0 * exp(growth)
+                }
+                rows.append(InSampleFitRow(geography: country, year: t, observed: d1, fitted: median))
+                worldObs[t, default: 0] += d1
+                worldFit[t, default: 0] += mean
+            }
         }
         let world = worldObs.keys.sorted().map { InSampleFitRow(geography: "World", year: $0, observed: worldObs[$0] ?? 0, fitted: worldFit[$0] ?? 0) }
         return world + rows

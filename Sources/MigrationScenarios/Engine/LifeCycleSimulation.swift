@@ -12,7 +12,8 @@ extension ProjectionEngine {
     ///    and the crisis starts with a resampled observed following-year growth.
     /// 2. Otherwise each type moves by its life cycle (`CrisisLifeCycleModel`):
     ///    (D+1)/P(t) = (D+1)/P(t−1)·exp(step·(α_k + u_c + φ_k·g − (f_exit − 1)·r_c) + √step·e),
-    ///    with the drift's decline divided by f_duration; background stocks revert to their level.
+    ///    with the drift's decline divided by f_duration and the year's common shock s·z(t) − s²/2
+    ///    added (one z per draw and year for all origins); background stocks revert to their level.
     /// 3. The cross-border + IDP stock is capped at the ceiling share × P (`DisplacementCeiling`).
     /// 4. UNRWA refugees (origin PSE) grow with Palestine's population plus the observed excess.
     /// The flows beside the stock — new conflict displacement (the PPML inflow model at the
@@ -65,6 +66,7 @@ extension ProjectionEngine {
         let residuals = types.map { $0.classes.map(\.residuals) }
         // The origin effect's weight φ^(t+1) per type, class and year.
         let fade = types.map { m in m.classes.map { f in (0..<T).map { pow(max(f.phi, 0), Double($0 + 1)) } } }
+        let yearSigma = types.map(\.yearSigma)
         let bgPsi = types.map(\.backgroundPsi), bgResiduals = types.map(\.backgroundResiduals)
         let effects = types.map { $0.originEffect[c] }
         let tau = types.map { $0.tau2.squareRoot() }
@@ -112,7 +114,7 @@ extension ProjectionEngine {
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
             /// One type's step (see the doc comment), returning the new stock and realised growth.
-            @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ t: Int, _ step: Double,
+            @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
                                         _ rng: inout DrawRandomStream) -> (Double, Double) {
                 let p0 = pop[t], p1 = pop[t + 1]
                 if stock >= threshold {
@@ -125,7 +127,7 @@ extension ProjectionEngine {
                         let mu = a / (1 - f)
                         if mu < 0 { a = (1 - f) * mu / fDuration[t] }
                     }
-                    let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate
+                    let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate + common
                     let e = pick(residuals[k][ci], rng.uniform())
                     let change = step == 1 ? drift + e : step * drift + step.squareRoot() * e
                     return (max(0, (stock + 1) * popRatio[t] * exp(change) - 1), change)
@@ -138,6 +140,9 @@ extension ProjectionEngine {
             }
             for t in 0..<T {
                 let step = t == 0 ? firstStep : 1
+                // The year's common shock (shared by all origins in this draw), mean-one in levels.
+                let z = held ? 0 : draws.yearShock[d][t]
+                let common = (yearSigma[0] * z - yearSigma[0] * yearSigma[0] / 2, yearSigma[1] * z - yearSigma[1] * yearSigma[1] / 2)
                 if !held {
                     let p0 = pop[t], p1 = pop[t + 1]
                     var erupted = false
@@ -153,8 +158,8 @@ extension ProjectionEngine {
                         }
                     }
                     if !erupted {
-                        (s0, g0d) = move(0, s0, g0d, u0, t, step, &rng)
-                        (s1, g1d) = move(1, s1, g1d, u1, t, step, &rng)
+                        (s0, g0d) = move(0, s0, g0d, u0, common.0, t, step, &rng)
+                        (s1, g1d) = move(1, s1, g1d, u1, common.1, t, step, &rng)
                     }
                     let cap = ceiling * p1
                     let both = s0 + s1

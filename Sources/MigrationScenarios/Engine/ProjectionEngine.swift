@@ -232,17 +232,18 @@ public enum ProjectionEngine {
                 for k in 0..<range.count { reference[k] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[k]) } }
             }
             // Life-cycle class drifts α_k and onset coefficients, per draw (common to all origins).
-            var alphas = [[[Double]]](), onsetBeta = [[Double]]()
+            var alphas = [[[Double]]](), onsetBeta = [[Double]](), yearShock = [[Double]]()
             if set.stockModel == .lifecycle {
                 let lc = models.lifeCycle
                 for d in range {
                     var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 13)
                     alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.map { $0.alpha + $0.alphaStandardError * rng.normal() } })
                     onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
+                    yearShock.append(years.map { _ in rng.normal() })
                 }
             }
             return DrawInputs(firstDraw: range.lowerBound, betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate,
-                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta)
+                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta, yearShock: yearShock)
         }
         let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
@@ -355,6 +356,8 @@ public enum ProjectionEngine {
         /// [draw][type][class] life-cycle drifts α_k and [draw] onset coefficients (lifecycle only).
         let lifeCycleAlpha: [[[Double]]]
         let onsetBeta: [[Double]]
+        /// [draw][year] the common standard normal of the year shock shared by all origins.
+        let yearShock: [[Double]]
     }
 
     /// Simulates one country for all draws: values laid out [category][year][draw].
@@ -610,6 +613,7 @@ extension LifeCycleModels {
                 out.append((name, p + "long_run_drift", String(c.drift)))
             }
             out.append((name, "origin_effect_tau2", String(m.tau2)))
+            out.append((name, "year_shock_sigma", String(m.yearSigma)))
             out.append((name, "origins_with_effect", String(m.originEffect.count)))
             out.append((name, "background_psi", String(m.backgroundPsi)))
             out.append((name, "background_observations", String(m.backgroundResiduals.count)))

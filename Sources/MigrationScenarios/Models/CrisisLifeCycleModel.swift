@@ -74,6 +74,9 @@ public struct CrisisLifeCycleModel: Sendable {
     /// Last observed like-for-like growth per origin (the momentum at the jump-off).
     public let lastGrowth: [String: Double]
     public let fitYears: ClosedRange<Int>
+    /// Standard deviation s of the common (year) shock shared by all origins; the projection adds
+    /// s·z(t) − s²/2 to every crisis's growth in year t (z the draw's standard normal for t).
+    public var yearSigma: Double = 0
     /// Set when this type had too few observations and uses another type's parameters.
     public private(set) var borrowedFrom: DisplacedStockType? = nil
 
@@ -81,7 +84,7 @@ public struct CrisisLifeCycleModel: Sendable {
     public func borrowed(as type: DisplacedStockType) -> CrisisLifeCycleModel {
         var m = CrisisLifeCycleModel(type: type, classes: classes, originEffect: [:], tau2: tau2, backgroundPsi: backgroundPsi,
                                      backgroundResiduals: backgroundResiduals, backgroundLevel: [:],
-                                     defaultBackgroundLevel: defaultBackgroundLevel, lastGrowth: [:], fitYears: fitYears)
+                                     defaultBackgroundLevel: defaultBackgroundLevel, lastGrowth: [:], fitYears: fitYears, yearSigma: yearSigma)
         m.borrowedFrom = self.type
         return m
     }
@@ -130,7 +133,7 @@ public struct CrisisLifeCycleModel: Sendable {
         var byOrigin: [String: [Observation]] = [:]
         for o in obs { byOrigin[o.origin, default: []].append(o) }
         // Crisis regressions per class: g on g(t−1) (consecutive like-for-like changes only).
-        var rows = [[(origin: String, g: Double, prev: Double, before: Double, after: Double)]](repeating: [], count: classBounds.count)
+        var rows = [[(origin: String, year: Int, g: Double, prev: Double, before: Double, after: Double)]](repeating: [], count: classBounds.count)
         var background: [(origin: String, x: Double, prev: Double)] = []
         var lastGrowth: [String: Double] = [:]
         for (c, list) in byOrigin {
@@ -144,7 +147,7 @@ public struct CrisisLifeCycleModel: Sendable {
                     guard let p = previous, p.year == o.year - 1 else { continue }
                     // before/after in units of population at t−1 (D+1 scaled by P(t−1)/P(t) after), so
                     // that after/before = exp(g).
-                    rows[classIndex(o.before)].append((c, o.growth, max(-momentumClip, min(momentumClip, p.growth)),
+                    rows[classIndex(o.before)].append((c, o.year, o.growth, max(-momentumClip, min(momentumClip, p.growth)),
                                                        o.before + 1, (o.after + 1) * o.popBefore / o.popAfter))
                 } else {
                     background.append((c, log((o.after + 1) / o.popAfter), log((o.before + 1) / o.popBefore)))
@@ -159,16 +162,37 @@ public struct CrisisLifeCycleModel: Sendable {
         guard rows[0].count >= 20 else { throw FitError.noData("\(type.rawValue): only \(rows[0].count) like-for-like crisis changes in \(years)") }
         var classes: [ClassFit] = []
         var residualsByOrigin: [String: [Double]] = [:]
-        for (k, r) in rows.enumerated() {
+        // Common shocks: the years' mean residuals over all origins vary more than independent
+        // residuals would (crises erupt together: 2012–2015, 2022–2023). Their variance,
+        // s² = Var(ē_year) − mean(σ²/n_year) (method of moments), becomes a shock shared by all
+        // origins in a simulated year; the bootstrap draws the residuals net of their year's mean.
+        var byYear: [Int: [Double]] = [:]
+        var fits: [(phi: Double, ols: Double)] = []
+        for r in rows {
             let n = Double(r.count)
             let mx = r.reduce(0) { $0 + $1.prev } / n, my = r.reduce(0) { $0 + $1.g } / n
             var sxx = 0.0, sxy = 0.0
             for o in r { sxx += (o.prev - mx) * (o.prev - mx); sxy += (o.prev - mx) * (o.g - my) }
             // Momentum within (−0.2, 0.9): a negative or explosive φ is not a life cycle.
             let phi = sxx > 0 ? max(-0.2, min(0.9, sxy / sxx)) : 0
-            let ols = my - phi * mx
+            fits.append((phi, my - phi * mx))
+            for o in r { byYear[o.year, default: []].append(o.g - (my - phi * mx) - phi * o.prev) }
+        }
+        let yearMean = byYear.mapValues { $0.reduce(0, +) / Double($0.count) }
+        let pooled = byYear.values.flatMap { $0 }
+        let within = pooled.reduce(0) { $0 + $1 * $1 } / Double(max(1, pooled.count))
+        let ym = Array(yearMean.values), grandYear = ym.reduce(0, +) / Double(max(1, ym.count))
+        let betweenYears = ym.reduce(0) { $0 + ($1 - grandYear) * ($1 - grandYear) } / Double(max(1, ym.count - 1))
+        let noiseYears = byYear.values.reduce(0) { $0 + within / Double($1.count) } / Double(max(1, byYear.count))
+        let yearSigma = ym.count >= 5 ? max(0, betweenYears - noiseYears).squareRoot() : 0
+        for (k, r) in rows.enumerated() {
+            let n = Double(r.count)
+            let (phi, ols) = fits[k]
             var res: [Double] = []
-            for o in r { let e = o.g - ols - phi * o.prev; res.append(e); residualsByOrigin[o.origin, default: []].append(e) }
+            for o in r {
+                let e = o.g - ols - phi * o.prev - (yearSigma > 0 ? yearMean[o.year] ?? 0 : 0)
+                res.append(e); residualsByOrigin[o.origin, default: []].append(e)
+            }
             // Aggregate-consistent intercept: the bootstrap gives any stock of the class any
             // residual, and the large residuals belong to the small stocks, so α is set for the
             // class's total to grow as observed: Σ D(t−1)·exp(α + φ·g(t−1))·mean exp(e) = Σ D(t).
@@ -206,7 +230,7 @@ public struct CrisisLifeCycleModel: Sendable {
         let defaultLevel = allLevels.isEmpty ? log(1e-5) : QuantileSummary.quantile(sorted: allLevels, 0.5)
         return CrisisLifeCycleModel(type: type, classes: classes, originEffect: effects, tau2: tau2,
                                     backgroundPsi: psi, backgroundResiduals: bres.isEmpty ? [0] : bres, backgroundLevel: level,
-                                    defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years)
+                                    defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years, yearSigma: yearSigma)
     }
 
     /// The index in `classes` of a stock of `stock` people (≥ crisisThreshold).
