@@ -7,22 +7,25 @@ struct LifeCycleModelTests {
     static let fitted = ProjectionEngineTests.fitted
 
     /// Synthetic crises: 80 origins of 10 M people whose refugee stock follows a logistic rise
-    /// and fall (growth, one peak, decline) with multiplicative noise. The fitted model must find
-    /// momentum (φ > 0) and a negative long-run drift for large stocks, and its expected path
-    /// from a growing crisis must rise, peak once and decline.
+    /// and an exponential fall (growth, one peak, decline; peaks of 2–10 % of the population),
+    /// with noise in the annual growth (sd 0.05). The fitted model must find momentum (φ > 0)
+    /// and a negative decline drift for large stocks, and its expected path from a growing crisis
+    /// must rise, peak once and decline.
     @Test func lifeCycleShapeOnSyntheticCrises() throws {
         var h = DisplacementHistory()
         var pop = CountryYearSeries()
         var rng = DrawRandomStream(seed: 7, draw: 0, purpose: .other, key: 1)
         for i in 0..<80 {
             let c = String(format: "S%02d", i)
-            let start = 1992 + i % 12, peak = 0.02 + 0.08 * Double(i % 5) / 4   // peak share 2–10 %
+            let start = 1992 + i % 12, peak = 0.02 + 0.08 * Double(i % 5) / 4
+            func share(_ y: Int) -> Double {
+                let t = Double(y - start)
+                return t < 0 ? 1e-5 : max(1e-5, peak / (1 + exp(-1.5 * (t - 3))) * exp(-0.14 * max(0, t - 5)))
+            }
+            var d = 1e7 * share(1990)
             for y in 1990...2024 {
                 pop[c, y] = 10_000   // thousands
-                let t = Double(y - start)
-                // Rise over ~4 years, decline with a half-life of ~5 years after the peak.
-                let share = t < 0 ? 1e-5 : peak * (1 / (1 + exp(-1.5 * (t - 3)))) * exp(-0.14 * max(0, t - 5))
-                let d = max(0, 1e7 * share * exp(0.1 * rng.normal()))
+                if y > 1990 { d *= exp(log(share(y) / share(y - 1)) + 0.05 * rng.normal()) }
                 h.refugees[c, y] = d
                 h.crossBorder[c, y] = d
                 h.stock[c, y] = d

@@ -88,7 +88,7 @@ public enum InSampleFit {
                         let fit = m.classFit(forStock: d0)
                         let g = lc.breaks.comparable(h, country, t - 1, components: type.components)
                             .map { log(($0.after + 1) / p0) - log(($0.before + 1) / (pop[country, t - 2].map { $0 * 1000 } ?? p0)) } ?? 0
-                        let drift = fit.alpha + (m.originEffect[country]?.mean ?? 0) * max(fit.phi, 0)
+                        let drift = fit.alpha[CrisisLifeCycleModel.ClassFit.phase(g)] + (m.originEffect[country]?.mean ?? 0) * max(fit.phi, 0)
                             + fit.phi * max(-CrisisLifeCycleModel.momentumClip, min(CrisisLifeCycleModel.momentumClip, g))
                         let base = (d0 + 1) * p1 / p0
                         median += base * exp(drift + QuantileSummary.quantile(sorted: fit.residuals, 0.5)) - 1

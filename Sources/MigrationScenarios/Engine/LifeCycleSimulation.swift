@@ -122,7 +122,7 @@ extension ProjectionEngine {
                     var ci = 0
                     while ci + 1 < lo.count, stock >= lo[ci + 1] { ci += 1 }
                     let f = phi[k][ci]
-                    var a = alphas[k][ci] + u * fade[k][ci][t]
+                    var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][ci][t]
                     if fDuration[t] != 1 {
                         let mu = a / (1 - f)
                         if mu < 0 { a = (1 - f) * mu / fDuration[t] }

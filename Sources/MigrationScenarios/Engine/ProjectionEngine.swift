@@ -237,7 +237,7 @@ public enum ProjectionEngine {
                 let lc = models.lifeCycle
                 for d in range {
                     var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 13)
-                    alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.map { $0.alpha + $0.alphaStandardError * rng.normal() } })
+                    alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.flatMap { c in (0..<2).map { c.alpha[$0] + c.alphaStandardError[$0] * rng.normal() } } })
                     onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
                     yearShock.append(years.map { _ in rng.normal() })
                 }
@@ -353,7 +353,7 @@ public enum ProjectionEngine {
         let firstDraw: Int
         let betaIn: [[Double]], betaEx: [[Double]], betaDis: [[[Double]]], zClimate: [Double]
         let warmingReference: [[Double]]
-        /// [draw][type][class] life-cycle drifts α_k and [draw] onset coefficients (lifecycle only).
+        /// [draw][type][class × 2 + phase] life-cycle drifts α_k,phase and [draw] onset coefficients (lifecycle only).
         let lifeCycleAlpha: [[[Double]]]
         let onsetBeta: [[Double]]
         /// [draw][year] the common standard normal of the year shock shared by all origins.
@@ -606,8 +606,10 @@ extension LifeCycleModels {
                 let p = "class\(k + 1)_"
                 out.append((name, p + "stock_from", String(c.lowerBound)))
                 out.append((name, p + "observations", String(c.observations)))
-                out.append((name, p + "alpha", String(c.alpha)))
-                out.append((name, p + "alpha_std_error", String(c.alphaStandardError)))
+                out.append((name, p + "alpha_decline", String(c.alpha[0])))
+                out.append((name, p + "alpha_growth", String(c.alpha[1])))
+                out.append((name, p + "alpha_decline_std_error", String(c.alphaStandardError[0])))
+                out.append((name, p + "alpha_growth_std_error", String(c.alphaStandardError[1])))
                 out.append((name, p + "phi", String(c.phi)))
                 out.append((name, p + "sigma", String(c.sigma)))
                 out.append((name, p + "long_run_drift", String(c.drift)))

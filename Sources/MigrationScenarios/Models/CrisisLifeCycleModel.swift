@@ -27,12 +27,14 @@ public enum DisplacedStockType: String, Sendable, CaseIterable {
 /// be fitted on every origin in milliseconds (the backtests refit it ten times) —
 ///
 ///     x(t) = log(D(t)/P(t)),   g(t) = x(t) − x(t−1)
-///     g(t) = α_k + u_c + φ_k·g(t−1) + e(t),   e ~ F_k (bootstrap of the class's residuals)
+///     g(t) = α_k,phase + u_c + φ_k·g(t−1) + e(t),   e ~ F_k (bootstrap of the class's residuals)
 ///
 /// for a stock of at least `crisisThreshold` people, with k the size class of D(t−1)
-/// (10⁴–10⁵, 10⁵–10⁶, ≥ 10⁶). Momentum φ_k > 0 carries a growing crisis upwards for a few years;
-/// the long-run drift μ_c = (α_k + u_c)/(1 − φ_k) is negative in the large classes (crises
-/// resolve), so a path grows, peaks and declines. The origin effect u_c is shrunk towards 0
+/// (10⁴–10⁵, 10⁵–10⁶, ≥ 10⁶) and phase = growth when g(t−1) > 0, decline otherwise (the two
+/// phases of the interrupted logistic, separated by the peak: a declining crisis keeps the
+/// decline drift whatever its size, so it does not bounce back when it enters a smaller class).
+/// Momentum φ_k > 0 carries a growing crisis upwards for a few years; the decline drift
+/// (α_k,decline + u_c)/(1 − φ_k) is negative, so a path grows, peaks and declines. The origin effect u_c is shrunk towards 0
 /// (empirical Bayes, normal–normal: û_c = ē_c·n_cτ²/(n_cτ² + σ²), posterior variance
 /// (1/τ² + n_c/σ²)⁻¹, τ² by the method of moments) and drawn from its posterior in every draw,
 /// as α_k is from its sampling distribution: parameter uncertainty widens the long run.
@@ -48,16 +50,20 @@ public enum DisplacedStockType: String, Sendable, CaseIterable {
 public struct CrisisLifeCycleModel: Sendable {
     public struct ClassFit: Sendable, Equatable {
         public let lowerBound: Double
-        public let alpha: Double
-        public let alphaStandardError: Double
+        /// Intercepts by phase: [decline (g(t−1) ≤ 0), growth (g(t−1) > 0)] — the two phases of
+        /// the interrupted logistic, each with its own drift.
+        public let alpha: [Double]
+        public let alphaStandardError: [Double]
         public let phi: Double
         /// Residual standard deviation.
         public let sigma: Double
         /// Residuals, sorted (the bootstrap's distribution F_k).
         public let residuals: [Double]
         public var observations: Int { residuals.count }
-        /// The long-run drift of a typical origin, α/(1 − φ).
-        public var drift: Double { alpha / (1 - phi) }
+        /// The long-run drift of a typical origin once its crisis declines, α_decline/(1 − φ).
+        public var drift: Double { alpha[0] / (1 - phi) }
+        /// The phase index of a previous growth g: 1 (growth) when g > 0, else 0 (decline).
+        @inline(__always) public static func phase(_ g: Double) -> Int { g > 0 ? 1 : 0 }
     }
 
     public let type: DisplacedStockType
@@ -167,16 +173,26 @@ public struct CrisisLifeCycleModel: Sendable {
         // s² = Var(ē_year) − mean(σ²/n_year) (method of moments), becomes a shock shared by all
         // origins in a simulated year; the bootstrap draws the residuals net of their year's mean.
         var byYear: [Int: [Double]] = [:]
-        var fits: [(phi: Double, ols: Double)] = []
+        // Per class: g = α_phase + φ·g(t−1) + e, with phase = growth when g(t−1) > 0 (least squares
+        // with a phase dummy: φ from the within-phase deviations, α_p = ḡ_p − φ·prev̄_p). A phase
+        // with fewer than 5 observations shares the class's single intercept.
+        var fits: [(phi: Double, ols: [Double])] = []
         for r in rows {
-            let n = Double(r.count)
-            let mx = r.reduce(0) { $0 + $1.prev } / n, my = r.reduce(0) { $0 + $1.g } / n
+            var n = [0.0, 0.0], mx = [0.0, 0.0], my = [0.0, 0.0]
+            for o in r { let p = ClassFit.phase(o.prev); n[p] += 1; mx[p] += o.prev; my[p] += o.g }
+            let split = n[0] >= 5 && n[1] >= 5
+            if !split { n = [n[0] + n[1], n[0] + n[1]]; mx = [mx[0] + mx[1], mx[0] + mx[1]]; my = [my[0] + my[1], my[0] + my[1]] }
+            for p in 0..<2 { mx[p] /= max(1, n[p]); my[p] /= max(1, n[p]) }
             var sxx = 0.0, sxy = 0.0
-            for o in r { sxx += (o.prev - mx) * (o.prev - mx); sxy += (o.prev - mx) * (o.g - my) }
+            for o in r {
+                let p = split ? ClassFit.phase(o.prev) : 0
+                sxx += (o.prev - mx[p]) * (o.prev - mx[p]); sxy += (o.prev - mx[p]) * (o.g - my[p])
+            }
             // Momentum within (−0.2, 0.9): a negative or explosive φ is not a life cycle.
             let phi = sxx > 0 ? max(-0.2, min(0.9, sxy / sxx)) : 0
-            fits.append((phi, my - phi * mx))
-            for o in r { byYear[o.year, default: []].append(o.g - (my - phi * mx) - phi * o.prev) }
+            let ols = (0..<2).map { my[$0] - phi * mx[$0] }
+            fits.append((phi, ols))
+            for o in r { byYear[o.year, default: []].append(o.g - ols[ClassFit.phase(o.prev)] - phi * o.prev) }
         }
         let yearMean = byYear.mapValues { $0.reduce(0, +) / Double($0.count) }
         let pooled = byYear.values.flatMap { $0 }
@@ -190,18 +206,24 @@ public struct CrisisLifeCycleModel: Sendable {
             let (phi, ols) = fits[k]
             var res: [Double] = []
             for o in r {
-                let e = o.g - ols - phi * o.prev - (yearSigma > 0 ? yearMean[o.year] ?? 0 : 0)
+                let e = o.g - ols[ClassFit.phase(o.prev)] - phi * o.prev - (yearSigma > 0 ? yearMean[o.year] ?? 0 : 0)
                 res.append(e); residualsByOrigin[o.origin, default: []].append(e)
             }
             // Aggregate-consistent intercept: the bootstrap gives any stock of the class any
             // residual, and the large residuals belong to the small stocks, so α is set for the
             // class's total to grow as observed: Σ D(t−1)·exp(α + φ·g(t−1))·mean exp(e) = Σ D(t).
             let meanExpE = res.reduce(0) { $0 + exp($1) } / n
-            let totalAfter = r.reduce(0) { $0 + $1.after }
-            let expectedBase = r.reduce(0) { $0 + $1.before * exp(phi * $1.prev) }
-            let alpha = log(totalAfter / expectedBase) - log(meanExpE)
-            let s2 = res.reduce(0) { $0 + $1 * $1 } / max(1, n - 2)
-            classes.append(ClassFit(lowerBound: bounds[k], alpha: alpha, alphaStandardError: (s2 / n).squareRoot(),
+            let s2 = res.reduce(0) { $0 + $1 * $1 } / max(1, n - 3)
+            var alpha = [0.0, 0.0], se = [0.0, 0.0]
+            let split = ols[0] != ols[1]
+            for p in 0..<2 {
+                let members = split ? r.filter { ClassFit.phase($0.prev) == p } : r
+                let totalAfter = members.reduce(0) { $0 + $1.after }
+                let expectedBase = members.reduce(0) { $0 + $1.before * exp(phi * $1.prev) }
+                alpha[p] = log(totalAfter / expectedBase) - log(meanExpE)
+                se[p] = (s2 / Double(members.count)).squareRoot()
+            }
+            classes.append(ClassFit(lowerBound: bounds[k], alpha: alpha, alphaStandardError: se,
                                     phi: phi, sigma: s2.squareRoot(), residuals: res.sorted()))
         }
         // Origin effects: normal–normal shrinkage of the origins' mean residuals.
@@ -250,7 +272,7 @@ public struct CrisisLifeCycleModel: Sendable {
     /// The long-run drift of `origin`'s crisis at a stock of `stock` people: (α_k + û_c)/(1 − φ_k).
     public func drift(origin: String, stock: Double) -> Double {
         let f = classFit(forStock: stock)
-        return (f.alpha + (originEffect[origin]?.mean ?? 0)) / (1 - f.phi)
+        return (f.alpha[0] + (originEffect[origin]?.mean ?? 0)) / (1 - f.phi)
     }
 
     /// The expected path of a crisis (no shocks, origin effect `u`), from a stock `d0` with the
@@ -260,7 +282,7 @@ public struct CrisisLifeCycleModel: Sendable {
         var out: [Double] = []
         for _ in 0..<years {
             let f = classFit(forStock: max(d, Self.crisisThreshold))
-            g = f.alpha + u + f.phi * max(-Self.momentumClip, min(Self.momentumClip, g))
+            g = f.alpha[ClassFit.phase(g)] + u + f.phi * max(-Self.momentumClip, min(Self.momentumClip, g))
             d *= exp(g)
             out.append(d)
         }
