@@ -122,8 +122,8 @@ public enum ClimateResponseError: Error, CustomStringConvertible, Equatable {
     case missingSource(file: String, line: Int, column: Int, hazard: String)
     /// A cell that is not a number (or is empty), or a value ≤ −1.
     case invalidValue(file: String, line: Int, column: Int, name: String, value: String, reason: String)
-    case lowAboveHigh(file: String, line: Int, hazard: String, low: Double, high: Double)
-    case centralOutsideRange(file: String, line: Int, hazard: String, central: Double, low: Double, high: Double)
+    case lowAboveHigh(file: String, line: Int, column: Int, hazard: String, low: Double, high: Double)
+    case centralOutsideRange(file: String, line: Int, column: Int, hazard: String, central: Double, low: Double, high: Double)
     case unknownHazard(file: String, line: Int, column: Int, value: String)
     case duplicateHazard(file: String, line: Int, firstLine: Int, hazard: String)
     case missingHazard(file: String, hazard: String)
@@ -145,10 +145,10 @@ public enum ClimateResponseError: Error, CustomStringConvertible, Equatable {
             return "\(f):\(l):\(c): hazard '\(h)' has no source — every response must cite its publication (citation with DOI or URL)"
         case let .invalidValue(f, l, c, name, v, reason):
             return "\(f):\(l):\(c): \(name) '\(v)' \(reason)"
-        case let .lowAboveHigh(f, l, h, lo, hi):
-            return "\(f):\(l): hazard '\(h)': low \(lo) is above high \(hi) — swap them or fix the range"
-        case let .centralOutsideRange(f, l, h, c, lo, hi):
-            return "\(f):\(l): hazard '\(h)': central \(c) is outside [low \(lo), high \(hi)] — the range must contain the central value"
+        case let .lowAboveHigh(f, l, c, h, lo, hi):
+            return "\(f):\(l):\(c): hazard '\(h)': low \(lo) is above high \(hi) — swap them or fix the range"
+        case let .centralOutsideRange(f, l, col, h, c, lo, hi):
+            return "\(f):\(l):\(col): hazard '\(h)': central \(c) is outside [low \(lo), high \(hi)] — the range must contain the central value"
         case let .unknownHazard(f, l, c, v):
             return "\(f):\(l):\(c): unknown hazard '\(v)' — expected one of \(Self.known)"
         case let .duplicateHazard(f, l, first, h):
@@ -243,9 +243,9 @@ public struct ClimateResponseTable: Sendable, Equatable {
             guard !source.isEmpty else {
                 throw .missingSource(file: file, line: line, column: column("source"), hazard: name)
             }
-            guard low <= high else { throw .lowAboveHigh(file: file, line: line, hazard: name, low: low, high: high) }
+            guard low <= high else { throw .lowAboveHigh(file: file, line: line, column: column("low"), hazard: name, low: low, high: high) }
             guard low <= central && central <= high else {
-                throw .centralOutsideRange(file: file, line: line, hazard: name, central: central, low: low, high: high)
+                throw .centralOutsideRange(file: file, line: line, column: column("central"), hazard: name, central: central, low: low, high: high)
             }
             firstLine[hazard] = line
             responses[hazard] = ClimateResponse(hazard: hazard, metric: cell("metric"), central: central, low: low, high: high,
