@@ -112,6 +112,17 @@ struct HazardDisplacementModelTests {
         let byHazard = stock.steadyStateByHazard(inflow: inflow)
         let next = stock.step(stock: byHazard, inflow: inflow)
         #expect(abs(next.values.reduce(0, +) / implied - 1) < 1e-9)
+        // Jump-off by country: IDMC's figures, split over hazards, summing to the world stock.
+        let observed = try DisasterIDPStock.loadObservedDisasterStocks(path: Self.dataDir.appendingPathComponent("idmc_idp_stocks_2024.csv").path)
+        #expect(observed.count == 94 && observed["AFG"] == 1_270_301)
+        var byCountry: [String: [ClimateHazard: Double]] = [:]
+        for h in ClimateHazard.disasters {
+            for c in model.hazards[h]!.rates.keys { byCountry[c, default: [:]][h] = model.expected(h, country: c, population: obs.population[c, 2024] ?? 0) }
+        }
+        let jump = stock.jumpOff(observed: observed, inflow: byCountry)
+        let jumpTotal = jump.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        #expect(abs(jumpTotal / 9_847_217 - 1) < 1e-9)
+        #expect(abs((jump["AFG"]?.values.reduce(0, +) ?? 0) - 1_270_301) < 1e-6)
         print("stock calibration: scale \(stock.scale); inflow 2024 (M) \(ClimateHazard.disasters.map { "\($0)=\(String(format: "%.2f", inflow[$0]! / 1e6))" }.joined(separator: " ")); total \(String(format: "%.2f", inflow.values.reduce(0, +) / 1e6)) M")
         print("durations (days): \(ClimateHazard.disasters.map { "\($0)=\(String(format: "%.0f", stock.durations[$0]! * 365))" }.joined(separator: " ")); implied stock \(String(format: "%.0f", implied))")
     }

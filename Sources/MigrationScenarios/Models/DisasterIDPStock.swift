@@ -94,4 +94,62 @@ public struct DisasterIDPStock: Sendable, Equatable {
         }
         return out
     }
+
+    /// The end-2024 disaster IDP stock by country from `data/idmc_idp_stocks_2024.csv` (its
+    /// `disaster` rows; columns `iso3, year, cause, idps`). Countries without a row are absent.
+    /// Throws when the file is missing or a row is malformed (naming the line).
+    public static func loadObservedDisasterStocks(path: String) throws -> [String: Double] {
+        guard FileManager.default.fileExists(atPath: path) else { throw StockFileError.missingFile(path) }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var out: [String: Double] = [:]
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            if k == 0 {
+                guard line == "iso3,year,cause,idps" else { throw StockFileError.header(path, String(line)) }
+                continue
+            }
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == 4, let v = Double(f[3]) else { throw StockFileError.row(path, k + 1, String(line)) }
+            if f[2] == "disaster" { out[String(f[0]), default: 0] += v }
+        }
+        return out
+    }
+
+    public enum StockFileError: Error, CustomStringConvertible {
+        case missingFile(String)
+        case header(String, String)
+        case row(String, Int, String)
+        public var description: String {
+            switch self {
+            case .missingFile(let f): return "\(f): not found — run `migkit data import idmc-stocks --from ../shared/data/idmc-displacement -o data/idmc_idp_stocks_2024.csv`"
+            case let .header(f, h): return "\(f):1: header '\(h)' is not iso3,year,cause,idps — regenerate the file"
+            case let .row(f, l, text): return "\(f):\(l): '\(text)' is not iso3,year,cause,idps with a number — regenerate the file"
+            }
+        }
+    }
+
+    /// The jump-off stock by country and hazard. A country with an IDMC figure starts from it,
+    /// split over hazards in proportion to its modelled N_{c,h}·d_h (evenly over the nine
+    /// hazards' durations when the model expects no inflow there); a country without an IDMC
+    /// figure starts from 0 — IDMC's world total (9.85 M), which the durations are calibrated
+    /// to, counts no stock there either, so adding a modelled one would double-count. From there
+    /// `step` moves each country towards its steady state N_{c,h}·d_h.
+    ///
+    /// - Parameters:
+    ///   - observed: country → disaster IDPs at the end of 2024 (`loadObservedDisasterStocks`).
+    ///   - inflow: country → hazard → expected new displacements in the jump-off year.
+    public func jumpOff(observed: [String: Double], inflow: [String: [ClimateHazard: Double]]) -> [String: [ClimateHazard: Double]] {
+        var out: [String: [ClimateHazard: Double]] = [:]
+        for (country, total) in observed {
+            var weights: [ClimateHazard: Double] = [:]
+            for (h, n) in inflow[country] ?? [:] { weights[h] = n * (durations[h] ?? 0) }
+            var sum = weights.values.reduce(0, +)
+            if sum <= 0 {
+                weights = Dictionary(uniqueKeysWithValues: ClimateHazard.disasters.map { ($0, durations[$0] ?? 0) })
+                sum = weights.values.reduce(0, +)
+            }
+            guard sum > 0 else { continue }
+            out[country] = weights.mapValues { total * $0 / sum }
+        }
+        return out
+    }
 }
