@@ -59,7 +59,7 @@ struct DataList: ParsableCommand {
                 out += "\(entry.file)  (\(size.map(DataList.formatSize) ?? "missing in \(dataDir)/"))\n"
                 out += "  \(entry.summary)\n"
                 out += "  years:       \(entry.coverage)\n"
-                out += "  source:      \(entry.source.title)\n"
+                out += "  source:      \(entry.title)\n"
                 out += "  licence:     \(entry.licence)\n"
                 out += "  attribution: \(entry.attribution)\n"
                 out += "  derived by:  \(entry.command)\n\n"
@@ -80,12 +80,13 @@ struct DataList: ParsableCommand {
 struct DataImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a public source (unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries, gravity) into a canonical CSV table.",
+        abstract: "Import a public source (unhcr, idmc, idmc-stocks, wpp, era5, ssp, cepii, undesa, countries, gravity) into a canonical CSV table.",
         discussion: """
             --from names the source's folder in ../shared/data (for one-file sources the \
             file itself also works):
               unhcr      unhcr                         origin × year displacement panel
               idmc       idmc-displacement             country × year × cause
+              idmc-stocks idmc-displacement            country × year × cause (IDP stocks)
               wpp        population-wpp2024            country × year × variant
               era5       climate-country-temperature   country × year
               ssp        ssp-temperature-pathways      scenario × year

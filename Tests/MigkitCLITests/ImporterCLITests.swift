@@ -15,7 +15,8 @@ struct ImporterCLITests {
         let result = try MigkitRunner.run(["data", "list", "--data-dir", Self.repositoryRoot.appendingPathComponent("data").path])
         #expect(result.status == 0, "\(result.stderr)")
         for file in ["displacement_panel.csv", "population_wpp2024.csv", "temperature_era5.csv", "ssp_warming_ar6.csv",
-                     "new_displacements_idmc.csv", "countries.csv"] {
+                     "new_displacements_idmc.csv", "countries.csv", "idmc_idp_stocks_2024.csv", "climate_response.csv",
+                     "ar6_assessed_warming.csv"] {
             #expect(result.stdout.contains(file))
         }
         #expect(result.stdout.contains("CC BY 4.0"))

@@ -26,6 +26,24 @@ struct ImporterSourcesTests {
         #expect(abs(Double(byGroup["weather", default: 0] + byGroup["geophysical", default: 0]) / 1e6 - 26.40) < 0.005)
     }
 
+    @Test("IDMC stocks: end-2024 totals 73,505,209 conflict and 9,847,217 disaster IDPs (SOURCE.md), summed over sex and age")
+    func idmcStocks() throws {
+        try SharedData.require()
+        let result = try IDMCStockImporter.idpStocks(from: SharedData.path("idmc-displacement"))
+        let table = result.table
+        #expect(table.columnNames == IDMCStockImporter.columns)
+        #expect(table.columnTypes == [.string, .int, .string, .int])
+        #expect(table.rowCount == 155)
+        #expect(try table.sorted(by: ["iso3", "year", "cause"]) == table)
+        var byCause: [String: Int] = [:]
+        let causes = stringCells(table, "cause"), counts = intCells(table, "idps")
+        for row in 0..<table.rowCount { byCause[causes[row] ?? "", default: 0] += counts[row] ?? 0 }
+        #expect(byCause == ["conflict": 73_505_209, "disaster": 9_847_217])
+        // Afghanistan: every sex × age row, the unknown ones included.
+        let afg = onlyRow(table, where: [("iso3", .string("AFG")), ("cause", .string("disaster"))])
+        #expect(afg.flatMap { table["idps"]?[$0] } == .int(1_270_301))
+    }
+
     @Test("WPP: variants, SOURCE.md checks (AFG 41,455k → 43,250k; DEU 84,548k), catalog selection")
     func wpp() throws {
         try SharedData.require()

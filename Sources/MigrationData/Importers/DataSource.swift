@@ -4,6 +4,7 @@
 /// |---|---|---|
 /// | `unhcr` | `UNHCRImporter.displacementPanel` | `unhcr` |
 /// | `idmc` | `IDMCImporter.newDisplacements` | `idmc-displacement` |
+/// | `idmc-stocks` | `IDMCStockImporter.idpStocks` | `idmc-displacement` |
 /// | `wpp` | `WPPImporter.populationAndMigration` | `population-wpp2024` |
 /// | `era5` | `ERA5Importer.temperatureAnomalies` | `climate-country-temperature` |
 /// | `ssp` | `SSPImporter.warmingPathways` | `ssp-temperature-pathways` |
@@ -12,7 +13,7 @@
 /// | `countries` | `CountryRegistry.importTable` | `unhcr` (its `countries.csv`) |
 /// | `gravity` | `GravityImporter.migrantStockGravity` | the shared data root (reads `migrant-stock-undesa` and `gravity-geodist`) |
 public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case unhcr, idmc, wpp, era5, ssp, cepii, undesa, countries, gravity
+    case unhcr, idmc, idmcStocks = "idmc-stocks", wpp, era5, ssp, cepii, undesa, countries, gravity
 
     /// The name `migkit data import` takes.
     public var description: String { rawValue }
@@ -21,7 +22,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
     public var sharedFolder: String {
         switch self {
         case .unhcr, .countries: return "unhcr"
-        case .idmc: return "idmc-displacement"
+        case .idmc, .idmcStocks: return "idmc-displacement"
         case .wpp: return "population-wpp2024"
         case .era5: return "climate-country-temperature"
         case .ssp: return "ssp-temperature-pathways"
@@ -37,6 +38,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case .unhcr: return "UNHCR Refugee Population Statistics Database (refugees package 2025.12.1)"
         case .countries: return "UNHCR country codes and regions (countries.csv of the refugees package)"
         case .idmc: return "IDMC Global Internal Displacement Database, new displacements by cause"
+        case .idmcStocks: return "IDMC Global Internal Displacement Database, IDP stocks at the end of 2024 by cause"
         case .wpp: return "UN DESA World Population Prospects 2024"
         case .era5: return "ERA5 country temperature anomalies, via Our World in Data"
         case .ssp: return "IPCC AR6 WG1 Figure SPM.8a SSP global warming pathways"
@@ -50,7 +52,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
     public var licence: String {
         switch self {
         case .unhcr, .countries: return "CC BY 4.0"
-        case .idmc: return "IDMC terms of use (reuse and adaptation with acknowledgement, in line with CC BY 3.0 IGO)"
+        case .idmc, .idmcStocks: return "IDMC terms of use (reuse and adaptation with acknowledgement, in line with CC BY 3.0 IGO)"
         case .wpp, .undesa: return "CC BY 3.0 IGO"
         case .era5: return "CC BY 4.0 (Our World in Data); Copernicus/ECMWF licence upstream (free reuse with attribution)"
         case .ssp: return "CC BY 4.0"
@@ -64,7 +66,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         switch self {
         case .unhcr, .countries:
             return "UNHCR Refugee Population Statistics Database, https://www.unhcr.org/refugee-statistics/ (CC BY 4.0)"
-        case .idmc:
+        case .idmc, .idmcStocks:
             return "Internal Displacement Monitoring Centre (IDMC), GIDD"
         case .wpp:
             return "United Nations, Department of Economic and Social Affairs, Population Division (2024). World Population Prospects 2024."
@@ -105,6 +107,7 @@ public enum DataSource: String, Sendable, Hashable, CaseIterable, CustomStringCo
         switch self {
         case .unhcr: return try UNHCRImporter.displacementPanel(from: path, years: years)
         case .idmc: return try IDMCImporter.newDisplacements(from: path, years: years)
+        case .idmcStocks: return try IDMCStockImporter.idpStocks(from: path, years: years)
         case .wpp: return try WPPImporter.populationAndMigration(from: path, years: years, variants: variants)
         case .era5: return try ERA5Importer.temperatureAnomalies(from: path, years: years)
         case .ssp: return try SSPImporter.warmingPathways(from: path, years: years)
