@@ -87,6 +87,7 @@ public enum Backtest {
             let set = ScenarioSet(horizon: T + H, draws: draws, seed: seed,
                                   scenarios: [Scenario(name: "backtest", pathway: .ssp245, population: .medium, overrides: [])],
                                   stockModel: stockModel, source: "<backtest>", text: "")
+            .withoutDisasterIDPs()   // UNHCR's published stock, which the backtest scores, has none
             let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: threads)
             var displaced: [String: QuantileSummary] = [:]   // "level|geography|year"
             for r in rows where r.category == ProjectionCategory.displaced.rawValue {

@@ -21,7 +21,8 @@ extension ProjectionEngine {
     /// never added to the stock. Origins without a population (Unknown, Stateless, …) are held
     /// at their jump-off stock.
     static func simulateLifeCycle(_ c: String, countryIndex: Int, scenario: Scenario, years: [Int], base: Int,
-                                  draws: DrawInputs, warming: [[Double]], models: FittedProjectionModels, history: DisplacementHistory,
+                                  draws: DrawInputs, warming: [[Double]], climate: ScenarioClimate?, includeDisasterIDPs: Bool,
+                                  models: FittedProjectionModels, history: DisplacementHistory,
                                   population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
                                   medianExit: Double) -> [Double] {
         let D = draws.zClimate.count, T = years.count
@@ -90,6 +91,21 @@ extension ProjectionEngine {
         let trend = Double(base - 2010) / 10
         let pattern = models.climate.patterns[c]
         let hazards = models.disaster.hazards.enumerated().compactMap { h, hz in hz.effects[c].map { (h, $0, hz.theta) } }
+        // The climate channel's per-country constants.
+        let channel = climate == nil ? nil : models.climateChannel
+        let channelHazards = ClimateChannel.hazardsInOrder
+        let H = channelHazards.count
+        let cats = ProjectionCategory.categories(.lifecycle)
+        let firstHazardCategory = cats.firstIndex(of: .flood) ?? 0
+        let firstAttributableHazard = cats.firstIndex(of: .attributableFlood) ?? 0
+        let attributableNewCategory = cats.firstIndex(of: .attributableNew) ?? 0
+        let attributableStockCategory = cats.firstIndex(of: .attributableStock) ?? 0
+        let hazardMean = channelHazards.map { channel?.hazards.rate($0, country: c) ?? 0 }
+        let invTheta = channelHazards.map { h in channel?.hazards.hazards[h].map { $0.theta >= 1e5 ? 0 : 1 / $0.theta } ?? 0 }
+        let cluster = channelHazards.map { h in max(channel?.hazards.hazards[h]?.dispersion ?? 1, 1) }
+        let durations = channelHazards.map { channel?.disasterStock.durations[$0] ?? 0 }
+        let keep = durations.map { $0 > 0 ? exp(-1 / $0) : 0 }
+        let jumpOffDisaster = channel?.jumpOffStock[c] ?? [:]
         let sizes = lc.onset.sizeResiduals, elasticity = lc.onset.sizeElasticity, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
         let clip = CrisisLifeCycleModel.momentumClip, threshold = CrisisLifeCycleModel.crisisThreshold
         @inline(__always) func pick(_ v: [Double], _ u: Double) -> Double { v[min(Int(u * Double(v.count)), v.count - 1)] }
@@ -115,7 +131,7 @@ extension ProjectionEngine {
             let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
             /// One type's step (see the doc comment), returning the new stock and realised growth.
             @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
-                                        _ rng: inout DrawRandomStream) -> (Double, Double) {
+                                        _ uniform: Double) -> (Double, Double) {
                 let p0 = pop[t], p1 = pop[t + 1]
                 if stock >= threshold {
                     let lo = lower[k]
@@ -128,15 +144,55 @@ extension ProjectionEngine {
                         if mu < 0 { a = (1 - f) * mu / fDuration[t] }
                     }
                     let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate + common
-                    let e = pick(residuals[k][ci], rng.uniform())
+                    let e = pick(residuals[k][ci], uniform)
                     let change = step == 1 ? drift + e : step * drift + step.squareRoot() * e
                     return (max(0, (stock + 1) * popRatio[t] * exp(change) - 1), change)
                 }
                 let x = log((stock + 1) / p0)
                 let psi = step == 1 ? bgPsi[k] : pow(bgPsi[k], step)
-                let e = pick(bgResiduals[k], rng.uniform())
+                let e = pick(bgResiduals[k], uniform)
                 let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
                 return (max(0, p1 * exp(x1) - 1), x1 - x)
+            }
+            // The counterfactual path (warming held at the jump-off level) shares every random
+            // number: each year draws the same uniforms whichever path erupts.
+            var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
+            var hazardStock = [Double](repeating: 0, count: H), hazardStockCF = [Double](repeating: 0, count: H)
+            for (j, h) in channelHazards.enumerated() { hazardStock[j] = jumpOffDisaster[h] ?? 0; hazardStockCF[j] = hazardStock[j] }
+            var rates = [Double](repeating: 0, count: H), noiseSD = [Double](repeating: 0, count: H)
+            if let channel, let p = pop.first, p.isFinite {
+                for (j, h) in channelHazards.enumerated() where hazardMean[j] > 0 {
+                    rates[j] = channel.hazards.sampleRate(h, country: c, rng: &rng)
+                    // Year-to-year: lognormal with the hazard's two-term variance at the jump-off
+                    // mean, CV² = 1/θ + δ/μ (σ² = log(1 + CV²)).
+                    noiseSD[j] = log1p(invTheta[j] + cluster[j] / max(rates[j] * p, 1)).squareRoot()
+                }
+            }
+            /// One year of the cross-border and IDP stocks of one path.
+            @inline(__always) func advance(_ a: inout Double, _ b: inout Double, _ ga: inout Double, _ gb: inout Double, _ since: inout Int,
+                                           onsetFactor: Double, t: Int, step: Double, u: (Double, Double, Double, Double, Double, Double),
+                                           common: (Double, Double)) {
+                let p0 = pop[t], p1 = pop[t + 1]
+                var erupted = false
+                if (a + b) / p0 < CrisisOnsetModel.eligibleShare {
+                    let prob = min(0.5, exp(beta[0] + beta[1] * logPopMillions[t] + beta[2] * (since <= 10 ? 1 : 0)) * onsetFactor) * fOnset[t] * step
+                    if u.0 < prob {
+                        erupted = true
+                        let increase = min(exp(pick(sizes, u.1) + elasticity * log(p1)), ceiling * p1)
+                        let f = pick(fractions, u.2)
+                        a += increase * (1 - f)
+                        b += increase * f
+                        ga = pick(following, u.3); gb = ga
+                    }
+                }
+                if !erupted {
+                    (a, ga) = move(0, a, ga, u0, common.0, t, step, u.4)
+                    (b, gb) = move(1, b, gb, u1, common.1, t, step, u.5)
+                }
+                let cap = ceiling * p1
+                let both = a + b
+                if both > cap { let r = cap / both; a *= r; b *= r }
+                since = (a + b) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : since + 1
             }
             for t in 0..<T {
                 let step = t == 0 ? firstStep : 1
@@ -144,44 +200,53 @@ extension ProjectionEngine {
                 let z = held ? 0 : draws.yearShock[d][t]
                 let common = (yearSigma[0] * z - yearSigma[0] * yearSigma[0] / 2, yearSigma[1] * z - yearSigma[1] * yearSigma[1] / 2)
                 if !held {
-                    let p0 = pop[t], p1 = pop[t + 1]
-                    var erupted = false
-                    if (s0 + s1) / p0 < CrisisOnsetModel.eligibleShare {
-                        let prob = min(0.5, exp(beta[0] + beta[1] * logPopMillions[t] + beta[2] * (sinceCrisis <= 10 ? 1 : 0))) * fOnset[t] * step
-                        if rng.uniform() < prob {
-                            erupted = true
-                            let increase = min(exp(pick(sizes, rng.uniform()) + elasticity * log(p1)), ceiling * p1)
-                            let f = pick(fractions, rng.uniform())
-                            s0 += increase * (1 - f)
-                            s1 += increase * f
-                            g0d = pick(following, rng.uniform()); g1d = g0d
-                        }
+                    let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
+                    let factor = climate.map { $0.conflictFactor[d][t] } ?? 1
+                    advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
+                    if channel != nil {
+                        advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
                     }
-                    if !erupted {
-                        (s0, g0d) = move(0, s0, g0d, u0, common.0, t, step, &rng)
-                        (s1, g1d) = move(1, s1, g1d, u1, common.1, t, step, &rng)
-                    }
-                    let cap = ceiling * p1
-                    let both = s0 + s1
-                    if both > cap { let r = cap / both; s0 *= r; s1 *= r }
-                    sinceCrisis = (s0 + s1) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : sinceCrisis + 1
+                    let unNoise = rng.normal()
                     if un > 0 {
-                        un *= exp(step * (logPopRatio[t] + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * rng.normal())
+                        un *= exp(step * (logPopRatio[t] + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * unNoise)
                     }
                 }
-                let total = s0 + s1 + un
                 // Flows beside the stock.
-                var newDisp = 0.0, dis = 0.0
+                var newDisp = 0.0, dis = 0.0, disCF = 0.0
                 let temp: Double
                 if let pattern { temp = pattern.a + pattern.b * warming[d][t] + pattern.s * rng.normal() } else { temp = warming[d][t] }
                 let p1 = pop[t + 1]
+                // New disaster displacement by hazard and the disaster-IDP stock (paired with the
+                // counterfactual: the same weather draw G, the count at warming held).
+                var disasterIDPs = 0.0, disasterIDPsCF = 0.0
+                if let climate, p1.isFinite, p1 > 0 {
+                    let factors = climate.hazardFactor[d]
+                    for j in 0..<H {
+                        var n = 0.0, ncf = 0.0
+                        if rates[j] > 0 {
+                            let f = factors[t * H + j]
+                            let sd = noiseSD[j]
+                            n = rates[j] * p1 * f * fDisaster[t] * exp(sd * rng.normal() - sd * sd / 2)
+                            ncf = n / f
+                        }
+                        out[(firstHazardCategory + j) * T * D + t * D + d] = n
+                        out[(firstAttributableHazard + j) * T * D + t * D + d] = n - ncf
+                        dis += n; disCF += ncf
+                        hazardStock[j] = hazardStock[j] * keep[j] + n * durations[j] * (1 - keep[j])
+                        hazardStockCF[j] = hazardStockCF[j] * keep[j] + ncf * durations[j] * (1 - keep[j])
+                        disasterIDPs += hazardStock[j]; disasterIDPsCF += hazardStockCF[j]
+                    }
+                }
+                if !includeDisasterIDPs { disasterIDPs = 0; disasterIDPsCF = 0 }
+                let total = s0 + s1 + un + disasterIDPs
+                let totalCF = c0 + c1 + un + disasterIDPsCF
                 if let alphaIn, p1.isFinite, p1 > 0 {
-                    let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(total)
+                    let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(s0 + s1 + un)
                         + (iTemp.map { bIn[$0] } ?? 0) * temp + log(p1)
                     newDisp = count(min(exp(min(eta, 40)), p1), &rng)
                 }
-                let exits = min(total, count(total * min(1, exitRateFlow * fExit[t]), &rng))
-                if p1.isFinite, p1 > 0 {
+                let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &rng))
+                if climate == nil, p1.isFinite, p1 > 0 {
                     for (h, a, theta) in hazards {
                         let b = draws.betaDis[d][h]
                         let eta = a + log(p1) + b[0] * temp + b[1] * trend
@@ -193,10 +258,14 @@ extension ProjectionEngine {
                 out[(T + t) * D + d] = s0
                 out[(2 * T + t) * D + d] = s1
                 out[(3 * T + t) * D + d] = un
-                out[(4 * T + t) * D + d] = 0
+                out[(4 * T + t) * D + d] = disasterIDPs
                 out[(5 * T + t) * D + d] = newDisp
                 out[(6 * T + t) * D + d] = exits
                 out[(7 * T + t) * D + d] = dis
+                if climate != nil {
+                    out[(attributableNewCategory) * T * D + t * D + d] = dis - disCF
+                    out[(attributableStockCategory) * T * D + t * D + d] = total - totalCF
+                }
             }
         }
         return out

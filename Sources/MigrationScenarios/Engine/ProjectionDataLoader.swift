@@ -164,6 +164,23 @@ public enum ProjectionDataLoader {
                   let m = sMean[k], let lo = s05[k], let hi = s95[k] else { continue }
             warming[p, default: [:]][Int(yv)] = ClimatePathways.Band(p05: lo, mean: m, p95: hi)
         }
-        return ProjectionInputs(history: history, population: population, warming: warming)
+        // AR6 WG1's assessed warming ranges (SPM Table SPM.1) replace the raw CMIP6 spread
+        // where the table is shipped (the pattern scaling to countries is unchanged).
+        let assessedPath = directory.appendingPathComponent(AssessedWarming.fileName).path
+        if FileManager.default.fileExists(atPath: assessedPath) {
+            let assessed = try AssessedWarming.load(path: assessedPath).pathwayBands()
+            for (p, bands) in assessed { warming[p] = bands }
+        }
+        // The climate channel (issue 14).
+        var hazards: HazardObservations? = nil, responses: ClimateResponseTable? = nil, stocks: [String: Double] = [:]
+        let responsePath = directory.appendingPathComponent(ClimateResponseTable.fileName).path
+        let stockPath = directory.appendingPathComponent("idmc_idp_stocks_2024.csv").path
+        if FileManager.default.fileExists(atPath: responsePath), FileManager.default.fileExists(atPath: stockPath) {
+            hazards = try HazardObservations.load(directory: directory)
+            responses = try ClimateResponseTable.load(path: responsePath)
+            stocks = try DisasterIDPStock.loadObservedDisasterStocks(path: stockPath)
+        }
+        return ProjectionInputs(history: history, population: population, warming: warming,
+                                hazardObservations: hazards, climateResponses: responses, observedDisasterStocks: stocks)
     }
 }

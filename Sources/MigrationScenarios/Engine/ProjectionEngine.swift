@@ -7,11 +7,24 @@ import MigrationModels
 public struct ProjectionInputs: Sendable {
     public var history: DisplacementHistory
     public var population: PopulationPathways
+    /// Warming bands per pathway: AR6 WG1's assessed ranges (SPM Table SPM.1) where
+    /// data/ar6_assessed_warming.csv is present, else the CMIP6 spread of SPM.8.
     public var warming: [ClimatePathwayName: [Int: ClimatePathways.Band]]
-    public init(history: DisplacementHistory, population: PopulationPathways, warming: [ClimatePathwayName: [Int: ClimatePathways.Band]]) {
+    /// The climate channel's inputs (issue 14): new disaster displacement by hazard (GIDD), the
+    /// literature's warming responses, and IDMC's end-2024 disaster IDP stocks by country. When
+    /// absent, the lifecycle model reports no disaster IDPs and no attributable displacement.
+    public var hazardObservations: HazardObservations?
+    public var climateResponses: ClimateResponseTable?
+    public var observedDisasterStocks: [String: Double]
+    public init(history: DisplacementHistory, population: PopulationPathways, warming: [ClimatePathwayName: [Int: ClimatePathways.Band]],
+                hazardObservations: HazardObservations? = nil, climateResponses: ClimateResponseTable? = nil,
+                observedDisasterStocks: [String: Double] = [:]) {
         self.history = history
         self.population = population
         self.warming = warming
+        self.hazardObservations = hazardObservations
+        self.climateResponses = climateResponses
+        self.observedDisasterStocks = observedDisasterStocks
     }
 }
 
@@ -27,6 +40,9 @@ public struct FittedProjectionModels: Sendable {
     /// The life-cycle stock model (the default `lifecycle` stock model): series breaks, the
     /// models of the cross-border and conflict-IDP stocks, new crises, the ceiling and UNRWA.
     public let lifeCycle: LifeCycleModels
+    /// The climate channel (hazard-by-hazard disaster displacement, disaster IDPs, literature
+    /// warming responses); nil when its data are absent.
+    public let climateChannel: ClimateChannel?
 }
 
 /// The parts of the `lifecycle` stock model, fitted on the years up to the jump-off.
@@ -91,14 +107,54 @@ public enum ProjectionCategory: String, CaseIterable, Sendable {
     case newDisplacement = "new_conflict_displacement"
     case exits = "exits"
     case disaster = "new_disaster_displacement"
+    // New disaster displacement by hazard (lifecycle with the climate channel; they sum to
+    // new_disaster_displacement). Reported for the world and the regions only.
+    case flood = "new_disaster_displacement_flood"
+    case storm = "new_disaster_displacement_storm"
+    case drought = "new_disaster_displacement_drought"
+    case wildfire = "new_disaster_displacement_wildfire"
+    case extremeTemperature = "new_disaster_displacement_extreme_temperature"
+    case massMovement = "new_disaster_displacement_mass_movement"
+    case earthquake = "new_disaster_displacement_earthquake"
+    case volcanic = "new_disaster_displacement_volcanic"
+    case otherHazard = "new_disaster_displacement_other"
+    /// What warming after the jump-off adds: the scenario minus the same draws with warming held
+    /// at its jump-off level (paired draws), for new disaster displacement and the whole stock.
+    case attributableNew = "climate_attributable_new_disaster_displacement"
+    case attributableStock = "climate_attributable_displaced_stock"
+    case attributableFlood = "climate_attributable_new_disaster_displacement_flood"
+    case attributableStorm = "climate_attributable_new_disaster_displacement_storm"
+    case attributableDrought = "climate_attributable_new_disaster_displacement_drought"
+    case attributableWildfire = "climate_attributable_new_disaster_displacement_wildfire"
+    case attributableExtremeTemperature = "climate_attributable_new_disaster_displacement_extreme_temperature"
+    case attributableMassMovement = "climate_attributable_new_disaster_displacement_mass_movement"
+    case attributableEarthquake = "climate_attributable_new_disaster_displacement_earthquake"
+    case attributableVolcanic = "climate_attributable_new_disaster_displacement_volcanic"
+    case attributableOther = "climate_attributable_new_disaster_displacement_other"
 
     /// The categories a stock model reports, in output order: `displaced_stock` is the sum of the
-    /// four `displaced_*` types under `lifecycle` (disaster IDPs are 0 until the climate channel
-    /// models them); flows (new displacement, exits, new disaster displacement) are reported
-    /// beside the stocks and never added to them. The older models have no types.
+    /// four `displaced_*` types under `lifecycle`; flows (new displacement, exits, new disaster
+    /// displacement) are reported beside the stocks and never added to them. The older models
+    /// have no types, hazards or attribution.
     public static func categories(_ model: StockModel) -> [ProjectionCategory] {
         model == .lifecycle ? allCases : [.displaced, .newDisplacement, .exits, .disaster]
     }
+
+    /// The categories reported for single countries (the hazard and attribution detail is for
+    /// the world and the regions, which keeps projections.csv to a size a spreadsheet opens).
+    public static func countryCategories(_ model: StockModel) -> [ProjectionCategory] {
+        Array(categories(model).prefix(model == .lifecycle ? 8 : 4))
+    }
+}
+
+/// A scenario's climate inputs per draw (lifecycle with the climate channel): the warming
+/// factors (1 + r_h)^ΔT by year and hazard, and the conflict onset factor (1 + r_c)^ΔT by year
+/// (1 when the scenario turns the conflict–warming link off).
+struct ScenarioClimate: Sendable {
+    /// [draw][year × hazards + hazard]
+    let hazardFactor: [[Double]]
+    /// [draw][year]
+    let conflictFactor: [[Double]]
 }
 
 /// Errors of the projection engine.
@@ -157,8 +213,9 @@ public enum ProjectionEngine {
         let disaster = try DisasterDisplacementModel.fit(inputs.history, population: pop, years: max(2008, firstYear)...base)
         let climate = ClimatePathways(ar6: inputs.warming, history: inputs.history)
         let lifeCycle = try LifeCycleModels.fit(inputs, baseYear: base)
+        let channel = try ClimateChannel.fit(inputs, baseYear: base, conflict: conflict)
         return FittedProjectionModels(conflict: conflict, stockGrowth: growth, disaster: disaster, climate: climate, baseYear: base,
-                                      lifeCycle: lifeCycle)
+                                      lifeCycle: lifeCycle, climateChannel: channel)
     }
 
     /// Cholesky factor of a coefficient covariance (pivoted, so a singular V still works).
@@ -232,7 +289,7 @@ public enum ProjectionEngine {
                 for k in 0..<range.count { reference[k] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[k]) } }
             }
             // Life-cycle class drifts α_k and onset coefficients, per draw (common to all origins).
-            var alphas = [[[Double]]](), onsetBeta = [[Double]](), yearShock = [[Double]]()
+            var alphas = [[[Double]]](), onsetBeta = [[Double]](), yearShock = [[Double]](), responses = [[Double]]()
             if set.stockModel == .lifecycle {
                 let lc = models.lifeCycle
                 for d in range {
@@ -240,16 +297,23 @@ public enum ProjectionEngine {
                     alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.flatMap { c in (0..<2).map { c.alpha[$0] + c.alphaStandardError[$0] * rng.normal() } } })
                     onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
                     yearShock.append(years.map { _ in rng.normal() })
+                    if let ch = models.climateChannel {
+                        var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 14)
+                        responses.append(ClimateChannel.hazardsInOrder.map { ch.responses.sample(hazard: $0, uniform: cr.uniform()) }
+                                         + [ch.responses.sample(hazard: .conflict, uniform: cr.uniform())])
+                    }
                 }
             }
             return DrawInputs(firstDraw: range.lowerBound, betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate,
-                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta, yearShock: yearShock)
+                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta, yearShock: yearShock,
+                              climateResponse: responses)
         }
         let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
         let exitTerms = models.conflict.exit.coefficients.map(\.term)
         let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
 
         let categories = ProjectionCategory.categories(set.stockModel)
+        let countryCategories = ProjectionCategory.countryCategories(set.stockModel)
         let total = Double(set.scenarios.count * countries.count * blockStarts.count)
         let counter = ProgressCounter()
         // Aggregates: world, UNHCR regions, UN regions.
@@ -279,6 +343,25 @@ public enum ProjectionEngine {
                 var warmingByDraw = [[Double]](repeating: [], count: n)
                 for k in 0..<n { warmingByDraw[k] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: draws.zClimate[k]) } }
                 let warming = warmingByDraw
+                // Warming above the jump-off year's level, per draw, as response factors.
+                var climate: ScenarioClimate? = nil
+                if set.stockModel == .lifecycle, models.climateChannel != nil {
+                    let H = ClimateChannel.hazardsInOrder.count
+                    var hf = [[Double]](), cf = [[Double]]()
+                    for k in 0..<n {
+                        let base0 = try models.climate.global(scenario.pathway, year: base, z: draws.zClimate[k])
+                        let r = draws.climateResponse[k]
+                        var row = [Double](repeating: 1, count: years.count * H), crow = [Double](repeating: 1, count: years.count)
+                        for t in 0..<years.count {
+                            let dT = warming[k][t] - base0
+                            for j in 0..<H { row[t * H + j] = ClimateResponse.factor(warming: dT, response: r[j]) }
+                            if scenario.conflictWarming { crow[t] = ClimateResponse.factor(warming: dT, response: r[H]) }
+                        }
+                        hf.append(row); cf.append(crow)
+                    }
+                    climate = ScenarioClimate(hazardFactor: hf, conflictFactor: cf)
+                }
+                let scenarioClimate = climate
                 let acc = FixedPointAccumulator(count: aggregates.count * cells * n)
                 let countryRows = RowBox(count: streamed ? 0 : countries.count)
                 let sketches = countrySketches[si]
@@ -286,7 +369,7 @@ public enum ProjectionEngine {
                     let c = countries[ci]
                     let sim = set.stockModel == .lifecycle
                         ? simulateLifeCycle(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws,
-                                            warming: warming, models: models, history: history, population: pop, seed: set.seed,
+                                            warming: warming, climate: scenarioClimate, includeDisasterIDPs: set.disasterIDPs, models: models, history: history, population: pop, seed: set.seed,
                                             inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
                         : simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
                                               draws: draws, warming: warming,
@@ -297,7 +380,7 @@ public enum ProjectionEngine {
                             for cell in 0..<cells { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
                         }
                     } else {
-                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: categories) { cell in
+                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
                             QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))
                         })
                     }
@@ -327,7 +410,7 @@ public enum ProjectionEngine {
                 }
                 for (ci, c) in countries.enumerated() {
                     let cellSketches = countrySketches[si].sketches(ci)
-                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years, categories: categories) { cellSketches[$0].summary }
+                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cellSketches[$0].summary }
                 }
             }
         }
@@ -358,6 +441,8 @@ public enum ProjectionEngine {
         let onsetBeta: [[Double]]
         /// [draw][year] the common standard normal of the year shock shared by all origins.
         let yearShock: [[Double]]
+        /// [draw][hazard…, conflict] warming responses r drawn from the literature's ranges.
+        let climateResponse: [[Double]]
     }
 
     /// Simulates one country for all draws: values laid out [category][year][draw].
@@ -512,32 +597,60 @@ public enum ProjectionEngine {
     }
 }
 
-/// Order-independent accumulation of per-draw values: 64-bit fixed point (2⁻¹⁶ persons).
+/// Order-independent accumulation of per-draw values: 64-bit fixed point (2⁻¹⁶ persons). Each
+/// worker adds into its own partial sums (no lock while adding); `values` adds the partials, and
+/// integer sums do not depend on the order of addition, so results do not depend on threads.
 final class FixedPointAccumulator: @unchecked Sendable {
-    private var cells: [Int64]
+    private var partials: [[Int64]]
+    private let count: Int
     private let lock = NSLock()
+    private var free: [Int]
     static let scale = 65_536.0
-    init(count: Int) { cells = [Int64](repeating: 0, count: count) }
+    init(count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.count = count
+        partials = []
+        free = []
+        for w in 0..<max(1, workers) { partials.append([]); free.append(w) }
+    }
 
     /// Adds `values` (one aggregate's worth of cells) into each target aggregate.
     func add(_ values: [Double], into targets: [Int], stride: Int) {
-        // Values are counts of people (≤ a country's population); anything else is clamped.
-        let fixed = values.map { v -> Int64 in
-            guard v.isFinite else { return 0 }
-            return Int64((min(max(v, 0), 1e13) * FixedPointAccumulator.scale).rounded())
+        // Take a partial array for this call (one per concurrent caller).
+        lock.lock()
+        let w = free.popLast() ?? { partials.append([]); return partials.count - 1 }()
+        var mine = partials[w]
+        partials[w] = []
+        lock.unlock()
+        if mine.isEmpty { mine = [Int64](repeating: 0, count: count) }
+        mine.withUnsafeMutableBufferPointer { cells in
+            values.withUnsafeBufferPointer { v in
+                for a in Set(targets) {
+                    let off = a * stride
+                    for k in 0..<v.count {
+                        // Values are counts of people (≤ a country's population); anything else is clamped.
+                        let x = v[k]
+                        let fixed: Int64 = x.isFinite ? Int64((min(max(x, -1e13), 1e13) * FixedPointAccumulator.scale).rounded(.toNearestOrEven)) : 0
+                        cells[off + k] &+= fixed
+                    }
+                }
+            }
         }
         lock.lock()
-        defer { lock.unlock() }
-        for a in Set(targets) {
-            let off = a * stride
-            for k in 0..<fixed.count { cells[off + k] &+= fixed[k] }
-        }
+        partials[w] = mine
+        free.append(w)
+        lock.unlock()
     }
 
-    func values(offset: Int, count: Int) -> [Double] {
+    func values(offset: Int, count n: Int) -> [Double] {
         lock.lock()
         defer { lock.unlock() }
-        return (0..<count).map { Double(cells[offset + $0]) / FixedPointAccumulator.scale }
+        var out = [Double](repeating: 0, count: n)
+        for k in 0..<n {
+            var sum: Int64 = 0
+            for p in partials where !p.isEmpty { sum &+= p[offset + k] }
+            out[k] = Double(sum) / FixedPointAccumulator.scale
+        }
+        return out
     }
 }
 

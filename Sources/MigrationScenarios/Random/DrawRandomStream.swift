@@ -53,17 +53,24 @@ package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     /// Uniform on (0, 1).
     package mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
 
-    /// Standard normal (Box–Muller, both values of each pair used; deterministic).
+    /// Standard normal (Marsaglia's polar method, both values of each pair used; deterministic:
+    /// the rejection loop consumes the stream's own uniforms). No sine or cosine, about twice as
+    /// fast as Box–Muller.
     package mutating func normal() -> Double {
         if !spareNormal.isNaN {
             let v = spareNormal
             spareNormal = .nan
             return v
         }
-        let u1 = uniform(), u2 = uniform()
-        let r = (-2 * log(u1)).squareRoot(), a = 2 * Double.pi * u2
-        spareNormal = r * sin(a)
-        return r * cos(a)
+        var x = 0.0, y = 0.0, s = 0.0
+        repeat {
+            x = 2 * uniform() - 1
+            y = 2 * uniform() - 1
+            s = x * x + y * y
+        } while s >= 1 || s == 0
+        let f = (-2 * log(s) / s).squareRoot()
+        spareNormal = y * f
+        return x * f
     }
 
     /// Gamma(shape k, scale 1) by Marsaglia & Tsang (2000); k < 1 via the boost U^(1/k).

@@ -28,6 +28,9 @@ public struct ScenarioSet: Sendable, Equatable {
     public var scenarios: [Scenario]
     /// How the displaced stock evolves (see `StockModel`).
     public var stockModel: StockModel
+    /// Whether disaster IDPs are part of `displaced_stock` (`[run] disaster_idps`, default true;
+    /// backtests turn it off, since UNHCR's published stock has none).
+    public var disasterIDPs: Bool = true
     /// The file the set was read from ("<built-in>" for defaults).
     public internal(set) var source: String
     /// The text of the file, kept for the run manifest.
@@ -71,6 +74,9 @@ public struct Scenario: Sendable, Equatable {
     public var pathway: ClimatePathwayName
     public var population: PopulationVariant
     public var overrides: [ScenarioOverride]
+    /// Whether warming raises the probability of new conflicts by the literature's response
+    /// (`conflict_warming`, default true; lifecycle model).
+    public var conflictWarming: Bool = true
 }
 
 /// IPCC AR6 SSP warming pathways the engine knows.
@@ -149,6 +155,9 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
 }
 
 extension ScenarioSet {
+    /// The same set with disaster IDPs left out of `displaced_stock`.
+    public func withoutDisasterIDPs() -> ScenarioSet { var s = self; s.disasterIDPs = false; return s }
+
     /// Years the engine can project to.
     public static let yearRange = 2025...2100
 
@@ -206,9 +215,14 @@ extension ScenarioSet {
         var horizon = 2050, draws = 1000
         var seed: UInt64 = 20261129
         var stockModel = StockModel.lifecycle
+        var disasterIDPs = true
         if let run = root["run"] {
             guard let t = run.table else { throw fail("run", "must be a table ([run])") }
-            try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model"])
+            try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model", "disaster_idps"])
+            if let v = t["disaster_idps"] {
+                guard let b = v.bool else { throw fail("run.disaster_idps", "must be true or false, got \(v.debugDescription)") }
+                disasterIDPs = b
+            }
             if let h = try int(t, "horizon", "run.") {
                 guard yearRange.contains(h) else { throw fail("run.horizon", "\(h) is outside the pathways' years \(yearRange.lowerBound)–\(yearRange.upperBound)") }
                 horizon = h
@@ -234,7 +248,12 @@ extension ScenarioSet {
         for (k, item) in array.enumerated() {
             let path = "scenario[\(k + 1)]"
             guard let t = item.table else { throw fail(path, "must be a table") }
-            try checkKeys(t, path, ["name", "pathway", "population", "override"])
+            try checkKeys(t, path, ["name", "pathway", "population", "override", "conflict_warming"])
+            var conflictWarming = true
+            if let v = t["conflict_warming"] {
+                guard let b = v.bool else { throw fail("\(path).conflict_warming", "must be true or false, got \(v.debugDescription)") }
+                conflictWarming = b
+            }
             guard let pathwayText = try string(t, "pathway", "\(path).") else {
                 throw fail("\(path).pathway", "missing — one of \(ClimatePathwayName.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -293,9 +312,11 @@ extension ScenarioSet {
                 }
             }
             if scenarios.contains(where: { $0.name == name }) { throw fail("\(path).name", "\"\(name)\" is used twice — scenario names must be unique") }
-            scenarios.append(Scenario(name: name, pathway: pathway, population: population, overrides: overrides))
+            scenarios.append(Scenario(name: name, pathway: pathway, population: population, overrides: overrides, conflictWarming: conflictWarming))
         }
         guard !scenarios.isEmpty else { throw fail("scenario", "no scenarios — add at least one [[scenario]]") }
-        return ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, stockModel: stockModel, source: file, text: text)
+        var set = ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, stockModel: stockModel, source: file, text: text)
+        set.disasterIDPs = disasterIDPs
+        return set
     }
 }
