@@ -28,7 +28,7 @@ struct ScenarioSpecificationTests {
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "-1.0 is outside the allowed range 0.0–10.0 for disaster"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = 1\ncountries = [\"Syria\"]", "scenario[1].override[1].countries[1]", "must be an ISO 3166 alpha-3 code such as \"SYR\", got \"Syria\""),
         ("[run]\ndraws = 0\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.draws", "0 must be between 1 and 1000000"),
-        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model"),
+        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model, disaster_idps"),
         ("[run]\nstock_model = \"logistic\"\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.stock_model", "\"logistic\" is not one of lifecycle, growth, flows"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"residual\"\nfactor = 0.5", "scenario[1].override[1].component",
          "\"residual\" needs stock_model = \"flows\" in [run] — with \"lifecycle\" use one of exit_rate, disaster, onset_rate, crisis_duration"),

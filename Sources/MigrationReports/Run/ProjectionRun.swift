@@ -111,6 +111,7 @@ public enum ProjectionRun {
         }
         for h in models.disaster.hazards { extra.append(("disaster_\(h.hazard)", "theta", String(h.theta))) }
         extra += models.lifeCycle.diagnostics
+        if let channel = models.climateChannel { extra += channel.diagnostics }
         let breaks = models.lifeCycle.breaks.breaks
         func num(_ v: [Double?]) -> Column { .double(v) }
         return [

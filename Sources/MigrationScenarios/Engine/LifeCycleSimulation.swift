@@ -159,10 +159,13 @@ extension ProjectionEngine {
             var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
             var hazardStock = [Double](repeating: 0, count: H), hazardStockCF = [Double](repeating: 0, count: H)
             for (j, h) in channelHazards.enumerated() { hazardStock[j] = jumpOffDisaster[h] ?? 0; hazardStockCF[j] = hazardStock[j] }
+            // Disasters draw from their own stream, so the weather is the same under every
+            // scenario (paired draws: geophysical displacement does not depend on the pathway).
+            var disasterRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .disaster, key: countryIndex)
             var rates = [Double](repeating: 0, count: H), noiseSD = [Double](repeating: 0, count: H)
             if let channel, let p = pop.first, p.isFinite {
                 for (j, h) in channelHazards.enumerated() where hazardMean[j] > 0 {
-                    rates[j] = channel.hazards.sampleRate(h, country: c, rng: &rng)
+                    rates[j] = channel.hazards.sampleRate(h, country: c, rng: &disasterRNG)
                     // Year-to-year: lognormal with the hazard's two-term variance at the jump-off
                     // mean, CV² = 1/θ + δ/μ (σ² = log(1 + CV²)).
                     noiseSD[j] = log1p(invTheta[j] + cluster[j] / max(rates[j] * p, 1)).squareRoot()
@@ -226,7 +229,7 @@ extension ProjectionEngine {
                         if rates[j] > 0 {
                             let f = factors[t * H + j]
                             let sd = noiseSD[j]
-                            n = rates[j] * p1 * f * fDisaster[t] * exp(sd * rng.normal() - sd * sd / 2)
+                            n = rates[j] * p1 * f * fDisaster[t] * exp(sd * disasterRNG.normal() - sd * sd / 2)
                             ncf = n / f
                         }
                         out[(firstHazardCategory + j) * T * D + t * D + d] = n

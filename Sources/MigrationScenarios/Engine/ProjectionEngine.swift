@@ -297,10 +297,9 @@ public enum ProjectionEngine {
                     alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.flatMap { c in (0..<2).map { c.alpha[$0] + c.alphaStandardError[$0] * rng.normal() } } })
                     onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
                     yearShock.append(years.map { _ in rng.normal() })
-                    if let ch = models.climateChannel {
+                    if models.climateChannel != nil {
                         var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 14)
-                        responses.append(ClimateChannel.hazardsInOrder.map { ch.responses.sample(hazard: $0, uniform: cr.uniform()) }
-                                         + [ch.responses.sample(hazard: .conflict, uniform: cr.uniform())])
+                        responses.append((0...ClimateChannel.hazardsInOrder.count).map { _ in cr.uniform() })
                     }
                 }
             }
@@ -345,12 +344,20 @@ public enum ProjectionEngine {
                 let warming = warmingByDraw
                 // Warming above the jump-off year's level, per draw, as response factors.
                 var climate: ScenarioClimate? = nil
-                if set.stockModel == .lifecycle, models.climateChannel != nil {
+                if set.stockModel == .lifecycle, let channel = models.climateChannel {
                     let H = ClimateChannel.hazardsInOrder.count
+                    var table = channel.responses
+                    for o in scenario.responseOverrides {
+                        do {
+                            table = try table.overriding(o.hazard, central: o.central, low: o.low, high: o.high, source: o.source,
+                                                         origin: set.source, key: o.key)
+                        } catch { throw error }
+                    }
+                    let order = ClimateChannel.hazardsInOrder + [.conflict]
                     var hf = [[Double]](), cf = [[Double]]()
                     for k in 0..<n {
                         let base0 = try models.climate.global(scenario.pathway, year: base, z: draws.zClimate[k])
-                        let r = draws.climateResponse[k]
+                        let r = order.enumerated().map { table.sample(hazard: $1, uniform: draws.climateResponse[k][$0]) }
                         var row = [Double](repeating: 1, count: years.count * H), crow = [Double](repeating: 1, count: years.count)
                         for t in 0..<years.count {
                             let dT = warming[k][t] - base0
@@ -441,7 +448,8 @@ public enum ProjectionEngine {
         let onsetBeta: [[Double]]
         /// [draw][year] the common standard normal of the year shock shared by all origins.
         let yearShock: [[Double]]
-        /// [draw][hazard…, conflict] warming responses r drawn from the literature's ranges.
+        /// [draw][hazard…, conflict] the uniforms from which each scenario draws its warming
+        /// responses (common to scenarios: paired draws even when a scenario overrides a range).
         let climateResponse: [[Double]]
     }
 
@@ -751,6 +759,30 @@ extension LifeCycleModels {
         out.append(("lifecycle_unrwa", "sigma", String(unrwa.sigma)))
         out.append(("lifecycle_exit", "median_exit_rate", String(medianExitRate)))
         out.append(("series_breaks", "count", String(breaks.breaks.count)))
+        return out
+    }
+}
+
+extension ClimateChannel {
+    /// Rows (model, statistic, value) for diagnostics.csv: the literature responses used, the
+    /// empirical conflict estimate beside them, the disaster-IDP durations and their calibration.
+    public var diagnostics: [(String, String, String)] {
+        var out: [(String, String, String)] = []
+        for h in ClimateChannel.hazardsInOrder + [.conflict] {
+            guard let r = responses[h] else { continue }
+            out.append(("climate_response_\(h.rawValue)", "central_low_high", "\(r.central) \(r.low) \(r.high)"))
+        }
+        if let e = conflictEmpirical {
+            out.append(("climate_response_conflict", "empirical_ppml_temperature_coefficient", "\(e.estimate) ± \(e.standardError) (reported, not used)"))
+        }
+        out.append(("disaster_idp_stock", "duration_scale", String(disasterStock.scale)))
+        out.append(("disaster_idp_stock", "target_end_2024", String(disasterStock.target)))
+        for h in ClimateChannel.hazardsInOrder {
+            out.append(("disaster_idp_stock", "mean_duration_years_\(h.rawValue)", String(disasterStock.durations[h] ?? 0)))
+            out.append(("disaster_idp_stock", "calibration_inflow_\(h.rawValue)", String(disasterStock.calibrationInflow[h] ?? 0)))
+        }
+        let jump = jumpOffStock.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        out.append(("disaster_idp_stock", "jump_off_total", String(jump)))
         return out
     }
 }

@@ -77,6 +77,20 @@ public struct Scenario: Sendable, Equatable {
     /// Whether warming raises the probability of new conflicts by the literature's response
     /// (`conflict_warming`, default true; lifecycle model).
     public var conflictWarming: Bool = true
+    /// Replacements of rows of data/climate_response.csv (`[[scenario.climate_response]]`).
+    public var responseOverrides: [ClimateResponseOverride] = []
+}
+
+/// A scenario's replacement of one warming response (hazard, central, low, high, source): drawn
+/// from its own range in every draw, with the same uniforms as the table's (paired draws).
+public struct ClimateResponseOverride: Sendable, Equatable {
+    public var hazard: String
+    public var central: Double
+    public var low: Double
+    public var high: Double
+    public var source: String
+    /// The key path in the scenario file, for error messages.
+    public var key: String
 }
 
 /// IPCC AR6 SSP warming pathways the engine knows.
@@ -248,7 +262,29 @@ extension ScenarioSet {
         for (k, item) in array.enumerated() {
             let path = "scenario[\(k + 1)]"
             guard let t = item.table else { throw fail(path, "must be a table") }
-            try checkKeys(t, path, ["name", "pathway", "population", "override", "conflict_warming"])
+            try checkKeys(t, path, ["name", "pathway", "population", "override", "conflict_warming", "climate_response"])
+            var responseOverrides: [ClimateResponseOverride] = []
+            if let r = t["climate_response"] {
+                guard let ra = r.array else { throw fail("\(path).climate_response", "must be an array of tables ([[scenario.climate_response]])") }
+                for (j, ri) in ra.enumerated() {
+                    let rp = "\(path).climate_response[\(j + 1)]"
+                    guard let rt = ri.table else { throw fail(rp, "must be a table") }
+                    try checkKeys(rt, rp, ["hazard", "central", "low", "high", "source"])
+                    let names = ClimateHazard.allCases.map(\.rawValue)
+                    guard let h = try string(rt, "hazard", "\(rp).") else { throw fail("\(rp).hazard", "missing — one of \(names.joined(separator: ", "))") }
+                    guard ClimateHazard(rawValue: h) != nil else { throw fail("\(rp).hazard", "\"\(h)\" is not one of \(names.joined(separator: ", "))") }
+                    guard let central = try double(rt, "central", "\(rp).") else { throw fail("\(rp).central", "missing — the response per °C (fraction, e.g. 0.5 for +50 %)") }
+                    let low = try double(rt, "low", "\(rp).") ?? central, high = try double(rt, "high", "\(rp).") ?? central
+                    for (k, v) in [("central", central), ("low", low), ("high", high)] where !(v.isFinite && v > -1 && v <= 10) {
+                        throw fail("\(rp).\(k)", "\(v) is outside the allowed range (−1, 10] (fraction per °C)")
+                    }
+                    guard low <= central, central <= high else { throw fail("\(rp).low", "low \(low) ≤ central \(central) ≤ high \(high) does not hold") }
+                    guard let src = try string(rt, "source", "\(rp)."), !src.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw fail("\(rp).source", "missing — cite the publication the value comes from")
+                    }
+                    responseOverrides.append(ClimateResponseOverride(hazard: h, central: central, low: low, high: high, source: src, key: rp))
+                }
+            }
             var conflictWarming = true
             if let v = t["conflict_warming"] {
                 guard let b = v.bool else { throw fail("\(path).conflict_warming", "must be true or false, got \(v.debugDescription)") }
@@ -312,7 +348,8 @@ extension ScenarioSet {
                 }
             }
             if scenarios.contains(where: { $0.name == name }) { throw fail("\(path).name", "\"\(name)\" is used twice — scenario names must be unique") }
-            scenarios.append(Scenario(name: name, pathway: pathway, population: population, overrides: overrides, conflictWarming: conflictWarming))
+            scenarios.append(Scenario(name: name, pathway: pathway, population: population, overrides: overrides, conflictWarming: conflictWarming,
+                                      responseOverrides: responseOverrides))
         }
         guard !scenarios.isEmpty else { throw fail("scenario", "no scenarios — add at least one [[scenario]]") }
         var set = ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, stockModel: stockModel, source: file, text: text)
