@@ -19,8 +19,20 @@
 /// (`.NAME.tmp-PID-N`), which `finish()` flushes to disk (`fsync`) and renames over `path` in one
 /// step. If anything fails, or the writer is dropped or cancelled before `finish()`, the
 /// temporary file is removed and `path` is untouched: readers of `path` see the old file or the
-/// complete new one, never a partial file. The new file gets mode 0666 less the umask. `-` writes
-/// to standard output directly (no atomicity there).
+/// complete new one, never a partial file. A new file gets mode 0666 less the umask; a file that
+/// is replaced keeps its permission bits (a 0600 file stays 0600) and, where the process may set
+/// them, its owner and group. `-` writes to standard output directly (no atomicity there).
+/// SIGINT and SIGTERM remove the temporary files of unfinished writers (`TemporaryFileRegistry`).
+///
+/// **What is refused.** `path` must be a regular file or not exist yet: a folder, a symbolic
+/// link (it would be replaced by a file, not followed), a device node such as `/dev/null` or
+/// `/dev/full`, a FIFO or a socket throws `CSVError.cannotWrite` before anything is written, so
+/// the writer never replaces a special file with a regular one. Write errors (a full disk) are
+/// reported, naming the file, and the temporary file is removed.
+///
+/// **Formula injection.** Text cells and header cells that start with `=`, `+`, `-`, `@`, tab or
+/// CR are written with a leading `'` so that spreadsheets do not run them as formulas; numeric
+/// columns are unchanged. See `CSVWriteOptions.neutraliseFormulas` (on by default).
 ///
 /// A `CSVWriter` owns a file descriptor and is not `Sendable`; use one writer from one task.
 public final class CSVWriter {
@@ -34,6 +46,8 @@ public final class CSVWriter {
 
     private let descriptor: Int32
     private let temporaryPath: String?
+    /// The slot of `temporaryPath` in `TemporaryFileRegistry`.
+    private let registration: Int?
     private var encoder: CSVEncoder
     private var pending: [UInt8] = []
     private var state = State.open
@@ -50,13 +64,31 @@ public final class CSVWriter {
         if path == "-" {
             descriptor = POSIX.standardOutput
             temporaryPath = nil
+            registration = nil
         } else {
             if path.isEmpty || path.hasSuffix("/") || POSIX.isDirectory(path) {
-                throw .cannotWrite(file: path, reason: "the path names a folder, not a file")
+                throw .cannotWrite(file: path, reason: "the path names a folder, not a file — give a file name")
+            }
+            var existing: (mode: UInt32, owner: UInt32, group: UInt32)? = nil
+            switch POSIX.pathKind(path) {
+            case .absent: break
+            case .regular(let mode, let owner, let group): existing = (mode, owner, group)
+            case .directory:
+                throw .cannotWrite(file: path, reason: "the path names a folder, not a file — give a file name")
+            case .symbolicLink:
+                throw .cannotWrite(file: path, reason: "the path is a symbolic link, which would be replaced by a file — write to the link's target or another name; nothing was written")
+            case .special(let kind):
+                throw .cannotWrite(file: path, reason: "the path is \(kind), not a regular file, and output is only written to regular files (use '-' for standard output); nothing was written")
             }
             let (fd, temporary) = try Self.createTemporary(near: path)
+            if let existing, case .failure(let failure) = POSIX.copyAttributes(to: fd, mode: existing.mode, owner: existing.owner, group: existing.group) {
+                _ = POSIX.close(fd)
+                POSIX.unlink(temporary)
+                throw .cannotWrite(file: path, reason: "cannot give the new file the permissions of the old one: \(failure.message); \(path) is unchanged")
+            }
             descriptor = fd
             temporaryPath = temporary
+            registration = TemporaryFileRegistry.register(temporary)
         }
         encoder = CSVEncoder(options: options, name: path)
         pending.reserveCapacity(Self.flushThreshold + 4096)
@@ -85,11 +117,11 @@ public final class CSVWriter {
             case .failure(let failure):
                 lastReason = failure.message
                 if !failure.isAlreadyExists {
-                    throw .cannotWrite(file: path, reason: "cannot create a temporary file in the folder: \(lastReason)")
+                    throw .cannotWrite(file: path, reason: "cannot create a temporary file in the folder: \(lastReason) — check that the folder exists and is writable; nothing was written")
                 }
             }
         }
-        throw .cannotWrite(file: path, reason: lastReason)
+        throw .cannotWrite(file: path, reason: "\(lastReason) — no free temporary name in the folder; nothing was written")
     }
 
     /// Appends the rows of `table`, whose column names must equal `columnNames` (types may be
@@ -133,14 +165,17 @@ public final class CSVWriter {
             }
             if case .failure(let failure) = POSIX.close(descriptor) {
                 state = .failed
-                POSIX.unlink(temporaryPath)
-                throw .cannotWrite(file: path, reason: failure.message)
+                let removed = POSIX.unlink(temporaryPath)
+                TemporaryFileRegistry.unregister(registration)
+                throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
             }
             if case .failure(let failure) = POSIX.rename(temporaryPath, path) {
                 state = .failed
-                POSIX.unlink(temporaryPath)
-                throw .cannotWrite(file: path, reason: failure.message)
+                let removed = POSIX.unlink(temporaryPath)
+                TemporaryFileRegistry.unregister(registration)
+                throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
             }
+            TemporaryFileRegistry.unregister(registration)
             state = .finished
         } catch {
             if state == .open { fail() }
@@ -162,8 +197,22 @@ public final class CSVWriter {
         }
         pending.removeAll(keepingCapacity: true)
         if case .failure(let failure) = result {
-            throw .cannotWrite(file: path, reason: failure.message)
+            if temporaryPath == nil {
+                throw .cannotWrite(file: path, reason: failure.message + " (standard output may hold part of the table)")
+            }
+            // The caller's catch discards the temporary file (`fail()`); say what remains.
+            let removed = discardTemporary()
+            throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
         }
+    }
+
+    /// The end of a write error's reason: whether the destination is untouched and the partial
+    /// temporary file gone (said only when true).
+    private func outcome(removed: Bool) -> String {
+        guard let temporaryPath else { return "" }
+        return removed
+            ? "; the partial output was removed and \(path) is unchanged"
+            : "; \(path) is unchanged, but the partial temporary file \(temporaryPath) could not be removed — delete it"
     }
 
     /// Closes and removes the temporary file; the writer is unusable afterwards.
@@ -174,10 +223,19 @@ public final class CSVWriter {
 
     private func discard() {
         pending.removeAll()
-        if let temporaryPath {
-            _ = POSIX.close(descriptor)
-            POSIX.unlink(temporaryPath)
-        }
+        _ = discardTemporary()
+    }
+
+    /// Closes and removes the temporary file once; returns whether it is gone.
+    private var temporaryDiscarded = false
+    private func discardTemporary() -> Bool {
+        guard let temporaryPath else { return true }
+        if temporaryDiscarded { return true }
+        temporaryDiscarded = true
+        _ = POSIX.close(descriptor)
+        let removed = POSIX.unlink(temporaryPath)
+        TemporaryFileRegistry.unregister(registration)
+        return removed
     }
 
     // MARK: One-shot helpers
