@@ -6,7 +6,9 @@
 /// - right of `~`, before `|`: terms separated by `+`; a term is a variable, a function call
 ///   (`log`, `log1p`, `exp`, `sqrt`, `abs`), a product of those (`a:b`), a power inside `I()`
 ///   (`I(x^2)`), or a categorical `factor(x)` / `C(x)` expanded into treatment dummies; `0` or
-///   `-1` removes the intercept, `1` keeps it (the default without fixed effects);
+///   `-1` removes the intercept, `1` keeps it (the default without fixed effects). `factor()`
+///   must be a term of its own: it cannot be the response, sit inside a function or `I()`, or
+///   be part of a product (`factor(a):x` is refused rather than silently fitted as `x`);
 /// - after `|`: absorbed fixed effects separated by `+`, interactions with `^`.
 /// Names are letters, digits, `_` and `.`, or any text between backticks.
 public struct Formula: Sendable, Equatable, CustomStringConvertible {
@@ -61,9 +63,21 @@ public indirect enum FormulaExpression: Sendable, Equatable, CustomStringConvert
         case let .call(f, e): return "\(f)(\(e))"
         case .product(let es): return es.map(\.description).joined(separator: ":")
         case let .power(e, p):
-            let ps = p == p.rounded() ? String(Int(p)) : String(p)
+            // Whole powers print without ".0" (I(x^2)); others, and any too large for an Int
+            // (I(x^1e300)), print as Swift spells the double.
+            let ps = p == p.rounded() && Swift.abs(p) < 1e15 ? String(Int(p)) : String(p)
             return "I(\(e)^\(ps))"
         case .factor(let n): return "factor(\(n))"
+        }
+    }
+
+    /// Whether a `factor()` occurs anywhere inside the expression (or is the expression).
+    var containsFactor: Bool {
+        switch self {
+        case .variable: return false
+        case .factor: return true
+        case .call(_, let e), .power(let e, _): return e.containsFactor
+        case .product(let es): return es.contains { $0.containsFactor }
         }
     }
 
@@ -160,7 +174,11 @@ struct FormulaParser {
     mutating func parse() throws -> Formula {
         try tokenize()
         if case .end = current.0 { throw error(0, "the formula is empty — write it as response ~ terms, e.g. flow ~ log(dist)") }
+        let responsePosition = current.1
         let response = try parseProduct()
+        if response.containsFactor {
+            throw error(responsePosition, "factor() cannot be the response — the response must be numeric; put factor() on the right of '~'")
+        }
         guard case .symbol("~") = current.0 else {
             throw error(current.1, "expected '~' after the response — write response ~ terms")
         }
@@ -193,6 +211,11 @@ struct FormulaParser {
             let pos = current.1
             let term = try parseProduct()
             if sign == "-" { throw error(pos, "removing terms with '-' is only supported for the intercept (-1)") }
+            var isPlainFactor = false
+            if case .factor = term { isPlainFactor = true }
+            if term.containsFactor && !isPlainFactor {
+                throw error(pos, "factor() must be a term of its own, not inside a function, I() or a product such as factor(a):x — write factor(a) + x, or absorb it as a fixed effect after '|'")
+            }
             if terms.contains(term) { throw error(pos, "term '\(term)' appears twice") }
             terms.append(term)
         }

@@ -49,6 +49,7 @@ public enum LinearModel {
         let fes = fixedEffects.map { sample.all ? $0 : $0.subset(rows) }
         let vest = sample.apply(variance)
         let n = rows.count
+        guard n > 0 else { throw RegressionError.tooFewObservations(observations: 0, parameters: x.count) }
 
         // Partial out the fixed effects.
         var yt = ys, xt = xs
@@ -127,6 +128,7 @@ public enum LinearModel {
 
     static func validate(y: [Double], x: [[Double]], names: [String], weights: [Double]?, fixedEffects: [FixedEffect], variance: VarianceEstimator) throws {
         let n = y.count
+        guard n > 0 else { throw RegressionError.tooFewObservations(observations: 0, parameters: x.count) }
         guard x.count == names.count else { throw RegressionError.invalidInput("\(x.count) regressor columns but \(names.count) names") }
         for (j, col) in x.enumerated() where col.count != n {
             throw RegressionError.invalidInput("regressor '\(names[j])' has \(col.count) values, the response \(n)")
@@ -139,6 +141,9 @@ public enum LinearModel {
             guard w.count == n else { throw RegressionError.invalidInput("\(w.count) weights for \(n) observations") }
             for (i, v) in w.enumerated() where !(v.isFinite && v >= 0) {
                 throw RegressionError.invalidValue(variable: "weights", row: i, value: v, requirement: "weights must be finite and ≥ 0")
+            }
+            guard w.contains(where: { $0 > 0 }) else {
+                throw RegressionError.invalidInput("every weight is 0, so no observation counts — give some rows a positive weight")
             }
         }
         for fe in fixedEffects where fe.codes.count != n {
