@@ -58,7 +58,8 @@ enum TemporaryFileRegistry {
         free(text)
     }
 
-    /// Installs the handlers once (called with the lock held).
+    /// Installs the handlers once (called with the lock held). A signal the process ignores
+    /// (e.g. SIGINT of a background job, or under `nohup`) stays ignored.
     private static func installHandlers() {
         guard !installed else { return }
         installed = true
@@ -70,8 +71,20 @@ enum TemporaryFileRegistry {
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
-        sigaction(SIGINT, &action, &previousInterrupt)
-        sigaction(SIGTERM, &action, &previousTerminate)
+        if !isIgnored(SIGINT) { sigaction(SIGINT, &action, &previousInterrupt) }
+        if !isIgnored(SIGTERM) { sigaction(SIGTERM, &action, &previousTerminate) }
+    }
+
+    /// Whether the signal's current disposition is SIG_IGN.
+    private static func isIgnored(_ signal: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(signal, nil, &current) == 0 else { return false }
+        #if canImport(Darwin)
+        let handler = current.__sigaction_u.__sa_handler
+        #else
+        let handler = current.__sigaction_handler.sa_handler
+        #endif
+        return unsafeBitCast(handler, to: Int.self) == 1   // SIG_IGN is the handler value 1
     }
 
     /// The signal handler: unlink, restore the previous disposition, re-raise.

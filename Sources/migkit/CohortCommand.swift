@@ -34,7 +34,7 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Initial population CSV.", valueName: "file")) var population: String
     @Option(name: .long, help: ArgumentHelp("Rates CSV.", valueName: "file")) var rates: String
     @Option(name: .long, help: ArgumentHelp("Destination shares CSV (needed with out-migration).", valueName: "file")) var destinations: String?
-    @Option(name: .long, help: ArgumentHelp("Number of projection steps.", valueName: "n")) var steps: Int
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Number of projection steps (1 to 1000).", valueName: "n")) var steps: Int
     @Option(name: .long, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
     @Option(name: .long, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
     @Option(name: .long, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
@@ -42,12 +42,16 @@ struct CohortProject: ParsableCommand {
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
 
     func validate() throws {
-        guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000.") }
-        guard ageWidth >= 1 else { throw ValidationError("--age-width must be ≥ 1.") }
+        guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000, got \(steps).") }
+        guard ageWidth >= 1 && ageWidth <= Self.maximumAge else { throw ValidationError("--age-width must be between 1 and \(Self.maximumAge), got \(ageWidth).") }
         guard (0...1).contains(birthSurvival) else { throw ValidationError("--birth-survival must be a probability.") }
     }
 
     struct Cell: Hashable { let region: String; let age: Int; let sex: Sex }
+
+    /// The oldest age a row may give: ages are the first age of a group, and the projection
+    /// allocates every age group up to the oldest one, so an age of 1e12 must not reach it.
+    static let maximumAge = 150
 
     func read(_ path: String, _ needed: [String]) throws -> Table {
         let t: Table
@@ -58,15 +62,33 @@ struct CohortProject: ParsableCommand {
         return t
     }
 
+    /// The (region, age group, sex) of every row. Refuses, naming the file line: an empty key,
+    /// an unknown sex, an age that is not a whole number from 0 to `maximumAge` or not a
+    /// multiple of --age-width, and a (region, age, sex) that appears twice (the second row would
+    /// silently overwrite the first).
     func cells(_ t: Table, _ path: String) throws -> [Cell] {
         guard let ages = t["age"]?.doubles() else { throw CLIError.message("\(path): column `age` must be numeric") }
+        var firstLine: [Cell: Int] = [:]
         return try (0..<t.rowCount).map { i in
+            let line = i + 2
             guard let r = t["region"]?[i]?.description, let a = ages[i], let s = t["sex"]?[i]?.description else {
-                throw CLIError.message("\(path): row \(i + 2) has an empty region, age or sex")
+                throw CLIError.message("\(path): line \(line) has an empty region, age or sex")
             }
-            guard let sex = Sex(rawValue: s) else { throw CLIError.message("\(path): row \(i + 2): sex '\(s)' is not female or male") }
-            guard a >= 0, Int(a) % ageWidth == 0 else { throw CLIError.message("\(path): row \(i + 2): age \(a) is not a multiple of --age-width \(ageWidth)") }
-            return Cell(region: r, age: Int(a) / ageWidth, sex: sex)
+            guard let sex = Sex(rawValue: s) else { throw CLIError.message("\(path): line \(line): sex '\(s)' is not female or male") }
+            guard a.isFinite, a >= 0, a <= Double(Self.maximumAge) else {
+                throw CLIError.message("\(path): line \(line): age \(a) is not between 0 and \(Self.maximumAge) — ages are the first age of a group, in years")
+            }
+            guard a == a.rounded() else {
+                throw CLIError.message("\(path): line \(line): age \(a) is not a whole number — give the first age of the group (a multiple of --age-width \(ageWidth)); a fractional age would be merged into another group")
+            }
+            let age = Int(a)
+            guard age % ageWidth == 0 else { throw CLIError.message("\(path): line \(line): age \(age) is not a multiple of --age-width \(ageWidth)") }
+            let cell = Cell(region: r, age: age / ageWidth, sex: sex)
+            if let first = firstLine[cell] {
+                throw CLIError.message("\(path): line \(line): region '\(r)', age \(age), sex \(s) already appears on line \(first) — give one row per region, age and sex")
+            }
+            firstLine[cell] = line
+            return cell
         }
     }
 
@@ -144,7 +166,8 @@ struct CohortProject: ParsableCommand {
             } } }
         }
         try CLIOutput.write(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)), ("sex", .string(sex)),
-                                       ("population", .double(value))]), to: output)
+                                       ("population", .double(value))]), to: output,
+                            inputs: [population, rates, destinations].compactMap { $0 })
         FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × 2 sexes for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
     }
 }

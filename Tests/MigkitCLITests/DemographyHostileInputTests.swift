@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Issue 15: `cohort project`, `schedule fit`, `markov fit` and `flows indices` on hostile
+/// keys and sizes — a clear error naming the line, checked before anything grows with the input.
+@Suite("migkit cohort, schedule, markov, flows: hostile input")
+struct DemographyHostileInputTests {
+    static let population = "region,age,sex,population\nA,0,female,100\nA,0,male,100\nA,1,female,90\nA,1,male,90\n"
+    static let rates = "region,age,sex,survival,fertility\nA,0,female,0.99,0\nA,0,male,0.99,0\nA,1,female,0.98,0.1\nA,1,male,0.98,0\n"
+
+    @Test("cohort project: an age of Inf or 1e12, a fractional age and a duplicate row are errors naming the line", arguments: [
+        ("A,inf,female,90", "line 4: age inf is not between 0 and 150"),
+        ("A,1e12,female,90", "line 4: age 1000000000000.0 is not between 0 and 150"),
+        ("A,0.5,female,90", "line 4: age 0.5 is not a whole number"),
+        ("A,0,female,60", "line 4: region 'A', age 0, sex female already appears on line 2"),
+    ])
+    func cohortKeys(row: String, message: String) throws {
+        let folder = try ScratchFolder("cohort")
+        defer { folder.remove() }
+        let text = Self.population.replacingOccurrences(of: "A,1,female,90", with: row)
+        let pop = try folder.write("pop.csv", text)
+        let rates = try folder.write("rates.csv", Self.rates)
+        try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--steps", "2", "-o", folder.path("out.csv")],
+                               mentions: [message])
+        #expect(!FileManager.default.fileExists(atPath: folder.path("out.csv")))
+    }
+
+    @Test("cohort project --steps -1 says what is allowed, not 'Missing value'")
+    func negativeSteps() throws {
+        let folder = try ScratchFolder("cohort-steps")
+        defer { folder.remove() }
+        let pop = try folder.write("pop.csv", Self.population), rates = try folder.write("rates.csv", Self.rates)
+        let r = try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--steps", "-1"],
+                                       mentions: ["--steps must be between 1 and 1000, got -1"])
+        #expect(!r.stderr.contains("Missing value"))
+    }
+
+    @Test("schedule fit: every age below 10 (even with --measures none) and an age of 1e8 are clear errors")
+    func scheduleAges() throws {
+        let folder = try ScratchFolder("schedule")
+        defer { folder.remove() }
+        var young = "age,rate\n"
+        for age in 0..<10 { young += "\(age),0.0\(age + 1)\n" }
+        let data = try folder.write("young.csv", young)
+        try expectCleanFailure(["schedule", "fit", "--data", data, "--measures", "none", "-o", "-"], mentions: ["every age is below 10"])
+        let old = try folder.write("old.csv", young.replacingOccurrences(of: "\n9,", with: "\n100000000,"))
+        try expectCleanFailure(["schedule", "fit", "--data", old, "-o", "-"], mentions: ["line 11", "between 0 and 150"])
+    }
+
+    @Test("markov fit: more states than --max-states is refused before the n² matrices")
+    func markovStates() throws {
+        let folder = try ScratchFolder("markov-states")
+        defer { folder.remove() }
+        var text = "id,time,state\n"
+        for i in 0..<30 { text += "\(i),1,s\(i)\n\(i),2,s\(i + 1)\n" }
+        let data = try folder.write("seq.csv", text)
+        try expectCleanFailure(["markov", "fit", "--sequences", data, "--max-states", "20", "-o", "-"],
+                               mentions: ["more than 20 distinct states", "--max-states"])
+        let r = try MigkitRunner.run(["markov", "fit", "--sequences", data, "--max-states", "40", "--unobserved-absorbing", "-o", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    @Test("flows indices: more regions than --max-regions is refused before the n² matrix")
+    func flowsRegions() throws {
+        let folder = try ScratchFolder("flows-regions")
+        defer { folder.remove() }
+        var text = "origin,destination,flow\n"
+        for i in 0..<40 { text += "r\(i),r\(i + 1),1\n" }
+        let data = try folder.write("od.csv", text)
+        try expectCleanFailure(["flows", "indices", "--flows", data, "--max-regions", "10", "-o", "-"],
+                               mentions: ["41 regions, more than the limit of 10", "--max-regions"])
+        let r = try MigkitRunner.run(["flows", "indices", "--flows", data, "-o", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+}
