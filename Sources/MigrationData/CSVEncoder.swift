@@ -115,12 +115,14 @@ struct CSVEncoder {
         }
     }
 
-    /// Appends `text`, quoted when it contains the delimiter, a quote, CR or LF (or is empty and
-    /// `quoteIfEmpty`), with inner quotes doubled; counts the line breaks it holds. With
+    /// Appends `text`, quoted when it contains the delimiter, a quote, CR or LF, starts with
+    /// U+FEFF (or is empty and `quoteIfEmpty`), with inner quotes doubled; counts the line breaks it holds. With
     /// `neutralise`, formula-like text gets a leading `'` (see `CSVWriteOptions`).
     private mutating func appendText(_ original: String, quoteIfEmpty: Bool, neutralise: Bool = false, to out: inout [UInt8]) {
         let text = neutralise && Self.looksLikeFormula(original) ? "'" + original : original
-        var needsQuotes = text.isEmpty && quoteIfEmpty
+        // Text that starts with U+FEFF is quoted: unquoted at the start of the file, a reader
+        // would take it for the byte-order mark and drop it.
+        var needsQuotes = text.isEmpty && quoteIfEmpty || text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
         var breaks = 0
         var previousWasCR = false
         for byte in text.utf8 {
