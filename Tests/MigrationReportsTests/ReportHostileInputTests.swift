@@ -43,3 +43,24 @@ struct ReportHostileInputTests {
         #expect(try HTMLReport.years(t, "year", "x.csv") == [2030, 2040])
     }
 }
+
+/// Issue 15: charts of extreme values and year spans render in bounded time, without a trap.
+@Suite("SVG charts: extreme input")
+struct ChartHostileInputTests {
+    @Test("values near the largest double, NaN and infinities, and years spanning Int's range")
+    func extremeValues() {
+        let cases: [([Int], [Double])] = [
+            ([2025, 2026, 2027], [1.7976931348623157e308, .nan, -.infinity]),
+            ([2025, 2026], [.greatestFiniteMagnitude, .greatestFiniteMagnitude]),
+            ([Int.min, Int.max], [1, 2]),
+            ([0, 9999], [1e-300, 5e-324]),
+            ([], []),
+        ]
+        for (years, values) in cases {
+            let chart = SVGChart(title: "t", yTitle: "y", source: "s", series: [.init(label: "A", years: years, values: values, color: "#000000")])
+            let svg = chart.render()
+            #expect(svg.hasSuffix("</svg>\n"))
+            #expect(svg.count < 200_000)
+        }
+    }
+}
