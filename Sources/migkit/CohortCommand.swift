@@ -35,16 +35,20 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Rates CSV.", valueName: "file")) var rates: String
     @Option(name: .long, help: ArgumentHelp("Destination shares CSV (needed with out-migration).", valueName: "file")) var destinations: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Number of projection steps (1 to 1000).", valueName: "n")) var steps: Int
-    @Option(name: .long, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
-    @Option(name: .long, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
-    @Option(name: .long, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the destination shares are a region × region matrix; default 5000).", valueName: "n"))
+    var maxRegions: Int = 5_000
 
     func validate() throws {
         guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000, got \(steps).") }
         guard ageWidth >= 1 && ageWidth <= Self.maximumAge else { throw ValidationError("--age-width must be between 1 and \(Self.maximumAge), got \(ageWidth).") }
         guard (0...1).contains(birthSurvival) else { throw ValidationError("--birth-survival must be a probability.") }
+        guard sexRatio.isFinite && sexRatio > 0 else { throw ValidationError("--sex-ratio must be a positive number of male births per female birth, got \(sexRatio).") }
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 
     struct Cell: Hashable { let region: String; let age: Int; let sex: Sex }
@@ -138,12 +142,20 @@ struct CohortProject: ParsableCommand {
         if let destinations {
             let d = try read(destinations, ["from", "to", "share"])
             guard let sh = d["share"]?.doubles() else { throw CLIError.message("\(destinations): column `share` must be numeric") }
+            guard regions.count <= maxRegions else {
+                throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — the destination shares would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
+            }
             var m = try Matrix(rows: regions.count, cols: regions.count)
+            var firstLine: [String: Int] = [:]
             for i in 0..<d.rowCount {
                 guard let f = d["from"]?[i]?.description, let t = d["to"]?[i]?.description,
                       let fi = regions.firstIndex(of: f), let ti = regions.firstIndex(of: t) else {
                     throw CLIError.message("\(destinations): row \(i + 2): regions must be ones of the population file (\(regions.joined(separator: ", ")))")
                 }
+                if let first = firstLine["\(fi) \(ti)"] {
+                    throw CLIError.message("\(destinations): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
+                }
+                firstLine["\(fi) \(ti)"] = i + 2
                 m[fi, ti] = sh[i] ?? 0
             }
             shares = m

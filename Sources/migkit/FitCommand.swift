@@ -51,7 +51,7 @@ struct Fit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Column added to the linear predictor (e.g. log exposure); ols fits y − offset.", valueName: "column"))
     var offset: String?
 
-    @Option(name: .long, help: ArgumentHelp("Largest number of levels of a factor() term (each level is a dummy column; absorb larger ones after '|').", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of levels of a factor() term (each level is a dummy column; absorb larger ones after '|').", valueName: "n"))
     var maxFactorLevels: Int = ModelFrame.defaultMaximumFactorLevels
 
     @Option(name: [.short, .long], help: ArgumentHelp("Coefficient CSV ('-' for standard output).", valueName: "file"))
@@ -66,7 +66,7 @@ struct Fit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the estimated fixed effects (name, level, estimate) to this CSV.", valueName: "file"))
     var fixedEffects: String?
 
-    @Option(name: .long, help: ArgumentHelp("Maximum IRLS iterations.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IRLS iterations.", valueName: "n"))
     var maxIterations: Int = 100
 
     @Flag(name: .long, help: "Return a result flagged not-converged instead of failing.")

@@ -77,6 +77,10 @@ enum FlowsCSV {
     /// `--max-regions` to raise it.
     static let defaultMaximumRegions = 5_000
 
+    /// The default for commands that also write every cell as a long table (ipf, from-stocks,
+    /// net-to-flows): 2,000 regions is 4 million output rows.
+    static let defaultMaximumRegionsWithLongOutput = 2_000
+
     /// Refuses `count` regions above `limit` before an n×n matrix is allocated.
     static func checkRegionCount(_ count: Int, limit: Int, _ path: String) throws {
         guard count > limit else { return }
@@ -280,9 +284,11 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Row totals CSV (name, total).", valueName: "file")) var rowTotals: String?
     @Option(name: .long, help: ArgumentHelp("Column totals CSV (name, total).", valueName: "file")) var columnTotals: String?
-    @Option(name: .long, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
-    @Option(name: .long, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
     @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
     func validate() throws {
         guard rowTotals != nil || columnTotals != nil else { throw ValidationError("Give --row-totals, --column-totals or both.") }
@@ -291,6 +297,7 @@ struct FlowsIPF: ParsableCommand {
         }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive.") }
         guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 
     func run() throws {
@@ -299,10 +306,15 @@ struct FlowsIPF: ParsableCommand {
         let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
         let rows: [String], cols: [String], m: Matrix
         if let seed {
-            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd)
+            for (labels, path) in [(rt?.labels, rowTotals), (ct?.labels, columnTotals)] {
+                if let labels, let path { try FlowsCSV.checkRegionCount(labels.count, limit: maxRegions, path) }
+            }
+            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd, maxRegions: maxRegions)
             rows = s.rows; cols = s.cols; m = s.matrix
         } else {
             rows = rt?.labels ?? []; cols = ct?.labels ?? []
+            try FlowsCSV.checkRegionCount(rows.count, limit: maxRegions, rowTotals ?? "")
+            try FlowsCSV.checkRegionCount(cols.count, limit: maxRegions, columnTotals ?? "")
             do { m = try Matrix(rows: rows.count, cols: cols.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
         var options = IPFOptions()
@@ -358,8 +370,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
     func validate() throws {
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
         if method == .demographic {
             guard births != nil, deaths != nil else { throw ValidationError("--method demographic needs --births and --deaths.") }
         } else if births != nil || deaths != nil {
@@ -369,10 +384,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
 
     func run() throws {
         let cmd = "flows from-stocks"
-        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence", nonNegative: false)
+        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence",
+                                     nonNegative: false, maxRegions: maxRegions)
         let regions = s1.rows
         let s2 = try FlowsCSV.matrix(end, value: "stock", rows: regions, cols: regions, square: true, command: cmd,
-                                     origin: "birthplace", destination: "residence", nonNegative: false)
+                                     origin: "birthplace", destination: "residence", nonNegative: false, maxRegions: maxRegions)
         guard regions.count >= 2 else { throw CLIError.message("\(start): needs at least two regions") }
         let flows: Matrix
         switch method {
@@ -431,12 +447,19 @@ struct FlowsNetToFlows: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
+
+    func validate() throws {
+        guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+    }
 
     func run() throws {
         let cmd = "flows net-to-flows"
         let n = try FlowsCSV.regionValues(net, value: "net", command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
+        try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, net)
         var nets = n.values
         if rescale != .none {
             do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches) } catch {
@@ -450,7 +473,7 @@ struct FlowsNetToFlows: ParsableCommand {
         }
         var m: Matrix
         if let prior {
-            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd).matrix
+            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
         } else {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
@@ -498,7 +521,7 @@ struct FlowsIndices: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
     @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Indices CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
-    @Option(name: .long, help: ArgumentHelp("Largest number of regions (the region × region matrix has n² cells; default 5000).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region matrix has n² cells; default 5000).", valueName: "n"))
     var maxRegions: Int = FlowsCSV.defaultMaximumRegions
 
     func validate() throws {

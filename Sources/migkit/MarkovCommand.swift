@@ -67,7 +67,7 @@ struct MarkovFit: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Transition matrix CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Write standard errors and confidence limits to this CSV.", valueName: "file")) var errors: String?
     @Flag(name: .long, help: "Treat states never left in the data as absorbing (default: an error).") var unobservedAbsorbing = false
-    @Option(name: .long, help: ArgumentHelp("Largest number of distinct states (the transition matrix has n² cells; default 2000).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of distinct states (the transition matrix has n² cells; default 2000).", valueName: "n"))
     var maxStates: Int = MarkovFit.defaultMaximumStates
 
     /// The default largest number of states: 2,000 states is 4 million cells per matrix (the

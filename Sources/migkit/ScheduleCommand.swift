@@ -63,7 +63,7 @@ struct ScheduleFit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Age column.", valueName: "column")) var ageColumn = "age"
     @Option(name: .long, help: ArgumentHelp("Rate column.", valueName: "column")) var rateColumn = "rate"
     @Option(name: .long, help: ArgumentHelp("Optional weight column (≥ 0).", valueName: "column")) var weightColumn: String?
-    @Option(name: .long, help: ArgumentHelp("Random (Halton) starts besides the one from the data.", valueName: "n")) var starts: Int = 24
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random (Halton) starts besides the one from the data.", valueName: "n")) var starts: Int = 24
     @Option(name: [.short, .long], help: ArgumentHelp("Parameters CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Derived measures CSV (default: next to -o as NAME_measures.csv; none to skip).", valueName: "file")) var measures: String?
     @Option(name: .long, help: ArgumentHelp("Fitted schedule CSV (age, rate, fitted, residual).", valueName: "file")) var fitted: String?

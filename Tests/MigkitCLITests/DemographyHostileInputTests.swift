@@ -72,4 +72,39 @@ struct DemographyHostileInputTests {
         let r = try MigkitRunner.run(["flows", "indices", "--flows", data, "-o", "-"])
         #expect(r.status == 0, "\(r.stderr)")
     }
+
+    @Test("cohort project: a duplicate destination pair is an error naming both lines")
+    func cohortDuplicateDestination() throws {
+        let folder = try ScratchFolder("cohort-dest")
+        defer { folder.remove() }
+        let pop = try folder.write("pop.csv", Self.population + "B,0,female,10\nB,0,male,10\nB,1,female,9\nB,1,male,9\n")
+        let rates = try folder.write("rates.csv", "region,age,sex,survival,fertility,outmigration\n"
+            + ["A", "B"].flatMap { r in ["\(r),0,female,0.99,0,0.1", "\(r),0,male,0.99,0,0.1", "\(r),1,female,0.98,0.1,0.1", "\(r),1,male,0.98,0,0.1"] }
+                .joined(separator: "\n") + "\n")
+        let dest = try folder.write("dest.csv", "from,to,share\nA,B,1\nB,A,1\nA,B,0.5\n")
+        try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--destinations", dest, "--steps", "1", "-o", "-"],
+                               mentions: ["line 4: the pair A → B already appears on line 2"])
+    }
+
+    @Test("negative numbers given to numeric options say what is allowed", arguments: [
+        (["fit", "ols", "--data", "d.csv", "--formula", "y ~ x", "--max-iterations", "-3"], "--max-iterations must be positive"),
+        (["schedule", "fit", "--data", "d.csv", "--starts", "-1"], "--starts must be between 0 and 1000"),
+        (["markov", "fit", "--sequences", "d.csv", "--max-states", "-5"], "--max-states must be at least 1"),
+        (["flows", "indices", "--flows", "d.csv", "--max-regions", "-1"], "--max-regions must be at least 2"),
+    ])
+    func negativeOptions(arguments: [String], message: String) throws {
+        let r = try expectCleanFailure(arguments, mentions: [message])
+        #expect(!r.stderr.contains("Missing value"))
+    }
+
+    @Test("flows net-to-flows: more regions than --max-regions is refused before the n² prior")
+    func netToFlowsRegions() throws {
+        let folder = try ScratchFolder("flows-net")
+        defer { folder.remove() }
+        var text = "region,net\n"
+        for i in 0..<30 { text += "r\(i),\(i % 2 == 0 ? 1 : -1)\n" }
+        let net = try folder.write("net.csv", text)
+        try expectCleanFailure(["flows", "net-to-flows", "--net", net, "--max-regions", "10", "-o", "-"],
+                               mentions: ["30 regions, more than the limit of 10", "--max-regions"])
+    }
 }
