@@ -15,9 +15,9 @@
 /// doubled; empty strings are written `""`; missing cells are empty fields. Numbers: see
 /// `CSVWriteOptions`.
 ///
-/// **Atomicity.** Output goes to a new temporary file in the destination's folder
-/// (`.NAME.tmp-PID-N`), which `finish()` flushes to disk (`fsync`) and renames over `path` in one
-/// step. If anything fails, or the writer is dropped or cancelled before `finish()`, the
+/// **Atomicity.** Output goes through an `AtomicFile`: a new temporary file in the destination's
+/// folder (`.NAME.tmp-PID-N`), which `finish()` flushes to disk (`fsync`) and renames over `path`
+/// in one step. If anything fails, or the writer is dropped or cancelled before `finish()`, the
 /// temporary file is removed and `path` is untouched: readers of `path` see the old file or the
 /// complete new one, never a partial file. A new file gets mode 0666 less the umask; a file that
 /// is replaced keeps its permission bits (a 0600 file stays 0600) and, where the process may set
@@ -44,52 +44,21 @@ public final class CSVWriter {
 
     private enum State { case open, finished, failed }
 
-    private let descriptor: Int32
-    private let temporaryPath: String?
-    /// The slot of `temporaryPath` in `TemporaryFileRegistry`.
-    private let registration: Int?
+    private let file: AtomicFile
     private var encoder: CSVEncoder
     private var pending: [UInt8] = []
     private var state = State.open
     private static let flushThreshold = 1 << 16
 
-    /// Starts writing `path` (`-`: standard output): creates the temporary file and writes the
-    /// byte-order mark (if asked for) and the header. Throws `CSVError.cannotWrite` or
-    /// `.invalidOptions`.
+    /// Starts writing `path` (`-`: standard output): checks the path and creates the temporary
+    /// file (see `AtomicFile`), and buffers the byte-order mark (if asked for) and the header.
+    /// Throws `CSVError.cannotWrite` or `.invalidOptions`.
     public init(path: String, columnNames: [String], options: CSVWriteOptions = CSVWriteOptions()) throws(CSVError) {
         try options.validate()
         self.path = path
         self.options = options
         self.columnNames = columnNames
-        if path == "-" {
-            descriptor = POSIX.standardOutput
-            temporaryPath = nil
-            registration = nil
-        } else {
-            if path.isEmpty || path.hasSuffix("/") || POSIX.isDirectory(path) {
-                throw .cannotWrite(file: path, reason: "the path names a folder, not a file — give a file name")
-            }
-            var existing: (mode: UInt32, owner: UInt32, group: UInt32)? = nil
-            switch POSIX.pathKind(path) {
-            case .absent: break
-            case .regular(let mode, let owner, let group): existing = (mode, owner, group)
-            case .directory:
-                throw .cannotWrite(file: path, reason: "the path names a folder, not a file — give a file name")
-            case .symbolicLink:
-                throw .cannotWrite(file: path, reason: "the path is a symbolic link, which would be replaced by a file — write to the link's target or another name; nothing was written")
-            case .special(let kind):
-                throw .cannotWrite(file: path, reason: "the path is \(kind), not a regular file, and output is only written to regular files (use '-' for standard output); nothing was written")
-            }
-            let (fd, temporary) = try Self.createTemporary(near: path)
-            if let existing, case .failure(let failure) = POSIX.copyAttributes(to: fd, mode: existing.mode, owner: existing.owner, group: existing.group) {
-                _ = POSIX.close(fd)
-                POSIX.unlink(temporary)
-                throw .cannotWrite(file: path, reason: "cannot give the new file the permissions of the old one: \(failure.message); \(path) is unchanged")
-            }
-            descriptor = fd
-            temporaryPath = temporary
-            registration = TemporaryFileRegistry.register(temporary)
-        }
+        file = try AtomicFile(path: path)
         encoder = CSVEncoder(options: options, name: path)
         pending.reserveCapacity(Self.flushThreshold + 4096)
         encoder.appendPreamble(to: &pending)
@@ -97,31 +66,7 @@ public final class CSVWriter {
     }
 
     deinit {
-        if state == .open {
-            discard()
-        }
-    }
-
-    /// Creates `DIR/.NAME.tmp-PID-N` exclusively, trying a few names.
-    private static func createTemporary(near path: String) throws(CSVError) -> (Int32, String) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var lastReason = ""
-        for attempt in 0..<16 {
-            let suffix = String(POSIX.monotonicNanoseconds() &+ UInt64(attempt), radix: 36)
-            let temporary = "\(folder).\(base).tmp-\(POSIX.processID())-\(suffix)"
-            switch POSIX.createExclusive(temporary) {
-            case .success(let fd):
-                return (fd, temporary)
-            case .failure(let failure):
-                lastReason = failure.message
-                if !failure.isAlreadyExists {
-                    throw .cannotWrite(file: path, reason: "cannot create a temporary file in the folder: \(lastReason) — check that the folder exists and is writable; nothing was written")
-                }
-            }
-        }
-        throw .cannotWrite(file: path, reason: "\(lastReason) — no free temporary name in the folder; nothing was written")
+        if state == .open { file.cancel() }
     }
 
     /// Appends the rows of `table`, whose column names must equal `columnNames` (types may be
@@ -156,29 +101,10 @@ public final class CSVWriter {
         guard state == .open else { throw .writerClosed(file: path) }
         do throws(CSVError) {
             try flush()
-            guard let temporaryPath else {
-                state = .finished
-                return
-            }
-            if case .failure(let failure) = POSIX.sync(descriptor) {
-                throw .cannotWrite(file: path, reason: failure.message)
-            }
-            if case .failure(let failure) = POSIX.close(descriptor) {
-                state = .failed
-                let removed = POSIX.unlink(temporaryPath)
-                TemporaryFileRegistry.unregister(registration)
-                throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
-            }
-            if case .failure(let failure) = POSIX.rename(temporaryPath, path) {
-                state = .failed
-                let removed = POSIX.unlink(temporaryPath)
-                TemporaryFileRegistry.unregister(registration)
-                throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
-            }
-            TemporaryFileRegistry.unregister(registration)
+            try file.finish()
             state = .finished
         } catch {
-            if state == .open { fail() }
+            fail()
             throw error
         }
     }
@@ -191,51 +117,15 @@ public final class CSVWriter {
 
     private func flush() throws(CSVError) {
         guard !pending.isEmpty else { return }
-        let result = pending.withUnsafeBytes { bytes -> Result<Void, PlatformFailure> in
-            guard let base = bytes.baseAddress else { return .success(()) }
-            return POSIX.writeAll(descriptor, base, count: bytes.count)
-        }
-        pending.removeAll(keepingCapacity: true)
-        if case .failure(let failure) = result {
-            if temporaryPath == nil {
-                throw .cannotWrite(file: path, reason: failure.message + " (standard output may hold part of the table)")
-            }
-            // The caller's catch discards the temporary file (`fail()`); say what remains.
-            let removed = discardTemporary()
-            throw .cannotWrite(file: path, reason: failure.message + outcome(removed: removed))
-        }
+        defer { pending.removeAll(keepingCapacity: true) }
+        try file.write(pending)
     }
 
-    /// The end of a write error's reason: whether the destination is untouched and the partial
-    /// temporary file gone (said only when true).
-    private func outcome(removed: Bool) -> String {
-        guard let temporaryPath else { return "" }
-        return removed
-            ? "; the partial output was removed and \(path) is unchanged"
-            : "; \(path) is unchanged, but the partial temporary file \(temporaryPath) could not be removed — delete it"
-    }
-
-    /// Closes and removes the temporary file; the writer is unusable afterwards.
+    /// Removes the temporary file (if still there); the writer is unusable afterwards.
     private func fail() {
         state = .failed
-        discard()
-    }
-
-    private func discard() {
         pending.removeAll()
-        _ = discardTemporary()
-    }
-
-    /// Closes and removes the temporary file once; returns whether it is gone.
-    private var temporaryDiscarded = false
-    private func discardTemporary() -> Bool {
-        guard let temporaryPath else { return true }
-        if temporaryDiscarded { return true }
-        temporaryDiscarded = true
-        _ = POSIX.close(descriptor)
-        let removed = POSIX.unlink(temporaryPath)
-        TemporaryFileRegistry.unregister(registration)
-        return removed
+        file.cancel()
     }
 
     // MARK: One-shot helpers

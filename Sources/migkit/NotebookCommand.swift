@@ -58,7 +58,9 @@ struct NotebookCommand: ParsableCommand {
         do {
             let data = try NotebookExport.build(runDirectory: runURL, relativeRunPath: relative, fingerprint: fingerprint)
             try FileManager.default.createDirectory(at: nbDir, withIntermediateDirectories: true)
-            try data.write(to: outURL, options: .atomic)
+            try AtomicFile.write(Array(data), to: outURL.path)   // refuses links and special files
+        } catch let error as CSVError {
+            throw CLIError.message("\(error)")
         } catch { throw CLIError.message("\(runDirectory): \(error)") }
         print("wrote \(output)")
     }

@@ -143,3 +143,27 @@ struct CSVWriterSafetyTests {
         #expect(try folder.contents() == [])
     }
 }
+
+/// Issue 15: `AtomicFile`, the writer under `CSVWriter`, the HTML report and the notebook.
+@Suite("Atomic file")
+struct AtomicFileTests {
+    @Test("writes, replaces, refuses special files and links, and leaves no temporary file")
+    func atomicFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let path = folder.path("report.html")
+        try AtomicFile.write(Array("<p>one</p>".utf8), to: path)
+        #expect(chmod(path, 0o640) == 0)
+        try AtomicFile.write(Array("<p>two</p>".utf8), to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "<p>two</p>")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link.svg"), withDestinationPath: path)
+        #expect(throws: CSVError.self) { try AtomicFile.write([1], to: folder.path("link.svg")) }
+        #expect(throws: CSVError.self) { try AtomicFile.write([1], to: "/dev/null") }
+        let cancelled = try AtomicFile(path: folder.path("cancelled.svg"))
+        try cancelled.write([1, 2, 3])
+        cancelled.cancel()
+        #expect(throws: CSVError.writerClosed(file: folder.path("cancelled.svg"))) { try cancelled.finish() }
+        #expect(try folder.contents() == ["link.svg", "report.html"])
+    }
+}

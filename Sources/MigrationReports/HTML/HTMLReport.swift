@@ -202,14 +202,16 @@ public enum HTMLReport {
         return (html, charts)
     }
 
-    /// Writes report.html and the charts (SVG) into `directory`, each atomically.
+    /// Writes report.html and the charts (SVG) into `directory`, each atomically through
+    /// `AtomicFile` (which refuses links and special files and keeps a replaced file's
+    /// permissions); everything is built before the first file is written.
     public static func write(directory: URL) throws {
         let (html, charts) = try build(directory: directory)
-        try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
         let chartDir = directory.appendingPathComponent("charts")
         try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
         for (name, svg) in charts.sorted(by: { $0.key < $1.key }) {
-            try Data(svg.utf8).write(to: chartDir.appendingPathComponent(name), options: .atomic)
+            try AtomicFile.write(Array(svg.utf8), to: chartDir.appendingPathComponent(name).path)
         }
+        try AtomicFile.write(Array(html.utf8), to: directory.appendingPathComponent("report.html").path)
     }
 }
