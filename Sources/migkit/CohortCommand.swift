@@ -71,7 +71,7 @@ struct CohortProject: ParsableCommand {
     /// multiple of --age-width, and a (region, age, sex) that appears twice (the second row would
     /// silently overwrite the first).
     func cells(_ t: Table, _ path: String) throws -> [Cell] {
-        guard let ages = t["age"]?.doubles() else { throw CLIError.message("\(path): column `age` must be numeric") }
+        guard let ages = t["age"]?.doubles() else { throw CLIInput.notNumeric(path, "age", t) }
         var firstLine: [Cell: Int] = [:]
         return try (0..<t.rowCount).map { i in
             let line = i + 2
@@ -110,7 +110,7 @@ struct CohortProject: ParsableCommand {
             }
             return layout.index(region: r, age: c.age, sex: s)
         }
-        guard let pv = pop["population"]?.doubles() else { throw CLIError.message("\(population): column `population` must be numeric") }
+        guard let pv = pop["population"]?.doubles() else { throw CLIInput.notNumeric(population, "population", pop) }
         var initial = [Double](repeating: 0, count: layout.count)
         for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = pv[i] ?? 0 }
 
@@ -118,7 +118,7 @@ struct CohortProject: ParsableCommand {
         let rateCells = try cells(rt, rates)
         func column(_ name: String) throws -> [Double?]? {
             guard let c = rt[name] else { return nil }
-            guard let d = c.doubles() else { throw CLIError.message("\(rates): column `\(name)` must be numeric") }
+            guard let d = c.doubles() else { throw CLIInput.notNumeric(rates, name, rt) }
             return d
         }
         var survival = [Double](repeating: 0, count: layout.count), out = [Double](repeating: 0, count: layout.count)
@@ -141,7 +141,7 @@ struct CohortProject: ParsableCommand {
         var shares: Matrix? = nil
         if let destinations {
             let d = try read(destinations, ["from", "to", "share"])
-            guard let sh = d["share"]?.doubles() else { throw CLIError.message("\(destinations): column `share` must be numeric") }
+            guard let sh = d["share"]?.doubles() else { throw CLIInput.notNumeric(destinations, "share", d) }
             guard regions.count <= maxRegions else {
                 throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — the destination shares would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
             }

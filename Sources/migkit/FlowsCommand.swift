@@ -52,7 +52,7 @@ enum FlowsCSV {
     /// A numeric column; empty or non-finite cells are an error unless `allowMissing` (then nil).
     static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
-        guard let d = c.doubles() else { throw CLIError.message("\(path): column `\(column)` must be numeric (it holds text)") }
+        guard let d = c.doubles() else { throw CLIInput.notNumeric(path, column, t) }
         return try d.enumerated().map { i, v in
             guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
             if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }

@@ -32,7 +32,7 @@ func readTransitionMatrix(_ path: String) throws -> MarkovChain {
     }
     var rows: [[Double]] = Array(repeating: [], count: states.count)
     for s in states {
-        guard let values = t[s]?.doubles() else { throw CLIError.message("\(path): column `\(s)` is not numeric") }
+        guard let values = t[s]?.doubles() else { throw CLIInput.notNumeric(path, s, t) }
         for (i, v) in values.enumerated() {
             guard let v else { throw CLIError.message("\(path): row \(i + 2), column `\(s)` is empty — every transition probability is needed") }
             rows[i].append(v)
@@ -85,7 +85,7 @@ struct MarkovFit: ParsableCommand {
         guard let idCol = t["id"], let timeCol = t["time"], case .string(let stateCol)? = t["state"] else {
             throw CLIError.message("\(sequences): needs columns `id`, `time` and a text column `state` (has \(t.columnNames.joined(separator: ", ")))")
         }
-        guard let times = timeCol.doubles() else { throw CLIError.message("\(sequences): column `time` must be numeric") }
+        guard let times = timeCol.doubles() else { throw CLIInput.notNumeric(sequences, "time", t) }
         var byID: [String: [(Double, String)]] = [:]
         var order: [String] = []
         for i in 0..<t.rowCount {

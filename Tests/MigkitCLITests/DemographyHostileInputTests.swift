@@ -107,4 +107,18 @@ struct DemographyHostileInputTests {
         try expectCleanFailure(["flows", "net-to-flows", "--net", net, "--max-regions", "10", "-o", "-"],
                                mentions: ["30 regions, more than the limit of 10", "--max-regions"])
     }
+
+    @Test("a text cell in a numeric column is named by line and value in flows, cohort and markov inputs")
+    func notNumericByLine() throws {
+        let folder = try ScratchFolder("not-numeric")
+        defer { folder.remove() }
+        let od = try folder.write("od.csv", "origin,destination,flow\nA,B,1.5\nB,A,abc\n")
+        try expectCleanFailure(["flows", "indices", "--flows", od, "-o", "-"], mentions: ["column `flow` must be numeric, but line 3 holds 'abc'"])
+        let pop = try folder.write("pop.csv", Self.population.replacingOccurrences(of: "A,1,male,90", with: "A,1,male,ninety"))
+        let rates = try folder.write("rates.csv", Self.rates)
+        try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--steps", "1"],
+                               mentions: ["column `population` must be numeric, but line 5 holds 'ninety'"])
+        let seq = try folder.write("seq.csv", "id,time,state\n1,1,a\n1,t2,b\n")
+        try expectCleanFailure(["markov", "fit", "--sequences", seq], mentions: ["column `time` must be numeric, but line 3 holds 't2'"])
+    }
 }
