@@ -83,4 +83,19 @@ struct FormulaHostileInputTests {
         let text = ModelFrameError.notNumeric(column: "y", row: 2, value: "n/a").description
         #expect(text.contains("line 4") && text.contains("'n/a'") && !text.contains("-1.215222415"))
     }
+
+    @Test("deeply nested calls are an error, not a stack overflow")
+    func deepNesting() throws {
+        for depth in [65, 10_000, 200_000] {
+            let text = "y ~ " + String(repeating: "log(", count: depth) + "x" + String(repeating: ")", count: depth)
+            do {
+                _ = try Formula(text)
+                Issue.record("expected an error at depth \(depth)")
+            } catch let e as FormulaError {
+                #expect(e.message.contains("nested more than 64 deep"))
+            }
+        }
+        let ok = "y ~ " + String(repeating: "log(", count: 64) + "x" + String(repeating: ")", count: 64)
+        #expect(try Formula(ok).terms.count == 1)
+    }
 }

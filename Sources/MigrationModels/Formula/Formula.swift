@@ -10,7 +10,8 @@
 ///   must be a term of its own: it cannot be the response, sit inside a function or `I()`, or
 ///   be part of a product (`factor(a):x` is refused rather than silently fitted as `x`);
 /// - after `|`: absorbed fixed effects separated by `+`, interactions with `^`.
-/// Names are letters, digits, `_` and `.`, or any text between backticks.
+/// Names are letters, digits, `_` and `.`, or any text between backticks. Calls may nest at
+/// most 64 deep.
 public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let source: String
     public let response: FormulaExpression
@@ -96,10 +97,19 @@ public struct FormulaError: Error, CustomStringConvertible, Equatable, Sendable 
     public let position: Int
     public let message: String
 
-    /// The message, the formula, and a caret under the offending character.
+    /// The message, the formula, and a caret under the offending character. A formula longer
+    /// than 160 characters is shown as an excerpt around the position (`…` marks the cuts).
     public var description: String {
-        let caret = String(repeating: " ", count: max(0, position)) + "^"
-        return "formula error at character \(position + 1): \(message)\n  \(formula)\n  \(caret)"
+        let chars = Array(formula)
+        guard chars.count > 160 else {
+            let caret = String(repeating: " ", count: max(0, position)) + "^"
+            return "formula error at character \(position + 1): \(message)\n  \(formula)\n  \(caret)"
+        }
+        let start = max(0, min(position - 60, chars.count - 120)), end = min(chars.count, start + 120)
+        let prefix = start > 0 ? "…" : "", suffix = end < chars.count ? "…" : ""
+        let excerpt = prefix + String(chars[start..<end]) + suffix
+        let caret = String(repeating: " ", count: max(0, position - start + prefix.count)) + "^"
+        return "formula error at character \(position + 1): \(message)\n  \(excerpt)\n  \(caret)"
     }
 }
 
@@ -110,6 +120,10 @@ struct FormulaParser {
     let chars: [Character]
     var tokens: [(Token, Int)] = []
     var index = 0
+    /// Current nesting of function calls, `I()` and `factor()` (bounded by `maximumDepth`, so a
+    /// hostile formula cannot exhaust the stack of this recursive-descent parser).
+    var depth = 0
+    static let maximumDepth = 64
 
     init(_ text: String) {
         self.text = text
@@ -263,6 +277,11 @@ struct FormulaParser {
         index += 1
         guard case .symbol("(") = current.0 else { return .variable(name) }
         index += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= FormulaParser.maximumDepth else {
+            throw error(pos, "functions are nested more than \(FormulaParser.maximumDepth) deep — simplify the term")
+        }
         let result: FormulaExpression
         switch name {
         case "I":
