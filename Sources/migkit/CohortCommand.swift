@@ -57,6 +57,9 @@ struct CohortProject: ParsableCommand {
     /// allocates every age group up to the oldest one, so an age of 1e12 must not reach it.
     static let maximumAge = 150
 
+    /// The most rows the command writes (and populations it keeps in memory with --every-step).
+    static let maximumOutputRows = 20_000_000
+
     func read(_ path: String, _ needed: [String]) throws -> Table {
         let t: Table
         do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
@@ -159,6 +162,11 @@ struct CohortProject: ParsableCommand {
                 m[fi, ti] = sh[i] ?? 0
             }
             shares = m
+        }
+        // --every-step keeps and writes every population: (steps + 1) × regions × ages × 2 rows.
+        let rowsOut = Double(everyStep ? steps + 1 : 1) * Double(layout.count)
+        guard rowsOut <= Double(Self.maximumOutputRows) else {
+            throw CLIError.message("\(population): the output would have \(Int(rowsOut)) rows (\(everyStep ? "\(steps + 1) steps × " : "")\(layout.count) region × age × sex cells), more than \(Self.maximumOutputRows) — use fewer --steps, drop --every-step, or project fewer regions")
         }
         let result: CohortProjectionResult
         do {

@@ -79,7 +79,7 @@ struct Fit: ParsableCommand {
         guard ["standard", "fixest", "statsmodels"].contains(ssc) else {
             throw ValidationError("--ssc must be one of standard, fixest, statsmodels; got '\(ssc)'.")
         }
-        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+        guard (1...100_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 100000, got \(maxIterations).") }
         guard maxFactorLevels > 0 else { throw ValidationError("--max-factor-levels must be positive.") }
     }
 

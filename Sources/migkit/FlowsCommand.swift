@@ -296,7 +296,8 @@ struct FlowsIPF: ParsableCommand {
             throw ValidationError("Without --seed both --row-totals and --column-totals are needed (they name the rows and columns).")
         }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive.") }
-        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000, got \(maxIterations).") }
+        guard tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 

@@ -87,7 +87,7 @@ struct DemographyHostileInputTests {
     }
 
     @Test("negative numbers given to numeric options say what is allowed", arguments: [
-        (["fit", "ols", "--data", "d.csv", "--formula", "y ~ x", "--max-iterations", "-3"], "--max-iterations must be positive"),
+        (["fit", "ols", "--data", "d.csv", "--formula", "y ~ x", "--max-iterations", "-3"], "--max-iterations must be between 1 and 100000, got -3"),
         (["schedule", "fit", "--data", "d.csv", "--starts", "-1"], "--starts must be between 0 and 1000"),
         (["markov", "fit", "--sequences", "d.csv", "--max-states", "-5"], "--max-states must be at least 1"),
         (["flows", "indices", "--flows", "d.csv", "--max-regions", "-1"], "--max-regions must be at least 2"),
@@ -120,5 +120,26 @@ struct DemographyHostileInputTests {
                                mentions: ["column `population` must be numeric, but line 5 holds 'ninety'"])
         let seq = try folder.write("seq.csv", "id,time,state\n1,1,a\n1,t2,b\n")
         try expectCleanFailure(["markov", "fit", "--sequences", seq], mentions: ["column `time` must be numeric, but line 3 holds 't2'"])
+    }
+
+    @Test("cohort project --every-step refuses an output of more than 20 million rows before projecting")
+    func cohortOutputSize() throws {
+        let folder = try ScratchFolder("cohort-size")
+        defer { folder.remove() }
+        let pop = try folder.write("pop.csv", "region,age,sex,population\n" + (0..<67).map { "R\($0),150,female,1\n" }.joined())
+        let rates = try folder.write("rates.csv", "region,age,sex,survival,fertility\nR0,0,female,0.99,0\n")
+        let start = Date()
+        try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--steps", "1000", "--every-step", "-o", folder.path("out.csv")],
+                               mentions: ["more than 20000000", "--every-step"])
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("out.csv")))
+    }
+
+    @Test("iteration limits are bounded: --max-iterations 1e9 is refused, not a day-long loop")
+    func iterationLimits() throws {
+        try expectCleanFailure(["fit", "poisson", "--data", "d.csv", "--formula", "y ~ x", "--max-iterations", "1000000000"],
+                               mentions: ["--max-iterations must be between 1 and 100000"])
+        try expectCleanFailure(["flows", "ipf", "--row-totals", "r.csv", "--column-totals", "c.csv", "--max-iterations", "100000000000"],
+                               mentions: ["--max-iterations must be between 1 and 10000000"])
     }
 }
