@@ -98,4 +98,15 @@ struct FormulaHostileInputTests {
         let ok = "y ~ " + String(repeating: "log(", count: 64) + "x" + String(repeating: ")", count: 64)
         #expect(try Formula(ok).terms.count == 1)
     }
+
+    @Test("a formula with 18,000 terms parses in well under a second (duplicate check was quadratic)")
+    func manyTerms() throws {
+        let text = "y ~ " + (0..<18_000).map { "a\($0)" }.joined(separator: " + ")
+        let start = Date()
+        let f = try Formula(text)
+        #expect(f.terms.count == 18_000)
+        #expect(f.variables.count == 18_001)
+        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(throws: FormulaError.self) { try Formula("y ~ a1 + a2 + a1") }
+    }
 }

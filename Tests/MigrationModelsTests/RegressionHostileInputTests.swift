@@ -47,6 +47,17 @@ struct RegressionHostileInputTests {
         #expect(Date().timeIntervalSince(start) < 60)   // was minutes (the separation check refactored X every step)
     }
 
+    @Test("a Poisson model with more regressors than rows is refused at once (no (columns + 1)² padding)")
+    func moreColumnsThanRows() {
+        let n = 5, k = 3_000
+        let x: [[Double]] = (0..<k).map { j in (0..<n).map { Double(($0 * 7 + j) % 11) } }
+        let start = Date()
+        #expect(throws: RegressionError.tooFewObservations(observations: n, parameters: k)) {
+            try GeneralizedLinearModel.fit(response: [1, 0, 2, 3, 0], regressors: x, names: (0..<k).map { "a\($0)" }, family: .poisson)
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
     @Test("a response near 1e300 is refused by count models instead of returning garbage")
     func hugeResponse() {
         #expect(throws: RegressionError.self) {

@@ -41,7 +41,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     /// Every variable the formula reads.
     public var variables: [String] {
         var seen: [String] = []
-        func add(_ n: String) { if !seen.contains(n) { seen.append(n) } }
+        var seenSet = Set<String>()
+        func add(_ n: String) { if seenSet.insert(n).inserted { seen.append(n) } }
         response.variables.forEach(add)
         terms.flatMap(\.variables).forEach(add)
         fixedEffects.flatMap { $0 }.forEach(add)
@@ -198,6 +199,7 @@ struct FormulaParser {
         }
         index += 1
         var terms: [FormulaExpression] = []
+        var seenTerms = Set<String>()   // duplicate check in O(1) per term (a formula may have thousands)
         var intercept = true
         var sign: Character = "+"
         var first = true
@@ -230,7 +232,7 @@ struct FormulaParser {
             if term.containsFactor && !isPlainFactor {
                 throw error(pos, "factor() must be a term of its own, not inside a function, I() or a product such as factor(a):x — write factor(a) + x, or absorb it as a fixed effect after '|'")
             }
-            if terms.contains(term) { throw error(pos, "term '\(term)' appears twice") }
+            if !seenTerms.insert(term.description).inserted { throw error(pos, "term '\(term)' appears twice") }
             terms.append(term)
         }
         var fixedEffects: [[String]] = []

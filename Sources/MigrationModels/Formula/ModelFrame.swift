@@ -143,6 +143,7 @@ public struct ModelFrame: Sendable {
         let n = data.rowCount
         guard n > 0 else { throw ModelFrameError.noObservations("the data has no rows") }
         let available = data.columnNames
+        let availableSet = Set(available)
         /// Character offset of `name` as a whole token in the formula (not inside a longer name).
         func locate(_ name: String) -> Int? {
             let chars = Array(formula.source), target = Array(name)
@@ -157,7 +158,7 @@ public struct ModelFrame: Sendable {
         }
         /// Throws `unknownColumn`, pointing into the formula, unless the data has `name`.
         func requireColumn(_ name: String) throws {
-            guard available.contains(name) else {
+            guard availableSet.contains(name) else {
                 throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
             }
         }

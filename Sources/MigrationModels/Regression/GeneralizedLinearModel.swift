@@ -57,6 +57,9 @@ public enum GeneralizedLinearModel {
         }
         let n0 = y.count
         try LinearModel.validate(y: y, x: x, names: names, weights: weights, fixedEffects: fixedEffects, variance: variance)
+        // More regressors than observations can never be estimated; refuse before the separation
+        // check, whose padded least-squares problems would need (columns + 1)² numbers.
+        guard x.count < n0 || x.count == 0 else { throw RegressionError.tooFewObservations(observations: n0, parameters: x.count) }
         for (i, v) in y.enumerated() where v < 0 {
             throw RegressionError.invalidValue(variable: "response", row: i, value: v, requirement: "a count model needs y ≥ 0")
         }
