@@ -39,9 +39,10 @@ enum TemporaryFileRegistry {
         _ = lockReady
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
+        let table = slots   // initialised before a handler can read it
         installHandlers()
-        for k in 0..<capacity where slots[k] == nil {
-            slots[k] = strdup(path)
+        for k in 0..<capacity where table[k] == nil {
+            table[k] = strdup(path)
             return k
         }
         return nil
