@@ -127,6 +127,8 @@ struct Fit: ParsableCommand {
         do {
             frame = try ModelFrame(formula: parsed, data: table, weights: weights, offset: offset, clusters: clusterColumns,
                                    maximumFactorLevels: maxFactorLevels)
+        } catch let ModelFrameError.nonFinite(term, row, value) {
+            throw CLIError.message("\(data): line \(row + 2): term '\(term)' is \(value) (e.g. log of zero or of a negative number) — drop or transform that row before fitting")
         } catch { throw CLIError.message("\(data): \(error)") }
         let variance: VarianceEstimator
         switch spec {
@@ -158,6 +160,10 @@ struct Fit: ParsableCommand {
                                                         offset: frame.offset, weights: frame.weights, fixedEffects: frame.fixedEffects,
                                                         variance: variance, correction: correction, options: options)
             }
+        } catch let RegressionError.invalidValue(variable, row, value, requirement) where row < frame.rows.count {
+            throw CLIError.message("\(data): line \(frame.rows[row] + 2): \(variable == "response" ? "the response" : "'\(variable)'") is \(value), but \(requirement)")
+        } catch let RegressionError.nonFinite(variable, row, value) where row < frame.rows.count {
+            throw CLIError.message("\(data): line \(frame.rows[row] + 2): '\(variable)' is \(value) — remove or impute it before fitting")
         } catch { throw CLIError.message("\(data): \(error)") }
         try writeOutputs(result, frame)
         FileHandle.standardError.write(Data(RegressionSummary.text(result, frame: frame, model: model.rawValue).utf8))

@@ -66,7 +66,7 @@ struct FitHostileInputTests {
         let folder = try ScratchFolder("fit-huge")
         defer { folder.remove() }
         let data = try folder.write("d.csv", "y,x\n1e300,1\n2,2\n3,3\n4,1\n")
-        try expectCleanFailure(["fit", "ppml", "--data", data, "--formula", "y ~ x", "-o", "-"], mentions: ["rescale the response"])
+        try expectCleanFailure(["fit", "ppml", "--data", data, "--formula", "y ~ x", "-o", "-"], mentions: ["line 2", "rescale"])
     }
 
     @Test("factor() with more levels than --max-factor-levels is refused before allocating")
@@ -89,5 +89,17 @@ struct FitHostileInputTests {
         let data = try folder.write("d.csv", "y,x\n-1.215222415,1\n2,2\nabc,3\n4,1\n")
         let r = try expectCleanFailure(["fit", "ols", "--data", data, "--formula", "y ~ x", "-o", "-"], mentions: ["line 4", "'abc'"])
         #expect(!r.stderr.contains("-1.215222415"))
+    }
+
+    @Test("errors from the fit name the file line, counting rows dropped for missing values")
+    func errorsNameTheLine() throws {
+        let folder = try ScratchFolder("fit-lines")
+        defer { folder.remove() }
+        let data = try folder.write("d.csv", "y,x\n,5\n1,1e300\n2,-1\n3,1\n")
+        try expectCleanFailure(["fit", "poisson", "--data", data, "--formula", "y ~ x", "-o", "-"], mentions: ["line 3: 'x' is 1e+300"])
+        let negative = try folder.write("n.csv", "y,x\n1,1\n,2\n-2,2\n3,3\n")
+        try expectCleanFailure(["fit", "poisson", "--data", negative, "--formula", "y ~ x", "-o", "-"], mentions: ["line 4: the response is -2.0"])
+        let logZero = try folder.write("l.csv", "y,x\n1,1\n2,0\n3,3\n")
+        try expectCleanFailure(["fit", "ols", "--data", logZero, "--formula", "y ~ log(x)", "-o", "-"], mentions: ["line 3: term 'log(x)' is -inf"])
     }
 }

@@ -58,6 +58,27 @@ struct RegressionHostileInputTests {
         #expect(Date().timeIntervalSince(start) < 5)
     }
 
+    @Test("values and weights whose squares overflow are refused, not silently dropped as collinear")
+    func overflowingMagnitudes() {
+        #expect(throws: RegressionError.self) {
+            try LinearModel.fit(response: [1, 2, 3], regressors: [[1, 1, 1], [1e300, -1e300, 1e-300]], names: ["Intercept", "x"])
+        }
+        #expect(throws: RegressionError.self) {
+            try LinearModel.fit(response: [1, 2, 3], regressors: [[1, 1, 1], [1, 2, 4]], names: ["Intercept", "x"], weights: [1e308, 1e308, 1e308])
+        }
+        #expect(throws: RegressionError.self) {
+            try GeneralizedLinearModel.fit(response: [1, 2, 3], regressors: [[1, 1, 1], [1, 2, 4]], names: ["Intercept", "x"], family: .poisson,
+                                           weights: [5e-324, 5e-324, 5e-324])
+        }
+        // Weights that are merely large or small still fit, and only their ratios matter.
+        let a = try? LinearModel.fit(response: [1, 2, 3, 5], regressors: [[1, 1, 1, 1], [1, 2, 4, 3]], names: ["Intercept", "x"], weights: [1e100, 2e100, 1e100, 3e100])
+        let b = try? LinearModel.fit(response: [1, 2, 3, 5], regressors: [[1, 1, 1, 1], [1, 2, 4, 3]], names: ["Intercept", "x"], weights: [1, 2, 1, 3])
+        #expect(a != nil && b != nil)
+        if let a, let b {
+            for (u, v) in zip(a.coefficients, b.coefficients) { #expect(abs(u.estimate - v.estimate) < 1e-9) }
+        }
+    }
+
     @Test("a response near 1e300 is refused by count models instead of returning garbage")
     func hugeResponse() {
         #expect(throws: RegressionError.self) {
