@@ -57,6 +57,18 @@ struct CohortProject: ParsableCommand {
     /// allocates every age group up to the oldest one, so an age of 1e12 must not reach it.
     static let maximumAge = 150
 
+    /// The value of `column` at data row `i`: an empty cell is an error naming the line (or
+    /// `missing`, for optional quantities), and so is a value beyond ±1e100 (sums overflow).
+    static func value(_ column: [Double?], _ i: Int, _ path: String, _ name: String, missing: Double? = nil) throws -> Double {
+        guard let v = column[i] ?? missing else {
+            throw CLIError.message("\(path): line \(i + 2), column `\(name)` is empty — every row needs a value (write 0 if that is meant)")
+        }
+        guard v.isFinite, Swift.abs(v) <= 1e100 else {
+            throw CLIError.message("\(path): line \(i + 2), column `\(name)` is \(v) — give a finite value (at most 1e100 in magnitude)")
+        }
+        return v
+    }
+
     /// The most rows the command writes (and populations it keeps in memory with --every-step).
     static let maximumOutputRows = 20_000_000
 
@@ -103,19 +115,20 @@ struct CohortProject: ParsableCommand {
         let pop = try read(population, ["region", "age", "sex", "population"])
         let popCells = try cells(pop, population)
         var regions: [String] = []
-        for c in popCells where !regions.contains(c.region) { regions.append(c.region) }
+        var regionIndex: [String: Int] = [:]   // O(1) look-ups: a file may hold thousands of regions
+        for c in popCells where regionIndex[c.region] == nil { regionIndex[c.region] = regions.count; regions.append(c.region) }
         let ageGroups = (popCells.map(\.age).max() ?? 0) + 1
         let layout: PopulationLayout
         do { layout = try PopulationLayout(regions: regions, ageGroups: ageGroups, ageWidth: ageWidth) } catch { throw CLIError.message("\(population): \(error)") }
         func index(_ c: Cell, _ path: String, _ row: Int) throws -> Int {
-            guard let r = regions.firstIndex(of: c.region), let s = layout.sexes.firstIndex(of: c.sex), c.age < ageGroups else {
-                throw CLIError.message("\(path): row \(row + 2): region '\(c.region)', age group \(c.age) is not in the population file")
+            guard let r = regionIndex[c.region], let s = layout.sexes.firstIndex(of: c.sex), c.age < ageGroups else {
+                throw CLIError.message("\(path): line \(row + 2): region '\(c.region)', age group \(c.age) is not in the population file")
             }
             return layout.index(region: r, age: c.age, sex: s)
         }
         guard let pv = pop["population"]?.doubles() else { throw CLIInput.notNumeric(population, "population", pop) }
         var initial = [Double](repeating: 0, count: layout.count)
-        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = pv[i] ?? 0 }
+        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, "population") }
 
         let rt = try read(rates, ["region", "age", "sex", "survival", "fertility"])
         let rateCells = try cells(rt, rates)
@@ -135,11 +148,14 @@ struct CohortProject: ParsableCommand {
         var immigration: [Double]? = iv.map { _ in [Double](repeating: 0, count: layout.count) }
         for (i, c) in rateCells.enumerated() {
             let k = try index(c, rates, i)
-            survival[k] = sv[i] ?? 0
-            if let ov { out[k] = ov[i] ?? 0 }
-            if let ev { emigration?[k] = ev[i] ?? 0 }
-            if let iv { immigration?[k] = iv[i] ?? 0 }
-            if c.sex == .female, let r = regions.firstIndex(of: c.region) { fertility[r + regions.count * c.age] = fv[i] ?? 0 }
+            survival[k] = try Self.value(sv, i, rates, "survival")
+            // Optional flows: an empty cell is no migration.
+            if let ov { out[k] = try Self.value(ov, i, rates, "outmigration", missing: 0) }
+            if let ev { emigration?[k] = try Self.value(ev, i, rates, "emigration", missing: 0) }
+            if let iv { immigration?[k] = try Self.value(iv, i, rates, "immigration", missing: 0) }
+            if c.sex == .female, let r = regionIndex[c.region] {
+                fertility[r + regions.count * c.age] = try Self.value(fv, i, rates, "fertility")
+            }
         }
         var shares: Matrix? = nil
         if let destinations {
@@ -152,14 +168,15 @@ struct CohortProject: ParsableCommand {
             var firstLine: [String: Int] = [:]
             for i in 0..<d.rowCount {
                 guard let f = d["from"]?[i]?.description, let t = d["to"]?[i]?.description,
-                      let fi = regions.firstIndex(of: f), let ti = regions.firstIndex(of: t) else {
-                    throw CLIError.message("\(destinations): row \(i + 2): regions must be ones of the population file (\(regions.joined(separator: ", ")))")
+                      let fi = regionIndex[f], let ti = regionIndex[t] else {
+                    let listed = regions.prefix(20).joined(separator: ", ") + (regions.count > 20 ? ", …" : "")
+                    throw CLIError.message("\(destinations): line \(i + 2): regions must be ones of the population file (\(listed))")
                 }
                 if let first = firstLine["\(fi) \(ti)"] {
                     throw CLIError.message("\(destinations): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
                 }
                 firstLine["\(fi) \(ti)"] = i + 2
-                m[fi, ti] = sh[i] ?? 0
+                m[fi, ti] = try Self.value(sh, i, destinations, "share")
             }
             shares = m
         }

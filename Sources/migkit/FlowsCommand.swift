@@ -49,13 +49,20 @@ enum FlowsCSV {
         }
     }
 
-    /// A numeric column; empty or non-finite cells are an error unless `allowMissing` (then nil).
+    /// The largest magnitude of a number read by `numbers` (flows, costs, populations, ages and
+    /// rates): beyond it the models' sums and squares overflow and would return garbage.
+    static let maximumMagnitude = 1e100
+
+    /// A numeric column; empty, non-finite or larger than `maximumMagnitude` cells are an error.
     static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
         guard let d = c.doubles() else { throw CLIInput.notNumeric(path, column, t) }
         return try d.enumerated().map { i, v in
             guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
             if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }
+            if Swift.abs(v) > maximumMagnitude {
+                throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v), beyond ±\(maximumMagnitude) — sums and squares of such values overflow; rescale the column (e.g. to thousands)")
+            }
             return v
         }
     }

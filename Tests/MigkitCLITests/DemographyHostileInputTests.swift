@@ -142,4 +142,25 @@ struct DemographyHostileInputTests {
         try expectCleanFailure(["flows", "ipf", "--row-totals", "r.csv", "--column-totals", "c.csv", "--max-iterations", "100000000000"],
                                mentions: ["--max-iterations must be between 1 and 10000000"])
     }
+
+    @Test("cohort project: an empty survival or population cell, or a population of 1e308, is an error naming the line")
+    func cohortValues() throws {
+        let folder = try ScratchFolder("cohort-values")
+        defer { folder.remove() }
+        let pop = try folder.write("pop.csv", Self.population)
+        let rates = try folder.write("rates.csv", Self.rates)
+        let huge = try folder.write("huge.csv", Self.population.replacingOccurrences(of: "A,0,female,100", with: "A,0,female,1e308"))
+        try expectCleanFailure(["cohort", "project", "--population", huge, "--rates", rates, "--steps", "3"], mentions: ["line 2, column `population` is 1e+308"])
+        let emptySurvival = try folder.write("r2.csv", Self.rates.replacingOccurrences(of: "A,0,male,0.99,0", with: "A,0,male,,0"))
+        try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", emptySurvival, "--steps", "3"], mentions: ["line 3, column `survival` is empty"])
+    }
+
+    @Test("flows: a flow of 1e300 is refused, not fitted into garbage with exit 0")
+    func hugeFlows() throws {
+        let folder = try ScratchFolder("flows-huge")
+        defer { folder.remove() }
+        let od = try folder.write("od.csv", "origin,destination,flow,cost\nA,B,1e300,1\nB,A,12,1\nA,C,5,2\nC,A,4,2\nB,C,7,1.5\nC,B,6,1.2\n")
+        try expectCleanFailure(["flows", "sim", "--data", od, "-o", "-"], mentions: ["line 2, column `flow` is 1e+300", "rescale"])
+        try expectCleanFailure(["flows", "indices", "--flows", od, "-o", "-"], mentions: ["line 2, column `flow` is 1e+300"])
+    }
 }
