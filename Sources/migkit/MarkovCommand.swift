@@ -88,10 +88,19 @@ struct MarkovFit: ParsableCommand {
         guard let times = timeCol.doubles() else { throw CLIInput.notNumeric(sequences, "time", t) }
         var byID: [String: [(Double, String)]] = [:]
         var order: [String] = []
+        var firstLine: [String: Int] = [:]   // "id time" → line, to refuse a second state at one time
         for i in 0..<t.rowCount {
             guard let id = idCol[i]?.description, let time = times[i], let state = stateCol[i] else {
-                throw CLIError.message("\(sequences): row \(i + 2) has an empty id, time or state")
+                throw CLIError.message("\(sequences): line \(i + 2) has an empty id, time or state")
             }
+            guard time.isFinite, Swift.abs(time) < 1e15 else {
+                throw CLIError.message("\(sequences): line \(i + 2): time \(time) is not a usable period number — give periods as numbers such as years")
+            }
+            let key = "\(id)\u{0}\(time)"
+            if let first = firstLine[key] {
+                throw CLIError.message("\(sequences): line \(i + 2): id '\(id)' already has a state at time \(time) (line \(first)) — give one row per id and period")
+            }
+            firstLine[key] = i + 2
             if byID[id] == nil { order.append(id) }
             byID[id, default: []].append((time, state))
         }

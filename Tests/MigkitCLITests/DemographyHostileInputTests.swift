@@ -163,4 +163,14 @@ struct DemographyHostileInputTests {
         try expectCleanFailure(["flows", "sim", "--data", od, "-o", "-"], mentions: ["line 2, column `flow` is 1e+300", "rescale"])
         try expectCleanFailure(["flows", "indices", "--flows", od, "-o", "-"], mentions: ["line 2, column `flow` is 1e+300"])
     }
+
+    @Test("markov fit: two states of one id at one time, or a time of 1e300, are errors naming the line")
+    func markovKeys() throws {
+        let folder = try ScratchFolder("markov-keys")
+        defer { folder.remove() }
+        let dup = try folder.write("dup.csv", "id,time,state\n1,1,a\n1,2,b\n1,1,c\n")
+        try expectCleanFailure(["markov", "fit", "--sequences", dup], mentions: ["line 4: id '1' already has a state at time 1.0 (line 2)"])
+        let huge = try folder.write("huge.csv", "id,time,state\n1,1e300,a\n1,2,b\n")
+        try expectCleanFailure(["markov", "fit", "--sequences", huge], mentions: ["line 2: time 1e+300"])
+    }
 }
