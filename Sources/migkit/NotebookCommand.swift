@@ -50,6 +50,10 @@ struct NotebookCommand: ParsableCommand {
             return
         }
         guard let runDirectory else { return }
+        // The notebook must not replace one of the run's files (or the data it fingerprints).
+        let runFiles = ((try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? [])
+            .map { (runDirectory as NSString).appendingPathComponent($0) }
+        try CLIOutput.checkPaths([output], inputs: runFiles)
         let outURL = URL(fileURLWithPath: output)
         // Path from the notebook's folder to the run folder, for the Python cells.
         let runURL = URL(fileURLWithPath: runDirectory).standardizedFileURL

@@ -151,4 +151,14 @@ struct OutputSafetyTests {
         }
         #expect(try !folder.contents().contains { $0.contains(".tmp-") })
     }
+
+    @Test("migkit notebook refuses to write over a file of the run it exports")
+    func notebookOverRunFile() throws {
+        let folder = try ScratchFolder("out-notebook")
+        defer { folder.remove() }
+        try folder.write("manifest.json", "{}")
+        try folder.write("projections.csv", "keep\n")
+        try expectCleanFailure(["notebook", folder.url.path, "-o", folder.path("projections.csv")], mentions: ["also an input"])
+        #expect(try folder.read("projections.csv") == "keep\n")
+    }
 }
