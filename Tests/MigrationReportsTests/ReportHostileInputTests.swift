@@ -62,5 +62,9 @@ struct ChartHostileInputTests {
             #expect(svg.hasSuffix("</svg>\n"))
             #expect(svg.count < 200_000)
         }
+        for values in [[1.7e308, -1.7e308, .nan], [5e-324, 0, -5e-324], [1e20, 1e20 + 1e5, .infinity]] {
+            let plot = SVGCoefficientPlot(title: "t", source: "s", rows: values.map { .init(label: "x", estimate: $0, low: $0 - 1, high: $0 + 1) })
+            #expect(plot.render().hasSuffix("</svg>\n"))
+        }
     }
 }
