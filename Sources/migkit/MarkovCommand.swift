@@ -56,8 +56,10 @@ struct MarkovFit: ParsableCommand {
         discussion: """
             The input is long: one row per person (or unit) and period, with columns `id`, \
             `time` and `state`. Consecutive periods of the same id are transitions; a gap in \
-            time breaks the sequence. Writes the transition matrix (wide) and, with --errors, \
-            the standard errors and confidence limits of every entry (long).
+            time breaks the sequence; an id may have one state per period. Writes the transition \
+            matrix (wide) and, with --errors, the standard errors and confidence limits of every \
+            entry (long; empty where they do not exist, e.g. for a state never left). Both files \
+            are written together, after everything is computed.
 
             Example:
               migkit markov fit --sequences histories.csv -o transition.csv --errors se.csv --unobserved-absorbing
