@@ -46,7 +46,10 @@ public final class AtomicFile {
             registration = nil
             return
         }
-        if path.isEmpty || path.hasSuffix("/") || POSIX.isDirectory(path) {
+        if path.isEmpty {
+            throw .cannotWrite(file: path, reason: "the output path is empty — give a file name, or '-' for standard output")
+        }
+        if path.hasSuffix("/") || POSIX.isDirectory(path) {
             throw .cannotWrite(file: path, reason: "the path names a folder, not a file — give a file name")
         }
         var existing: (mode: UInt32, owner: UInt32, group: UInt32)? = nil
