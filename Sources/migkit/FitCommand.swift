@@ -72,6 +72,9 @@ struct Fit: ParsableCommand {
     @Flag(name: .long, help: "Return a result flagged not-converged instead of failing.")
     var allowNonConvergence = false
 
+    @Flag(name: .long, help: "Poisson models: skip the detection of separated observations (faster; estimates may diverge if some are separated).")
+    var noSeparationCheck = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -144,6 +147,7 @@ struct Fit: ParsableCommand {
         var options = RegressionOptions()
         options.maxIterations = maxIterations
         options.allowNonConvergence = allowNonConvergence
+        options.detectSeparation = !noSeparationCheck
         options.estimateFixedEffects = fixedEffects != nil
         let result: RegressionResult
         do {

@@ -102,4 +102,13 @@ struct FitHostileInputTests {
         let logZero = try folder.write("l.csv", "y,x\n1,1\n2,0\n3,3\n")
         try expectCleanFailure(["fit", "ols", "--data", logZero, "--formula", "y ~ log(x)", "-o", "-"], mentions: ["line 3: term 'log(x)' is -inf"])
     }
+
+    @Test("--no-separation-check skips the separation check")
+    func noSeparationCheck() throws {
+        let folder = try ScratchFolder("fit-nosep")
+        defer { folder.remove() }
+        let data = try folder.write("d.csv", "y,x\n0,1\n1,2\n0,3\n4,4\n2,2\n")
+        let r = try MigkitRunner.run(["fit", "poisson", "--data", data, "--formula", "y ~ x", "--no-separation-check", "-o", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
 }

@@ -79,6 +79,31 @@ struct RegressionHostileInputTests {
         }
     }
 
+    @Test("the separation check's fixed-effect projections stop at their work limit with a clear error")
+    func rectifierWorkLimit() {
+        var generator = SplitMix64(seed: 5)
+        let n = 3_000
+        var y = [Double](), x = [Double](), g = [String](), h = [String]()
+        for i in 0..<n {
+            let v = Double(generator.next() % 10_000) / 10_000
+            x.append(v)
+            y.append(v < 0.5 ? 0 : Double(generator.next() % 6))
+            g.append("g\(i % 1_500)"); h.append("h\((i * 7) % 1_250)")
+        }
+        let fes = [FixedEffect(name: "g", labels: g), FixedEffect(name: "h", labels: h)]
+        let start = Date()
+        do {
+            _ = try Separation.rectifier(y: y, x: [x], fixedEffects: fes, keep: [Bool](repeating: true, count: n),
+                                         solverOptions: FixedEffectSolverOptions(), projectionWork: 3_000_000)
+            Issue.record("expected the work limit to stop the check")
+        } catch let e as RegressionError {
+            #expect(e.description.contains("--no-separation-check"), "\(e)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test("a response near 1e300 is refused by count models instead of returning garbage")
     func hugeResponse() {
         #expect(throws: RegressionError.self) {
