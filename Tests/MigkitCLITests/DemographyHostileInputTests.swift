@@ -173,4 +173,21 @@ struct DemographyHostileInputTests {
         let huge = try folder.write("huge.csv", "id,time,state\n1,1e300,a\n1,2,b\n")
         try expectCleanFailure(["markov", "fit", "--sequences", huge], mentions: ["line 2: time 1e+300"])
     }
+
+    @Test("the issue's examples at full size: flows indices with 40,000 regions and markov fit with 30,000 states stop at the default limits")
+    func fullSizeExamples() throws {
+        let folder = try ScratchFolder("full-size")
+        defer { folder.remove() }
+        var od = "origin,destination,flow\n"
+        od.reserveCapacity(1_000_000)
+        for i in 0..<40_000 { od += "r\(i),r\((i + 1) % 40_000),1\n" }
+        let flows = try folder.write("od.csv", od)
+        let start = Date()
+        try expectCleanFailure(["flows", "indices", "--flows", flows, "-o", "-"], mentions: ["40000 regions, more than the limit of 5000", "--max-regions"])
+        var seq = "id,time,state\n"
+        for i in 0..<30_000 { seq += "\(i),1,s\(i)\n\(i),2,s\((i + 1) % 30_000)\n" }
+        let sequences = try folder.write("seq.csv", seq)
+        try expectCleanFailure(["markov", "fit", "--sequences", sequences, "-o", "-"], mentions: ["more than 2000 distinct states", "--max-states"])
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
 }

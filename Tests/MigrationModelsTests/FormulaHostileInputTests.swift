@@ -109,4 +109,15 @@ struct FormulaHostileInputTests {
         #expect(Date().timeIntervalSince(start) < 2)
         #expect(throws: FormulaError.self) { try Formula("y ~ a1 + a2 + a1") }
     }
+
+    @Test("the issue's example at full size: factor(g) with 10^6 levels is refused before any dummy is built")
+    func millionLevels() throws {
+        let n = 1_000_000
+        let data = ColumnDictionary(numeric: ["y": [Double?](repeating: 1, count: n)], labels: ["g": (0..<n).map { "g\($0)" }])
+        let start = Date()
+        #expect(throws: ModelFrameError.tooManyLevels(column: "g", levels: n, limit: 1_000)) {
+            try ModelFrame(formula: try Formula("y ~ factor(g)"), data: data)
+        }
+        #expect(Date().timeIntervalSince(start) < 20)
+    }
 }

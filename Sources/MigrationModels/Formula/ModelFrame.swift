@@ -242,10 +242,11 @@ public struct ModelFrame: Sendable {
         for t in formula.terms {
             if case .factor(let v) = t {
                 let l = try lab(v)
-                let levels = Array(Set(rows.compactMap { l[$0] })).sorted()
-                guard levels.count <= maximumFactorLevels else {
-                    throw ModelFrameError.tooManyLevels(column: v, levels: levels.count, limit: maximumFactorLevels)
+                let distinct = Set(rows.compactMap { l[$0] })
+                guard distinct.count <= maximumFactorLevels else {   // before sorting or building anything
+                    throw ModelFrameError.tooManyLevels(column: v, levels: distinct.count, limit: maximumFactorLevels)
                 }
+                let levels = distinct.sorted()
                 for level in levels.dropFirst(formula.intercept || !formula.fixedEffects.isEmpty ? 1 : 0) {
                     xs.append(rows.map { l[$0] == level ? 1 : 0 })
                     names.append("factor(\(v))\(level)")
