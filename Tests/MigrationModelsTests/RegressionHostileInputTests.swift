@@ -68,7 +68,7 @@ struct RegressionHostileInputTests {
         }
         #expect(throws: RegressionError.self) {
             try GeneralizedLinearModel.fit(response: [1, 2, 3], regressors: [[1, 1, 1], [1, 2, 4]], names: ["Intercept", "x"], family: .poisson,
-                                           weights: [5e-324, 5e-324, 5e-324])
+                                           weights: [Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude])
         }
         // Weights that are merely large or small still fit, and only their ratios matter.
         let a = try? LinearModel.fit(response: [1, 2, 3, 5], regressors: [[1, 1, 1, 1], [1, 2, 4, 3]], names: ["Intercept", "x"], weights: [1e100, 2e100, 1e100, 3e100])

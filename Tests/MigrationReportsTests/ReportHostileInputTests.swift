@@ -53,7 +53,7 @@ struct ChartHostileInputTests {
             ([2025, 2026, 2027], [1.7976931348623157e308, .nan, -.infinity]),
             ([2025, 2026], [.greatestFiniteMagnitude, .greatestFiniteMagnitude]),
             ([Int.min, Int.max], [1, 2]),
-            ([0, 9999], [1e-300, 5e-324]),
+            ([0, 9999], [1e-300, Double.leastNonzeroMagnitude]),
             ([], []),
         ]
         for (years, values) in cases {
@@ -62,7 +62,7 @@ struct ChartHostileInputTests {
             #expect(svg.hasSuffix("</svg>\n"))
             #expect(svg.count < 200_000)
         }
-        for values in [[1.7e308, -1.7e308, .nan], [5e-324, 0, -5e-324], [1e20, 1e20 + 1e5, .infinity]] {
+        for values in [[1.7e308, -1.7e308, .nan], [Double.leastNonzeroMagnitude, 0, -Double.leastNonzeroMagnitude], [1e20, 1e20 + 1e5, .infinity]] {
             let plot = SVGCoefficientPlot(title: "t", source: "s", rows: values.map { .init(label: "x", estimate: $0, low: $0 - 1, high: $0 + 1) })
             #expect(plot.render().hasSuffix("</svg>\n"))
         }
