@@ -23,7 +23,7 @@ struct CSVEncoder {
     mutating func appendHeader(_ names: [String], to out: inout [UInt8]) {
         for (index, name) in names.enumerated() {
             if index > 0 { out.append(options.delimiter) }
-            appendText(name, quoteIfEmpty: true, to: &out)
+            appendText(name, quoteIfEmpty: true, neutralise: options.neutraliseFormulas, to: &out)
         }
         endRecord(&out)
     }
@@ -45,7 +45,7 @@ struct CSVEncoder {
                     }
                 case .string(let values):
                     if let value = values[row] {
-                        appendText(value, quoteIfEmpty: true, to: &out)
+                        appendText(value, quoteIfEmpty: true, neutralise: options.neutraliseFormulas, to: &out)
                     }
                 }
             }
@@ -105,10 +105,24 @@ struct CSVEncoder {
         }
     }
 
-    /// Appends `text`, quoted when it contains the delimiter, a quote, CR or LF (or is empty and
-    /// `quoteIfEmpty`), with inner quotes doubled; counts the line breaks it holds.
-    private mutating func appendText(_ text: String, quoteIfEmpty: Bool, to out: inout [UInt8]) {
-        var needsQuotes = text.isEmpty && quoteIfEmpty
+    /// Whether a spreadsheet could take `text` for a formula: it starts with `=`, `+`, `-`, `@`,
+    /// tab or CR (OWASP's list).
+    static func looksLikeFormula(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
+        }
+    }
+
+    /// Appends `text`, quoted when it contains the delimiter, a quote, CR or LF, starts with
+    /// U+FEFF (or is empty and `quoteIfEmpty`), with inner quotes doubled; counts the line breaks it holds. With
+    /// `neutralise`, formula-like text gets a leading `'` (see `CSVWriteOptions`).
+    private mutating func appendText(_ original: String, quoteIfEmpty: Bool, neutralise: Bool = false, to out: inout [UInt8]) {
+        let text = neutralise && Self.looksLikeFormula(original) ? "'" + original : original
+        // Text that starts with U+FEFF is quoted: unquoted at the start of the file, a reader
+        // would take it for the byte-order mark and drop it.
+        var needsQuotes = text.isEmpty && quoteIfEmpty || text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
         var breaks = 0
         var previousWasCR = false
         for byte in text.utf8 {

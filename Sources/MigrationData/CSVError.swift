@@ -60,7 +60,8 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
     case cannotOpen(file: String, reason: String)
     /// Reading failed after the file was opened.
     case readFailed(file: String, reason: String)
-    /// Creating, writing or renaming the output failed; no partial output file is left behind.
+    /// Creating, writing or renaming the output failed, or the path may not be written (a folder,
+    /// link or special file); `reason` says whether anything was left behind.
     case cannotWrite(file: String, reason: String)
 
     // MARK: Writing
@@ -118,12 +119,12 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
         case .textAfterClosingQuote(let at):
             return "\(at): \(at.columnPhrase): text follows the closing quote of a quoted field — put the delimiter right after the closing quote, or double the quotes that belong to the text (\"\")"
         case .recordTooLong(let at, let limit):
-            return "\(at): \(at.columnPhrase): the record starting on this line is longer than \(limit) bytes — look for a quote that is never closed, or raise CSVReadOptions.maximumRecordBytes"
+            return "\(at): \(at.columnPhrase): the record starting on this line is longer than \(limit) bytes — look for a quote that is never closed, or split the record: longer records are refused"
         case .notANumber(let at, let text, let expected):
             let kind = expected == .int ? "an integer" : "a number"
-            return "\(at): \(at.columnPhrase): expected \(kind), found \(quotedForMessage(text)) — correct the value, add it to CSVReadOptions.missingTokens, or declare the column \(expected == .int ? ".double or .string" : ".string")"
+            return "\(at): \(at.columnPhrase): expected \(kind), found \(quotedForMessage(text)) — correct the value, or empty the cell (or write NA) if the value is missing"
         case .integerOutOfRange(let at, let text):
-            return "\(at): \(at.columnPhrase): \(quotedForMessage(text)) does not fit in a 64-bit integer — declare the column .double"
+            return "\(at): \(at.columnPhrase): \(quotedForMessage(text)) does not fit in a 64-bit integer — write it with a decimal point (e.g. 1e20) or correct it"
         case .typeChangedAfterFirstChunk(let at, let text, let inferred):
             let name = at.columnName ?? "column \(at.column)"
             let wider: ColumnType = inferred == .int && looksNumeric(text) ? .double : .string
@@ -138,7 +139,7 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
         case .readFailed(let file, let reason):
             return "\(file): reading failed: \(reason) — check the disk or the device, then retry"
         case .cannotWrite(let file, let reason):
-            return "\(file): cannot write: \(reason) — check that the folder exists and is writable and that the disk has space; no partial file was left"
+            return "\(file): cannot write: \(reason)"
         case .nonFiniteValue(let at, let value):
             return "\(at): \(at.columnPhrase): cannot write \(value) — store a missing value (nil) instead, or set CSVWriteOptions.nonFiniteDoubles = .tokens(…) to write a marker"
         case .columnsChanged(let file, let expected, let found):

@@ -17,6 +17,16 @@
 /// **Missing and empty.** A missing cell is an empty field. An empty *string* is written `""`
 /// so that it reads back as an empty string, not as missing.
 ///
+/// **Formula injection (OWASP "CSV injection").** A spreadsheet treats a cell that starts with
+/// `=`, `+`, `-` or `@` (and, in some programs, a tab or carriage return) as a formula, so a
+/// label such as `=HYPERLINK(...)` or `-cmd|...` read from hostile input would run when the file
+/// is opened. With `neutraliseFormulas` (the default) every *text* cell — a `.string` column's
+/// values and every header cell — that starts with one of those characters is written with a
+/// leading apostrophe (`'=HYPERLINK(...)`, `'-1.5`), which spreadsheets show as text. Numbers in
+/// `.int` and `.double` columns (e.g. `-1.5`) and non-finite tokens are never changed. Reading
+/// the file back gives the text with the apostrophe; turn the option off for exact round trips
+/// of text that starts with those characters.
+///
 /// **Spreadsheets.** `CSVWriteOptions.spreadsheet` adds a UTF-8 byte-order mark and CRLF line
 /// ends, which Excel on Windows needs to open UTF-8 text (country names such as "Côte d'Ivoire"
 /// or "Türkiye") without garbling it.
@@ -48,8 +58,12 @@ public struct CSVWriteOptions: Sendable, Equatable {
     public var nonFiniteDoubles: NonFiniteDoubles = .reject
     /// Write integer-valued doubles without `.0` (see the type's documentation).
     public var integralDoublesAsIntegers = false
+    /// Prefix `'` to text cells (and header cells) starting with `=`, `+`, `-`, `@`, tab or CR
+    /// (see the type's documentation). Default true.
+    public var neutraliseFormulas = true
 
-    /// LF line ends, no byte-order mark, `,` delimiter, non-finite doubles rejected, `3.0` kept.
+    /// LF line ends, no byte-order mark, `,` delimiter, non-finite doubles rejected, `3.0` kept,
+    /// formula-like text neutralised.
     public init() {}
 
     /// For spreadsheet users on Windows: UTF-8 byte-order mark and CRLF line ends.

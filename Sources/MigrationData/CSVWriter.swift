@@ -15,12 +15,24 @@
 /// doubled; empty strings are written `""`; missing cells are empty fields. Numbers: see
 /// `CSVWriteOptions`.
 ///
-/// **Atomicity.** Output goes to a new temporary file in the destination's folder
-/// (`.NAME.tmp-PID-N`), which `finish()` flushes to disk (`fsync`) and renames over `path` in one
-/// step. If anything fails, or the writer is dropped or cancelled before `finish()`, the
+/// **Atomicity.** Output goes through an `AtomicFile`: a new temporary file in the destination's
+/// folder (`.NAME.tmp-PID-N`), which `finish()` flushes to disk (`fsync`) and renames over `path`
+/// in one step. If anything fails, or the writer is dropped or cancelled before `finish()`, the
 /// temporary file is removed and `path` is untouched: readers of `path` see the old file or the
-/// complete new one, never a partial file. The new file gets mode 0666 less the umask. `-` writes
-/// to standard output directly (no atomicity there).
+/// complete new one, never a partial file. A new file gets mode 0666 less the umask; a file that
+/// is replaced keeps its permission bits (a 0600 file stays 0600) and, where the process may set
+/// them, its owner and group. `-` writes to standard output directly (no atomicity there).
+/// SIGINT and SIGTERM remove the temporary files of unfinished writers (`TemporaryFileRegistry`).
+///
+/// **What is refused.** `path` must be a regular file or not exist yet: a folder, a symbolic
+/// link (it would be replaced by a file, not followed), a device node such as `/dev/null` or
+/// `/dev/full`, a FIFO or a socket throws `CSVError.cannotWrite` before anything is written, so
+/// the writer never replaces a special file with a regular one. Write errors (a full disk) are
+/// reported, naming the file, and the temporary file is removed.
+///
+/// **Formula injection.** Text cells and header cells that start with `=`, `+`, `-`, `@`, tab or
+/// CR are written with a leading `'` so that spreadsheets do not run them as formulas; numeric
+/// columns are unchanged. See `CSVWriteOptions.neutraliseFormulas` (on by default).
 ///
 /// A `CSVWriter` owns a file descriptor and is not `Sendable`; use one writer from one task.
 public final class CSVWriter {
@@ -32,32 +44,21 @@ public final class CSVWriter {
 
     private enum State { case open, finished, failed }
 
-    private let descriptor: Int32
-    private let temporaryPath: String?
+    private let file: AtomicFile
     private var encoder: CSVEncoder
     private var pending: [UInt8] = []
     private var state = State.open
     private static let flushThreshold = 1 << 16
 
-    /// Starts writing `path` (`-`: standard output): creates the temporary file and writes the
-    /// byte-order mark (if asked for) and the header. Throws `CSVError.cannotWrite` or
-    /// `.invalidOptions`.
+    /// Starts writing `path` (`-`: standard output): checks the path and creates the temporary
+    /// file (see `AtomicFile`), and buffers the byte-order mark (if asked for) and the header.
+    /// Throws `CSVError.cannotWrite` or `.invalidOptions`.
     public init(path: String, columnNames: [String], options: CSVWriteOptions = CSVWriteOptions()) throws(CSVError) {
         try options.validate()
         self.path = path
         self.options = options
         self.columnNames = columnNames
-        if path == "-" {
-            descriptor = POSIX.standardOutput
-            temporaryPath = nil
-        } else {
-            if path.isEmpty || path.hasSuffix("/") || POSIX.isDirectory(path) {
-                throw .cannotWrite(file: path, reason: "the path names a folder, not a file")
-            }
-            let (fd, temporary) = try Self.createTemporary(near: path)
-            descriptor = fd
-            temporaryPath = temporary
-        }
+        file = try AtomicFile(path: path)
         encoder = CSVEncoder(options: options, name: path)
         pending.reserveCapacity(Self.flushThreshold + 4096)
         encoder.appendPreamble(to: &pending)
@@ -65,31 +66,7 @@ public final class CSVWriter {
     }
 
     deinit {
-        if state == .open {
-            discard()
-        }
-    }
-
-    /// Creates `DIR/.NAME.tmp-PID-N` exclusively, trying a few names.
-    private static func createTemporary(near path: String) throws(CSVError) -> (Int32, String) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var lastReason = ""
-        for attempt in 0..<16 {
-            let suffix = String(POSIX.monotonicNanoseconds() &+ UInt64(attempt), radix: 36)
-            let temporary = "\(folder).\(base).tmp-\(POSIX.processID())-\(suffix)"
-            switch POSIX.createExclusive(temporary) {
-            case .success(let fd):
-                return (fd, temporary)
-            case .failure(let failure):
-                lastReason = failure.message
-                if !failure.isAlreadyExists {
-                    throw .cannotWrite(file: path, reason: "cannot create a temporary file in the folder: \(lastReason)")
-                }
-            }
-        }
-        throw .cannotWrite(file: path, reason: lastReason)
+        if state == .open { file.cancel() }
     }
 
     /// Appends the rows of `table`, whose column names must equal `columnNames` (types may be
@@ -124,26 +101,10 @@ public final class CSVWriter {
         guard state == .open else { throw .writerClosed(file: path) }
         do throws(CSVError) {
             try flush()
-            guard let temporaryPath else {
-                state = .finished
-                return
-            }
-            if case .failure(let failure) = POSIX.sync(descriptor) {
-                throw .cannotWrite(file: path, reason: failure.message)
-            }
-            if case .failure(let failure) = POSIX.close(descriptor) {
-                state = .failed
-                POSIX.unlink(temporaryPath)
-                throw .cannotWrite(file: path, reason: failure.message)
-            }
-            if case .failure(let failure) = POSIX.rename(temporaryPath, path) {
-                state = .failed
-                POSIX.unlink(temporaryPath)
-                throw .cannotWrite(file: path, reason: failure.message)
-            }
+            try file.finish()
             state = .finished
         } catch {
-            if state == .open { fail() }
+            fail()
             throw error
         }
     }
@@ -156,28 +117,15 @@ public final class CSVWriter {
 
     private func flush() throws(CSVError) {
         guard !pending.isEmpty else { return }
-        let result = pending.withUnsafeBytes { bytes -> Result<Void, PlatformFailure> in
-            guard let base = bytes.baseAddress else { return .success(()) }
-            return POSIX.writeAll(descriptor, base, count: bytes.count)
-        }
-        pending.removeAll(keepingCapacity: true)
-        if case .failure(let failure) = result {
-            throw .cannotWrite(file: path, reason: failure.message)
-        }
+        defer { pending.removeAll(keepingCapacity: true) }
+        try file.write(pending)
     }
 
-    /// Closes and removes the temporary file; the writer is unusable afterwards.
+    /// Removes the temporary file (if still there); the writer is unusable afterwards.
     private func fail() {
         state = .failed
-        discard()
-    }
-
-    private func discard() {
         pending.removeAll()
-        if let temporaryPath {
-            _ = POSIX.close(descriptor)
-            POSIX.unlink(temporaryPath)
-        }
+        file.cancel()
     }
 
     // MARK: One-shot helpers

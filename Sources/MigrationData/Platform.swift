@@ -124,15 +124,51 @@ enum POSIX {
         return status == 0 ? .success(()) : .failure(PlatformFailure(lastErrorMessage()))
     }
 
-    static func unlink(_ path: String) {
+    /// Removes `path`; returns whether it is gone (removed now, or already absent).
+    @discardableResult
+    static func unlink(_ path: String) -> Bool {
         #if canImport(Darwin)
-        _ = Darwin.unlink(path)
+        let status = Darwin.unlink(path)
         #elseif canImport(Glibc)
-        _ = Glibc.unlink(path)
+        let status = Glibc.unlink(path)
         #else
-        _ = Musl.unlink(path)
+        let status = Musl.unlink(path)
         #endif
+        return status == 0 || errno == ENOENT
     }
+
+    /// What an existing path is, without following a final symbolic link (`lstat`).
+    enum PathKind: Equatable {
+        case absent
+        case regular(mode: UInt32, owner: UInt32, group: UInt32)
+        case directory
+        case symbolicLink
+        /// A device node, FIFO or socket, named for messages.
+        case special(String)
+    }
+
+    static func pathKind(_ path: String) -> PathKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .absent }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular(mode: UInt32(info.st_mode & 0o7777), owner: UInt32(info.st_uid), group: UInt32(info.st_gid))
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        case S_IFCHR: return .special("a character device")
+        case S_IFBLK: return .special("a block device")
+        case S_IFIFO: return .special("a FIFO (named pipe)")
+        case S_IFSOCK: return .special("a socket")
+        default: return .special("not a regular file")
+        }
+    }
+
+    /// Gives the open file `fd` the permission bits `mode` and (best effort: only root may
+    /// give a file away) the owner and group of the file it replaces.
+    static func copyAttributes(to fd: Int32, mode: UInt32, owner: UInt32, group: UInt32) -> Result<Void, PlatformFailure> {
+        _ = fchown(fd, uid_t(owner), gid_t(group))
+        return fchmod(fd, mode_t(mode)) == 0 ? .success(()) : .failure(PlatformFailure(lastErrorMessage()))
+    }
+
 
     /// The process id, used to name temporary files.
     static func processID() -> Int { Int(getpid()) }

@@ -34,20 +34,43 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Initial population CSV.", valueName: "file")) var population: String
     @Option(name: .long, help: ArgumentHelp("Rates CSV.", valueName: "file")) var rates: String
     @Option(name: .long, help: ArgumentHelp("Destination shares CSV (needed with out-migration).", valueName: "file")) var destinations: String?
-    @Option(name: .long, help: ArgumentHelp("Number of projection steps.", valueName: "n")) var steps: Int
-    @Option(name: .long, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
-    @Option(name: .long, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
-    @Option(name: .long, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Number of projection steps (1 to 1000).", valueName: "n")) var steps: Int
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the destination shares are a region × region matrix; default 5000).", valueName: "n"))
+    var maxRegions: Int = 5_000
 
     func validate() throws {
-        guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000.") }
-        guard ageWidth >= 1 else { throw ValidationError("--age-width must be ≥ 1.") }
+        guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000, got \(steps).") }
+        guard ageWidth >= 1 && ageWidth <= Self.maximumAge else { throw ValidationError("--age-width must be between 1 and \(Self.maximumAge), got \(ageWidth).") }
         guard (0...1).contains(birthSurvival) else { throw ValidationError("--birth-survival must be a probability.") }
+        guard sexRatio.isFinite && sexRatio > 0 else { throw ValidationError("--sex-ratio must be a positive number of male births per female birth, got \(sexRatio).") }
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 
     struct Cell: Hashable { let region: String; let age: Int; let sex: Sex }
+
+    /// The oldest age a row may give: ages are the first age of a group, and the projection
+    /// allocates every age group up to the oldest one, so an age of 1e12 must not reach it.
+    static let maximumAge = 150
+
+    /// The value of `column` at data row `i`: an empty cell is an error naming the line (or
+    /// `missing`, for optional quantities), and so is a value beyond ±1e100 (sums overflow).
+    static func value(_ column: [Double?], _ i: Int, _ path: String, _ name: String, missing: Double? = nil) throws -> Double {
+        guard let v = column[i] ?? missing else {
+            throw CLIError.message("\(path): line \(i + 2), column `\(name)` is empty — every row needs a value (write 0 if that is meant)")
+        }
+        guard v.isFinite, Swift.abs(v) <= 1e100 else {
+            throw CLIError.message("\(path): line \(i + 2), column `\(name)` is \(v) — give a finite value (at most 1e100 in magnitude)")
+        }
+        return v
+    }
+
+    /// The most rows the command writes (and populations it keeps in memory with --every-step).
+    static let maximumOutputRows = 20_000_000
 
     func read(_ path: String, _ needed: [String]) throws -> Table {
         let t: Table
@@ -58,15 +81,33 @@ struct CohortProject: ParsableCommand {
         return t
     }
 
+    /// The (region, age group, sex) of every row. Refuses, naming the file line: an empty key,
+    /// an unknown sex, an age that is not a whole number from 0 to `maximumAge` or not a
+    /// multiple of --age-width, and a (region, age, sex) that appears twice (the second row would
+    /// silently overwrite the first).
     func cells(_ t: Table, _ path: String) throws -> [Cell] {
-        guard let ages = t["age"]?.doubles() else { throw CLIError.message("\(path): column `age` must be numeric") }
+        guard let ages = t["age"]?.doubles() else { throw CLIInput.notNumeric(path, "age", t) }
+        var firstLine: [Cell: Int] = [:]
         return try (0..<t.rowCount).map { i in
+            let line = i + 2
             guard let r = t["region"]?[i]?.description, let a = ages[i], let s = t["sex"]?[i]?.description else {
-                throw CLIError.message("\(path): row \(i + 2) has an empty region, age or sex")
+                throw CLIError.message("\(path): line \(line) has an empty region, age or sex")
             }
-            guard let sex = Sex(rawValue: s) else { throw CLIError.message("\(path): row \(i + 2): sex '\(s)' is not female or male") }
-            guard a >= 0, Int(a) % ageWidth == 0 else { throw CLIError.message("\(path): row \(i + 2): age \(a) is not a multiple of --age-width \(ageWidth)") }
-            return Cell(region: r, age: Int(a) / ageWidth, sex: sex)
+            guard let sex = Sex(rawValue: s) else { throw CLIError.message("\(path): line \(line): sex '\(s)' is not female or male") }
+            guard a.isFinite, a >= 0, a <= Double(Self.maximumAge) else {
+                throw CLIError.message("\(path): line \(line): age \(a) is not between 0 and \(Self.maximumAge) — ages are the first age of a group, in years")
+            }
+            guard a == a.rounded() else {
+                throw CLIError.message("\(path): line \(line): age \(a) is not a whole number — give the first age of the group (a multiple of --age-width \(ageWidth)); a fractional age would be merged into another group")
+            }
+            let age = Int(a)
+            guard age % ageWidth == 0 else { throw CLIError.message("\(path): line \(line): age \(age) is not a multiple of --age-width \(ageWidth)") }
+            let cell = Cell(region: r, age: age / ageWidth, sex: sex)
+            if let first = firstLine[cell] {
+                throw CLIError.message("\(path): line \(line): region '\(r)', age \(age), sex \(s) already appears on line \(first) — give one row per region, age and sex")
+            }
+            firstLine[cell] = line
+            return cell
         }
     }
 
@@ -74,25 +115,26 @@ struct CohortProject: ParsableCommand {
         let pop = try read(population, ["region", "age", "sex", "population"])
         let popCells = try cells(pop, population)
         var regions: [String] = []
-        for c in popCells where !regions.contains(c.region) { regions.append(c.region) }
+        var regionIndex: [String: Int] = [:]   // O(1) look-ups: a file may hold thousands of regions
+        for c in popCells where regionIndex[c.region] == nil { regionIndex[c.region] = regions.count; regions.append(c.region) }
         let ageGroups = (popCells.map(\.age).max() ?? 0) + 1
         let layout: PopulationLayout
         do { layout = try PopulationLayout(regions: regions, ageGroups: ageGroups, ageWidth: ageWidth) } catch { throw CLIError.message("\(population): \(error)") }
         func index(_ c: Cell, _ path: String, _ row: Int) throws -> Int {
-            guard let r = regions.firstIndex(of: c.region), let s = layout.sexes.firstIndex(of: c.sex), c.age < ageGroups else {
-                throw CLIError.message("\(path): row \(row + 2): region '\(c.region)', age group \(c.age) is not in the population file")
+            guard let r = regionIndex[c.region], let s = layout.sexes.firstIndex(of: c.sex), c.age < ageGroups else {
+                throw CLIError.message("\(path): line \(row + 2): region '\(c.region)', age group \(c.age) is not in the population file")
             }
             return layout.index(region: r, age: c.age, sex: s)
         }
-        guard let pv = pop["population"]?.doubles() else { throw CLIError.message("\(population): column `population` must be numeric") }
+        guard let pv = pop["population"]?.doubles() else { throw CLIInput.notNumeric(population, "population", pop) }
         var initial = [Double](repeating: 0, count: layout.count)
-        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = pv[i] ?? 0 }
+        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, "population") }
 
         let rt = try read(rates, ["region", "age", "sex", "survival", "fertility"])
         let rateCells = try cells(rt, rates)
         func column(_ name: String) throws -> [Double?]? {
             guard let c = rt[name] else { return nil }
-            guard let d = c.doubles() else { throw CLIError.message("\(rates): column `\(name)` must be numeric") }
+            guard let d = c.doubles() else { throw CLIInput.notNumeric(rates, name, rt) }
             return d
         }
         var survival = [Double](repeating: 0, count: layout.count), out = [Double](repeating: 0, count: layout.count)
@@ -106,25 +148,42 @@ struct CohortProject: ParsableCommand {
         var immigration: [Double]? = iv.map { _ in [Double](repeating: 0, count: layout.count) }
         for (i, c) in rateCells.enumerated() {
             let k = try index(c, rates, i)
-            survival[k] = sv[i] ?? 0
-            if let ov { out[k] = ov[i] ?? 0 }
-            if let ev { emigration?[k] = ev[i] ?? 0 }
-            if let iv { immigration?[k] = iv[i] ?? 0 }
-            if c.sex == .female, let r = regions.firstIndex(of: c.region) { fertility[r + regions.count * c.age] = fv[i] ?? 0 }
+            survival[k] = try Self.value(sv, i, rates, "survival")
+            // Optional flows: an empty cell is no migration.
+            if let ov { out[k] = try Self.value(ov, i, rates, "outmigration", missing: 0) }
+            if let ev { emigration?[k] = try Self.value(ev, i, rates, "emigration", missing: 0) }
+            if let iv { immigration?[k] = try Self.value(iv, i, rates, "immigration", missing: 0) }
+            if c.sex == .female, let r = regionIndex[c.region] {
+                fertility[r + regions.count * c.age] = try Self.value(fv, i, rates, "fertility")
+            }
         }
         var shares: Matrix? = nil
         if let destinations {
             let d = try read(destinations, ["from", "to", "share"])
-            guard let sh = d["share"]?.doubles() else { throw CLIError.message("\(destinations): column `share` must be numeric") }
+            guard let sh = d["share"]?.doubles() else { throw CLIInput.notNumeric(destinations, "share", d) }
+            guard regions.count <= maxRegions else {
+                throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — the destination shares would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
+            }
             var m = try Matrix(rows: regions.count, cols: regions.count)
+            var firstLine: [String: Int] = [:]
             for i in 0..<d.rowCount {
                 guard let f = d["from"]?[i]?.description, let t = d["to"]?[i]?.description,
-                      let fi = regions.firstIndex(of: f), let ti = regions.firstIndex(of: t) else {
-                    throw CLIError.message("\(destinations): row \(i + 2): regions must be ones of the population file (\(regions.joined(separator: ", ")))")
+                      let fi = regionIndex[f], let ti = regionIndex[t] else {
+                    let listed = regions.prefix(20).joined(separator: ", ") + (regions.count > 20 ? ", …" : "")
+                    throw CLIError.message("\(destinations): line \(i + 2): regions must be ones of the population file (\(listed))")
                 }
-                m[fi, ti] = sh[i] ?? 0
+                if let first = firstLine["\(fi) \(ti)"] {
+                    throw CLIError.message("\(destinations): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
+                }
+                firstLine["\(fi) \(ti)"] = i + 2
+                m[fi, ti] = try Self.value(sh, i, destinations, "share")
             }
             shares = m
+        }
+        // --every-step keeps and writes every population: (steps + 1) × regions × ages × 2 rows.
+        let rowsOut = Double(everyStep ? steps + 1 : 1) * Double(layout.count)
+        guard rowsOut <= Double(Self.maximumOutputRows) else {
+            throw CLIError.message("\(population): the output would have \(Int(rowsOut)) rows (\(everyStep ? "\(steps + 1) steps × " : "")\(layout.count) region × age × sex cells), more than \(Self.maximumOutputRows) — use fewer --steps, drop --every-step, or project fewer regions")
         }
         let result: CohortProjectionResult
         do {
@@ -144,7 +203,8 @@ struct CohortProject: ParsableCommand {
             } } }
         }
         try CLIOutput.write(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)), ("sex", .string(sex)),
-                                       ("population", .double(value))]), to: output)
+                                       ("population", .double(value))]), to: output,
+                            inputs: [population, rates, destinations].compactMap { $0 })
         FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × 2 sexes for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
     }
 }

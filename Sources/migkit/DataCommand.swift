@@ -181,7 +181,7 @@ struct DataImport: ParsableCommand {
         } catch {
             throw CLIError.message("\(error)")
         }
-        try CLIOutput.write(result.table, to: output)
+        try CLIOutput.write(result.table, to: output, inputs: [from])
         if !quiet {
             FileHandle.standardError.write(Data("\(result.report)\n".utf8))
         }

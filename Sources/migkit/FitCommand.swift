@@ -48,8 +48,11 @@ struct Fit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Column of prior weights.", valueName: "column"))
     var weights: String?
 
-    @Option(name: .long, help: ArgumentHelp("Column added to the linear predictor (e.g. log exposure).", valueName: "column"))
+    @Option(name: .long, help: ArgumentHelp("Column added to the linear predictor (e.g. log exposure); ols fits y − offset.", valueName: "column"))
     var offset: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of levels of a factor() term (each level is a dummy column; absorb larger ones after '|').", valueName: "n"))
+    var maxFactorLevels: Int = ModelFrame.defaultMaximumFactorLevels
 
     @Option(name: [.short, .long], help: ArgumentHelp("Coefficient CSV ('-' for standard output).", valueName: "file"))
     var output: String = "-"
@@ -63,11 +66,14 @@ struct Fit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the estimated fixed effects (name, level, estimate) to this CSV.", valueName: "file"))
     var fixedEffects: String?
 
-    @Option(name: .long, help: ArgumentHelp("Maximum IRLS iterations.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IRLS iterations.", valueName: "n"))
     var maxIterations: Int = 100
 
     @Flag(name: .long, help: "Return a result flagged not-converged instead of failing.")
     var allowNonConvergence = false
+
+    @Flag(name: .long, help: "Poisson models: skip the detection of separated observations (faster; estimates may diverge if some are separated).")
+    var noSeparationCheck = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -76,7 +82,8 @@ struct Fit: ParsableCommand {
         guard ["standard", "fixest", "statsmodels"].contains(ssc) else {
             throw ValidationError("--ssc must be one of standard, fixest, statsmodels; got '\(ssc)'.")
         }
-        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+        guard (1...100_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 100000, got \(maxIterations).") }
+        guard maxFactorLevels > 0 else { throw ValidationError("--max-factor-levels must be positive.") }
     }
 
     enum VarianceSpec { case simple(VarianceEstimator), cluster(String), twoWay(String, String) }
@@ -103,8 +110,14 @@ struct Fit: ParsableCommand {
         }
     }
 
+    /// Every output path of the run ("none" and "-" are skipped by the checks).
+    var outputPaths: [String] {
+        [output, stats ?? (output == "-" ? "none" : CLIOutput.sibling(of: output, suffix: "_fit")), dropped, fixedEffects].compactMap { $0 }
+    }
+
     func run() throws {
         try global.apply()
+        try CLIOutput.checkPaths(outputPaths, inputs: [data])   // before any work
         let table: Table
         do { table = try CSVReader.readTable(path: data) } catch { throw CLIError.message("\(error)") }
         let parsed: Formula
@@ -115,7 +128,10 @@ struct Fit: ParsableCommand {
         if case let .twoWay(a, b) = spec { clusterColumns = [a, b] }
         let frame: ModelFrame
         do {
-            frame = try ModelFrame(formula: parsed, data: table, weights: weights, offset: offset, clusters: clusterColumns)
+            frame = try ModelFrame(formula: parsed, data: table, weights: weights, offset: offset, clusters: clusterColumns,
+                                   maximumFactorLevels: maxFactorLevels)
+        } catch let ModelFrameError.nonFinite(term, row, value) {
+            throw CLIError.message("\(data): line \(row + 2): term '\(term)' is \(value) (e.g. log of zero or of a negative number) — drop or transform that row before fitting")
         } catch { throw CLIError.message("\(data): \(error)") }
         let variance: VarianceEstimator
         switch spec {
@@ -131,12 +147,15 @@ struct Fit: ParsableCommand {
         var options = RegressionOptions()
         options.maxIterations = maxIterations
         options.allowNonConvergence = allowNonConvergence
+        options.detectSeparation = !noSeparationCheck
         options.estimateFixedEffects = fixedEffects != nil
         let result: RegressionResult
         do {
             switch model {
             case .ols:
-                result = try LinearModel.fit(response: frame.response, regressors: frame.regressors, names: frame.termNames,
+                // An offset enters the linear predictor with coefficient 1: fit y − offset.
+                let response = frame.offset.map { o in zip(frame.response, o).map { $0 - $1 } } ?? frame.response
+                result = try LinearModel.fit(response: response, regressors: frame.regressors, names: frame.termNames,
                                              weights: frame.weights, fixedEffects: frame.fixedEffects, variance: variance,
                                              correction: correction, options: options)
             case .poisson, .ppml, .negbin:
@@ -145,23 +164,28 @@ struct Fit: ParsableCommand {
                                                         offset: frame.offset, weights: frame.weights, fixedEffects: frame.fixedEffects,
                                                         variance: variance, correction: correction, options: options)
             }
+        } catch let RegressionError.invalidValue(variable, row, value, requirement) where row < frame.rows.count {
+            throw CLIError.message("\(data): line \(frame.rows[row] + 2): \(variable == "response" ? "the response" : "'\(variable)'") is \(value), but \(requirement)")
+        } catch let RegressionError.nonFinite(variable, row, value) where row < frame.rows.count {
+            throw CLIError.message("\(data): line \(frame.rows[row] + 2): '\(variable)' is \(value) — remove or impute it before fitting")
         } catch { throw CLIError.message("\(data): \(error)") }
         try writeOutputs(result, frame)
         FileHandle.standardError.write(Data(RegressionSummary.text(result, frame: frame, model: model.rawValue).utf8))
     }
 
+    /// Builds every table, then writes them together (nothing is written if one fails).
     func writeOutputs(_ r: RegressionResult, _ frame: ModelFrame) throws {
-        let coef = try RegressionTables.coefficients(r)
-        try CLIOutput.write(coef, to: output)
+        var outputs: [(table: Table, path: String)] = [(try RegressionTables.coefficients(r), output)]
         let statsPath = stats ?? (output == "-" ? nil : CLIOutput.sibling(of: output, suffix: "_fit"))
         if let statsPath, statsPath != "none" {
-            try CLIOutput.write(try RegressionTables.fitStatistics(r, missingRows: frame.missingRows.count), to: statsPath)
+            outputs.append((try RegressionTables.fitStatistics(r, missingRows: frame.missingRows.count), statsPath))
         }
         if let dropped {
-            try CLIOutput.write(try RegressionTables.droppedObservations(r, frame: frame), to: dropped)
+            outputs.append((try RegressionTables.droppedObservations(r, frame: frame), dropped))
         }
         if let fixedEffects {
-            try CLIOutput.write(try RegressionTables.fixedEffects(r), to: fixedEffects)
+            outputs.append((try RegressionTables.fixedEffects(r), fixedEffects))
         }
+        try CLIOutput.write(outputs, inputs: [data])
     }
 }

@@ -49,13 +49,20 @@ enum FlowsCSV {
         }
     }
 
-    /// A numeric column; empty or non-finite cells are an error unless `allowMissing` (then nil).
+    /// The largest magnitude of a number read by `numbers` (flows, costs, populations, ages and
+    /// rates): beyond it the models' sums and squares overflow and would return garbage.
+    static let maximumMagnitude = 1e100
+
+    /// A numeric column; empty, non-finite or larger than `maximumMagnitude` cells are an error.
     static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
-        guard let d = c.doubles() else { throw CLIError.message("\(path): column `\(column)` must be numeric (it holds text)") }
+        guard let d = c.doubles() else { throw CLIInput.notNumeric(path, column, t) }
         return try d.enumerated().map { i, v in
             guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
             if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }
+            if Swift.abs(v) > maximumMagnitude {
+                throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v), beyond ±\(maximumMagnitude) — sums and squares of such values overflow; rescale the column (e.g. to thousands)")
+            }
             return v
         }
     }
@@ -72,11 +79,29 @@ enum FlowsCSV {
         return (l, v)
     }
 
+    /// The default largest number of regions (per side) of a dense region × region matrix:
+    /// 5,000 regions is 25 million cells (200 MB of doubles). Commands that build one take
+    /// `--max-regions` to raise it.
+    static let defaultMaximumRegions = 5_000
+
+    /// The default for commands that also write every cell as a long table (ipf, from-stocks,
+    /// net-to-flows): 2,000 regions is 4 million output rows.
+    static let defaultMaximumRegionsWithLongOutput = 2_000
+
+    /// Refuses `count` regions above `limit` before an n×n matrix is allocated.
+    static func checkRegionCount(_ count: Int, limit: Int, _ path: String) throws {
+        guard count > limit else { return }
+        let gigabytes = Double(count) * Double(count) * 8 / 1e9
+        throw CLIError.message("\(path): \(count) regions, more than the limit of \(limit) — the region × region matrix would need \(String(format: "%.1f", gigabytes)) GB; check that the region columns hold region labels, or raise the limit with --max-regions")
+    }
+
     /// A long pair table (origin, destination, value) as a matrix over `rows` × `cols` labels
     /// (nil: the labels in order of first appearance; origins and destinations share one list
-    /// when `square`). Pairs not listed are 0; `present` marks the listed ones.
+    /// when `square`). Pairs not listed are 0; `present` marks the listed ones. More than
+    /// `maxRegions` labels on a side is an error (see `defaultMaximumRegions`).
     static func matrix(_ path: String, value: String, rows: [String]? = nil, cols: [String]? = nil, square: Bool,
-                       command: String, origin: String = "origin", destination: String = "destination", nonNegative: Bool = true)
+                       command: String, origin: String = "origin", destination: String = "destination", nonNegative: Bool = true,
+                       maxRegions: Int = defaultMaximumRegions)
         throws -> (rows: [String], cols: [String], matrix: Matrix, present: [[Bool]]) {
         let t = try read(path, [origin, destination, value], command: command)
         let o = try labels(t, origin, path), d = try labels(t, destination, path)
@@ -94,6 +119,7 @@ enum FlowsCSV {
             }
             if square { cl = rl }
         }
+        try checkRegionCount(max(rl.count, cl.count), limit: maxRegions, path)
         let ri = Dictionary(uniqueKeysWithValues: rl.enumerated().map { ($1, $0) })
         let ci = Dictionary(uniqueKeysWithValues: cl.enumerated().map { ($1, $0) })
         var m: Matrix
@@ -178,6 +204,7 @@ struct FlowsSim: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         if !o.isEmpty && (model == .production || model == .doubly) {
             throw ValidationError("--origin-attributes cannot be estimated in a \(model.rawValue) model (the origin balancing factors absorb them); use --model unconstrained or attraction, or drop them.")
@@ -189,6 +216,7 @@ struct FlowsSim: ParsableCommand {
 
     func run() throws {
         try global.apply()
+        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
         let origins = try FlowsCSV.labels(t, originColumn, data), destinations = try FlowsCSV.labels(t, destinationColumn, data)
@@ -208,11 +236,11 @@ struct FlowsSim: ParsableCommand {
         } catch { throw CLIError.message("\(data): \(error) (row n is file line n + 1)") }
 
         let p = result.parameters
-        try CLIOutput.write(try Table([
+        var outputs: [(table: Table, path: String)] = [(try Table([
             ("term", .string(p.map(\.term))), ("estimate", .double(p.map(\.estimate))), ("std_error", .double(p.map(\.standardError))),
             ("statistic", .double(p.map(\.statistic))), ("p_value", .double(p.map(\.pValue))),
             ("conf_low", .double(p.map(\.confidenceLow))), ("conf_high", .double(p.map(\.confidenceHigh))),
-        ]), to: output)
+        ]), output)]
         let statistics: [(String, Double)] = [
             ("observations", Double(result.observations)), ("parameters", Double(result.parameterCount)),
             ("pseudo_r2", result.pseudoRSquared), ("adj_pseudo_r2", result.adjustedPseudoRSquared),
@@ -223,13 +251,15 @@ struct FlowsSim: ParsableCommand {
             ("dropped_rows", Double(result.droppedRows.count)), ("iterations", Double(result.iterations)),
         ]
         if let stats {
-            try CLIOutput.write(try Table([("statistic", .string(statistics.map(\.0))), ("value", .double(statistics.map(\.1)))]), to: stats)
+            outputs.append((try Table([("statistic", .string(statistics.map(\.0))), ("value", .double(statistics.map(\.1)))]), stats))
         }
         if let fitted {
             let f: [Double?] = result.fittedFlows.map { $0.isNaN ? nil : $0 }
-            try CLIOutput.write(try Table([("origin", .string(origins)), ("destination", .string(destinations)),
-                                           ("flow", .double(flows)), ("fitted", .double(f))]), to: fitted)
+            outputs.append((try Table([("origin", .string(origins)), ("destination", .string(destinations)),
+                                       ("flow", .double(flows)), ("fitted", .double(f))]), fitted))
         }
+        // Everything is computed; write all outputs together (NaN/Inf become empty cells).
+        try CLIOutput.write(outputs, inputs: [data])
         var text = "\(model.rawValue) model, \(cost.rawValue) cost (\(result.method.rawValue)): β = \(result.costParameter); \(result.observations) pairs\n"
         for (k, v) in statistics.dropFirst(2) { text += "  \(k) \(v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : "\(v)")\n" }
         FlowsCSV.note(String(text.dropLast()))
@@ -261,9 +291,11 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Row totals CSV (name, total).", valueName: "file")) var rowTotals: String?
     @Option(name: .long, help: ArgumentHelp("Column totals CSV (name, total).", valueName: "file")) var columnTotals: String?
-    @Option(name: .long, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
-    @Option(name: .long, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
     @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
     func validate() throws {
         guard rowTotals != nil || columnTotals != nil else { throw ValidationError("Give --row-totals, --column-totals or both.") }
@@ -271,7 +303,9 @@ struct FlowsIPF: ParsableCommand {
             throw ValidationError("Without --seed both --row-totals and --column-totals are needed (they name the rows and columns).")
         }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive.") }
-        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive.") }
+        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000, got \(maxIterations).") }
+        guard tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 
     func run() throws {
@@ -280,10 +314,15 @@ struct FlowsIPF: ParsableCommand {
         let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
         let rows: [String], cols: [String], m: Matrix
         if let seed {
-            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd)
+            for (labels, path) in [(rt?.labels, rowTotals), (ct?.labels, columnTotals)] {
+                if let labels, let path { try FlowsCSV.checkRegionCount(labels.count, limit: maxRegions, path) }
+            }
+            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd, maxRegions: maxRegions)
             rows = s.rows; cols = s.cols; m = s.matrix
         } else {
             rows = rt?.labels ?? []; cols = ct?.labels ?? []
+            try FlowsCSV.checkRegionCount(rows.count, limit: maxRegions, rowTotals ?? "")
+            try FlowsCSV.checkRegionCount(cols.count, limit: maxRegions, columnTotals ?? "")
             do { m = try Matrix(rows: rows.count, cols: cols.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
         var options = IPFOptions()
@@ -296,7 +335,8 @@ struct FlowsIPF: ParsableCommand {
             let files = [seed, rowTotals, columnTotals].compactMap { $0 }.joined(separator: ", ")
             throw CLIError.message("\(files): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), to: output)
+        try CLIOutput.write(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), to: output,
+                            inputs: [seed, rowTotals, columnTotals].compactMap { $0 })
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
     }
 }
@@ -338,8 +378,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
     func validate() throws {
+        guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
         if method == .demographic {
             guard births != nil, deaths != nil else { throw ValidationError("--method demographic needs --births and --deaths.") }
         } else if births != nil || deaths != nil {
@@ -349,10 +392,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
 
     func run() throws {
         let cmd = "flows from-stocks"
-        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence", nonNegative: false)
+        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence",
+                                     nonNegative: false, maxRegions: maxRegions)
         let regions = s1.rows
         let s2 = try FlowsCSV.matrix(end, value: "stock", rows: regions, cols: regions, square: true, command: cmd,
-                                     origin: "birthplace", destination: "residence", nonNegative: false)
+                                     origin: "birthplace", destination: "residence", nonNegative: false, maxRegions: maxRegions)
         guard regions.count >= 2 else { throw CLIError.message("\(start): needs at least two regions") }
         let flows: Matrix
         switch method {
@@ -374,7 +418,8 @@ struct FlowsFromStocksCommand: ParsableCommand {
                 flows = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d).migrantFlows
             } catch { throw CLIError.message("\(start), \(end), \(births ?? ""), \(deaths ?? ""): \(error)") }
         }
-        try CLIOutput.write(try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output)
+        try CLIOutput.write(try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
+                            inputs: [start, end, births, deaths].compactMap { $0 })
         var total = 0.0
         for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")
@@ -410,12 +455,19 @@ struct FlowsNetToFlows: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
+
+    func validate() throws {
+        guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+    }
 
     func run() throws {
         let cmd = "flows net-to-flows"
         let n = try FlowsCSV.regionValues(net, value: "net", command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
+        try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, net)
         var nets = n.values
         if rescale != .none {
             do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches) } catch {
@@ -429,7 +481,7 @@ struct FlowsNetToFlows: ParsableCommand {
         }
         var m: Matrix
         if let prior {
-            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd).matrix
+            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
         } else {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
@@ -444,7 +496,8 @@ struct FlowsNetToFlows: ParsableCommand {
             let files = prior.map { "\(net), \($0)" } ?? net
             throw CLIError.message("\(files): \(error) (positions count regions from 0 in the order of \(net))")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output)
+        try CLIOutput.write(try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
+                            inputs: [net, prior].compactMap { $0 })
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
     }
 }
@@ -476,10 +529,16 @@ struct FlowsIndices: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
     @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Indices CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region matrix has n² cells; default 5000).", valueName: "n"))
+    var maxRegions: Int = FlowsCSV.defaultMaximumRegions
+
+    func validate() throws {
+        guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+    }
 
     func run() throws {
         let cmd = "flows indices"
-        let f = try FlowsCSV.matrix(flows, value: "flow", square: true, command: cmd)
+        let f = try FlowsCSV.matrix(flows, value: "flow", square: true, command: cmd, maxRegions: maxRegions)
         var regions = f.rows
         var m = f.matrix
         var pop: [Double]? = nil
@@ -488,7 +547,8 @@ struct FlowsIndices: ParsableCommand {
             // Regions with population but no flows still count.
             for r in p.labels where !regions.contains(r) { regions.append(r) }
             if regions.count != f.rows.count {
-                m = try FlowsCSV.matrix(flows, value: "flow", rows: regions, cols: regions, square: true, command: cmd).matrix
+                try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, populations)
+                m = try FlowsCSV.matrix(flows, value: "flow", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
             }
             let index = Dictionary(uniqueKeysWithValues: p.labels.enumerated().map { ($1, $0) })
             pop = try regions.map { g in
@@ -515,7 +575,7 @@ struct FlowsIndices: ParsableCommand {
             } catch { throw CLIError.message("\(flows), \(populations): \(error) (positions count regions from 0 in order of first appearance in \(flows))") }
         }
         if let distances {
-            let d = try FlowsCSV.matrix(distances, value: "distance", rows: regions, cols: regions, square: true, command: cmd)
+            let d = try FlowsCSV.matrix(distances, value: "distance", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions)
             for i in regions.indices { for j in regions.indices where i != j && !d.present[i][j] {
                 throw CLIError.message("\(distances): the pair \(regions[i]) → \(regions[j]) has no distance — give every pair of different regions")
             } }
@@ -524,6 +584,7 @@ struct FlowsIndices: ParsableCommand {
                 out += [("mean_distance", r.mean), ("median_distance", r.median), ("distance_decay", r.decay), ("distance_decay_se", r.decayStandardError)]
             } catch { throw CLIError.message("\(flows), \(distances): \(error)") }
         }
-        try CLIOutput.write(try Table([("statistic", .string(out.map(\.0))), ("value", .double(out.map(\.1)))]), to: output)
+        try CLIOutput.write(try Table([("statistic", .string(out.map(\.0))), ("value", .double(out.map(\.1)))]), to: output,
+                            inputs: [flows, populations, distances].compactMap { $0 })
     }
 }

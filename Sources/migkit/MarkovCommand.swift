@@ -32,7 +32,7 @@ func readTransitionMatrix(_ path: String) throws -> MarkovChain {
     }
     var rows: [[Double]] = Array(repeating: [], count: states.count)
     for s in states {
-        guard let values = t[s]?.doubles() else { throw CLIError.message("\(path): column `\(s)` is not numeric") }
+        guard let values = t[s]?.doubles() else { throw CLIInput.notNumeric(path, s, t) }
         for (i, v) in values.enumerated() {
             guard let v else { throw CLIError.message("\(path): row \(i + 2), column `\(s)` is empty — every transition probability is needed") }
             rows[i].append(v)
@@ -56,8 +56,10 @@ struct MarkovFit: ParsableCommand {
         discussion: """
             The input is long: one row per person (or unit) and period, with columns `id`, \
             `time` and `state`. Consecutive periods of the same id are transitions; a gap in \
-            time breaks the sequence. Writes the transition matrix (wide) and, with --errors, \
-            the standard errors and confidence limits of every entry (long).
+            time breaks the sequence; an id may have one state per period. Writes the transition \
+            matrix (wide) and, with --errors, the standard errors and confidence limits of every \
+            entry (long; empty where they do not exist, e.g. for a state never left). Both files \
+            are written together, after everything is computed.
 
             Example:
               migkit markov fit --sequences histories.csv -o transition.csv --errors se.csv --unobserved-absorbing
@@ -67,22 +69,48 @@ struct MarkovFit: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Transition matrix CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Write standard errors and confidence limits to this CSV.", valueName: "file")) var errors: String?
     @Flag(name: .long, help: "Treat states never left in the data as absorbing (default: an error).") var unobservedAbsorbing = false
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of distinct states (the transition matrix has n² cells; default 2000).", valueName: "n"))
+    var maxStates: Int = MarkovFit.defaultMaximumStates
+
+    /// The default largest number of states: 2,000 states is 4 million cells per matrix (the
+    /// counts, the probabilities, their standard errors and limits).
+    static let defaultMaximumStates = 2_000
+
+    func validate() throws {
+        guard maxStates >= 1 else { throw ValidationError("--max-states must be at least 1.") }
+    }
 
     func run() throws {
+        try CLIOutput.checkPaths([output, errors].compactMap { $0 }, inputs: [sequences])   // before any work
         let t: Table
         do { t = try CSVReader.readTable(path: sequences) } catch { throw CLIError.message("\(error)") }
         guard let idCol = t["id"], let timeCol = t["time"], case .string(let stateCol)? = t["state"] else {
             throw CLIError.message("\(sequences): needs columns `id`, `time` and a text column `state` (has \(t.columnNames.joined(separator: ", ")))")
         }
-        guard let times = timeCol.doubles() else { throw CLIError.message("\(sequences): column `time` must be numeric") }
+        guard let times = timeCol.doubles() else { throw CLIInput.notNumeric(sequences, "time", t) }
         var byID: [String: [(Double, String)]] = [:]
         var order: [String] = []
+        var firstLine: [String: Int] = [:]   // "id time" → line, to refuse a second state at one time
         for i in 0..<t.rowCount {
             guard let id = idCol[i]?.description, let time = times[i], let state = stateCol[i] else {
-                throw CLIError.message("\(sequences): row \(i + 2) has an empty id, time or state")
+                throw CLIError.message("\(sequences): line \(i + 2) has an empty id, time or state")
             }
+            guard time.isFinite, Swift.abs(time) < 1e15 else {
+                throw CLIError.message("\(sequences): line \(i + 2): time \(time) is not a usable period number — give periods as numbers such as years")
+            }
+            let key = "\(id)\u{0}\(time)"
+            if let first = firstLine[key] {
+                throw CLIError.message("\(sequences): line \(i + 2): id '\(id)' already has a state at time \(time) (line \(first)) — give one row per id and period")
+            }
+            firstLine[key] = i + 2
             if byID[id] == nil { order.append(id) }
             byID[id, default: []].append((time, state))
+        }
+        var distinct = Set<String>()
+        for i in 0..<t.rowCount {
+            if let state = stateCol[i], distinct.insert(state).inserted, distinct.count > maxStates {
+                throw CLIError.message("\(sequences): line \(i + 2): state '\(state)' makes more than \(maxStates) distinct states — the \(maxStates + 1) × \(maxStates + 1) transition matrices would grow with the square of that; check that `state` holds status labels, or raise the limit with --max-states")
+            }
         }
         var seqs: [[String]] = []
         for id in order {
@@ -98,7 +126,7 @@ struct MarkovFit: ParsableCommand {
         do {
             estimate = try MarkovChainEstimate.fit(sequences: seqs, unobservedStates: unobservedAbsorbing ? .absorbing : .fail)
         } catch { throw CLIError.message("\(sequences): \(error)") }
-        try CLIOutput.write(try transitionTable(estimate.chain), to: output)
+        var outputs: [(table: Table, path: String)] = [(try transitionTable(estimate.chain), output)]
         if let errors {
             var f: [String?] = [], to: [String?] = [], p: [Double?] = [], se: [Double?] = [], lo: [Double?] = [], hi: [Double?] = []
             let st = estimate.chain.states
@@ -106,9 +134,12 @@ struct MarkovFit: ParsableCommand {
                 f.append(st[i]); to.append(st[j]); p.append(estimate.chain.transitionMatrix[i, j])
                 se.append(estimate.standardErrors[i, j]); lo.append(estimate.confidenceLower[i, j]); hi.append(estimate.confidenceUpper[i, j])
             } }
-            try CLIOutput.write(try Table([("from", .string(f)), ("to", .string(to)), ("probability", .double(p)),
-                                           ("std_error", .double(se)), ("conf_low", .double(lo)), ("conf_high", .double(hi))]), to: errors)
+            outputs.append((try Table([("from", .string(f)), ("to", .string(to)), ("probability", .double(p)),
+                                       ("std_error", .double(se)), ("conf_low", .double(lo)), ("conf_high", .double(hi))]), errors))
         }
+        // Everything is computed; write all outputs together (a NaN standard error, e.g. of a
+        // row never left, becomes an empty cell).
+        try CLIOutput.write(outputs, inputs: [sequences])
         FileHandle.standardError.write(Data("fitted \(estimate.chain.stateCount) states from \(seqs.count) sequences; log-likelihood \(estimate.logLikelihood)\n".utf8))
     }
 }
@@ -146,12 +177,12 @@ struct MarkovAnalyze: ParsableCommand {
             for (j, s) in a.absorbingStates.enumerated() {
                 cols.append(("p_end_\(s)", .double((0..<a.transientStates.count).map { a.absorptionProbabilities[$0, j] })))
             }
-            try CLIOutput.write(try Table(cols), to: output)
+            try CLIOutput.write(try Table(cols), to: output, inputs: [transition])
         } else {
             let s: StationaryDistribution
             do { s = try chain.stationaryDistribution() } catch { throw CLIError.message("\(transition): \(error)") }
             try CLIOutput.write(try Table([("state", .string(s.states)), ("stationary_probability", .double(s.probabilities)),
-                                           ("mean_recurrence_time", .double(s.meanRecurrenceTimes))]), to: output)
+                                           ("mean_recurrence_time", .double(s.meanRecurrenceTimes))]), to: output, inputs: [transition])
         }
     }
 }

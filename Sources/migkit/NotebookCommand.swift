@@ -50,6 +50,10 @@ struct NotebookCommand: ParsableCommand {
             return
         }
         guard let runDirectory else { return }
+        // The notebook must not replace one of the run's files (or the data it fingerprints).
+        let runFiles = ((try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? [])
+            .map { (runDirectory as NSString).appendingPathComponent($0) }
+        try CLIOutput.checkPaths([output], inputs: runFiles)
         let outURL = URL(fileURLWithPath: output)
         // Path from the notebook's folder to the run folder, for the Python cells.
         let runURL = URL(fileURLWithPath: runDirectory).standardizedFileURL
@@ -58,7 +62,9 @@ struct NotebookCommand: ParsableCommand {
         do {
             let data = try NotebookExport.build(runDirectory: runURL, relativeRunPath: relative, fingerprint: fingerprint)
             try FileManager.default.createDirectory(at: nbDir, withIntermediateDirectories: true)
-            try data.write(to: outURL, options: .atomic)
+            try AtomicFile.write(Array(data), to: outURL.path)   // refuses links and special files
+        } catch let error as CSVError {
+            throw CLIError.message("\(error)")
         } catch { throw CLIError.message("\(runDirectory): \(error)") }
         print("wrote \(output)")
     }

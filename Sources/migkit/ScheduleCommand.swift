@@ -63,7 +63,7 @@ struct ScheduleFit: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Age column.", valueName: "column")) var ageColumn = "age"
     @Option(name: .long, help: ArgumentHelp("Rate column.", valueName: "column")) var rateColumn = "rate"
     @Option(name: .long, help: ArgumentHelp("Optional weight column (≥ 0).", valueName: "column")) var weightColumn: String?
-    @Option(name: .long, help: ArgumentHelp("Random (Halton) starts besides the one from the data.", valueName: "n")) var starts: Int = 24
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Random (Halton) starts besides the one from the data.", valueName: "n")) var starts: Int = 24
     @Option(name: [.short, .long], help: ArgumentHelp("Parameters CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Derived measures CSV (default: next to -o as NAME_measures.csv; none to skip).", valueName: "file")) var measures: String?
     @Option(name: .long, help: ArgumentHelp("Fitted schedule CSV (age, rate, fitted, residual).", valueName: "file")) var fitted: String?
@@ -75,6 +75,8 @@ struct ScheduleFit: ParsableCommand {
 
     func run() throws {
         try global.apply()
+        let defaultMeasures = output == "-" ? "none" : CLIOutput.sibling(of: output, suffix: "_measures")
+        try CLIOutput.checkPaths([output, measures ?? defaultMeasures, fitted].compactMap { $0 }, inputs: [data])   // before any work
         let t: Table
         do { t = try CSVReader.readTable(path: data) } catch { throw CLIError.message("\(error)") }
         for c in [ageColumn, rateColumn] + (weightColumn.map { [$0] } ?? []) where t[c] == nil {
@@ -91,11 +93,14 @@ struct ScheduleFit: ParsableCommand {
         options.weights = weights
         options.multistartCount = starts
         let r: RogersCastroFit
-        do { r = try RogersCastro.fit(ages: ages, rates: rates, model: model.library, options: options) } catch {
+        do { r = try RogersCastro.fit(ages: ages, rates: rates, model: model.library, options: options) } catch let ScheduleError.invalidValue(what, index, value, requirement) {
+            throw CLIError.message("\(data): line \(index + 2): \(what) \(value) — \(requirement); fix or drop that row")
+        } catch {
             throw CLIError.message("\(data): \(error)")
         }
-        try CLIOutput.write(try Table([("parameter", .string(r.names)), ("estimate", .double(r.estimates)),
-                                       ("std_error", .double(r.standardErrors.map { $0.isFinite ? $0 : nil }))]), to: output)
+        var outputs: [(table: Table, path: String)] = [(try Table([
+            ("parameter", .string(r.names)), ("estimate", .double(r.estimates)),
+            ("std_error", .double(r.standardErrors.map { $0.isFinite ? $0 : nil }))]), output)]
         let m = r.measures
         let rows: [(String, Double?)] = [
             ("low_point", m.lowPoint), ("high_peak", m.highPeak), ("retirement_peak", m.retirementPeak),
@@ -106,12 +111,14 @@ struct ScheduleFit: ParsableCommand {
         ]
         let measuresPath = measures ?? (output == "-" ? nil : CLIOutput.sibling(of: output, suffix: "_measures"))
         if let measuresPath, measuresPath != "none" {
-            try CLIOutput.write(try Table([("measure", .string(rows.map(\.0))), ("value", .double(rows.map(\.1)))]), to: measuresPath)
+            outputs.append((try Table([("measure", .string(rows.map(\.0))), ("value", .double(rows.map(\.1)))]), measuresPath))
         }
         if let fitted {
-            try CLIOutput.write(try Table([("age", .double(ages)), ("rate", .double(rates)), ("fitted", .double(r.fitted)),
-                                           ("residual", .double(r.residuals))]), to: fitted)
+            outputs.append((try Table([("age", .double(ages)), ("rate", .double(rates)), ("fitted", .double(r.fitted)),
+                                       ("residual", .double(r.residuals))]), fitted))
         }
+        // Everything is computed; write all outputs together (NaN/Inf become empty cells).
+        try CLIOutput.write(outputs, inputs: [data])
         var text = "Rogers–Castro \(model.rawValue)-parameter schedule, \(residuals.rawValue) residuals: cost \(r.cost), \(r.iterations) iterations\(r.converged ? "" : " (NOT converged)")"
         if !r.activeBounds.isEmpty { text += "\n  at a bound (no standard error): \(r.activeBounds.joined(separator: ", "))" }
         for (k, v) in rows.dropLast() { text += "\n  \(k) \(v.map { "\($0)" } ?? "—")" }

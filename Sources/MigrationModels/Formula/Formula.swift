@@ -6,9 +6,12 @@
 /// - right of `~`, before `|`: terms separated by `+`; a term is a variable, a function call
 ///   (`log`, `log1p`, `exp`, `sqrt`, `abs`), a product of those (`a:b`), a power inside `I()`
 ///   (`I(x^2)`), or a categorical `factor(x)` / `C(x)` expanded into treatment dummies; `0` or
-///   `-1` removes the intercept, `1` keeps it (the default without fixed effects);
+///   `-1` removes the intercept, `1` keeps it (the default without fixed effects). `factor()`
+///   must be a term of its own: it cannot be the response, sit inside a function or `I()`, or
+///   be part of a product (`factor(a):x` is refused rather than silently fitted as `x`);
 /// - after `|`: absorbed fixed effects separated by `+`, interactions with `^`.
-/// Names are letters, digits, `_` and `.`, or any text between backticks.
+/// Names are letters, digits, `_` and `.`, or any text between backticks. Calls may nest at
+/// most 64 deep.
 public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let source: String
     public let response: FormulaExpression
@@ -38,7 +41,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     /// Every variable the formula reads.
     public var variables: [String] {
         var seen: [String] = []
-        func add(_ n: String) { if !seen.contains(n) { seen.append(n) } }
+        var seenSet = Set<String>()
+        func add(_ n: String) { if seenSet.insert(n).inserted { seen.append(n) } }
         response.variables.forEach(add)
         terms.flatMap(\.variables).forEach(add)
         fixedEffects.flatMap { $0 }.forEach(add)
@@ -61,9 +65,21 @@ public indirect enum FormulaExpression: Sendable, Equatable, CustomStringConvert
         case let .call(f, e): return "\(f)(\(e))"
         case .product(let es): return es.map(\.description).joined(separator: ":")
         case let .power(e, p):
-            let ps = p == p.rounded() ? String(Int(p)) : String(p)
+            // Whole powers print without ".0" (I(x^2)); others, and any too large for an Int
+            // (I(x^1e300)), print as Swift spells the double.
+            let ps = p == p.rounded() && Swift.abs(p) < 1e15 ? String(Int(p)) : String(p)
             return "I(\(e)^\(ps))"
         case .factor(let n): return "factor(\(n))"
+        }
+    }
+
+    /// Whether a `factor()` occurs anywhere inside the expression (or is the expression).
+    var containsFactor: Bool {
+        switch self {
+        case .variable: return false
+        case .factor: return true
+        case .call(_, let e), .power(let e, _): return e.containsFactor
+        case .product(let es): return es.contains { $0.containsFactor }
         }
     }
 
@@ -82,10 +98,19 @@ public struct FormulaError: Error, CustomStringConvertible, Equatable, Sendable 
     public let position: Int
     public let message: String
 
-    /// The message, the formula, and a caret under the offending character.
+    /// The message, the formula, and a caret under the offending character. A formula longer
+    /// than 160 characters is shown as an excerpt around the position (`…` marks the cuts).
     public var description: String {
-        let caret = String(repeating: " ", count: max(0, position)) + "^"
-        return "formula error at character \(position + 1): \(message)\n  \(formula)\n  \(caret)"
+        let chars = Array(formula)
+        guard chars.count > 160 else {
+            let caret = String(repeating: " ", count: max(0, position)) + "^"
+            return "formula error at character \(position + 1): \(message)\n  \(formula)\n  \(caret)"
+        }
+        let start = max(0, min(position - 60, chars.count - 120)), end = min(chars.count, start + 120)
+        let prefix = start > 0 ? "…" : "", suffix = end < chars.count ? "…" : ""
+        let excerpt = prefix + String(chars[start..<end]) + suffix
+        let caret = String(repeating: " ", count: max(0, position - start + prefix.count)) + "^"
+        return "formula error at character \(position + 1): \(message)\n  \(excerpt)\n  \(caret)"
     }
 }
 
@@ -96,6 +121,10 @@ struct FormulaParser {
     let chars: [Character]
     var tokens: [(Token, Int)] = []
     var index = 0
+    /// Current nesting of function calls, `I()` and `factor()` (bounded by `maximumDepth`, so a
+    /// hostile formula cannot exhaust the stack of this recursive-descent parser).
+    var depth = 0
+    static let maximumDepth = 64
 
     init(_ text: String) {
         self.text = text
@@ -160,12 +189,17 @@ struct FormulaParser {
     mutating func parse() throws -> Formula {
         try tokenize()
         if case .end = current.0 { throw error(0, "the formula is empty — write it as response ~ terms, e.g. flow ~ log(dist)") }
+        let responsePosition = current.1
         let response = try parseProduct()
+        if response.containsFactor {
+            throw error(responsePosition, "factor() cannot be the response — the response must be numeric; put factor() on the right of '~'")
+        }
         guard case .symbol("~") = current.0 else {
             throw error(current.1, "expected '~' after the response — write response ~ terms")
         }
         index += 1
         var terms: [FormulaExpression] = []
+        var seenTerms = Set<String>()   // duplicate check in O(1) per term (a formula may have thousands)
         var intercept = true
         var sign: Character = "+"
         var first = true
@@ -193,7 +227,12 @@ struct FormulaParser {
             let pos = current.1
             let term = try parseProduct()
             if sign == "-" { throw error(pos, "removing terms with '-' is only supported for the intercept (-1)") }
-            if terms.contains(term) { throw error(pos, "term '\(term)' appears twice") }
+            var isPlainFactor = false
+            if case .factor = term { isPlainFactor = true }
+            if term.containsFactor && !isPlainFactor {
+                throw error(pos, "factor() must be a term of its own, not inside a function, I() or a product such as factor(a):x — write factor(a) + x, or absorb it as a fixed effect after '|'")
+            }
+            if !seenTerms.insert(term.description).inserted { throw error(pos, "term '\(term)' appears twice") }
             terms.append(term)
         }
         var fixedEffects: [[String]] = []
@@ -240,6 +279,11 @@ struct FormulaParser {
         index += 1
         guard case .symbol("(") = current.0 else { return .variable(name) }
         index += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= FormulaParser.maximumDepth else {
+            throw error(pos, "functions are nested more than \(FormulaParser.maximumDepth) deep — simplify the term")
+        }
         let result: FormulaExpression
         switch name {
         case "I":

@@ -27,7 +27,10 @@ public struct ColumnDictionary: ModelDataSource, Sendable {
     public var columnNames: [String] { (Array(numeric.keys) + Array(labels.keys)).sorted() }
     public func numericColumn(_ name: String) throws -> [Double?] {
         if let c = numeric[name] { return c }
-        if labels[name] != nil { throw ModelFrameError.notNumeric(column: name, example: labels[name]?.compactMap { $0 }.first ?? "") }
+        if let text = labels[name] {
+            let bad = ModelFrameError.firstNonNumber(text)
+            throw ModelFrameError.notNumeric(column: name, row: bad?.row, value: bad?.value ?? "")
+        }
         throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
     }
     public func labelColumn(_ name: String) throws -> [String?] {
@@ -40,9 +43,25 @@ public struct ColumnDictionary: ModelDataSource, Sendable {
 /// Errors while evaluating a formula on data.
 public enum ModelFrameError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownColumn(column: String, formula: String?, position: Int?, available: [String])
-    case notNumeric(column: String, example: String)
+    /// A column the formula needs as numbers holds text; `row` (0-based data row) and `value`
+    /// are the first cell that is not a number (nil/empty when none could be singled out).
+    case notNumeric(column: String, row: Int?, value: String)
     case nonFinite(term: String, row: Int, value: Double)
     case noObservations(String)
+    /// `factor(column)` has more levels than the limit (`ModelFrame.defaultMaximumFactorLevels`
+    /// unless raised): its dummy columns would need levels × rows numbers.
+    case tooManyLevels(column: String, levels: Int, limit: Int)
+    /// The formula's structure cannot be evaluated (e.g. a factor inside a function).
+    case unsupportedTerm(term: String, reason: String)
+
+    /// The first non-missing cell of a text column that does not read as a number (row 0-based).
+    static func firstNonNumber(_ cells: [String?]) -> (row: Int, value: String)? {
+        for (row, cell) in cells.enumerated() {
+            guard let cell else { continue }
+            if Double(cell.trimmingCharacters(in: .whitespaces)) == nil { return (row, cell) }
+        }
+        return cells.enumerated().first { $0.element != nil }.map { ($0.offset, $0.element ?? "") }
+    }
 
     public var description: String {
         switch self {
@@ -55,12 +74,17 @@ public enum ModelFrameError: Error, CustomStringConvertible, Equatable, Sendable
             s += "\n— the data has \(available.count) columns: \(available.prefix(20).joined(separator: ", "))\(available.count > 20 ? ", …" : "")"
             if let suggestion { s += "; did you mean '\(suggestion)'?" }
             return s
-        case let .notNumeric(column, example):
-            return "column '\(column)' is not numeric (e.g. '\(example)') — use it as a fixed effect after '|' or as factor(\(column))"
+        case let .notNumeric(column, row, value):
+            let at = row.map { "line \($0 + 2) (data row \($0 + 1)) holds '\(value)'" } ?? "it holds text"
+            return "column '\(column)' is not numeric: \(at), which is not a number — correct or empty that cell (empty cells and NA are missing values), or use the column as a fixed effect after '|' or as factor(\(column))"
+        case let .tooManyLevels(column, levels, limit):
+            return "factor(\(column)) has \(levels) levels, more than the limit of \(limit) dummy columns — absorb it as a fixed effect after '|' (no dummies are built), or raise the limit (migkit fit --max-factor-levels)"
+        case let .unsupportedTerm(term, reason):
+            return "term '\(term)' cannot be evaluated: \(reason)"
         case let .nonFinite(term, row, value):
             return "term '\(term)' is \(value) at row \(row + 1) (e.g. log of zero or a negative number) — drop or transform those rows before fitting"
         case .noObservations(let s):
-            return "no observations left: \(s)"
+            return "no observations left: \(s) — nothing can be fitted"
         }
     }
 }
@@ -90,7 +114,16 @@ func closest(_ name: String, _ candidates: [String]) -> String? {
 /// Rows with a missing value in any variable the model uses are dropped and counted by
 /// variable (as R's `na.omit`); a non-finite value produced by a transformation (log of 0) is an
 /// error naming the term and row, never silently dropped.
+///
+/// **Limits.** A `factor(x)` term becomes one dummy column per level (levels × rows numbers), so
+/// it is refused above `maximumFactorLevels` levels (default `defaultMaximumFactorLevels`,
+/// 1,000) with `ModelFrameError.tooManyLevels`; absorb such a variable as a fixed effect after
+/// `|` instead, which builds no dummies. Data without rows, or without a row free of missing
+/// values, throws `ModelFrameError.noObservations`.
 public struct ModelFrame: Sendable {
+    /// The default largest number of levels of a `factor()` term (see the type's documentation).
+    public static let defaultMaximumFactorLevels = 1_000
+
     public let formula: Formula
     public let response: [Double]
     public let regressors: [[Double]]
@@ -106,9 +139,11 @@ public struct ModelFrame: Sendable {
     public let missingRows: [(row: Int, variable: String)]
 
     public init(formula: Formula, data: some ModelDataSource, weights: String? = nil, offset: String? = nil,
-                clusters: [String] = []) throws {
+                clusters: [String] = [], maximumFactorLevels: Int = ModelFrame.defaultMaximumFactorLevels) throws {
         let n = data.rowCount
+        guard n > 0 else { throw ModelFrameError.noObservations("the data has no rows") }
         let available = data.columnNames
+        let availableSet = Set(available)
         /// Character offset of `name` as a whole token in the formula (not inside a longer name).
         func locate(_ name: String) -> Int? {
             let chars = Array(formula.source), target = Array(name)
@@ -123,7 +158,7 @@ public struct ModelFrame: Sendable {
         }
         /// Throws `unknownColumn`, pointing into the formula, unless the data has `name`.
         func requireColumn(_ name: String) throws {
-            guard available.contains(name) else {
+            guard availableSet.contains(name) else {
                 throw ModelFrameError.unknownColumn(column: name, formula: formula.source, position: locate(name), available: available)
             }
         }
@@ -171,10 +206,10 @@ public struct ModelFrame: Sendable {
                 let c = try num(v)
                 return [rows.map { c[$0] ?? .nan }]
             case .factor:
-                return [] // expanded separately
+                // Expanded into dummies only as a term of its own (the parser refuses the rest).
+                throw ModelFrameError.unsupportedTerm(term: e.description, reason: "factor() must be a term of its own, not inside a function, I() or a product")
             case let .call(f, inner):
                 let x = try evaluate(inner)
-                guard x.count == 1 else { return x }
                 let fn: (Double) -> Double
                 switch f {
                 case "log": fn = { Foundation.log($0) }
@@ -191,7 +226,6 @@ public struct ModelFrame: Sendable {
                 var acc = [Double](repeating: 1, count: rows.count)
                 for part in es {
                     let x = try evaluate(part)
-                    guard x.count == 1 else { continue }
                     for i in 0..<acc.count { acc[i] *= x[0][i] }
                 }
                 return [acc]
@@ -208,7 +242,11 @@ public struct ModelFrame: Sendable {
         for t in formula.terms {
             if case .factor(let v) = t {
                 let l = try lab(v)
-                let levels = Array(Set(rows.compactMap { l[$0] })).sorted()
+                let distinct = Set(rows.compactMap { l[$0] })
+                guard distinct.count <= maximumFactorLevels else {   // before sorting or building anything
+                    throw ModelFrameError.tooManyLevels(column: v, levels: distinct.count, limit: maximumFactorLevels)
+                }
+                let levels = distinct.sorted()
                 for level in levels.dropFirst(formula.intercept || !formula.fixedEffects.isEmpty ? 1 : 0) {
                     xs.append(rows.map { l[$0] == level ? 1 : 0 })
                     names.append("factor(\(v))\(level)")

@@ -11,7 +11,8 @@ extension Table: ModelDataSource {
         case .double(let v): return v
         case .int(let v): return v.map { $0.map(Double.init) }
         case .string(let v):
-            throw ModelFrameError.notNumeric(column: name, example: v.lazy.compactMap { $0 }.first ?? "")
+            let bad = ModelFrameError.firstNonNumber(v)
+            throw ModelFrameError.notNumeric(column: name, row: bad?.row, value: bad?.value ?? "")
         }
     }
 

@@ -38,6 +38,13 @@ public enum GLMFamily: Sendable, Equatable {
 /// dispersion 1 (Poisson, and NB2 given θ as glm.nb). z-statistics (normal) unless clustered.
 /// Matches statsmodels `GLM` (Poisson; NegativeBinomial(alpha = 1/θ)) and pyfixest `fepois`.
 public enum GeneralizedLinearModel {
+    /// The largest response a count model accepts (see `fit`); larger values throw
+    /// `RegressionError.invalidValue` because μ² and the working weights would overflow.
+    public static let maximumResponse = 1e100
+
+    /// Fits the model. Throws `RegressionError` for invalid data (negative counts, responses above
+    /// `maximumResponse`, non-finite values, no usable observation) and for non-convergence
+    /// (including a negative-binomial θ that grows without bound on under-dispersed counts).
     public static func fit(response y: [Double], regressors x: [[Double]], names: [String],
                            family: GLMFamily, offset: [Double]? = nil, weights: [Double]? = nil,
                            fixedEffects: [FixedEffect] = [], variance: VarianceEstimator = .iid,
@@ -50,8 +57,17 @@ public enum GeneralizedLinearModel {
         }
         let n0 = y.count
         try LinearModel.validate(y: y, x: x, names: names, weights: weights, fixedEffects: fixedEffects, variance: variance)
+        // More regressors than observations can never be estimated; refuse before the separation
+        // check, whose padded least-squares problems would need (columns + 1)² numbers.
+        guard x.count < n0 || x.count == 0 else { throw RegressionError.tooFewObservations(observations: n0, parameters: x.count) }
         for (i, v) in y.enumerated() where v < 0 {
             throw RegressionError.invalidValue(variable: "response", row: i, value: v, requirement: "a count model needs y ≥ 0")
+        }
+        // μ, μ² and the working weights must stay finite: beyond 1e100 IRLS overflows and returns
+        // garbage (an estimate with NaN errors), so refuse and ask for a rescaled response.
+        for (i, v) in y.enumerated() where v > GeneralizedLinearModel.maximumResponse {
+            throw RegressionError.invalidValue(variable: "response", row: i, value: v,
+                                               requirement: "a count model needs y ≤ \(GeneralizedLinearModel.maximumResponse) (larger values overflow the IRLS weights) — rescale the response, e.g. to thousands")
         }
         if let o = offset {
             guard o.count == n0 else { throw RegressionError.invalidInput("\(o.count) offset values for \(n0) observations") }
@@ -328,16 +344,29 @@ public enum GeneralizedLinearModel {
 }
 
 /// Maximum-likelihood θ of NB2 given μ, by Newton's method on the score (MASS::theta.ml).
+///
+/// Bounded: at most 100 Newton steps, each halved at most 60 times to keep θ > 0. When the
+/// counts are not over-dispersed (variance ≤ mean, e.g. y = 1, 2, 3, 4 fitted exactly) the
+/// likelihood rises as θ → ∞ and no maximum exists; θ passing `divergenceLimit` (1e8), or a
+/// step that is not finite, throws `RegressionError.noFiniteEstimate` saying so (fit Poisson
+/// instead), rather than looping for ever.
 enum NegativeBinomialTheta {
+    /// θ beyond this is treated as "θ → ∞" (the Poisson limit).
+    static let divergenceLimit = 1e8
+
     static func maximumLikelihood(y: [Double], mu: [Double], weights: [Double]?, start: Double?) throws -> Double {
         let n = y.count
         let sw = weights?.reduce(0, +) ?? Double(n)
+        let diverged = RegressionError.noFiniteEstimate(
+            what: "the negative-binomial θ",
+            reason: "the likelihood keeps rising as θ → ∞ because the counts are not over-dispersed (their variance is not above the Poisson mean) — fit `poisson` instead")
         var t: Double
         if let s = start { t = s } else {
             var acc = 0.0
             for i in 0..<n { let r = y[i] / mu[i] - 1; acc += (weights?[i] ?? 1) * r * r }
             t = sw / max(acc, 1e-8)
         }
+        guard t.isFinite, t > 0 else { throw diverged }
         for _ in 0..<100 {
             var score = 0.0, info = 0.0
             for i in 0..<n {
@@ -346,8 +375,11 @@ enum NegativeBinomialTheta {
                 info += w * (-SpecialFunctions.trigamma(yi + t) + SpecialFunctions.trigamma(t) - 1 / t + 2 / (t + mi) - (yi + t) / ((t + mi) * (t + mi)))
             }
             var step = score / info
+            guard step.isFinite else { throw diverged }
             var next = t + step
-            while next <= 0 { step /= 2; next = t + step }
+            var halvings = 0
+            while next <= 0 && halvings < 60 { step /= 2; next = t + step; halvings += 1 }
+            guard next > 0, next.isFinite, next < divergenceLimit else { throw diverged }
             if abs(next - t) <= 1e-12 * t { return next }
             t = next
         }

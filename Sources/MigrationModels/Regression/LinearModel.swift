@@ -16,6 +16,12 @@ import Linalg
 /// (c = 1 with an intercept), within R² with fixed effects; log-likelihood of the Gaussian
 /// model −N/2·(log 2π + log(RSS/N) + 1) + ½Σ log wᵢ; AIC = −2ℓ + 2(K+1)?? — see `aic`.
 public enum LinearModel {
+    /// The largest magnitude of a response or regressor value, and of a weight (non-zero weights
+    /// must also be at least its reciprocal): sums of squares of larger values overflow, so
+    /// larger values throw `RegressionError.invalidValue` (rescale the variable) instead of
+    /// silently dropping a column as collinear. Applies to `GeneralizedLinearModel` too.
+    public static let maximumMagnitude = 1e150
+
     /// Fits the model.
     /// - Parameters:
     ///   - y: the response (argument label `response`), one value per observation.
@@ -49,6 +55,7 @@ public enum LinearModel {
         let fes = fixedEffects.map { sample.all ? $0 : $0.subset(rows) }
         let vest = sample.apply(variance)
         let n = rows.count
+        guard n > 0 else { throw RegressionError.tooFewObservations(observations: 0, parameters: x.count) }
 
         // Partial out the fixed effects.
         var yt = ys, xt = xs
@@ -127,6 +134,7 @@ public enum LinearModel {
 
     static func validate(y: [Double], x: [[Double]], names: [String], weights: [Double]?, fixedEffects: [FixedEffect], variance: VarianceEstimator) throws {
         let n = y.count
+        guard n > 0 else { throw RegressionError.tooFewObservations(observations: 0, parameters: x.count) }
         guard x.count == names.count else { throw RegressionError.invalidInput("\(x.count) regressor columns but \(names.count) names") }
         for (j, col) in x.enumerated() where col.count != n {
             throw RegressionError.invalidInput("regressor '\(names[j])' has \(col.count) values, the response \(n)")
@@ -135,10 +143,27 @@ public enum LinearModel {
         for (j, col) in x.enumerated() {
             for (i, v) in col.enumerated() where !v.isFinite { throw RegressionError.nonFinite(variable: names[j], row: i, value: v) }
         }
+        // Least squares forms sums of squares: beyond 1e150 they overflow, and a column would be
+        // dropped as "collinear" or the fit would silently lose every coefficient.
+        let limit = LinearModel.maximumMagnitude
+        for (i, v) in y.enumerated() where Swift.abs(v) > limit {
+            throw RegressionError.invalidValue(variable: "response", row: i, value: v, requirement: "values must not exceed \(limit) in magnitude (their squares overflow) — rescale the variable")
+        }
+        for (j, col) in x.enumerated() {
+            for (i, v) in col.enumerated() where Swift.abs(v) > limit {
+                throw RegressionError.invalidValue(variable: names[j], row: i, value: v, requirement: "values must not exceed \(limit) in magnitude (their squares overflow) — rescale the variable")
+            }
+        }
         if let w = weights {
             guard w.count == n else { throw RegressionError.invalidInput("\(w.count) weights for \(n) observations") }
             for (i, v) in w.enumerated() where !(v.isFinite && v >= 0) {
                 throw RegressionError.invalidValue(variable: "weights", row: i, value: v, requirement: "weights must be finite and ≥ 0")
+            }
+            for (i, v) in w.enumerated() where v != 0 && !(v >= 1 / limit && v <= limit) {
+                throw RegressionError.invalidValue(variable: "weights", row: i, value: v, requirement: "non-zero weights must lie between \(1 / limit) and \(limit) (only their ratios matter) — rescale the weights")
+            }
+            guard w.contains(where: { $0 > 0 }) else {
+                throw RegressionError.invalidInput("every weight is 0, so no observation counts — give some rows a positive weight")
             }
         }
         for fe in fixedEffects where fe.codes.count != n {

@@ -16,6 +16,9 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
     case unseenLevel(fixedEffect: String, level: String, row: Int)
     /// A linear-algebra failure underneath.
     case linearAlgebra(String)
+    /// The estimate does not exist for these data (e.g. θ of the negative binomial on counts
+    /// that are not over-dispersed): no amount of iterations would find it.
+    case noFiniteEstimate(what: String, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,8 @@ public enum RegressionError: Error, CustomStringConvertible, Equatable, Sendable
             return "prediction row \(row + 1): level '\(level)' of fixed effect '\(fe)' was not in the estimation sample — its effect is unknown; drop the row or predict without it"
         case .linearAlgebra(let s):
             return "linear algebra failure — \(s)"
+        case let .noFiniteEstimate(what, reason):
+            return "\(what) has no finite estimate: \(reason)"
         }
     }
 }

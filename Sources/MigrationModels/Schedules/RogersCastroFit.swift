@@ -78,18 +78,30 @@ public struct RogersCastroFit: Sendable {
 
 /// Fitting Rogers–Castro schedules to observed age-specific migration rates.
 public enum RogersCastro {
+    /// The oldest age a schedule is fitted or summarised at (years). The measures are located on
+    /// a 0.01-year grid up to the oldest age, so an age of 1e8 would need a grid of 80 GB.
+    public static let maximumAge = 150.0
+
+
     /// Fits the `model` schedule to rates mₓ at `ages` by bounded Levenberg–Marquardt
     /// (`BoundedLevenbergMarquardt`, LAPACK least-squares solves) from several starts, keeping the
     /// lowest cost (the 11- and 13-parameter surfaces have local minima). Noise-free schedules
     /// give back their parameters; noisy ones reach scipy.optimize.least_squares' optimum.
     /// - Throws: `ScheduleError` for mismatched lengths, too few ages (n ≤ p), non-finite
-    ///   values, non-positive rates with log residuals, invalid bounds, or no finite fit.
+    ///   values, ages outside 0 … `maximumAge`, no age of 10 or more (the labour-force peak
+    ///   lies above 10), non-positive rates with log residuals, invalid bounds, or no finite fit.
     public static func fit(ages: [Double], rates: [Double], model: RogersCastroModel,
                            options: RogersCastroFitOptions = RogersCastroFitOptions()) throws -> RogersCastroFit {
         let n = ages.count, names = model.parameterNames, p = names.count
         guard rates.count == n else { throw ScheduleError.invalidInput("\(n) ages but \(rates.count) rates") }
         guard n > p else { throw ScheduleError.invalidInput("\(n) ages for \(p) parameters: the fit needs more ages than parameters") }
         for (i, v) in ages.enumerated() where !v.isFinite { throw ScheduleError.invalidValue(what: "age", index: i, value: v, requirement: "ages must be finite") }
+        for (i, v) in ages.enumerated() where !(v >= 0 && v <= maximumAge) {
+            throw ScheduleError.invalidValue(what: "age", index: i, value: v, requirement: "ages must be between 0 and \(Int(maximumAge)) years")
+        }
+        guard ages.contains(where: { $0 >= 10 }) else {
+            throw ScheduleError.invalidInput("every age is below 10, but the labour-force peak of a Rogers–Castro schedule lies above 10 (typically 20–30) — give rates for ages up to at least 30")
+        }
         for (i, v) in rates.enumerated() where !v.isFinite || (options.residual == .log && v <= 0) {
             throw ScheduleError.invalidValue(what: "rate", index: i, value: v, requirement: options.residual == .log ? "log residuals need rates > 0" : "rates must be finite")
         }

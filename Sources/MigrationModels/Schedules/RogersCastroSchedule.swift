@@ -143,8 +143,11 @@ public struct RogersCastroMeasures: Sendable, Equatable {
 
 extension RogersCastroParameters {
     /// The summary measures over ages 0 … `maxAge` (located on a 0.01-year grid, then refined
-    /// by golden-section search to 1e-9 years).
+    /// by golden-section search to 1e-9 years). `maxAge` is clamped to 10 … `RogersCastro.maximumAge`
+    /// (the high peak is searched from age 10; the grid stays bounded), and a non-finite value
+    /// counts as 85.
     public func measures(model: RogersCastroModel, maxAge: Double = 85) -> RogersCastroMeasures {
+        let maxAge = maxAge.isFinite ? Swift.min(Swift.max(maxAge, 10), RogersCastro.maximumAge) : 85
         let step = 0.01
         let count = Int((maxAge / step).rounded()) + 1
         let grid = (0..<count).map { Double($0) * step }

@@ -78,7 +78,9 @@ public struct SVGChart: Sendable {
             for b in s.bands { for v in b.high where v.isFinite { ymax = max(ymax, v) } }
         }
         let step = SVGChart.niceStep(ymax, ticks: 5)
-        let yTop = max(step, ceil(ymax / step) * step)
+        // Near the largest double, rounding the top up to a whole step overflows: keep ymax.
+        let rounded = max(step, ceil(ymax / step) * step)
+        let yTop = rounded.isFinite ? rounded : max(ymax, 1)
         func px(_ year: Double) -> Double { left + (year - x0) / (x1 - x0) * pw }
         func py(_ v: Double) -> Double { top + ph - v / yTop * ph }
         func f(_ d: Double) -> String { String(format: "%.2f", d) }
@@ -86,19 +88,27 @@ public struct SVGChart: Sendable {
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         out += "<text x=\"\(f(left))\" y=\"28\" font-size=\"17\" font-weight=\"bold\">\(SVGChart.escape(title))</text>\n"
         // Grid and y ticks.
+        // At most a few dozen ticks whatever the values (no endless loop when a step is lost
+        // in rounding near the largest double).
         var v = 0.0
-        while v <= yTop + step / 2 {
+        var yTicks = 0
+        while v <= yTop + step / 2 && yTicks < 50 {
             out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(py(v)))\" y2=\"\(f(py(v)))\" stroke=\"#dddddd\"/>\n"
             out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(v) + 4))\" font-size=\"12\" text-anchor=\"end\">\(SVGChart.formatNumber(v))</text>\n"
             v += step
+            yTicks += 1
         }
-        // x ticks.
-        let span = Int(x1 - x0)
-        let xstep = span <= 12 ? 1 : span <= 30 ? 5 : 10
-        var year = Int(ceil(x0 / Double(xstep))) * xstep
-        while Double(year) <= x1 {
-            out += "<text x=\"\(f(px(Double(year))))\" y=\"\(f(top + ph + 18))\" font-size=\"12\" text-anchor=\"middle\">\(year)</text>\n"
+        // x ticks: every year, 5 or 10 years, or a nice step for long spans (in Double, so that
+        // no span of years can overflow an Int).
+        let span = x1 - x0
+        let xstep = span <= 12 ? 1.0 : span <= 30 ? 5 : span <= 300 ? 10 : SVGChart.niceStep(span, ticks: 10)
+        var year = ceil(x0 / xstep) * xstep
+        var xTicks = 0
+        while year <= x1 && xTicks < 60 {
+            let label = abs(year) < 1e15 ? String(Int(year)) : String(year)
+            out += "<text x=\"\(f(px(year)))\" y=\"\(f(top + ph + 18))\" font-size=\"12\" text-anchor=\"middle\">\(label)</text>\n"
             year += xstep
+            xTicks += 1
         }
         out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(top + ph))\" y2=\"\(f(top + ph))\" stroke=\"#333333\"/>\n"
         out += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 38))\" font-size=\"13\" text-anchor=\"middle\">Year</text>\n"

@@ -41,7 +41,9 @@ public struct SVGCoefficientPlot: Sendable {
         // x ticks.
         let step = SVGChart.niceStep(hi - lo, ticks: 6)
         var t = (lo / step).rounded(.up) * step
-        while t <= hi {
+        var ticks = 0
+        while t <= hi && ticks < 50 {   // bounded whatever the estimates
+            ticks += 1
             out += "<line x1=\"\(f(px(t)))\" x2=\"\(f(px(t)))\" y1=\"\(f(top - 6))\" y2=\"\(f(bottom))\" stroke=\"#eeeeee\"/>\n"
             out += "<text x=\"\(f(px(t)))\" y=\"\(f(bottom + 18))\" font-size=\"12\" text-anchor=\"middle\">\(String(format: "%g", (t * 1e6).rounded() / 1e6))</text>\n"
             t += step

@@ -10,10 +10,15 @@ import MigrationData
 public enum HTMLReport {
     public enum ReportError: Error, CustomStringConvertible {
         case missing(String), malformed(String)
+        /// A cell that must hold a year (a whole number from 1 to 9999) is empty, NaN or not a
+        /// year; `line` is the file line (the header is line 1).
+        case invalidYear(file: String, line: Int, column: String, value: String)
         public var description: String {
             switch self {
             case .missing(let f): return "\(f): not found — run `migkit project -o DIR` first, then `migkit report DIR`"
             case .malformed(let f): return "\(f): unexpected content — regenerate the run with `migkit project`"
+            case let .invalidYear(f, line, column, value):
+                return "\(f): line \(line), column `\(column)`: \(value.isEmpty ? "the cell is empty" : "'\(value)' is not a year") — every row needs a whole-number year (was the file edited?); restore it or regenerate the run with `migkit project`"
             }
         }
     }
@@ -26,9 +31,23 @@ public enum HTMLReport {
         return try CSVReader.readTable(path: path)
     }
 
+    /// A label column as text (a column of numbers, e.g. scenarios named 2030, gives their text).
     static func strings(_ t: Table, _ c: String, _ f: String) throws -> [String] {
-        guard case .string(let v)? = t[c] else { throw ReportError.malformed(f) }
+        guard let v = t[c]?.labels() else { throw ReportError.malformed(f) }
         return v.map { $0 ?? "" }
+    }
+
+    /// A year column: every cell a whole number from 1 to 9999, else `ReportError.invalidYear`
+    /// naming the line (never a trap on an empty or NaN cell).
+    static func years(_ t: Table, _ c: String, _ f: String) throws -> [Int] {
+        guard let v = t[c]?.doubles() else { throw ReportError.malformed(f) }
+        let text = t[c]?.labels() ?? []
+        return try v.enumerated().map { i, value in
+            guard let value, value.isFinite, value == value.rounded(), value >= 1, value <= 9999 else {
+                throw ReportError.invalidYear(file: f, line: i + 2, column: c, value: i < text.count ? (text[i] ?? "") : "")
+            }
+            return Int(value)
+        }
     }
 
     static func numbers(_ t: Table, _ c: String, _ f: String) throws -> [Double] {
@@ -40,14 +59,14 @@ public enum HTMLReport {
     static func world(_ t: Table, category: String) throws -> [(String, [Cell])] {
         let f = "projections.csv"
         let level = try strings(t, "geography_level", f), cat = try strings(t, "category", f), sc = try strings(t, "scenario", f)
-        let year = try numbers(t, "year", f), mean = try numbers(t, "mean", f)
+        let year = try years(t, "year", f), mean = try numbers(t, "mean", f)
         let p05 = try numbers(t, "p05", f), p10 = try numbers(t, "p10", f), p50 = try numbers(t, "p50", f)
         let p90 = try numbers(t, "p90", f), p95 = try numbers(t, "p95", f)
         var order: [String] = []
         var cells: [String: [Cell]] = [:]
         for i in 0..<t.rowCount where level[i] == "world" && cat[i] == category {
             if cells[sc[i]] == nil { order.append(sc[i]) }
-            cells[sc[i], default: []].append(Cell(scenario: sc[i], year: Int(year[i]), mean: mean[i], p05: p05[i], p10: p10[i],
+            cells[sc[i], default: []].append(Cell(scenario: sc[i], year: year[i], mean: mean[i], p05: p05[i], p10: p10[i],
                                                    p50: p50[i], p90: p90[i], p95: p95[i]))
         }
         return order.map { ($0, (cells[$0] ?? []).sorted { $0.year < $1.year }) }
@@ -69,10 +88,10 @@ public enum HTMLReport {
         let attribution = "Sources: " + sources.compactMap { $0["attribution"] as? String }.joined(separator: "; ")
         let shortSource = "Data: UNHCR (CC BY 4.0), IDMC, UN DESA WPP 2024, ERA5/OWID, IPCC AR6. Projection: MigrationKit."
         // Observed world history.
-        let fg = try strings(fit, "geography", "in_sample_fit.csv"), fy = try numbers(fit, "year", "in_sample_fit.csv")
+        let fg = try strings(fit, "geography", "in_sample_fit.csv"), fy = try years(fit, "year", "in_sample_fit.csv")
         let fo = try numbers(fit, "observed", "in_sample_fit.csv"), ff = try numbers(fit, "fitted", "in_sample_fit.csv")
         var histYears: [Int] = [], histObserved: [Double] = [], histFitted: [Double] = []
-        for i in 0..<fit.rowCount where fg[i] == "World" { histYears.append(Int(fy[i])); histObserved.append(fo[i]); histFitted.append(ff[i]) }
+        for i in 0..<fit.rowCount where fg[i] == "World" { histYears.append(fy[i]); histObserved.append(fo[i]); histFitted.append(ff[i]) }
         let stock = try world(proj, category: "displaced_stock")
         let disaster = try world(proj, category: "new_disaster_displacement")
         var charts: [String: String] = [:]
@@ -183,14 +202,16 @@ public enum HTMLReport {
         return (html, charts)
     }
 
-    /// Writes report.html and the charts (SVG) into `directory`, each atomically.
+    /// Writes report.html and the charts (SVG) into `directory`, each atomically through
+    /// `AtomicFile` (which refuses links and special files and keeps a replaced file's
+    /// permissions); everything is built before the first file is written.
     public static func write(directory: URL) throws {
         let (html, charts) = try build(directory: directory)
-        try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
         let chartDir = directory.appendingPathComponent("charts")
         try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
         for (name, svg) in charts.sorted(by: { $0.key < $1.key }) {
-            try Data(svg.utf8).write(to: chartDir.appendingPathComponent(name), options: .atomic)
+            try AtomicFile.write(Array(svg.utf8), to: chartDir.appendingPathComponent(name).path)
         }
+        try AtomicFile.write(Array(html.utf8), to: directory.appendingPathComponent("report.html").path)
     }
 }
