@@ -100,7 +100,13 @@ extension ProjectionEngine {
         let firstAttributableHazard = cats.firstIndex(of: .attributableFlood) ?? 0
         let attributableNewCategory = cats.firstIndex(of: .attributableNew) ?? 0
         let attributableStockCategory = cats.firstIndex(of: .attributableStock) ?? 0
-        let hazardMean = channelHazards.map { channel?.hazards.rate($0, country: c) ?? 0 }
+        // Hazards expected to displace fewer than 10 people a year here (at the jump-off
+        // population) are left out: they cannot change any reported figure.
+        let basePop = popBase.map { $0 * 1000 } ?? 0
+        let hazardMean = channelHazards.map { h -> Double in
+            let r = channel?.hazards.rate(h, country: c) ?? 0
+            return r * basePop >= 10 ? r : 0
+        }
         let invTheta = channelHazards.map { h in channel?.hazards.hazards[h].map { $0.theta >= 1e5 ? 0 : 1 / $0.theta } ?? 0 }
         let cluster = channelHazards.map { h in max(channel?.hazards.hazards[h]?.dispersion ?? 1, 1) }
         let durations = channelHazards.map { channel?.disasterStock.durations[$0] ?? 0 }

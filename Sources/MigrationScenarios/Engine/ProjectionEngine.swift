@@ -630,16 +630,24 @@ final class FixedPointAccumulator: @unchecked Sendable {
         partials[w] = []
         lock.unlock()
         if mine.isEmpty { mine = [Int64](repeating: 0, count: count) }
+        // Values are counts of people (≤ a country's population; differences may be negative):
+        // converted once, clamped to ±10¹³, then added to each target.
+        var fixed = [Int64](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { v in
+            fixed.withUnsafeMutableBufferPointer { f in
+                for k in 0..<v.count {
+                    let x = v[k]
+                    f[k] = x.isFinite ? Int64((min(max(x, -1e13), 1e13) * FixedPointAccumulator.scale).rounded(.toNearestOrEven)) : 0
+                }
+            }
+        }
+        var seen: [Int] = []
+        for a in targets where !seen.contains(a) { seen.append(a) }
         mine.withUnsafeMutableBufferPointer { cells in
-            values.withUnsafeBufferPointer { v in
-                for a in Set(targets) {
+            fixed.withUnsafeBufferPointer { f in
+                for a in seen {
                     let off = a * stride
-                    for k in 0..<v.count {
-                        // Values are counts of people (≤ a country's population); anything else is clamped.
-                        let x = v[k]
-                        let fixed: Int64 = x.isFinite ? Int64((min(max(x, -1e13), 1e13) * FixedPointAccumulator.scale).rounded(.toNearestOrEven)) : 0
-                        cells[off + k] &+= fixed
-                    }
+                    for k in 0..<f.count { cells[off + k] &+= f[k] }
                 }
             }
         }
