@@ -110,9 +110,30 @@ struct CSVEncoder {
     static func looksLikeFormula(_ text: String) -> Bool {
         guard let first = text.utf8.first else { return false }
         switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): return !isPlainNumber(text)
         default: return false
         }
+    }
+
+    /// Whether `text` is a signed decimal number and nothing else (`-0.25`, `+3`, `-1.5e-3`): a
+    /// spreadsheet reads it as that number, not as a formula, so it is written unchanged.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var it = text.utf8.makeIterator()
+        var c = it.next()
+        if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { c = it.next() }
+        var digits = 0
+        func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 48 && $0 <= 57 } ?? false }
+        while isDigit(c) { digits += 1; c = it.next() }
+        if c == UInt8(ascii: ".") { c = it.next(); while isDigit(c) { digits += 1; c = it.next() } }
+        guard digits > 0 else { return false }
+        if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+            c = it.next()
+            if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { c = it.next() }
+            guard isDigit(c) else { return false }
+            while isDigit(c) { c = it.next() }
+        }
+        return c == nil
     }
 
     /// Appends `text`, quoted when it contains the delimiter, a quote, CR or LF, starts with

@@ -22,7 +22,9 @@
 /// label such as `=HYPERLINK(...)` or `-cmd|...` read from hostile input would run when the file
 /// is opened. With `neutraliseFormulas` (the default) every *text* cell — a `.string` column's
 /// values and every header cell — that starts with one of those characters is written with a
-/// leading apostrophe (`'=HYPERLINK(...)`, `'-1.5`), which spreadsheets show as text. Numbers in
+/// leading apostrophe (`'=HYPERLINK(...)`, `'-cmd|...`), which spreadsheets show as text; a text
+/// cell that is a plain signed decimal number (`-1.5`, `+2e3`) is a number to a spreadsheet, not
+/// a formula, and is left as it is. Numbers in
 /// `.int` and `.double` columns (e.g. `-1.5`) and non-finite tokens are never changed. Reading
 /// the file back gives the text with the apostrophe; turn the option off for exact round trips
 /// of text that starts with those characters.

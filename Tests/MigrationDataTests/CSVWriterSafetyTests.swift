@@ -25,10 +25,10 @@ struct CSVWriterSafetyTests {
         #expect(lines[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",-1.5")
         #expect(lines[2] == "'@SUM(1),2.0")
         #expect(lines[3] == "'-cmd|' /C calc'!A0,-3.0")
-        #expect(lines[4] == "'+1,4.0")
+        #expect(lines[4] == "+1,4.0")     // a plain signed number is a number to a spreadsheet, not a formula
         #expect(lines[5] == "'\tx,5.0")
         #expect(lines[6] == "\"'\rx\",6.0")
-        #expect(lines[7] == "'-1.5,-7.0")   // a negative number stored as text is still text
+        #expect(lines[7] == "-1.5,-7.0")   // likewise (diagnostics' value column holds such text)
         #expect(lines[8] == "plain,8.0")
         #expect(lines[9] == ",")
         #expect(lines[10] == "\"\",9.0")

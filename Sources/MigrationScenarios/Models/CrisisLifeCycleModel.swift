@@ -142,7 +142,8 @@ public struct CrisisLifeCycleModel: Sendable {
         var rows = [[(origin: String, year: Int, g: Double, prev: Double, before: Double, after: Double)]](repeating: [], count: classBounds.count)
         var background: [(origin: String, x: Double, prev: Double)] = []
         var lastGrowth: [String: Double] = [:]
-        for (c, list) in byOrigin {
+        for c in byOrigin.keys.sorted() {   // sorted: sums in a fixed order, the same bytes every run
+            let list = byOrigin[c] ?? []
             let sorted = list.sorted { $0.year < $1.year }
             var previous: Observation? = nil
             for o in sorted {
@@ -195,11 +196,12 @@ public struct CrisisLifeCycleModel: Sendable {
             for o in r { byYear[o.year, default: []].append(o.g - ols[ClassFit.phase(o.prev)] - phi * o.prev) }
         }
         let yearMean = byYear.mapValues { $0.reduce(0, +) / Double($0.count) }
-        let pooled = byYear.values.flatMap { $0 }
+        let yearsSorted = byYear.keys.sorted()
+        let pooled = yearsSorted.flatMap { byYear[$0] ?? [] }
         let within = pooled.reduce(0) { $0 + $1 * $1 } / Double(max(1, pooled.count))
-        let ym = Array(yearMean.values), grandYear = ym.reduce(0, +) / Double(max(1, ym.count))
+        let ym = yearsSorted.map { yearMean[$0] ?? 0 }, grandYear = ym.reduce(0, +) / Double(max(1, ym.count))
         let betweenYears = ym.reduce(0) { $0 + ($1 - grandYear) * ($1 - grandYear) } / Double(max(1, ym.count - 1))
-        let noiseYears = byYear.values.reduce(0) { $0 + within / Double($1.count) } / Double(max(1, byYear.count))
+        let noiseYears = yearsSorted.reduce(0) { $0 + within / Double(byYear[$1]?.count ?? 1) } / Double(max(1, byYear.count))
         let yearSigma = ym.count >= 5 ? max(0, betweenYears - noiseYears).squareRoot() : 0
         for (k, r) in rows.enumerated() {
             let n = Double(r.count)
@@ -227,13 +229,15 @@ public struct CrisisLifeCycleModel: Sendable {
                                     phi: phi, sigma: s2.squareRoot(), residuals: res.sorted()))
         }
         // Origin effects: normal–normal shrinkage of the origins' mean residuals.
-        let allRes = residualsByOrigin.values.flatMap { $0 }
+        let originsSorted = residualsByOrigin.keys.sorted()
+        let allRes = originsSorted.flatMap { residualsByOrigin[$0] ?? [] }
         let sigma2 = allRes.reduce(0) { $0 + $1 * $1 } / Double(max(1, allRes.count))
         let means = residualsByOrigin.mapValues { ($0.reduce(0, +) / Double($0.count), Double($0.count)) }
         let m = Double(means.count)
-        let grand = means.values.reduce(0) { $0 + $1.0 } / max(1, m)
-        let between = means.values.reduce(0) { $0 + ($1.0 - grand) * ($1.0 - grand) } / max(1, m - 1)
-        let noise = means.values.reduce(0) { $0 + sigma2 / $1.1 } / max(1, m)
+        let meanList = originsSorted.compactMap { means[$0] }
+        let grand = meanList.reduce(0) { $0 + $1.0 } / max(1, m)
+        let between = meanList.reduce(0) { $0 + ($1.0 - grand) * ($1.0 - grand) } / max(1, m - 1)
+        let noise = meanList.reduce(0) { $0 + sigma2 / $1.1 } / max(1, m)
         let tau2 = max(1e-6, between - noise)
         var effects: [String: (mean: Double, variance: Double)] = [:]
         for (c, (e, n)) in means {

@@ -62,7 +62,7 @@ public struct DisasterIDPStock: Sendable, Equatable {
     public static func calibrate(inflow: [ClimateHazard: Double], target: Double = idmcDisasterStock2024,
                                  relativeDurations: [ClimateHazard: Double] = defaultRelativeDurations) throws -> DisasterIDPStock {
         var weighted = 0.0
-        for (h, n) in inflow where n > 0 {
+        for (h, n) in inflow.sorted(by: { $0.key < $1.key }) where n > 0 {
             guard let d = relativeDurations[h] else { throw CalibrationError.missingDuration(h) }
             weighted += n * d
         }
@@ -142,10 +142,10 @@ public struct DisasterIDPStock: Sendable, Equatable {
         for (country, total) in observed {
             var weights: [ClimateHazard: Double] = [:]
             for (h, n) in inflow[country] ?? [:] { weights[h] = n * (durations[h] ?? 0) }
-            var sum = weights.values.reduce(0, +)
+            var sum = weights.keys.sorted().reduce(0) { $0 + (weights[$1] ?? 0) }
             if sum <= 0 {
                 weights = Dictionary(uniqueKeysWithValues: ClimateHazard.disasters.map { ($0, durations[$0] ?? 0) })
-                sum = weights.values.reduce(0, +)
+                sum = weights.keys.sorted().reduce(0) { $0 + (weights[$1] ?? 0) }
             }
             guard sum > 0 else { continue }
             out[country] = weights.mapValues { total * $0 / sum }

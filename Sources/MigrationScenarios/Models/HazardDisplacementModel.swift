@@ -113,15 +113,15 @@ public struct HazardDisplacementModel: Sendable {
             }
             // Regional rates.
             var regionY: [String: Double] = [:], regionE: [String: Double] = [:]
-            for (c, e) in E { regionY[obs.regionOf(c), default: 0] += Y[c]!; regionE[obs.regionOf(c), default: 0] += e }
+            for (c, e) in E.sorted(by: { $0.key < $1.key }) { regionY[obs.regionOf(c), default: 0] += Y[c]!; regionE[obs.regionOf(c), default: 0] += e }
             var regionRate: [String: Double] = [:]
-            for (r, e) in regionE { regionRate[r] = e > 0 ? regionY[r]! / e : 0 }
-            let worldY = regionY.values.reduce(0, +), worldE = regionE.values.reduce(0, +)
+            for (r, e) in regionE.sorted(by: { $0.key < $1.key }) { regionRate[r] = e > 0 ? regionY[r]! / e : 0 }
+            let worldY = regionY.keys.sorted().reduce(0) { $0 + (regionY[$1] ?? 0) }, worldE = regionE.keys.sorted().reduce(0) { $0 + (regionE[$1] ?? 0) }
             let worldRate = worldE > 0 ? worldY / worldE : 0
             // Year-to-year variance μ²/θ + δ·μ: moments of the residuals around each country's
             // own raw rate.
             var s11 = 0.0, s12 = 0.0, s22 = 0.0, b1 = 0.0, b2 = 0.0
-            for (c, list) in cells where list.count >= 2 {
+            for (c, list) in cells.sorted(by: { $0.key < $1.key }) where list.count >= 2 {
                 let raw = Y[c]! / E[c]!
                 guard raw > 0 else { continue }
                 let scale = Double(list.count) / Double(list.count - 1)
@@ -143,10 +143,10 @@ public struct HazardDisplacementModel: Sendable {
             let theta = invTheta > 0 ? max(1 / invTheta, 0.02) : 1e6
             // h_c = Σ p² / E² (≈ 1/years observed).
             var h: [String: Double] = [:]
-            for (c, list) in cells { h[c] = list.reduce(0) { $0 + $1.p * $1.p } / (E[c]! * E[c]!) }
+            for (c, list) in cells.sorted(by: { $0.key < $1.key }) { h[c] = list.reduce(0) { $0 + $1.p * $1.p } / (E[c]! * E[c]!) }
             // κ²: between-country variance relative to r_R, exposure-weighted, pooled over regions.
             var sDev = 0.0, v1 = 0.0, v2 = 0.0, sumE = 0.0
-            for (c, e) in E {
+            for (c, e) in E.sorted(by: { $0.key < $1.key }) {
                 guard let rR = regionRate[obs.regionOf(c)], rR > 0 else { continue }
                 let rel = Y[c]! / e / rR - 1
                 sDev += e * rel * rel
@@ -157,7 +157,7 @@ public struct HazardDisplacementModel: Sendable {
             let kappa2 = sumE > 0 ? max(0, (sDev - v1 - v2) / (sumE + v1)) : 0
             // Error variance of each regional rate (relative): Σ E² v / (Σ E)².
             var regionErr: [String: (num: Double, den: Double)] = [:]
-            for (c, e) in E {
+            for (c, e) in E.sorted(by: { $0.key < $1.key }) {
                 let region = obs.regionOf(c)
                 guard let rR = regionRate[region], rR > 0 else { continue }
                 let v = (1 + kappa2) * h[c]! / theta + delta / (rR * e) + kappa2
