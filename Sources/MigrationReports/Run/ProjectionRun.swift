@@ -229,6 +229,10 @@ public enum ProjectionRun {
         if !anchored.isEmpty {
             s += "; \(millions(midyear.total(base + 1))) at mid-\(base + 1) (\(anchored.count) origins, the projection's starting point)"
         }
+        if let channel = models.climateChannel, set.stockModel == .lifecycle, set.disasterIDPs {
+            let jump = channel.jumpOffStock.keys.sorted().reduce(0.0) { acc, c in ClimateChannel.hazardsInOrder.reduce(acc) { $0 + (channel.jumpOffStock[c]?[$1] ?? 0) } }
+            if jump > 0 { s += "; plus \(millions(jump)) disaster IDPs (IDMC, end of \(base)), part of the projected stock" }
+        }
         s += "\n"
         var index: [String: QuantileSummary] = [:]
         for r in rows where r.geographyLevel == "world" || (r.geographyLevel == "country" && r.year == set.horizon) {
@@ -290,6 +294,18 @@ public enum ProjectionRun {
             s += contributions.prefix(5).map { "\(h.names[$0.0] ?? $0.0) \(signedMillions($0.1))" }.joined(separator: ", ")
             if set.stockModel == .lifecycle { s += "; origins below 0.2 % displaced today (new crises) \(signedMillions(fromSmall))" }
             s += "\n"
+        }
+        // Climate-attributable displacement, in words.
+        if set.stockModel == .lifecycle, models.climateChannel != nil {
+            s += "\nClimate-attributable in \(set.horizon) (each draw minus the same draw with warming held at its \(base) level; median [90 % interval]):\n"
+            for sc in set.scenarios {
+                guard let n = world(sc.name, .attributableNew, set.horizon), let d = world(sc.name, .attributableStock, set.horizon) else { continue }
+                s += "  " + sc.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                s += "  warming after \(base) adds \(millions(n.p50)) [\(millions(n.p05))–\(millions(n.p95))] new disaster displacements a year"
+                s += " and \(millions(d.p50)) [\(millions(d.p05))–\(millions(d.p95))] to the displaced stock"
+                if d.p05 <= 0 && d.p95 >= 0 { s += " (the stock's 90 % interval includes zero: not distinguishable from no effect)" }
+                s += "\n"
+            }
         }
         return s
     }
