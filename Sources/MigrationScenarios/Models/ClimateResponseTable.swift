@@ -272,10 +272,12 @@ public struct ClimateResponseTable: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - hazardName: the hazard as written in the scenario (`"flood"`, `"mass_movement"`, …).
-    ///   - central, low, high: the new values (low and high default to central: a fixed value).
+    ///   - central: the new central value (fraction per °C).
+    ///   - low: the new low end (default: central, a fixed value).
+    ///   - high: the new high end (default: central).
     ///   - source: the citation for the override; required (a response must be sourced).
-    ///   - origin: where the override is written (the scenario file), and `key` its key path, for
-    ///     messages.
+    ///   - origin: where the override is written (the scenario file), for messages.
+    ///   - key: the override's key path in that file, for messages.
     /// - Throws: `.unknownOverrideHazard` (naming the key) for a hazard the table does not know,
     ///   `.invalidOverride` for a missing source, low > high, central outside the range or a
     ///   value ≤ −1.

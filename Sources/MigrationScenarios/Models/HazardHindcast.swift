@@ -85,7 +85,8 @@ public enum HazardHindcast {
     ///
     /// - Parameters:
     ///   - obs: the observations (`HazardObservations.load`).
-    ///   - fitYears, testYears: 2008...2018 and 2019...2023 by default.
+    ///   - fitYears: the years the rates are fitted on (2008...2018 by default).
+    ///   - testYears: the years predicted and scored (2019...2023 by default).
     ///   - draws: Monte Carlo draws (each: rates from their posteriors, then yearly noise).
     ///   - seed: the random seed (`DrawRandomStream`, purpose `.disaster`).
     /// - Returns: rows per series and year, and a summary per series (`all hazards` last).

@@ -55,7 +55,9 @@ public struct HazardObservations: Sendable {
 
     /// Reads data/ from `directory` (see the type's documentation).
     ///
-    /// - Parameter futureVariant: the WPP variant used for years from 2024 (`medium`).
+    /// - Parameters:
+    ///   - directory: MigrationKit's data/ folder.
+    ///   - futureVariant: the WPP variant used for years from 2024 (`medium`).
     /// - Throws: `LoadError`, or the CSV reader's errors.
     public static func load(directory: URL, futureVariant: String = "medium") throws -> HazardObservations {
         func read(_ name: String) throws -> Table {
