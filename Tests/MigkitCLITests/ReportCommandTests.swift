@@ -51,3 +51,26 @@ struct ReportCommandTests {
         #expect(r.stderr.contains("/nonexistent/run/manifest.json: not found — the folder does not hold a complete run"))
     }
 }
+
+@Suite("migkit report: scenario names that look like numbers or missing values")
+struct ReportScenarioNameTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Scenarios named 2030, NA, - and 1.5 are read back as names: the run's report is written
+    /// and `migkit report` can read the run again.
+    @Test func numericAndMissingLookingNames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("migkit-names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var toml = "[run]\ndraws = 5\nhorizon = 2026\n"
+        for n in ["2030", "NA", "-", "1.5"] { toml += "[[scenario]]\nname = \"\(n)\"\npathway = \"SSP2-4.5\"\n" }
+        let file = dir.appendingPathComponent("names.toml")
+        try toml.write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let p = try MigkitRunner.run(["project", file.path, "--data-dir", Self.repoRoot.appendingPathComponent("data").path, "-o", out.path])
+        #expect(p.status == 0, "\(p.stderr)")
+        let r = try MigkitRunner.run(["report", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("2030") && html.contains("1.5") && html.contains("NA"))
+    }
+}

@@ -28,7 +28,15 @@ public enum HTMLReport {
     static func read(_ dir: URL, _ name: String) throws -> Table {
         let path = dir.appendingPathComponent(name).path
         guard FileManager.default.fileExists(atPath: path) else { throw ReportError.missing(path) }
-        return try CSVReader.readTable(path: path)
+        // Label columns are read as text, so that a scenario named 2030, 1.5, NA or - reads back
+        // as its name (not a number, not a missing value).
+        let labels: [String: [String]] = [
+            "projections.csv": ["scenario", "geography_level", "geography", "name", "category"],
+            "in_sample_fit.csv": ["geography"], "coefficients.csv": ["model", "term"],
+        ]
+        var options = CSVReadOptions()
+        for c in labels[name] ?? [] { options.columnTypes[c] = .string }
+        return try CSVReader.readTable(path: path, options: options)
     }
 
     /// A label column as text (a column of numbers, e.g. scenarios named 2030, gives their text).
