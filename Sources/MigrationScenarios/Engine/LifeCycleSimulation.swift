@@ -44,20 +44,11 @@ extension ProjectionEngine {
         if let p = popBase { pop[0] = p * 1000 }
         for (t, y) in years.enumerated() { if let p = population.value(c, y, variant) ?? lastPop { pop[t + 1] = p * 1000 } }
         let held = CrisisOnsetModel.nonOrigins.contains(c) || popBase == nil || pop.contains { !$0.isFinite || $0 <= 0 }
-        // Levers per year.
-        var fExit = [Double](repeating: 1, count: T), fOnset = [Double](repeating: 1, count: T)
-        var fDuration = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
-        for (t, y) in years.enumerated() {
-            for o in scenario.overrides where o.applies(year: y, country: c) {
-                switch o.component {
-                case .exitRate: fExit[t] *= o.factor
-                case .onsetRate: fOnset[t] *= o.factor
-                case .crisisDuration: fDuration[t] *= o.factor
-                case .disaster: fDisaster[t] *= o.factor
-                case .newConflict, .residual: break   // refused for this model when the file is read
-                }
-            }
-        }
+        // Levers per year (new_conflict and residual are refused for this model when the file is read).
+        let levers = scenario.leverFactors(years: years, country: c)
+        let ones = [Double](repeating: 1, count: T)
+        let fExit = levers[.exitRate] ?? ones, fOnset = levers[.onsetRate] ?? ones
+        let fDuration = levers[.crisisDuration] ?? ones, fDisaster = levers[.disaster] ?? ones
         let exitRate = lc.exitRates[c] ?? lc.medianExitRate
         let ceiling = lc.ceiling.share(for: c)
         // Flat per-type parameters (no struct copies in the draw loop).

@@ -483,8 +483,11 @@ public enum ProjectionEngine {
         let isGrowth = stockModel == .growth
         let growthModel = models.stockGrowth
         let lastPopRef = population.value(c, base, referencePopulation) ?? population.estimates[c, population.lastEstimateYear]
-        var fNew = [Double](repeating: 1, count: T), fExit = [Double](repeating: 1, count: T)
-        var fResidual = [Double](repeating: 1, count: T), fDisaster = [Double](repeating: 1, count: T)
+        // Levers per year (onset_rate and crisis_duration are refused for this model when read).
+        let levers = scenario.leverFactors(years: years, country: c)
+        let ones = [Double](repeating: 1, count: T)
+        let fNew = levers[.newConflict] ?? ones, fExit = levers[.exitRate] ?? ones
+        let fResidual = levers[.residual] ?? ones, fDisaster = levers[.disaster] ?? ones
         for (t, y) in years.enumerated() {
             if let p = population.value(c, y, scenario.population) ?? lastPop {
                 logExposure[t] = log(max(p, 1e-3) * 1000)
@@ -492,15 +495,6 @@ public enum ProjectionEngine {
             }
             if isGrowth, let p = population.value(c, y, referencePopulation) ?? lastPopRef {
                 logExposureRef[t] = log(max(p, 1e-3) * 1000)
-            }
-            for o in scenario.overrides where o.applies(year: y, country: c) {
-                switch o.component {
-                case .newConflict: fNew[t] *= o.factor
-                case .exitRate: fExit[t] *= o.factor
-                case .residual: fResidual[t] *= o.factor
-                case .disaster: fDisaster[t] *= o.factor
-                case .onsetRate, .crisisDuration: break   // lifecycle only; refused for this model when the file is read
-                }
             }
         }
         let hasExposure = logExposure.map { !$0.isNaN }

@@ -81,6 +81,18 @@ public struct Scenario: Sendable, Equatable {
     public var responseOverrides: [ClimateResponseOverride] = []
 }
 
+extension Scenario {
+    /// Each component's multiplier per year of `years` for `country`: the product of the
+    /// overrides that apply (1 where none does).
+    public func leverFactors(years: [Int], country: String) -> [ScenarioOverride.Component: [Double]] {
+        var out = Dictionary(uniqueKeysWithValues: ScenarioOverride.Component.allCases.map { ($0, [Double](repeating: 1, count: years.count)) })
+        for (t, y) in years.enumerated() {
+            for o in overrides where o.applies(year: y, country: country) { out[o.component]?[t] *= o.factor }
+        }
+        return out
+    }
+}
+
 /// A scenario's replacement of one warming response (hazard, central, low, high, source): drawn
 /// from its own range in every draw, with the same uniforms as the table's (paired draws).
 public struct ClimateResponseOverride: Sendable, Equatable {
