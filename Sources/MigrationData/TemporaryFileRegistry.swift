@@ -17,7 +17,9 @@ import Darwin
 /// would have (exit status 128 + signal, or the previous handler runs). SIGKILL cannot be caught;
 /// a killed writer's temporary file stays (the destination is never touched before the rename).
 /// More than `capacity` files open at once are written normally but not cleaned on a signal.
-enum TemporaryFileRegistry {
+/// A registered folder is removed after the files (`rmdir`, so only once it is empty): a run's
+/// temporary folder registers itself and every file written into it.
+package enum TemporaryFileRegistry {
     static let capacity = 256
 
     nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
@@ -35,7 +37,7 @@ enum TemporaryFileRegistry {
     }()
 
     /// Registers `path`; returns the slot to pass to `unregister`, or nil when the table is full.
-    static func register(_ path: String) -> Int? {
+    package static func register(_ path: String) -> Int? {
         _ = lockReady
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
@@ -49,7 +51,7 @@ enum TemporaryFileRegistry {
     }
 
     /// Forgets the path in `slot` (after the file was renamed into place or removed).
-    static func unregister(_ slot: Int?) {
+    package static func unregister(_ slot: Int?) {
         guard let slot else { return }
         _ = lockReady
         pthread_mutex_lock(&lock)
@@ -92,6 +94,10 @@ enum TemporaryFileRegistry {
     private static func handle(_ signal: Int32) {
         for k in 0..<capacity {
             if let path = slots[k] { _ = unlink(path) }
+        }
+        // Registered folders (a run's temporary folder), now empty, go too.
+        for k in 0..<capacity {
+            if let path = slots[k] { _ = rmdir(path) }
         }
         if signal == SIGINT {
             sigaction(SIGINT, &previousInterrupt, nil)

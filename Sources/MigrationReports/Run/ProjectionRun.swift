@@ -172,10 +172,25 @@ public enum ProjectionRun {
         do { try fm.createDirectory(at: temp, withIntermediateDirectories: false) } catch {
             throw RunError(description: "\(temp.path): cannot create the temporary run folder beside the output — \(error.localizedDescription)")
         }
-        defer { try? fm.removeItem(at: temp) }
-        for (name, table) in result.tables { try CSVWriter.write(table, to: temp.appendingPathComponent(name).path) }
+        // SIGINT/SIGTERM remove the temporary folder and what was written into it.
+        var slots: [Int?] = [TemporaryFileRegistry.register(temp.path)]
+        defer {
+            try? fm.removeItem(at: temp)
+            for s in slots.reversed() { TemporaryFileRegistry.unregister(s) }
+        }
+        for (name, table) in result.tables {
+            let path = temp.appendingPathComponent(name).path
+            slots.append(TemporaryFileRegistry.register(path))
+            try CSVWriter.write(table, to: path)
+        }
+        slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("manifest.json").path))
         try result.manifest.write(to: temp.appendingPathComponent("manifest.json"))
+        slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("report.html").path))
+        slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("charts").path))
         try HTMLReport.write(directory: temp)
+        for chart in ((try? fm.contentsOfDirectory(atPath: temp.appendingPathComponent("charts").path)) ?? []).sorted() {
+            slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("charts/\(chart)").path))
+        }
         // Move into place: the completion marker goes first and comes back last.
         let marker = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: marker.path) { try fm.removeItem(at: marker) }
