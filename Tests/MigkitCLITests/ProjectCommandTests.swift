@@ -38,6 +38,26 @@ struct ProjectCommandTests {
         #expect(r1.stdout.contains("observed in 2024"))
     }
 
+    /// A second run into a folder that holds only the first run's files swaps the folder whole
+    /// (no temporary files left, permissions kept); a folder with other files keeps them.
+    @Test func runFolderIsReplacedWholeAndOtherFilesAreKept() throws {
+        let dir = try tempDir()
+        let out = dir.appendingPathComponent("run")
+        func run() throws { let r = try MigkitRunner.run(["project", "--data-dir", Self.repoRoot.appendingPathComponent("data").path,
+                                                          "--draws", "5", "--horizon", "2026", "-o", out.path]); #expect(r.status == 0, "\(r.stderr)") }
+        try run()
+        let csv = out.appendingPathComponent("projections.csv").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: csv)
+        try run()
+        let mode = try FileManager.default.attributesOfItem(atPath: csv)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run"])
+        try "mine".write(to: out.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try run()
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
+    }
+
     @Test func badScenarioFileIsAClearErrorAndWritesNothing() throws {
         let dir = try tempDir()
         let bad = dir.appendingPathComponent("bad.toml")

@@ -151,20 +151,22 @@ public enum ProjectionRun {
     }
 
     /// Writes the run folder. Everything is first written into a temporary sibling folder (CSV
-    /// tables, then manifest.json, then report.html and charts/ built from them); then the old
-    /// run's manifest.json — the completion marker that `migkit report` checks — is removed, the
-    /// files are renamed into `directory` one by one (each rename atomic), and manifest.json comes
-    /// last. A run killed at any point leaves either the old complete run, or files without a
-    /// manifest, which `migkit report` refuses as incomplete; never a new table beside an old
-    /// manifest. Other files in `directory` are left alone.
+    /// tables, then manifest.json, then report.html and charts/ built from them). A new output
+    /// folder is that folder renamed; an existing one that holds only an earlier run's files is
+    /// exchanged with it atomically (Linux renameat2 RENAME_EXCHANGE) and the old run removed:
+    /// a run killed at any point leaves the old run or the new one. An output folder with other
+    /// files keeps them: the old manifest.json — the completion marker `migkit report` checks —
+    /// is removed, the files are renamed in one by one, and manifest.json comes last, so a killed
+    /// run leaves files without a manifest, which `migkit report` refuses as incomplete.
     public static func write(_ result: Result, to directory: URL) throws {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: directory.path, isDirectory: &isDir), !isDir.boolValue {
-            throw RunError(description: "\(directory.path): exists and is not a folder — choose an output folder with -o")
+        var st = stat()
+        let exists = lstat(directory.path, &st) == 0
+        if exists, (st.st_mode & S_IFMT) != S_IFDIR {
+            throw RunError(description: "\(directory.path): exists and is not a folder (a file or a link) — choose an output folder with -o")
         }
-        do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw RunError(description: "\(directory.path): cannot create the output folder — \(error.localizedDescription)")
+        do { try fm.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+            throw RunError(description: "\(directory.deletingLastPathComponent().path): cannot create the output folder's parent — \(error.localizedDescription)")
         }
         let parent = directory.standardizedFileURL.deletingLastPathComponent()
         let temp = parent.appendingPathComponent(".\(directory.standardizedFileURL.lastPathComponent).tmp-\(getpid())")
@@ -191,7 +193,29 @@ public enum ProjectionRun {
         for chart in ((try? fm.contentsOfDirectory(atPath: temp.appendingPathComponent("charts").path)) ?? []).sorted() {
             slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("charts/\(chart)").path))
         }
-        // Move into place: the completion marker goes first and comes back last.
+        // Into place. A new folder, or one that holds nothing but an earlier run's files, is
+        // swapped in whole (rename, or an atomic exchange of the two folders): a killed run leaves
+        // the old run or the new one. A folder with other files in it keeps them, and the run's
+        // files move in one by one with the completion marker first out and last in.
+        let runFiles = Set(result.tables.map(\.name) + ["report.html", "manifest.json", "charts"])
+        if !exists {
+            guard rename(temp.path, directory.path) == 0 else {
+                throw RunError(description: "\(directory.path): cannot be created — \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        let present = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        let chartsOnlySVG = ((try? fm.contentsOfDirectory(atPath: directory.appendingPathComponent("charts").path)) ?? []).allSatisfy { $0.hasSuffix(".svg") }
+        if present.allSatisfy({ runFiles.contains($0) }), chartsOnlySVG, let exchange = renameExchange {
+            // Keep the permissions of the files replaced.
+            for name in present where name != "charts" {
+                var old = stat()
+                if lstat(directory.appendingPathComponent(name).path, &old) == 0, (old.st_mode & S_IFMT) == S_IFREG {
+                    chmod(temp.appendingPathComponent(name).path, old.st_mode & 0o7777)
+                }
+            }
+            if exchange(AT_FDCWD, temp.path, AT_FDCWD, directory.path, 1 << 1) == 0 { return }   // RENAME_EXCHANGE
+        }
         let marker = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: marker.path) { try fm.removeItem(at: marker) }
         var files = result.tables.map(\.name) + ["report.html"]
@@ -204,6 +228,13 @@ public enum ProjectionRun {
             try replace(to, with: from)
         }
     }
+
+    /// Linux's renameat2, looked up at run time (Glibc does not export it to Swift); nil where
+    /// the C library lacks it, and the exchange then falls back to moving file by file.
+    nonisolated(unsafe) static let renameExchange: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+    }()
 
     /// Renames `source` over `target` (atomic), refusing a target that is a link, a device or any
     /// other non-regular file, and keeping an existing target's permissions.
