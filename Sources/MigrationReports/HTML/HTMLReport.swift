@@ -35,7 +35,17 @@ public enum HTMLReport {
             "in_sample_fit.csv": ["geography"], "coefficients.csv": ["model", "term"],
         ]
         var options = CSVReadOptions()
-        for c in labels[name] ?? [] { options.columnTypes[c] = .string }
+        // Declare only the label columns the header has (an edited file may lack some).
+        var header: Set<String> = []
+        if let handle = FileHandle(forReadingAtPath: path) {
+            let head = handle.readData(ofLength: 1 << 16)
+            try? handle.close()
+            let line = head.prefix { $0 != 0x0A && $0 != 0x0D }
+            header = Set(String(decoding: line, as: UTF8.self).split(separator: ",").map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\u{FEFF} "))
+            })
+        }
+        for c in labels[name] ?? [] where header.contains(c) { options.columnTypes[c] = .string }
         return try CSVReader.readTable(path: path, options: options)
     }
 
