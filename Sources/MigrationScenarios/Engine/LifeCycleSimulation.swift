@@ -29,12 +29,7 @@ extension ProjectionEngine {
         let K = ProjectionCategory.categories(.lifecycle).count
         var out = [Double](repeating: 0, count: K * T * D)
         let lc = models.lifeCycle
-        let midCB = history.midyearCrossBorder[c, base + 1], midIDP = history.midyearConflictIDPs[c, base + 1]
-        let midUN = history.midyearUNRWA[c, base + 1]
-        let hasMidyear = history.midyearStock[c, base + 1] != nil
-        let cb0 = hasMidyear ? (midCB ?? 0) : (history.crossBorder[c, base] ?? 0)
-        let idp0 = hasMidyear ? (midIDP ?? 0) : (history.conflictIDPs[c, base] ?? 0)
-        let un0 = hasMidyear ? (midUN ?? 0) : (history.unrwa[c, base] ?? 0)
+        let (cb0, idp0, un0, hasMidyear) = history.jumpOff(c, base: base)
         let firstStep = hasMidyear ? 0.5 : 1.0
         // Population (persons) per year under the scenario; nil for codes without a population.
         let variant = scenario.population
@@ -65,11 +60,8 @@ extension ProjectionEngine {
         let g0 = types.map { $0.lastGrowth[c] ?? 0 }
         let background = types.map { $0.backgroundLevel[c] ?? $0.defaultBackgroundLevel }
         // Years since the displaced share was last ≥ 0.2 % (the onset model's `recent` covariate).
-        var sinceCrisis0 = 99
-        for y in stride(from: base, through: max(1990, base - 10), by: -1) {
-            if let d = CrisisOnsetModel.combined(history, c, y), let p = population.value(c, y, .medium), p > 0,
-               d / (p * 1000) >= CrisisOnsetModel.eligibleShare { sinceCrisis0 = base - y; break }
-        }
+        let lastCrisis = CrisisOnsetModel.lastCrisisYear(history, c, years: max(1990, base - 10)...base) { population.value(c, $0, .medium) }
+        let sinceCrisis0 = lastCrisis.map { base - $0 } ?? 99
         let logPopMillions = (0..<T).map { log(pop[$0 + 1] / 1e6) }
         let popRatio = (0..<T).map { pop[$0 + 1] / pop[$0] }
         let logPopRatio = popRatio.map { log($0) }
@@ -93,10 +85,9 @@ extension ProjectionEngine {
         let attributableStockCategory = cats.firstIndex(of: .attributableStock) ?? 0
         // Hazards expected to displace fewer than 10 people a year here (at the jump-off
         // population) are left out: they cannot change any reported figure.
-        let basePop = popBase.map { $0 * 1000 } ?? 0
         let hazardMean = channelHazards.map { h -> Double in
             let r = channel?.hazards.rate(h, country: c) ?? 0
-            return r * basePop >= 10 ? r : 0
+            return pop[0].isFinite && r * pop[0] >= 10 ? r : 0
         }
         let invTheta = channelHazards.map { h in channel?.hazards.hazards[h].map { $0.theta >= 1e5 ? 0 : 1 / $0.theta } ?? 0 }
         let cluster = channelHazards.map { h in max(channel?.hazards.hazards[h]?.dispersion ?? 1, 1) }
@@ -131,9 +122,7 @@ extension ProjectionEngine {
                                         _ uniform: Double) -> (Double, Double) {
                 let p0 = pop[t], p1 = pop[t + 1]
                 if stock >= threshold {
-                    let lo = lower[k]
-                    var ci = 0
-                    while ci + 1 < lo.count, stock >= lo[ci + 1] { ci += 1 }
+                    let ci = StockGrowthModel.classIndex(stock, lower[k])   // the size-class lookup of the growth model
                     let f = phi[k][ci]
                     var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][ci][t]
                     if fDuration[t] != 1 {
@@ -175,7 +164,8 @@ extension ProjectionEngine {
                 let p0 = pop[t], p1 = pop[t + 1]
                 var erupted = false
                 if (a + b) / p0 < CrisisOnsetModel.eligibleShare {
-                    let prob = min(0.5, exp(beta[0] + beta[1] * logPopMillions[t] + beta[2] * (since <= 10 ? 1 : 0)) * onsetFactor) * fOnset[t] * step
+                    let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: since <= 10)
+                    let prob = min(0.5, hazard * onsetFactor) * fOnset[t] * step
                     if u.0 < prob {
                         erupted = true
                         let increase = min(exp(pick(sizes, u.1) + elasticity * log(p1)), ceiling * p1)

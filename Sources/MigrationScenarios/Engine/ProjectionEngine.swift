@@ -783,8 +783,7 @@ extension ClimateChannel {
             out.append(("disaster_idp_stock", "mean_duration_years_\(h.rawValue)", String(disasterStock.durations[h] ?? 0)))
             out.append(("disaster_idp_stock", "calibration_inflow_\(h.rawValue)", String(disasterStock.calibrationInflow[h] ?? 0)))
         }
-        let jump = jumpOffStock.keys.sorted().reduce(0.0) { acc, c in ClimateChannel.hazardsInOrder.reduce(acc) { $0 + (jumpOffStock[c]?[$1] ?? 0) } }
-        out.append(("disaster_idp_stock", "jump_off_total", String(jump)))
+        out.append(("disaster_idp_stock", "jump_off_total", String(jumpOffTotal)))
         return out
     }
 }

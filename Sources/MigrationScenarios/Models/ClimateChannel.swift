@@ -41,6 +41,11 @@ public struct ClimateChannel: Sendable {
 
     public static let hazardsInOrder = ClimateHazard.disasters
 
+    /// The disaster-IDP stock at the jump-off, summed over countries and hazards in a fixed order.
+    public var jumpOffTotal: Double {
+        jumpOffStock.keys.sorted().reduce(0.0) { acc, c in Self.hazardsInOrder.reduce(acc) { $0 + (jumpOffStock[c]?[$1] ?? 0) } }
+    }
+
     /// Fits the channel on the data up to `baseYear`; nil when the inputs lack its data.
     public static func fit(_ inputs: ProjectionInputs, baseYear: Int, conflict: ConflictDisplacementModel? = nil) throws -> ClimateChannel? {
         guard let obs = inputs.hazardObservations, let responses = inputs.climateResponses else { return nil }

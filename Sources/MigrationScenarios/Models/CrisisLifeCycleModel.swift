@@ -14,7 +14,6 @@ public enum DisplacedStockType: String, Sendable, CaseIterable {
     public var firstGrowthYear: Int { self == .crossBorder ? 1991 : 2010 }
 
     func series(_ h: DisplacementHistory) -> CountryYearSeries { self == .crossBorder ? h.crossBorder : h.conflictIDPs }
-    func midyear(_ h: DisplacementHistory) -> CountryYearSeries { self == .crossBorder ? h.midyearCrossBorder : h.midyearConflictIDPs }
 }
 
 /// Life cycles of existing crises: growth, peak and decline of the displaced share of an
@@ -105,12 +104,6 @@ public struct CrisisLifeCycleModel: Sendable {
         public var description: String { if case .noData(let s) = self { return "crisis life-cycle model: \(s)" }; return "" }
     }
 
-    static func classIndex(_ stock: Double) -> Int {
-        var k = 0
-        while k + 1 < classBounds.count, stock >= classBounds[k + 1] { k += 1 }
-        return k
-    }
-
     /// One like-for-like observation of a type's change.
     struct Observation {
         let origin: String, year: Int, before: Double, after: Double, popBefore: Double, popAfter: Double
@@ -154,7 +147,7 @@ public struct CrisisLifeCycleModel: Sendable {
                     guard let p = previous, p.year == o.year - 1 else { continue }
                     // before/after in units of population at t−1 (D+1 scaled by P(t−1)/P(t) after), so
                     // that after/before = exp(g).
-                    rows[classIndex(o.before)].append((c, o.year, o.growth, max(-momentumClip, min(momentumClip, p.growth)),
+                    rows[StockGrowthModel.classIndex(o.before, classBounds)].append((c, o.year, o.growth, max(-momentumClip, min(momentumClip, p.growth)),
                                                        o.before + 1, (o.after + 1) * o.popBefore / o.popAfter))
                 } else {
                     background.append((c, log((o.after + 1) / o.popAfter), log((o.before + 1) / o.popBefore)))
@@ -259,18 +252,9 @@ public struct CrisisLifeCycleModel: Sendable {
                                     defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years, yearSigma: yearSigma)
     }
 
-    /// The index in `classes` of a stock of `stock` people (≥ crisisThreshold).
-    @inline(__always) static func classIndex(_ stock: Double, _ classes: [ClassFit]) -> Int {
-        var k = 0
-        while k + 1 < classes.count, stock >= classes[k + 1].lowerBound { k += 1 }
-        return k
-    }
-
     /// The class fit of a stock of `stock` people (≥ crisisThreshold).
     public func classFit(forStock stock: Double) -> ClassFit {
-        var k = 0
-        while k + 1 < classes.count, stock >= classes[k + 1].lowerBound { k += 1 }
-        return classes[k]
+        classes[StockGrowthModel.classIndex(stock, classes.map(\.lowerBound))]
     }
 
     /// The long-run drift of `origin`'s crisis at a stock of `stock` people: (α_k + û_c)/(1 − φ_k).

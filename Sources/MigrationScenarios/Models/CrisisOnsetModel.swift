@@ -95,10 +95,7 @@ public struct CrisisOnsetModel: Sendable {
                 guard any else { continue }
                 let increase = after - before
                 let event = increase >= max(minimumIncrease, eligibleShare * p1 * 1000)
-                var wasRecent = 0.0
-                for s in max(1990, t - 10)...(t - 1) {
-                    if let d = combined(history, c, s), let p = population[c, s], p > 0, d / (p * 1000) >= eligibleShare { wasRecent = 1; break }
-                }
+                let wasRecent = lastCrisisYear(history, c, years: max(1990, t - 10)...(t - 1)) { population[c, $0] } == nil ? 0.0 : 1
                 y.append(event ? 1 : 0); lp.append(log(p1 / 1000)); recent.append(wasRecent)
                 if event {
                     let f = idpIncrease.map { max(0, min(1, $0 / increase)) }
@@ -134,8 +131,23 @@ public struct CrisisOnsetModel: Sendable {
     /// The annual onset probability for an origin of `populationThousands` with or without a
     /// recent crisis, at coefficients `beta` (a draw; default the estimate). Capped at 0.5.
     public func probability(populationThousands p: Double, recent: Bool, beta: [Double]? = nil) -> Double {
-        let b = beta ?? rate.coefficients.map(\.estimate)
-        return min(0.5, exp(b[0] + b[1] * log(max(p, 1) / 1000) + b[2] * (recent ? 1 : 0)))
+        min(0.5, Self.hazard(beta ?? rate.coefficients.map(\.estimate), logPopulationMillions: log(max(p, 1) / 1000), recent: recent))
+    }
+
+    /// The rate regression's mean, exp(β₀ + β₁·log(P/10⁶) + β₂·recent), uncapped (the projection
+    /// scales it by the warming factor before capping).
+    @inline(__always) static func hazard(_ b: [Double], logPopulationMillions: Double, recent: Bool) -> Double {
+        exp(b[0] + b[1] * logPopulationMillions + b[2] * (recent ? 1 : 0))
+    }
+
+    /// The latest year in `years` in which `origin`'s cross-border + IDP stock was at least
+    /// `eligibleShare` of its population (thousands, from `population(year)`); nil if none.
+    static func lastCrisisYear(_ history: DisplacementHistory, _ origin: String, years: ClosedRange<Int>,
+                               population: (Int) -> Double?) -> Int? {
+        for y in years.reversed() {
+            if let d = combined(history, origin, y), let p = population(y), p > 0, d / (p * 1000) >= eligibleShare { return y }
+        }
+        return nil
     }
 
     /// The observed rate: events per eligible origin-year.

@@ -43,3 +43,15 @@ public struct DisplacementHistory: Sendable {
     public var lastObservedYear: Int = 2024
     public init() {}
 }
+
+extension DisplacementHistory {
+    /// An origin's stock by type at the projection's start: the mid-year figures of `base + 1`
+    /// where UNHCR published a mid-year stock for the origin (a type absent there is 0), else the
+    /// end-of-`base` figures. `midyear` says which (the first projected year is then half a step).
+    public func jumpOff(_ origin: String, base: Int) -> (crossBorder: Double, conflictIDPs: Double, unrwa: Double, midyear: Bool) {
+        if midyearStock[origin, base + 1] != nil {
+            return (midyearCrossBorder[origin, base + 1] ?? 0, midyearConflictIDPs[origin, base + 1] ?? 0, midyearUNRWA[origin, base + 1] ?? 0, true)
+        }
+        return (crossBorder[origin, base] ?? 0, conflictIDPs[origin, base] ?? 0, unrwa[origin, base] ?? 0, false)
+    }
+}

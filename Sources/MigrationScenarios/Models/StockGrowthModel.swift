@@ -86,7 +86,9 @@ public struct StockGrowthModel: Sendable, Equatable {
         return StockGrowthModel(classLowerBounds: lower, growth: groups, fitYears: years)
     }
 
-    static func classIndex(_ stock: Double, _ bounds: [Double]) -> Int {
+    /// The size class of `stock` among ascending lower `bounds` (the first class also takes
+    /// anything below its bound); shared with `CrisisLifeCycleModel`.
+    @inline(__always) static func classIndex(_ stock: Double, _ bounds: [Double]) -> Int {
         var k = 0
         while k + 1 < bounds.count, stock >= bounds[k + 1] { k += 1 }
         return k
