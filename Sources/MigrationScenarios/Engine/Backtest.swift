@@ -100,13 +100,17 @@ public enum Backtest {
             let targets: [(String, String)] = [("world", "World")] + regions.map { ("region", $0) } + largest.map { ("country", $0) }
             // Pooled past changes of the scored origins (fallback for short series).
             var pooled: [Int: [Double]] = [:]
-            for c in largest { for k in 1...H { pooled[k, default: []] += index.changes(.country(c), horizon: k, upTo: T) } }
+            for c in largest {
+                let annual = index.annualChanges(.country(c), upTo: T)
+                for k in 1...H { pooled[k, default: []] += LikeForLikeIndex.changes(annual, horizon: k, upTo: T) }
+            }
             for (level, g) in targets {
-                let geo: LikeForLikeIndex.Geography = level == "world" ? .world : level == "region" ? .region(g) : .country(g)
+                let geo = LikeForLikeIndex.Geography(level: level, name: g)
                 guard let dT = index.observed(geo, T), let dT5 = index.observed(geo, T - 5) else { continue }
+                let annual = index.annualChanges(geo, upTo: T)
                 for k in 1...H {
                     guard let actual = index.observed(geo, T + k), let model = displaced["\(level)|\(g)|\(T + k)"] else { continue }
-                    var changes = index.changes(geo, horizon: k, upTo: T)
+                    var changes = LikeForLikeIndex.changes(annual, horizon: k, upTo: T)
                     if changes.count < 5 { changes = pooled[k] ?? [] }
                     let sorted = changes.sorted()
                     func q(_ p: Double) -> Double { sorted.isEmpty ? dT : dT * exp(QuantileSummary.quantile(sorted: sorted, p)) }
@@ -136,13 +140,20 @@ public enum Backtest {
     public static func metrics(_ forecasts: [BacktestForecast], history: DisplacementHistory) -> [BacktestMetric] {
         let index = LikeForLikeIndex(history)
         // MASE scale per series: mean |D(t) − D(t−1)| over the years up to the forecast origin.
+        // It depends on the series and the origin only: computed once for all horizons.
+        var scales: [String: Double] = [:]
         func scale(_ f: BacktestForecast) -> Double {
-            let geo: LikeForLikeIndex.Geography = f.level == "world" ? .world : f.level == "region" ? .region(f.geography) : .country(f.geography)
+            let key = "\(f.level)|\(f.geography)|\(f.origin)"
+            if let s = scales[key] { return s }
+            let geo = LikeForLikeIndex.Geography(level: f.level, name: f.geography)
+            let observed = (2000...f.origin).map { index.observed(geo, $0) }
             var s = 0.0, n = 0
-            for t in 2001...f.origin {
-                if let a = index.observed(geo, t), let b = index.observed(geo, t - 1) { s += abs(a - b); n += 1 }
+            for k in 1..<observed.count {
+                if let a = observed[k], let b = observed[k - 1] { s += abs(a - b); n += 1 }
             }
-            return n > 0 && s > 0 ? s / Double(n) : .nan
+            let value = n > 0 && s > 0 ? s / Double(n) : .nan
+            scales[key] = value
+            return value
         }
         var out: [BacktestMetric] = []
         let horizons = Array(Set(forecasts.map(\.horizon))).sorted()
@@ -220,7 +231,11 @@ public enum Backtest {
 
 /// Published stocks of a geography, and its like-for-like chain index for baseline changes.
 struct LikeForLikeIndex {
-    enum Geography: Hashable { case world, region(String), country(String) }
+    enum Geography: Hashable {
+        case world, region(String), country(String)
+        /// From a forecast's level ("world", "region", "country") and geography name.
+        init(level: String, name: String) { self = level == "world" ? .world : level == "region" ? .region(name) : .country(name) }
+    }
     let history: DisplacementHistory
     let breaks: SeriesBreaks
 
@@ -257,10 +272,15 @@ struct LikeForLikeIndex {
         return log(b / a)
     }
 
-    /// The h-year like-for-like log changes ending in 1990+h … T.
-    func changes(_ g: Geography, horizon h: Int, upTo T: Int) -> [Double] {
+    /// The annual like-for-like log changes into 1991 … T (years without one are absent).
+    func annualChanges(_ g: Geography, upTo T: Int) -> [Int: Double] {
         var annual: [Int: Double] = [:]
-        for y in 1991...T { if let v = annualChange(g, y) { annual[y] = v } }
+        for y in 1991...max(1991, T) where y <= T { if let v = annualChange(g, y) { annual[y] = v } }
+        return annual
+    }
+
+    /// The h-year log changes ending in 1990+h … T, sums of consecutive annual changes.
+    static func changes(_ annual: [Int: Double], horizon h: Int, upTo T: Int) -> [Double] {
         var out: [Double] = []
         for end in (1990 + h)...max(1990 + h, T) where end <= T {
             var s = 0.0, ok = true
