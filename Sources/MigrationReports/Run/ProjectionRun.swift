@@ -186,7 +186,7 @@ public enum ProjectionRun {
             try CSVWriter.write(table, to: path)
         }
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("manifest.json").path))
-        try result.manifest.write(to: temp.appendingPathComponent("manifest.json"))
+        try AtomicFile.write(Array(result.manifest), to: temp.appendingPathComponent("manifest.json").path)
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("report.html").path))
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("charts").path))
         try HTMLReport.write(directory: temp)
@@ -276,7 +276,7 @@ public enum ProjectionRun {
             s += "; \(millions(midyear.total(base + 1))) at mid-\(base + 1) (\(anchored.count) origins, the projection's starting point)"
         }
         if let channel = models.climateChannel, set.stockModel == .lifecycle, set.disasterIDPs {
-            let jump = channel.jumpOffStock.keys.sorted().reduce(0.0) { acc, c in ClimateChannel.hazardsInOrder.reduce(acc) { $0 + (channel.jumpOffStock[c]?[$1] ?? 0) } }
+            let jump = channel.jumpOffTotal
             if jump > 0 { s += "; plus \(millions(jump)) disaster IDPs (IDMC, end of \(base)), part of the projected stock" }
         }
         s += "\n"
@@ -311,17 +311,20 @@ public enum ProjectionRun {
         // Jump-off stock per origin (mid-year where published).
         var jumpOff: [String: Double] = [:]
         for c in h.stock.countries where h.stock[c, base] != nil { jumpOff[c] = midyear[c, base + 1] ?? h.stock[c, base] }
+        // The jump-off stock by type (the same rule as the projection's start), for the changes by type.
+        var jumps: [ProjectionCategory: Double] = [:]
+        for c in h.stock.countries where h.stock[c, base] != nil {   // the origins the engine projects
+            let j = h.jumpOff(c, base: base)
+            jumps[.crossBorder, default: 0] += j.crossBorder
+            jumps[.conflictIDPs, default: 0] += j.conflictIDPs
+            jumps[.unrwa, default: 0] += j.unrwa
+        }
         for sc in set.scenarios {
             guard let a = world(sc.name, .displaced, first), let b = world(sc.name, .displaced, set.horizon) else { continue }
             s += "  " + sc.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + rate(a.p50, b.p50, set.horizon - first)
             if set.stockModel == .lifecycle {
                 // Change of the mean by type (means add up), and the largest origins.
                 let parts: [(String, ProjectionCategory)] = [("cross-border", .crossBorder), ("IDPs", .conflictIDPs), ("UNRWA", .unrwa)]
-                let jumps: [ProjectionCategory: Double] = [
-                    .crossBorder: h.crossBorder.countries.reduce(0) { $0 + (h.midyearCrossBorder[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.crossBorder[$1, base] ?? 0 : 0)) },
-                    .conflictIDPs: h.conflictIDPs.countries.reduce(0) { $0 + (h.midyearConflictIDPs[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.conflictIDPs[$1, base] ?? 0 : 0)) },
-                    .unrwa: h.unrwa.countries.reduce(0) { $0 + (h.midyearUNRWA[$1, base + 1] ?? (midyear[$1, base + 1] == nil ? h.unrwa[$1, base] ?? 0 : 0)) },
-                ]
                 let byType = parts.compactMap { name, cat -> String? in
                     guard let m = world(sc.name, cat, set.horizon)?.mean else { return nil }
                     return "\(name) \(signedMillions(m - (jumps[cat] ?? 0)))"
