@@ -46,6 +46,8 @@ public enum ProjectionRun {
         public let inputs: ProjectionInputs
         public let models: FittedProjectionModels
         public let rows: [ProjectionRow]
+        /// Each scenario minus the reference scenario on paired draws (contrasts.csv).
+        public let contrasts: [ScenarioContrast]
         /// The run folder's CSV tables, by file name, in writing order.
         public let tables: [(name: String, table: Table)]
         /// The run's manifest.json content.
@@ -79,17 +81,18 @@ public enum ProjectionRun {
                                             progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
         } catch { throw RunError(description: "\(scenarioPath): \(error)") }
         progress?(.writing, 0)
-        let tables = try buildTables(set, inputs: inputs, models: models, rows: rows)
+        let contrasts: [ScenarioContrast] = []
+        let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
         let seconds = Date().timeIntervalSince(started)
         let summary = summaryText(rows, set: set, inputs: inputs, models: models)
-        return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, tables: tables,
+        return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,
                       manifest: manifest, summary: summary, seconds: seconds)
     }
 
     /// The report tables of a run.
     public static func buildTables(_ set: ScenarioSet, inputs: ProjectionInputs, models: FittedProjectionModels,
-                                   rows: [ProjectionRow]) throws -> [(name: String, table: Table)] {
+                                   rows: [ProjectionRow], contrasts: [ScenarioContrast] = []) throws -> [(name: String, table: Table)] {
         let fitRows = InSampleFit.compute(models, inputs, years: 2010...models.baseYear, stockModel: set.stockModel)
         let modelList: [(String, RegressionResult)] = [("conflict_inflow", models.conflict.inflow), ("conflict_exit", models.conflict.exit),
                                                        ("lifecycle_onset_rate", models.lifeCycle.onset.rate)]
@@ -117,6 +120,7 @@ public enum ProjectionRun {
         return [
             ("projections.csv", try ProjectionTables.projections(rows, names: inputs.history.names)),
             ("summary_wide.csv", try ProjectionTables.wideSummary(rows)),
+            ("contrasts.csv", try ProjectionTables.contrasts(contrasts)),
             ("coefficients.csv", try ProjectionTables.coefficients(modelList)),
             ("diagnostics.csv", try ProjectionTables.diagnostics(modelList, extra: extra)),
             ("series_breaks.csv", try Table([

@@ -43,6 +43,19 @@ public enum ProjectionTables {
         return try Table(cols)
     }
 
+    /// contrasts.csv: scenario, reference, geography_level, geography, category, year, p05, p50,
+    /// p95, share_positive — each scenario minus the reference on paired draws. Differences of
+    /// people counts are whole persons; share_positive is a fraction in [0, 1].
+    public static func contrasts(_ rows: [ScenarioContrast]) throws -> Table {
+        try Table([
+            ("scenario", .string(rows.map(\.scenario))), ("reference", .string(rows.map(\.reference))),
+            ("geography_level", .string(rows.map(\.geographyLevel))), ("geography", .string(rows.map(\.geography))),
+            ("category", .string(rows.map(\.category))), ("year", .int(rows.map(\.year))),
+            ("p05", .double(rows.map { $0.p05.rounded() })), ("p50", .double(rows.map { $0.p50.rounded() })),
+            ("p95", .double(rows.map { $0.p95.rounded() })), ("share_positive", .double(rows.map(\.sharePositive))),
+        ])
+    }
+
     /// coefficients.csv: model, term, estimate, std_error, statistic, p_value, conf_low, conf_high.
     public static func coefficients(_ models: [(String, RegressionResult)]) throws -> Table {
         var model: [String?] = []
