@@ -28,7 +28,8 @@ struct ScenarioSpecificationTests {
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = -1", "scenario[1].override[1].factor", "-1.0 is outside the allowed range 0.0–10.0 for disaster"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"disaster\"\nfactor = 1\ncountries = [\"Syria\"]", "scenario[1].override[1].countries[1]", "must be an ISO 3166 alpha-3 code such as \"SYR\", got \"Syria\""),
         ("[run]\ndraws = 0\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.draws", "0 must be between 1 and 1000000"),
-        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model, disaster_idps"),
+        ("[run]\nhorizn = 2050\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.horizn", "unknown key — allowed here: horizon, draws, seed, stock_model, disaster_idps, reference"),
+        ("[run]\nreference = \"SSP9\"\n[[scenario]]\nname = \"a\"\npathway = \"SSP2-4.5\"", "run.reference", "\"SSP9\" is not the name of a [[scenario]] in this file — one of \"a\""),
         ("[run]\nstock_model = \"logistic\"\n[[scenario]]\npathway = \"SSP2-4.5\"", "run.stock_model", "\"logistic\" is not one of lifecycle, growth, flows"),
         ("[[scenario]]\npathway = \"SSP2-4.5\"\n[[scenario.override]]\ncomponent = \"residual\"\nfactor = 0.5", "scenario[1].override[1].component",
          "\"residual\" needs stock_model = \"flows\" in [run] — with \"lifecycle\" use one of exit_rate, disaster, onset_rate, crisis_duration"),
@@ -113,6 +114,19 @@ struct QuantileSelectionTests {
                 for (p, got) in zip(QuantileSummary.probabilities, [q.p025, q.p05, q.p10, q.p50, q.p90, q.p95, q.p975]) {
                     #expect(abs(got - QuantileSummary.quantile(sorted: s, p)) < 1e-12, "n \(n) p \(p)")
                 }
+            }
+        }
+        // Mostly zeros (a hazard that rarely strikes), and the five-quantile variant.
+        for n in [50, 1000, 4321] {
+            for zeros in [0.5, 0.9, 0.999] {
+                let v = (0..<n).map { _ in rng.uniform() < zeros ? 0 : (rng.uniform() * 1e6).rounded() - 2e5 }
+                let s = v.sorted()
+                let q = QuantileSummary(v), q5 = QuantileSummary(v, tails: false)
+                for (p, got) in zip(QuantileSummary.probabilities, [q.p025, q.p05, q.p10, q.p50, q.p90, q.p95, q.p975]) {
+                    #expect(got == QuantileSummary.quantile(sorted: s, p), "n \(n) zeros \(zeros) p \(p)")
+                }
+                let same = q5.p05 == q.p05 && q5.p10 == q.p10 && q5.p50 == q.p50 && q5.p90 == q.p90 && q5.p95 == q.p95
+                #expect(same && q5.p025.isNaN && q5.p975.isNaN)
             }
         }
         // Continuous values, large n: exactly the sorted type-7 quantiles.

@@ -75,13 +75,13 @@ public enum ProjectionRun {
         progress?(.fitting, 0)
         let models = try ProjectionEngine.fit(inputs)
         progress?(.projecting, 0)
-        let rows: [ProjectionRow]
+        let output: ProjectionOutput
         do {
-            rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: options.threads,
-                                            progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
+            output = try ProjectionEngine.project(set, models: models, inputs: inputs, threads: options.threads,
+                                                  progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
         } catch { throw RunError(description: "\(scenarioPath): \(error)") }
         progress?(.writing, 0)
-        let contrasts: [ScenarioContrast] = []
+        let rows = output.rows, contrasts = output.contrasts
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
         let seconds = Date().timeIntervalSince(started)

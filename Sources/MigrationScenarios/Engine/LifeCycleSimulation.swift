@@ -1,8 +1,9 @@
 import Foundation
 
 extension ProjectionEngine {
-    /// Simulates one origin under the `lifecycle` stock model for all draws; values laid out
-    /// [category][year][draw] in `ProjectionCategory.categories(.lifecycle)` order.
+    /// Simulates one origin under the `lifecycle` stock model for all draws into `out` (at
+    /// least categories × years × draws values, overwritten), laid out [category][year][draw] in
+    /// `ProjectionCategory.categories(.lifecycle)` order.
     ///
     /// Per draw and year t (P the scenario's population, step 1/2 in a first year that starts
     /// from a mid-year figure):
@@ -24,10 +25,11 @@ extension ProjectionEngine {
                                   draws: DrawInputs, warming: [[Double]], climate: ScenarioClimate?, includeDisasterIDPs: Bool,
                                   models: FittedProjectionModels, history: DisplacementHistory,
                                   population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
-                                  medianExit: Double) -> [Double] {
+                                  medianExit: Double, into out: UnsafeMutableBufferPointer<Double>) {
         let D = draws.zClimate.count, T = years.count
         let K = ProjectionCategory.categories(.lifecycle).count
-        var out = [Double](repeating: 0, count: K * T * D)
+        precondition(out.count >= K * T * D, "simulation buffer too small")
+        UnsafeMutableBufferPointer(rebasing: out[0..<(K * T * D)]).update(repeating: 0)
         let lc = models.lifeCycle
         let (cb0, idp0, un0, hasMidyear) = history.jumpOff(c, base: base)
         let firstStep = hasMidyear ? 0.5 : 1.0
@@ -143,6 +145,7 @@ extension ProjectionEngine {
             // The counterfactual path (warming held at the jump-off level) shares every random
             // number: each year draws the same uniforms whichever path erupts.
             var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
+            var counterfactualSame = true
             var hazardStock = [Double](repeating: 0, count: H), hazardStockCF = [Double](repeating: 0, count: H)
             for (j, h) in channelHazards.enumerated() { hazardStock[j] = jumpOffDisaster[h] ?? 0; hazardStockCF[j] = hazardStock[j] }
             // Disasters draw from their own stream, so the weather is the same under every
@@ -192,9 +195,28 @@ extension ProjectionEngine {
                 if !held {
                     let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
                     let factor = climate.map { $0.conflictFactor[d][t] } ?? 1
-                    advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
-                    if channel != nil {
-                        advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                    if channel != nil && counterfactualSame {
+                        // The paths share every random number, so they stay equal until warming
+                        // changes an onset decision: only then is the counterfactual stepped apart.
+                        let pre = (s0, s1, g0d, g1d, sinceCrisis)
+                        advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
+                        var same = true
+                        if factor != 1, (pre.0 + pre.1) / pop[t] < CrisisOnsetModel.eligibleShare {
+                            let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: pre.4 <= 10)
+                            same = (u.0 < min(0.5, hazard * factor) * fOnset[t] * step) == (u.0 < min(0.5, hazard) * fOnset[t] * step)
+                        }
+                        if same {
+                            c0 = s0; c1 = s1; cg0 = g0d; cg1 = g1d; cSince = sinceCrisis
+                        } else {
+                            counterfactualSame = false
+                            (c0, c1, cg0, cg1, cSince) = pre
+                            advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                        }
+                    } else {
+                        advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
+                        if channel != nil {
+                            advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                        }
                     }
                     let unNoise = rng.normal()
                     if un > 0 {
@@ -258,6 +280,5 @@ extension ProjectionEngine {
                 }
             }
         }
-        return out
     }
 }

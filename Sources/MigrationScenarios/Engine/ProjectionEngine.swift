@@ -107,8 +107,13 @@ public enum ProjectionCategory: String, CaseIterable, Sendable {
     case newDisplacement = "new_conflict_displacement"
     case exits = "exits"
     case disaster = "new_disaster_displacement"
+    /// What warming after the jump-off adds: the scenario minus the same draws with warming held
+    /// at its jump-off level (paired draws), for new disaster displacement and the whole stock.
+    case attributableNew = "climate_attributable_new_disaster_displacement"
+    case attributableStock = "climate_attributable_displaced_stock"
     // New disaster displacement by hazard (lifecycle with the climate channel; they sum to
-    // new_disaster_displacement). Reported for the world and the regions only.
+    // new_disaster_displacement), and what warming adds to each. Reported for the world and the
+    // UNHCR regions only.
     case flood = "new_disaster_displacement_flood"
     case storm = "new_disaster_displacement_storm"
     case drought = "new_disaster_displacement_drought"
@@ -118,10 +123,6 @@ public enum ProjectionCategory: String, CaseIterable, Sendable {
     case earthquake = "new_disaster_displacement_earthquake"
     case volcanic = "new_disaster_displacement_volcanic"
     case otherHazard = "new_disaster_displacement_other"
-    /// What warming after the jump-off adds: the scenario minus the same draws with warming held
-    /// at its jump-off level (paired draws), for new disaster displacement and the whole stock.
-    case attributableNew = "climate_attributable_new_disaster_displacement"
-    case attributableStock = "climate_attributable_displaced_stock"
     case attributableFlood = "climate_attributable_new_disaster_displacement_flood"
     case attributableStorm = "climate_attributable_new_disaster_displacement_storm"
     case attributableDrought = "climate_attributable_new_disaster_displacement_drought"
@@ -138,6 +139,13 @@ public enum ProjectionCategory: String, CaseIterable, Sendable {
     /// have no types, hazards or attribution.
     public static func categories(_ model: StockModel) -> [ProjectionCategory] {
         model == .lifecycle ? allCases : [.displaced, .newDisplacement, .exits, .disaster]
+    }
+
+    /// The categories reported for the UN regions: those of the countries plus the two
+    /// climate-attributable totals (the hazard-by-hazard detail is for the world and the UNHCR
+    /// regions, which keeps projections.csv and the run's memory small).
+    public static func unRegionCategories(_ model: StockModel) -> [ProjectionCategory] {
+        Array(categories(model).prefix(model == .lifecycle ? 10 : 4))
     }
 
     /// The categories reported for single countries (the hazard and attribution detail is for
@@ -241,188 +249,6 @@ public enum ProjectionEngine {
     /// Runs with up to this many draws in memory at once have exact quantiles; larger runs are
     /// summarised in blocks of this size through `QuantileSketch` (bounded memory).
     public static let exactDrawLimit = 10_000
-
-    /// Runs every scenario; `progress` receives the fraction done (0…1). `blockSize` (default
-    /// `exactDrawLimit`) is the number of draws simulated at once.
-    public static func run(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs,
-                           threads: Int = 0, blockSize: Int? = nil, progress: (@Sendable (Double) -> Void)? = nil) throws -> [ProjectionRow] {
-        try run(set, models: models, inputs: inputs, threads: threads, blockSize: blockSize, sketchCompression: 200, progress: progress)
-    }
-
-    /// `run` with the sketches' compression δ (tests use a large δ, which makes the sketches exact).
-    static func run(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs, threads: Int, blockSize: Int?,
-                    sketchCompression: Double, progress: (@Sendable (Double) -> Void)?) throws -> [ProjectionRow] {
-        let base = models.baseYear
-        guard set.horizon > base else { throw ProjectionError.horizon(set.horizon, base: base) }
-        let years = Array((base + 1)...set.horizon)
-        let history = inputs.history
-        let countries = history.stock.countries.filter { history.stock[$0, base] != nil }
-        guard !countries.isEmpty else { throw ProjectionError.noCountries }
-        for s in set.scenarios { for o in s.overrides { for c in o.countries ?? [] where history.stock.values[c] == nil && history.names[c] == nil {
-            throw ProjectionError.unknownCountry(c)
-        } } }
-        for s in set.scenarios { for y in [years[0], set.horizon] { _ = try models.climate.global(s.pathway, year: y, z: 0) } }
-
-        // Draws are simulated in blocks of at most `blockSize`: one block (the usual case) gives
-        // exact type-7 quantiles from all draws; more blocks stream every cell into a t-digest
-        // (QuantileSketch), so memory does not grow with the number of draws.
-        let B = max(1, min(set.draws, blockSize ?? exactDrawLimit))
-        let blockStarts = Array(stride(from: 0, to: set.draws, by: B))
-        let streamed = blockStarts.count > 1
-        let cIn = choleskyFactor(models.conflict.inflow.vcov), cEx = choleskyFactor(models.conflict.exit.vcov)
-        let cDis = models.disaster.hazards.map { choleskyFactor($0.fit.vcov) }
-        let cOnset = choleskyFactor(models.lifeCycle.onset.rate.vcov)
-        /// Per-draw coefficient vectors and warming quantiles (shared by countries and scenarios).
-        func drawInputs(_ range: Range<Int>) throws -> DrawInputs {
-            var betaIn = [[Double]](), betaEx = [[Double]](), betaDis = [[[Double]]](), zClimate = [Double]()
-            for d in range {
-                var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .coefficients)
-                betaIn.append(drawCoefficients(models.conflict.inflow, cIn, &rng))
-                betaEx.append(drawCoefficients(models.conflict.exit, cEx, &rng))
-                betaDis.append(models.disaster.hazards.enumerated().map { drawCoefficients($1.fit, cDis[$0], &rng) })
-                var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .climate)
-                zClimate.append(cr.normal())
-            }
-            // Reference warming per draw and year (the growth model's baseline pathway).
-            var reference = [[Double]](repeating: [], count: range.count)
-            if set.stockModel == .growth {
-                for k in 0..<range.count { reference[k] = try years.map { try models.climate.global(referencePathway, year: $0, z: zClimate[k]) } }
-            }
-            // Life-cycle class drifts α_k and onset coefficients, per draw (common to all origins).
-            var alphas = [[[Double]]](), onsetBeta = [[Double]](), yearShock = [[Double]](), responses = [[Double]]()
-            if set.stockModel == .lifecycle {
-                let lc = models.lifeCycle
-                for d in range {
-                    var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 13)
-                    alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.flatMap { c in (0..<2).map { c.alpha[$0] + c.alphaStandardError[$0] * rng.normal() } } })
-                    onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
-                    yearShock.append(years.map { _ in rng.normal() })
-                    if models.climateChannel != nil {
-                        var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 14)
-                        responses.append((0...ClimateChannel.hazardsInOrder.count).map { _ in cr.uniform() })
-                    }
-                }
-            }
-            return DrawInputs(firstDraw: range.lowerBound, betaIn: betaIn, betaEx: betaEx, betaDis: betaDis, zClimate: zClimate,
-                              warmingReference: reference, lifeCycleAlpha: alphas, onsetBeta: onsetBeta, yearShock: yearShock,
-                              climateResponse: responses)
-        }
-        let inflowTerms = models.conflict.inflow.coefficients.map(\.term)
-        let exitTerms = models.conflict.exit.coefficients.map(\.term)
-        let medianExit = median(Array(models.conflict.exitEffects.values)) ?? -3
-
-        let categories = ProjectionCategory.categories(set.stockModel)
-        let countryCategories = ProjectionCategory.countryCategories(set.stockModel)
-        let total = Double(set.scenarios.count * countries.count * blockStarts.count)
-        let counter = ProgressCounter()
-        // Aggregates: world, UNHCR regions, UN regions.
-        var aggregates: [(level: String, name: String)] = [("world", "World")]
-        let unhcrRegions = Set(countries.map { history.regions[$0]?.unhcr ?? "Unknown" }).sorted()
-        let unRegions = Set(countries.map { history.regions[$0]?.un ?? "Unknown" }).sorted()
-        aggregates += unhcrRegions.map { ("unhcr_region", $0) } + unRegions.map { ("un_region", $0) }
-        let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level)|\($1.name)", $0) })
-        let targetsByCountry = countries.map { c in
-            ["world|World", "unhcr_region|\(history.regions[c]?.unhcr ?? "Unknown")", "un_region|\(history.regions[c]?.un ?? "Unknown")"]
-                .compactMap { aggIndex[$0] }
-        }
-        let cells = categories.count * years.count
-        let pop = inputs.population
-        // Per scenario: its rows (aggregates, then countries) and, with several blocks, its sketches.
-        let empty = QuantileSketch(compression: sketchCompression)
-        var rowsByScenario = [[ProjectionRow]](repeating: [], count: set.scenarios.count)
-        let countrySketches = set.scenarios.map { _ in SketchBox(count: streamed ? countries.count : 0, cells: cells, empty: empty) }
-        var aggregateSketches = [[QuantileSketch]](repeating: [QuantileSketch](repeating: empty, count: streamed ? aggregates.count * cells : 0),
-                                                   count: set.scenarios.count)
-        for first in blockStarts {
-            let range = first..<min(first + B, set.draws)
-            let n = range.count
-            let draws = try drawInputs(range)   // shared by every scenario (common random numbers)
-            for (si, scenario) in set.scenarios.enumerated() {
-                // Global warming per draw and year.
-                var warmingByDraw = [[Double]](repeating: [], count: n)
-                for k in 0..<n { warmingByDraw[k] = try years.map { try models.climate.global(scenario.pathway, year: $0, z: draws.zClimate[k]) } }
-                let warming = warmingByDraw
-                // Warming above the jump-off year's level, per draw, as response factors.
-                var climate: ScenarioClimate? = nil
-                if set.stockModel == .lifecycle, let channel = models.climateChannel {
-                    let H = ClimateChannel.hazardsInOrder.count
-                    var table = channel.responses
-                    for o in scenario.responseOverrides {
-                        do {
-                            table = try table.overriding(o.hazard, central: o.central, low: o.low, high: o.high, source: o.source,
-                                                         origin: set.source, key: o.key)
-                        } catch { throw error }
-                    }
-                    let order = ClimateChannel.hazardsInOrder + [.conflict]
-                    var hf = [[Double]](), cf = [[Double]]()
-                    for k in 0..<n {
-                        let base0 = try models.climate.global(scenario.pathway, year: base, z: draws.zClimate[k])
-                        let r = order.enumerated().map { table.sample(hazard: $1, uniform: draws.climateResponse[k][$0]) }
-                        var row = [Double](repeating: 1, count: years.count * H), crow = [Double](repeating: 1, count: years.count)
-                        for t in 0..<years.count {
-                            let dT = warming[k][t] - base0
-                            for j in 0..<H { row[t * H + j] = ClimateResponse.factor(warming: dT, response: r[j]) }
-                            if scenario.conflictWarming { crow[t] = ClimateResponse.factor(warming: dT, response: r[H]) }
-                        }
-                        hf.append(row); cf.append(crow)
-                    }
-                    climate = ScenarioClimate(hazardFactor: hf, conflictFactor: cf)
-                }
-                let scenarioClimate = climate
-                let acc = FixedPointAccumulator(count: aggregates.count * cells * n)
-                let countryRows = RowBox(count: streamed ? 0 : countries.count)
-                let sketches = countrySketches[si]
-                let work: @Sendable (Int) -> Void = { ci in
-                    let c = countries[ci]
-                    let sim = set.stockModel == .lifecycle
-                        ? simulateLifeCycle(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws,
-                                            warming: warming, climate: scenarioClimate, includeDisasterIDPs: set.disasterIDPs, models: models, history: history, population: pop, seed: set.seed,
-                                            inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
-                        : simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
-                                              draws: draws, warming: warming,
-                                              models: models, history: history, population: pop, seed: set.seed,
-                                              inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
-                    if streamed {
-                        sketches.update(ci) { cellSketches in
-                            for cell in 0..<cells { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
-                        }
-                    } else {
-                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
-                            QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]))
-                        })
-                    }
-                    acc.add(sim, into: targetsByCountry[ci], stride: cells * n)
-                    let done = counter.increment()
-                    progress?(Double(done) / total)
-                }
-                runParallel(countries.count, threads: threads, work)
-                for (a, agg) in aggregates.enumerated() {
-                    if streamed {
-                        for cell in 0..<cells {
-                            aggregateSketches[si][a * cells + cell].add(contentsOf: acc.values(offset: (a * cells + cell) * n, count: n))
-                        }
-                    } else {
-                        rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years, categories: categories) { cell in
-                            QuantileSummary(acc.values(offset: (a * cells + cell) * n, count: n))
-                        }
-                    }
-                }
-                if !streamed { rowsByScenario[si] += countryRows.all }
-            }
-        }
-        if streamed {
-            for (si, scenario) in set.scenarios.enumerated() {
-                for (a, agg) in aggregates.enumerated() {
-                    rowsByScenario[si] += cellRows(scenario.name, agg.level, agg.name, years: years, categories: categories) { aggregateSketches[si][a * cells + $0].summary }
-                }
-                for (ci, c) in countries.enumerated() {
-                    let cellSketches = countrySketches[si].sketches(ci)
-                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cellSketches[$0].summary }
-                }
-            }
-        }
-        return rowsByScenario.flatMap { $0 }
-    }
 
     /// One geography's rows, category by category and year by year; `summary` receives the cell
     /// index category × years.count + year index (the layout of `simulateCountry`'s output).
@@ -582,138 +408,6 @@ public enum ProjectionEngine {
         return QuantileSummary.quantile(sorted: v.sorted(), 0.5)
     }
 
-    static func runParallel(_ count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> Void) {
-        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        if workers <= 1 || count <= 1 {
-            for i in 0..<count { work(i) }
-            return
-        }
-        let next = ProgressCounter()
-        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
-            while true {
-                let i = next.increment() - 1
-                if i >= count { break }
-                work(i)
-            }
-        }
-    }
-}
-
-/// Order-independent accumulation of per-draw values: 64-bit fixed point (2⁻¹⁶ persons). Each
-/// worker adds into its own partial sums (no lock while adding); `values` adds the partials, and
-/// integer sums do not depend on the order of addition, so results do not depend on threads.
-final class FixedPointAccumulator: @unchecked Sendable {
-    private var partials: [[Int64]]
-    private let count: Int
-    private let lock = NSLock()
-    private var free: [Int]
-    static let scale = 65_536.0
-    init(count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.count = count
-        partials = []
-        free = []
-        for w in 0..<max(1, workers) { partials.append([]); free.append(w) }
-    }
-
-    /// Adds `values` (one aggregate's worth of cells) into each target aggregate.
-    func add(_ values: [Double], into targets: [Int], stride: Int) {
-        // Take a partial array for this call (one per concurrent caller).
-        lock.lock()
-        let w = free.popLast() ?? { partials.append([]); return partials.count - 1 }()
-        var mine = partials[w]
-        partials[w] = []
-        lock.unlock()
-        if mine.isEmpty { mine = [Int64](repeating: 0, count: count) }
-        // Values are counts of people (≤ a country's population; differences may be negative):
-        // converted once, clamped to ±10¹³, then added to each target.
-        var fixed = [Int64](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { v in
-            fixed.withUnsafeMutableBufferPointer { f in
-                for k in 0..<v.count {
-                    let x = v[k]
-                    f[k] = x.isFinite ? Int64((min(max(x, -1e13), 1e13) * FixedPointAccumulator.scale).rounded(.toNearestOrEven)) : 0
-                }
-            }
-        }
-        var seen: [Int] = []
-        for a in targets where !seen.contains(a) { seen.append(a) }
-        mine.withUnsafeMutableBufferPointer { cells in
-            fixed.withUnsafeBufferPointer { f in
-                for a in seen {
-                    let off = a * stride
-                    for k in 0..<f.count { cells[off + k] &+= f[k] }
-                }
-            }
-        }
-        lock.lock()
-        partials[w] = mine
-        free.append(w)
-        lock.unlock()
-    }
-
-    func values(offset: Int, count n: Int) -> [Double] {
-        lock.lock()
-        defer { lock.unlock() }
-        var out = [Double](repeating: 0, count: n)
-        for k in 0..<n {
-            var sum: Int64 = 0
-            for p in partials where !p.isEmpty { sum &+= p[offset + k] }
-            out[k] = Double(sum) / FixedPointAccumulator.scale
-        }
-        return out
-    }
-}
-
-/// Thread-safe counter.
-final class ProgressCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
-
-/// Per-country quantile sketches (one per category × year), updated by the worker that simulates
-/// the country in each block (one worker per country per block, blocks in draw order).
-final class SketchBox: @unchecked Sendable {
-    private var boxes: [[QuantileSketch]]
-    private let lock = NSLock()
-    init(count: Int, cells: Int, empty: QuantileSketch) { boxes = Array(repeating: Array(repeating: empty, count: cells), count: count) }
-    func update(_ i: Int, _ body: (inout [QuantileSketch]) -> Void) {
-        lock.lock()
-        var mine = boxes[i]
-        boxes[i] = []
-        lock.unlock()
-        body(&mine)
-        lock.lock()
-        boxes[i] = mine
-        lock.unlock()
-    }
-    func sketches(_ i: Int) -> [QuantileSketch] {
-        lock.lock()
-        defer { lock.unlock() }
-        return boxes[i]
-    }
-}
-
-/// Per-country rows written by the worker that computed them.
-final class RowBox: @unchecked Sendable {
-    private var rows: [[ProjectionRow]]
-    private let lock = NSLock()
-    init(count: Int) { rows = Array(repeating: [], count: count) }
-    func set(_ i: Int, _ r: [ProjectionRow]) {
-        lock.lock()
-        rows[i] = r
-        lock.unlock()
-    }
-    var all: [ProjectionRow] {
-        lock.lock()
-        defer { lock.unlock() }
-        return rows.flatMap { $0 }
-    }
 }
 
 extension LifeCycleModels {

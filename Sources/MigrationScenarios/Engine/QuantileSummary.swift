@@ -25,57 +25,114 @@ public struct QuantileSummary: Sendable, Equatable {
     /// by selection (Hoare's quickselect), not a full sort, with the same result: the middle
     /// rank first over all values, then each side's ranks within the bounds already fixed (about
     /// 5n comparisons for the seven ranks instead of n·log n); the next order statistic, which
-    /// type 7 interpolates towards, is the minimum up to the next selected rank.
-    public init(_ values: [Double]) {
+    /// type 7 interpolates towards, is the minimum up to the next selected rank. With `tails`
+    /// false the 2.5 % and 97.5 % quantiles (used by backtests only) are skipped and left NaN.
+    public init(_ values: [Double], tails: Bool = true) {
         guard !values.isEmpty else { self.init(mean: .nan, p05: .nan, p10: .nan, p50: .nan, p90: .nan, p95: .nan); return }
         var sum = 0.0, smallest = values[0], largest = values[0]
         for v in values { sum += v; smallest = min(smallest, v); largest = max(largest, v) }
         let n = values.count
         if smallest == largest {
             // Every draw the same (often all zero: no flow in that country): no selection needed.
-            let x = smallest
-            self.init(mean: sum / Double(n), p05: x, p10: x, p50: x, p90: x, p95: x, p025: x, p975: x)
+            let x = smallest, t = tails ? x : .nan
+            self.init(mean: sum / Double(n), p05: x, p10: x, p50: x, p90: x, p95: x, p025: t, p975: t)
             return
         }
         var a = values
-        let probabilities = QuantileSummary.probabilities
+        if tails {
+            let q = a.withUnsafeMutableBufferPointer { QuantileSummary.quantiles($0, QuantileSummary.probabilities) }
+            self.init(mean: sum / Double(n), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
+        } else {
+            let q = a.withUnsafeMutableBufferPointer { QuantileSummary.quantiles($0, [0.05, 0.10, 0.50, 0.90, 0.95]) }
+            self.init(mean: sum / Double(n), p05: q[0], p10: q[1], p50: q[2], p90: q[3], p95: q[4])
+        }
+    }
+
+    /// Type-7 quantiles of the values in `p` (rearranged in place) at `probabilities`, which
+    /// must be non-decreasing, by recursive selection (see `init(_:tails:)`).
+    static func quantiles(_ p: UnsafeMutableBufferPointer<Double>, _ probabilities: [Double]) -> [Double] {
+        let n = p.count
+        guard n > 0 else { return probabilities.map { _ in .nan } }
         let ranks = probabilities.map { Int((Double(n - 1) * $0).rounded(.down)) }   // non-decreasing
         var q = [Double](repeating: 0, count: probabilities.count)
-        a.withUnsafeMutableBufferPointer { p in
-            // Ranks k in [from, to) of `range` (indices into `ranks`), positions [lo, hi] unfixed.
-            func selectRanks(_ range: Range<Int>, _ lo: Int, _ hi: Int) {
-                guard !range.isEmpty, lo <= hi else { return }
-                let middle = range.lowerBound + range.count / 2
-                let k = ranks[middle]
-                QuantileSummary.select(p, k, lo: lo, hi: hi)
-                var left = middle, right = middle + 1
-                while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
-                while right < range.upperBound, ranks[right] == k { right += 1 }
-                selectRanks(range.lowerBound..<left, lo, k - 1)
-                selectRanks(right..<range.upperBound, k + 1, hi)
-            }
-            selectRanks(0..<ranks.count, 0, n - 1)
-            for (j, prob) in probabilities.enumerated() {
-                let h = Double(n - 1) * prob
-                let lo = ranks[j]
-                let x = p[lo]
-                var next = x
-                if lo + 1 < n {
-                    // Elements after lo are ≥ p[lo]; those from the next selected rank on are ≥ it.
-                    let bound = ranks[(j + 1)...].first { $0 > lo } ?? n
-                    next = p[lo + 1]
-                    if lo + 2 < bound { for i in (lo + 2)..<bound where p[i] < next { next = p[i] } }
-                }
-                q[j] = x + (h - Double(lo)) * (next - x)
-            }
+        // Ranks k in [from, to) of `range` (indices into `ranks`), positions [lo, hi] unfixed.
+        func selectRanks(_ range: Range<Int>, _ lo: Int, _ hi: Int) {
+            guard !range.isEmpty, lo <= hi else { return }
+            let middle = range.lowerBound + range.count / 2
+            let k = ranks[middle]
+            QuantileSummary.select(p, k, lo: lo, hi: hi)
+            var left = middle, right = middle + 1
+            while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
+            while right < range.upperBound, ranks[right] == k { right += 1 }
+            selectRanks(range.lowerBound..<left, lo, k - 1)
+            selectRanks(right..<range.upperBound, k + 1, hi)
         }
-        self.init(mean: sum / Double(n), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
+        selectRanks(0..<ranks.count, 0, n - 1)
+        for (j, prob) in probabilities.enumerated() {
+            let h = Double(n - 1) * prob
+            let lo = ranks[j]
+            let x = p[lo]
+            var next = x
+            if lo + 1 < n {
+                // Elements after lo are ≥ p[lo]; those from the next selected rank on are ≥ it.
+                let bound = ranks[(j + 1)...].first { $0 > lo } ?? n
+                next = p[lo + 1]
+                if lo + 2 < bound { for i in (lo + 2)..<bound where p[i] < next { next = p[i] } }
+            }
+            q[j] = x + (h - Double(lo)) * (next - x)
+        }
+        return q
     }
 
     /// Rearranges p[lo...hi] so that p[k] holds the value it would have if that range were
-    /// sorted, with no larger value before it and no smaller after (Hoare's selection,
-    /// median-of-three pivot).
+    /// sorted, with no larger value before it and no smaller after. Quickselect with a
+    /// median-of-three pivot and branch-free Lomuto partitions (no mispredicted branch per
+    /// element): first < pivot | ≥ pivot, then, when k is on the right, = pivot | > pivot, so
+    /// runs of equal values (many draws at zero) end the search at once. Ranges of up to 16
+    /// values are finished by insertion sort.
     static func select(_ p: UnsafeMutableBufferPointer<Double>, _ k: Int, lo low: Int, hi high: Int) {
+        var lo = low, hi = high
+        while hi - lo > 16 {
+            let mid = lo + (hi - lo) / 2
+            if p[mid] < p[lo] { p.swapAt(mid, lo) }
+            if p[hi] < p[lo] { p.swapAt(hi, lo) }
+            if p[hi] < p[mid] { p.swapAt(hi, mid) }
+            let pivot = p[mid]
+            var store = lo
+            for i in lo...hi {
+                let x = p[i]
+                p[i] = p[store]
+                p[store] = x
+                store &+= x < pivot ? 1 : 0
+            }
+            if k < store { hi = store - 1; continue }
+            var equal = store
+            for i in store...hi {
+                let x = p[i]
+                p[i] = p[equal]
+                p[equal] = x
+                equal &+= x <= pivot ? 1 : 0
+            }
+            if equal == store {
+                // Only a NaN pivot compares false both ways: Hoare's scheme handles it.
+                selectHoare(p, k, lo: store, hi: hi)
+                return
+            }
+            if k < equal { return }
+            lo = equal
+        }
+        if hi > lo {
+            for i in (lo + 1)...hi {
+                let x = p[i]
+                var j = i - 1
+                while j >= lo && x < p[j] { p[j + 1] = p[j]; j -= 1 }
+                p[j + 1] = x
+            }
+        }
+    }
+
+    /// Hoare's selection with a median-of-three pivot (the fallback of `select`).
+    static func selectHoare(_ p: UnsafeMutableBufferPointer<Double>, _ k: Int, lo low: Int, hi high: Int) {
         var lo = low, hi = high
         while hi > lo {
             let mid = lo + (hi - lo) / 2

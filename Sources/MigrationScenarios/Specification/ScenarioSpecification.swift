@@ -31,6 +31,9 @@ public struct ScenarioSet: Sendable, Equatable {
     /// Whether disaster IDPs are part of `displaced_stock` (`[run] disaster_idps`, default true;
     /// backtests turn it off, since UNHCR's published stock has none).
     public var disasterIDPs: Bool = true
+    /// The scenario the others are contrasted with (`[run] reference = "name"`; default: the
+    /// first scenario). `contrasts.csv` holds every other scenario minus this one, draw by draw.
+    public var reference: String?
     /// The file the set was read from ("<built-in>" for defaults).
     public internal(set) var source: String
     /// The text of the file, kept for the run manifest.
@@ -242,13 +245,15 @@ extension ScenarioSet {
         var seed: UInt64 = 20261129
         var stockModel = StockModel.lifecycle
         var disasterIDPs = true
+        var reference: String? = nil
         if let run = root["run"] {
             guard let t = run.table else { throw fail("run", "must be a table ([run])") }
-            try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model", "disaster_idps"])
+            try checkKeys(t, "run", ["horizon", "draws", "seed", "stock_model", "disaster_idps", "reference"])
             if let v = t["disaster_idps"] {
                 guard let b = v.bool else { throw fail("run.disaster_idps", "must be true or false, got \(v.debugDescription)") }
                 disasterIDPs = b
             }
+            reference = try string(t, "reference", "run.")
             if let h = try int(t, "horizon", "run.") {
                 guard yearRange.contains(h) else { throw fail("run.horizon", "\(h) is outside the pathways' years \(yearRange.lowerBound)–\(yearRange.upperBound)") }
                 horizon = h
@@ -366,6 +371,12 @@ extension ScenarioSet {
         guard !scenarios.isEmpty else { throw fail("scenario", "no scenarios — add at least one [[scenario]]") }
         var set = ScenarioSet(horizon: horizon, draws: draws, seed: seed, scenarios: scenarios, stockModel: stockModel, source: file, text: text)
         set.disasterIDPs = disasterIDPs
+        if let r = reference {
+            guard scenarios.contains(where: { $0.name == r }) else {
+                throw fail("run.reference", "\"\(r)\" is not the name of a [[scenario]] in this file — one of \(scenarios.map { "\"\($0.name)\"" }.joined(separator: ", "))")
+            }
+            set.reference = r
+        }
         return set
     }
 }
