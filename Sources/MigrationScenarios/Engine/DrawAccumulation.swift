@@ -44,7 +44,11 @@ final class FixedPointAccumulator: @unchecked Sendable {
     /// Converts a value (a count of people; differences may be negative) to fixed point,
     /// clamped to ±10¹³; non-finite values count as 0.
     @inline(__always) static func fixed(_ x: Double) -> Int64 {
-        x.isFinite ? Int64((min(max(x, -1e13), 1e13) * scale).rounded(.toNearestOrEven)) : 0
+        guard x.isFinite else { return 0 }
+        let y = min(max(x, -1e13), 1e13) * scale
+        // Round half to even without a library call: for |y| < 2⁵¹, y + 1.5·2⁵² lies where the
+        // spacing of doubles is 1, so the addition rounds y to an integer (ties to even).
+        return Int64(abs(y) < 0x1p51 ? (y + 0x1.8p52) - 0x1.8p52 : y.rounded(.toNearestOrEven))
     }
 
     /// Adds `values` (blocks of `n` draws, laid out [block][draw]) into each target: target t

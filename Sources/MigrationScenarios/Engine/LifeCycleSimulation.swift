@@ -96,6 +96,15 @@ extension ProjectionEngine {
         let durations = channelHazards.map { channel?.disasterStock.durations[$0] ?? 0 }
         let keep = durations.map { $0 > 0 ? exp(-1 / $0) : 0 }
         let jumpOffDisaster = channel?.jumpOffStock[c] ?? [:]
+        let rateDraw: [(rate: Double, shape: Double)?] = channelHazards.map { h in
+            guard let r = channel?.hazards.hazards[h]?.rates[c], r.rate > 0 else { return nil }
+            return (r.rate, r.posteriorShape)
+        }
+        let jumpOffHazard = channelHazards.map { jumpOffDisaster[$0] ?? 0 }
+        let fallbackRate = channelHazards.map { channel?.hazards.rate($0, country: c) ?? 0 }
+        let logPop = pop.map { log($0) }
+        var rates = [Double](repeating: 0, count: H), noiseSD = [Double](repeating: 0, count: H)
+        var hazardStock = [Double](repeating: 0, count: H), hazardStockCF = [Double](repeating: 0, count: H)
         let sizes = lc.onset.sizeResiduals, elasticity = lc.onset.sizeElasticity, fractions = lc.onset.idpFractions, following = lc.onset.followingGrowth
         let clip = CrisisLifeCycleModel.momentumClip, threshold = CrisisLifeCycleModel.crisisThreshold
         @inline(__always) func pick(_ v: [Double], _ u: Double) -> Double { v[min(Int(u * Double(v.count)), v.count - 1)] }
@@ -146,15 +155,15 @@ extension ProjectionEngine {
             // number: each year draws the same uniforms whichever path erupts.
             var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
             var counterfactualSame = true
-            var hazardStock = [Double](repeating: 0, count: H), hazardStockCF = [Double](repeating: 0, count: H)
-            for (j, h) in channelHazards.enumerated() { hazardStock[j] = jumpOffDisaster[h] ?? 0; hazardStockCF[j] = hazardStock[j] }
+            for j in 0..<H { hazardStock[j] = jumpOffHazard[j]; hazardStockCF[j] = jumpOffHazard[j] }
             // Disasters draw from their own stream, so the weather is the same under every
             // scenario (paired draws: geophysical displacement does not depend on the pathway).
             var disasterRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .disaster, key: countryIndex)
-            var rates = [Double](repeating: 0, count: H), noiseSD = [Double](repeating: 0, count: H)
-            if let channel, let p = pop.first, p.isFinite {
-                for (j, h) in channelHazards.enumerated() where hazardMean[j] > 0 {
-                    rates[j] = channel.hazards.sampleRate(h, country: c, rng: &disasterRNG)
+            for j in 0..<H { rates[j] = 0; noiseSD[j] = 0 }
+            if channel != nil, let p = pop.first, p.isFinite {
+                for j in 0..<H where hazardMean[j] > 0 {
+                    // HazardDisplacementModel.sampleRate with the lookups hoisted out of the draw loop.
+                    if let q = rateDraw[j] { rates[j] = q.rate * disasterRNG.gamma(shape: q.shape) / q.shape } else { rates[j] = fallbackRate[j] }
                     // Year-to-year: lognormal with the hazard's two-term variance at the jump-off
                     // mean, CV² = 1/θ + δ/μ (σ² = log(1 + CV²)).
                     noiseSD[j] = log1p(invTheta[j] + cluster[j] / max(rates[j] * p, 1)).squareRoot()
@@ -171,7 +180,7 @@ extension ProjectionEngine {
                     let prob = min(0.5, hazard * onsetFactor) * fOnset[t] * step
                     if u.0 < prob {
                         erupted = true
-                        let increase = min(exp(pick(sizes, u.1) + elasticity * log(p1)), ceiling * p1)
+                        let increase = min(exp(pick(sizes, u.1) + elasticity * logPop[t + 1]), ceiling * p1)
                         let f = pick(fractions, u.2)
                         a += increase * (1 - f)
                         b += increase * f
@@ -254,14 +263,14 @@ extension ProjectionEngine {
                 let totalCF = c0 + c1 + un + disasterIDPsCF
                 if let alphaIn, p1.isFinite, p1 > 0 {
                     let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(s0 + s1 + un)
-                        + (iTemp.map { bIn[$0] } ?? 0) * temp + log(p1)
+                        + (iTemp.map { bIn[$0] } ?? 0) * temp + logPop[t + 1]
                     newDisp = count(min(exp(min(eta, 40)), p1), &rng)
                 }
                 let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &rng))
                 if climate == nil, p1.isFinite, p1 > 0 {
                     for (h, a, theta) in hazards {
                         let b = draws.betaDis[d][h]
-                        let eta = a + log(p1) + b[0] * temp + b[1] * trend
+                        let eta = a + logPop[t + 1] + b[0] * temp + b[1] * trend
                         let mu = min(exp(min(eta, 40)) * rng.gamma(shape: theta) / theta, p1)
                         dis += count(mu * fDisaster[t], &rng)
                     }

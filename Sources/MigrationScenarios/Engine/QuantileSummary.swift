@@ -103,7 +103,7 @@ public struct QuantileSummary: Sendable, Equatable {
                 let x = p[i]
                 p[i] = p[store]
                 p[store] = x
-                store &+= x < pivot ? 1 : 0
+                store &+= Int(unsafeBitCast(x < pivot, to: UInt8.self))
             }
             if k < store { hi = store - 1; continue }
             var equal = store
@@ -111,7 +111,7 @@ public struct QuantileSummary: Sendable, Equatable {
                 let x = p[i]
                 p[i] = p[equal]
                 p[equal] = x
-                equal &+= x <= pivot ? 1 : 0
+                equal &+= Int(unsafeBitCast(x <= pivot, to: UInt8.self))
             }
             if equal == store {
                 // Only a NaN pivot compares false both ways: Hoare's scheme handles it.

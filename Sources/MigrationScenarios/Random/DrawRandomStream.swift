@@ -9,8 +9,6 @@ import Foundation
 /// Vigna 2021) seeded by SplitMix64 from that state.
 package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
-    /// Box–Muller makes normals in pairs; the second is kept for the next call.
-    var spareNormal: Double = .nan
 
     /// Streams used by the engine; each has its own numbers for the same (seed, draw).
     package enum Purpose: UInt64, Sendable {
@@ -53,25 +51,46 @@ package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     /// Uniform on (0, 1).
     package mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
 
-    /// Standard normal (Marsaglia's polar method, both values of each pair used; deterministic:
-    /// the rejection loop consumes the stream's own uniforms). No sine or cosine, about twice as
-    /// fast as Box–Muller.
+    /// Standard normal by the ziggurat method (Marsaglia & Tsang 2000, "The ziggurat method for
+    /// generating random variables", J. Stat. Softw. 5(8)), 256 layers of equal area
+    /// v = 0.00492867323399 with base r = 3.6541528853610088. One 64-bit number gives the layer
+    /// (its low 8 bits) and a signed 53-bit uniform (its high bits, independent of the layer, as
+    /// Doornik 2005 recommends); about 99 % of normals cost one multiplication and one
+    /// comparison. The rest take the wedge test against exp(−x²/2) or Marsaglia's (1964) tail
+    /// algorithm beyond r. Deterministic: rejections consume the stream's own numbers.
     package mutating func normal() -> Double {
-        if !spareNormal.isNaN {
-            let v = spareNormal
-            spareNormal = .nan
-            return v
+        let z = DrawRandomStream.ziggurat
+        while true {
+            let bits = next()
+            let i = Int(bits & 0xFF)
+            let u = Double(Int64(bitPattern: bits) >> 11) * 0x1p-52   // [−1, 1)
+            let x = u * z[i]
+            if abs(x) < z[i + 1] { return x }
+            if i == 0 {
+                let r = DrawRandomStream.zigguratBase
+                var a = 0.0, b = 0.0
+                repeat { a = -log(uniform()) / r; b = -log(uniform()) } while b + b < a * a
+                return u > 0 ? r + a : -(r + a)
+            }
+            let f0 = z[257 + i], f1 = z[257 + i + 1]
+            if f0 + uniform() * (f1 - f0) < exp(-0.5 * x * x) { return x }
         }
-        var x = 0.0, y = 0.0, s = 0.0
-        repeat {
-            x = 2 * uniform() - 1
-            y = 2 * uniform() - 1
-            s = x * x + y * y
-        } while s >= 1 || s == 0
-        let f = (-2 * log(s) / s).squareRoot()
-        spareNormal = y * f
-        return x * f
     }
+
+    static let zigguratBase = 3.6541528853610088
+    /// The ziggurat's layer edges x₀ … x₂₅₆ (x₀ = v/f(r) the base layer's width, x₁ = r, x₂₅₆ = 0)
+    /// followed by f(xᵢ) = exp(−xᵢ²/2), in one buffer that lives as long as the process.
+    nonisolated(unsafe) static let ziggurat: UnsafePointer<Double> = {
+        let n = 256, r = zigguratBase, v = 0.00492867323399
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 2 * (n + 1))
+        var x = [Double](repeating: 0, count: n + 1)
+        x[0] = v / exp(-0.5 * r * r)
+        x[1] = r
+        for i in 2..<n { x[i] = (-2 * log(min(1, v / x[i - 1] + exp(-0.5 * x[i - 1] * x[i - 1])))).squareRoot() }
+        x[n] = 0
+        for i in 0...n { p[i] = x[i]; p[n + 1 + i] = exp(-0.5 * x[i] * x[i]) }
+        return UnsafePointer(p)
+    }()
 
     /// Gamma(shape k, scale 1) by Marsaglia & Tsang (2000); k < 1 via the boost U^(1/k).
     package mutating func gamma(shape k: Double) -> Double {
