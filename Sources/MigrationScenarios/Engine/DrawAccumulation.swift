@@ -52,12 +52,16 @@ final class FixedPointAccumulator: @unchecked Sendable {
     }
 
     /// Adds `values` (blocks of `n` draws, laid out [block][draw]) into each target: target t
-    /// receives the first `blocks` blocks at cell block `offset`, under lock `lock`. `scratch`
-    /// (at least values.count) and `nonZero` (at least the number of blocks) are the caller's.
+    /// receives the first `blocks` blocks at cell block `offset`, under lock `lock`. Blocks that
+    /// more than one target receives are converted once into `scratch` (at least values.count);
+    /// the rest of the largest target's blocks are converted as they are added. `nonZero` (at
+    /// least the number of blocks) is the caller's.
     func add(_ values: UnsafeBufferPointer<Double>, n: Int, targets: [(offset: Int, blocks: Int, lock: Int)],
              scratch: UnsafeMutableBufferPointer<Int64>, nonZero: UnsafeMutableBufferPointer<Bool>) {
-        let blocks = targets.map(\.blocks).max() ?? 0
-        for b in 0..<blocks {
+        let sorted = targets.sorted { $0.blocks < $1.blocks }
+        guard let largest = sorted.last else { return }
+        let shared = sorted.count > 1 ? sorted[sorted.count - 2].blocks : 0
+        for b in 0..<shared {
             var any = false
             let base = b * n
             for k in 0..<n {
@@ -67,11 +71,20 @@ final class FixedPointAccumulator: @unchecked Sendable {
             }
             nonZero[b] = any
         }
-        for t in targets {
+        for t in sorted {
             locks[t.lock].lock()
-            for b in 0..<t.blocks where nonZero[b] {
+            for b in 0..<min(t.blocks, shared) where nonZero[b] {
                 let from = b * n, to = (t.offset + b) * n
                 for k in 0..<n { cells[to + k] &+= scratch[from + k] }
+            }
+            if t.blocks == largest.blocks && t.offset == largest.offset && t.lock == largest.lock {
+                for b in shared..<t.blocks {
+                    let from = b * n, to = (t.offset + b) * n
+                    var any = false
+                    for k in 0..<n where values[from + k] != 0 { any = true; break }
+                    guard any else { continue }
+                    for k in 0..<n { cells[to + k] &+= FixedPointAccumulator.fixed(values[from + k]) }
+                }
             }
             locks[t.lock].unlock()
         }

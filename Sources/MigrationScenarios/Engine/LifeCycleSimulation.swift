@@ -121,13 +121,22 @@ extension ProjectionEngine {
             var un = un0
             var sinceCrisis = sinceCrisis0
             // Origin effects drawn from their posteriors (unseen origins: from the population of origins).
-            var u0 = 0.0, u1 = 0.0
-            if let e = effects[0] { u0 = e.mean + e.variance.squareRoot() * rng.normal() } else { u0 = tau[0] * rng.normal() }
-            if let e = effects[1] { u1 = e.mean + e.variance.squareRoot() * rng.normal() } else { u1 = tau[1] * rng.normal() }
+            // (Constants, not variables: the nested steps below capture them without dynamic
+            // exclusivity checks.)
+            let z0 = rng.normal()
+            let u0 = effects[0].map { $0.mean + $0.variance.squareRoot() * z0 } ?? tau[0] * z0
+            let z1 = rng.normal()
+            let u1 = effects[1].map { $0.mean + $0.variance.squareRoot() * z1 } ?? tau[1] * z1
             let alphas = held ? [] : draws.lifeCycleAlpha[d]
             let beta = held ? [] : draws.onsetBeta[d]
             let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
             let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
+            let inTrend = iTrend.map { bIn[$0] } ?? 0, inLag = iLag.map { bIn[$0] } ?? 0, inTemp = iTemp.map { bIn[$0] } ?? 0
+            // This draw's rows (hoisted: no nested-array access in the year loop).
+            let warmRow = warming[d]
+            let factors = climate?.hazardFactor[d] ?? []
+            let conflictRow = climate?.conflictFactor[d]
+            let shockRow = held ? [] : draws.yearShock[d]
             /// One type's step (see the doc comment), returning the new stock and realised growth.
             @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
                                         _ uniform: Double) -> (Double, Double) {
@@ -199,11 +208,11 @@ extension ProjectionEngine {
             for t in 0..<T {
                 let step = t == 0 ? firstStep : 1
                 // The year's common shock (shared by all origins in this draw), mean-one in levels.
-                let z = held ? 0 : draws.yearShock[d][t]
+                let z = held ? 0 : shockRow[t]
                 let common = (yearSigma[0] * z - yearSigma[0] * yearSigma[0] / 2, yearSigma[1] * z - yearSigma[1] * yearSigma[1] / 2)
                 if !held {
                     let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
-                    let factor = climate.map { $0.conflictFactor[d][t] } ?? 1
+                    let factor = conflictRow?[t] ?? 1
                     if channel != nil && counterfactualSame {
                         // The paths share every random number, so they stay equal until warming
                         // changes an onset decision: only then is the counterfactual stepped apart.
@@ -235,13 +244,12 @@ extension ProjectionEngine {
                 // Flows beside the stock.
                 var newDisp = 0.0, dis = 0.0, disCF = 0.0
                 let temp: Double
-                if let pattern { temp = pattern.a + pattern.b * warming[d][t] + pattern.s * rng.normal() } else { temp = warming[d][t] }
+                if let pattern { temp = pattern.a + pattern.b * warmRow[t] + pattern.s * rng.normal() } else { temp = warmRow[t] }
                 let p1 = pop[t + 1]
                 // New disaster displacement by hazard and the disaster-IDP stock (paired with the
                 // counterfactual: the same weather draw G, the count at warming held).
                 var disasterIDPs = 0.0, disasterIDPsCF = 0.0
-                if let climate, p1.isFinite, p1 > 0 {
-                    let factors = climate.hazardFactor[d]
+                if climate != nil, p1.isFinite, p1 > 0 {
                     for j in 0..<H {
                         var n = 0.0, ncf = 0.0
                         if rates[j] > 0 {
@@ -249,9 +257,10 @@ extension ProjectionEngine {
                             let sd = noiseSD[j]
                             n = rates[j] * p1 * f * fDisaster[t] * exp(sd * disasterRNG.normal() - sd * sd / 2)
                             ncf = n / f
+                            // (The buffer starts at zero: hazards absent here leave their cells so.)
+                            out[(firstHazardCategory + j) * T * D + t * D + d] = n
+                            out[(firstAttributableHazard + j) * T * D + t * D + d] = n - ncf
                         }
-                        out[(firstHazardCategory + j) * T * D + t * D + d] = n
-                        out[(firstAttributableHazard + j) * T * D + t * D + d] = n - ncf
                         dis += n; disCF += ncf
                         hazardStock[j] = hazardStock[j] * keep[j] + n * durations[j] * (1 - keep[j])
                         hazardStockCF[j] = hazardStockCF[j] * keep[j] + ncf * durations[j] * (1 - keep[j])
@@ -262,8 +271,7 @@ extension ProjectionEngine {
                 let total = s0 + s1 + un + disasterIDPs
                 let totalCF = c0 + c1 + un + disasterIDPsCF
                 if let alphaIn, p1.isFinite, p1 > 0 {
-                    let eta = alphaIn + (iTrend.map { bIn[$0] } ?? 0) * trend + (iLag.map { bIn[$0] } ?? 0) * log1p(s0 + s1 + un)
-                        + (iTemp.map { bIn[$0] } ?? 0) * temp + logPop[t + 1]
+                    let eta = alphaIn + inTrend * trend + inLag * log1p(s0 + s1 + un) + inTemp * temp + logPop[t + 1]
                     newDisp = count(min(exp(min(eta, 40)), p1), &rng)
                 }
                 let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &rng))
