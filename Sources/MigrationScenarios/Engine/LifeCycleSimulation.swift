@@ -61,8 +61,9 @@ extension ProjectionEngine {
         let tau = types.map { $0.tau2.squareRoot() }
         let g0 = types.map { $0.lastGrowth[c] ?? 0 }
         let background = types.map { $0.backgroundLevel[c] ?? $0.defaultBackgroundLevel }
-        // Years since the displaced share was last ≥ 0.2 % (the onset model's `recent` covariate).
-        let lastCrisis = CrisisOnsetModel.lastCrisisYear(history, c, years: max(1990, base - 10)...base) { population.value(c, $0, .medium) }
+        // Years since the displaced share was last ≥ 0.2 %, counted to the year before the one
+        // stepped: `recent` (a crisis in years t−10…t−1, as in the fit) is since < 10.
+        let lastCrisis = CrisisOnsetModel.lastCrisisYear(history, c, years: max(1990, base - 9)...base) { population.value(c, $0, .medium) }
         let sinceCrisis0 = lastCrisis.map { base - $0 } ?? 99
         let logPopMillions = (0..<T).map { log(pop[$0 + 1] / 1e6) }
         let popRatio = (0..<T).map { pop[$0 + 1] / pop[$0] }
@@ -185,7 +186,7 @@ extension ProjectionEngine {
                 let p0 = pop[t], p1 = pop[t + 1]
                 var erupted = false
                 if (a + b) / p0 < CrisisOnsetModel.eligibleShare {
-                    let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: since <= 10)
+                    let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: since < 10)
                     let prob = min(0.5, hazard * onsetFactor) * fOnset[t] * step
                     if u.0 < prob {
                         erupted = true
@@ -220,7 +221,7 @@ extension ProjectionEngine {
                         advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
                         var same = true
                         if factor != 1, (pre.0 + pre.1) / pop[t] < CrisisOnsetModel.eligibleShare {
-                            let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: pre.4 <= 10)
+                            let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: pre.4 < 10)
                             same = (u.0 < min(0.5, hazard * factor) * fOnset[t] * step) == (u.0 < min(0.5, hazard) * fOnset[t] * step)
                         }
                         if same {
