@@ -35,6 +35,24 @@ struct ClimateChannelEngineTests {
         #expect(abs(sum / total - 1) < 1e-6)
     }
 
+    /// The conflict-inflow regression's temperature coefficient is null, so warming must not
+    /// reach new conflict displacement through it: with the conflict–warming link off, SSP1-2.6
+    /// and SSP5-8.5 at equal population give the same conflict stocks and flows in every draw.
+    @Test func nullTemperatureCoefficientDoesNotMoveConflict() throws {
+        let (inputs, models) = try #require(Self.fitted)
+        var text = "[run]\ndraws = 100\nhorizon = 2045\n"
+        for p in ["SSP1-2.6", "SSP5-8.5"] { text += "[[scenario]]\nname = \"\(p)\"\npathway = \"\(p)\"\npopulation = \"medium\"\nconflict_warming = false\n" }
+        let out = try ProjectionEngine.project(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
+        let conflict: Set<String> = ["new_conflict_displacement", "displaced_cross_border", "displaced_conflict_idps", "exits"]
+        let cells = out.contrasts.filter { conflict.contains($0.category) }
+        #expect(!cells.isEmpty)
+        let moved = cells.filter { $0.p05 != 0 || $0.p95 != 0 }
+        let none = moved.isEmpty
+        #expect(none, "\(moved.count) cells moved, e.g. \(moved.first.map { "\($0.geography) \($0.category) \($0.year)" } ?? "")")
+        // Disaster displacement does respond to the pathway.
+        #expect(out.contrasts.contains { $0.geographyLevel == "world" && $0.category == "new_disaster_displacement" && $0.year == 2045 && $0.p05 > 0 })
+    }
+
     /// The disaster-IDP stock starts from IDMC's end-2024 figures (9,847,217). Its first
     /// projected year is lower on average (measured: −9 %): IDMC's stocks sit where floods and
     /// storms dominate, whose short durations decay towards the calibrated steady state within

@@ -18,7 +18,7 @@ extension ProjectionEngine {
     /// 3. The cross-border + IDP stock is capped at the ceiling share × P (`DisplacementCeiling`).
     /// 4. UNRWA refugees (origin PSE) grow with Palestine's population plus the observed excess.
     /// The flows beside the stock — new conflict displacement (the PPML inflow model at the
-    /// projected stock), exits (stock × exit rate) and new disaster displacement — are reported,
+    /// projected stock, its null temperature term held at the jump-off warming), exits (stock × exit rate) and new disaster displacement — are reported,
     /// never added to the stock. Origins without a population (Unknown, Stateless, …) are held
     /// at their jump-off stock.
     static func simulateLifeCycle(_ c: String, countryIndex: Int, scenario: Scenario, years: [Int], base: Int,
@@ -101,6 +101,11 @@ extension ProjectionEngine {
             guard let r = channel?.hazards.hazards[h]?.rates[c], r.rate > 0 else { return nil }
             return (r.rate, r.posteriorShape)
         }
+        // Global warming in the jump-off year, the same under every scenario (the reference
+        // pathway's band): piecewise linear in the draw's quantile z.
+        let warm0 = (try? models.climate.global(referencePathway, year: base, z: 0)) ?? 0
+        let warmUp = ((try? models.climate.global(referencePathway, year: base, z: 1)) ?? warm0) - warm0
+        let warmDown = warm0 - ((try? models.climate.global(referencePathway, year: base, z: -1)) ?? warm0)
         let jumpOffHazard = channelHazards.map { jumpOffDisaster[$0] ?? 0 }
         let fallbackRate = channelHazards.map { channel?.hazards.rate($0, country: c) ?? 0 }
         let logPop = pop.map { log($0) }
@@ -138,6 +143,8 @@ extension ProjectionEngine {
             let factors = climate?.hazardFactor[d] ?? []
             let conflictRow = climate?.conflictFactor[d]
             let shockRow = held ? [] : draws.yearShock[d]
+            let zc = draws.zClimate[d]
+            let warmBase = warm0 + zc * (zc >= 0 ? warmUp : warmDown)
             /// One type's step (see the doc comment), returning the new stock and realised growth.
             @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
                                         _ uniform: Double) -> (Double, Double) {
@@ -169,6 +176,10 @@ extension ProjectionEngine {
             // Disasters draw from their own stream, so the weather is the same under every
             // scenario (paired draws: geophysical displacement does not depend on the pathway).
             var disasterRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .disaster, key: countryIndex)
+            // The reported flows' counts draw from their own stream too: a Poisson draw uses as
+            // many numbers as its mean requires, and sharing the stock's stream would let a
+            // scenario's flows shift the stock's random numbers (unpaired draws).
+            var flowRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .shocks, key: countryIndex)
             for j in 0..<H { rates[j] = 0; noiseSD[j] = 0 }
             if channel != nil, let p = pop.first, p.isFinite {
                 for j in 0..<H where hazardMean[j] > 0 {
@@ -244,8 +255,14 @@ extension ProjectionEngine {
                 }
                 // Flows beside the stock.
                 var newDisp = 0.0, dis = 0.0, disCF = 0.0
-                let temp: Double
-                if let pattern { temp = pattern.a + pattern.b * warmRow[t] + pattern.s * rng.normal() } else { temp = warmRow[t] }
+                // The year's weather around the country's warming. The conflict-inflow regression's
+                // temperature coefficient is not distinguishable from zero (diagnostics.csv), so
+                // new conflict displacement sees the temperature at the jump-off warming, never
+                // the scenario's warming: climate reaches conflict only through the literature's
+                // response on onsets (ClimateChannel, `conflict_warming`).
+                let weather = pattern.map { $0.s * rng.normal() } ?? 0
+                let temp = pattern.map { $0.a + $0.b * warmRow[t] + weather } ?? warmRow[t]
+                let inflowTemp = pattern.map { $0.a + $0.b * warmBase + weather } ?? warmBase
                 let p1 = pop[t + 1]
                 // New disaster displacement by hazard and the disaster-IDP stock (paired with the
                 // counterfactual: the same weather draw G, the count at warming held).
@@ -272,16 +289,16 @@ extension ProjectionEngine {
                 let total = s0 + s1 + un + disasterIDPs
                 let totalCF = c0 + c1 + un + disasterIDPsCF
                 if let alphaIn, p1.isFinite, p1 > 0 {
-                    let eta = alphaIn + inTrend * trend + inLag * log1p(s0 + s1 + un) + inTemp * temp + logPop[t + 1]
-                    newDisp = count(min(exp(min(eta, 40)), p1), &rng)
+                    let eta = alphaIn + inTrend * trend + inLag * log1p(s0 + s1 + un) + inTemp * inflowTemp + logPop[t + 1]
+                    newDisp = count(min(exp(min(eta, 40)), p1), &flowRNG)
                 }
-                let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &rng))
+                let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &flowRNG))
                 if climate == nil, p1.isFinite, p1 > 0 {
                     for (h, a, theta) in hazards {
                         let b = draws.betaDis[d][h]
                         let eta = a + logPop[t + 1] + b[0] * temp + b[1] * trend
-                        let mu = min(exp(min(eta, 40)) * rng.gamma(shape: theta) / theta, p1)
-                        dis += count(mu * fDisaster[t], &rng)
+                        let mu = min(exp(min(eta, 40)) * flowRNG.gamma(shape: theta) / theta, p1)
+                        dis += count(mu * fDisaster[t], &flowRNG)
                     }
                 }
                 out[t * D + d] = total
