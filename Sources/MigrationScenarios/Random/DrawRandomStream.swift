@@ -7,8 +7,10 @@ import Foundation
 /// The key is hashed into a 64-bit state by SplitMix64's finaliser (Steele, Lea & Flood 2014,
 /// "Fast splittable pseudorandom number generators"); numbers come from xoshiro256** (Blackman &
 /// Vigna 2021) seeded by SplitMix64 from that state.
-package struct DrawRandomStream: RandomNumberGenerator, Sendable {
+package struct DrawRandomStream: RandomNumberGenerator, @unchecked Sendable {   // the one pointer is to an immutable table
     var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    /// The ziggurat tables (read once per stream, not through the lazy global per normal).
+    let ziggurat: UnsafePointer<Double> = DrawRandomStream.zigguratTable
 
     /// Streams used by the engine; each has its own numbers for the same (seed, draw).
     package enum Purpose: UInt64, Sendable {
@@ -59,7 +61,7 @@ package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     /// comparison. The rest take the wedge test against exp(−x²/2) or Marsaglia's (1964) tail
     /// algorithm beyond r. Deterministic: rejections consume the stream's own numbers.
     package mutating func normal() -> Double {
-        let z = DrawRandomStream.ziggurat
+        let z = ziggurat
         while true {
             let bits = next()
             let i = Int(bits & 0xFF)
@@ -80,7 +82,7 @@ package struct DrawRandomStream: RandomNumberGenerator, Sendable {
     static let zigguratBase = 3.6541528853610088
     /// The ziggurat's layer edges x₀ … x₂₅₆ (x₀ = v/f(r) the base layer's width, x₁ = r, x₂₅₆ = 0)
     /// followed by f(xᵢ) = exp(−xᵢ²/2), in one buffer that lives as long as the process.
-    nonisolated(unsafe) static let ziggurat: UnsafePointer<Double> = {
+    nonisolated(unsafe) static let zigguratTable: UnsafePointer<Double> = {
         let n = 256, r = zigguratBase, v = 0.00492867323399
         let p = UnsafeMutablePointer<Double>.allocate(capacity: 2 * (n + 1))
         var x = [Double](repeating: 0, count: n + 1)
