@@ -216,3 +216,17 @@ struct PlatformFailure: Error {
     /// The call failed because the file already exists (`EEXIST`).
     var isAlreadyExists: Bool { code == EEXIST }
 }
+
+extension POSIX {
+    /// The number of processors currently online (at least 1).
+    static var activeProcessorCount: Int {
+        Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// The offset of the first `byte` in `bytes[0..<count]`, or `nil` (the C library's
+    /// vectorised `memchr`).
+    static func firstIndex(of byte: UInt8, in bytes: UnsafePointer<UInt8>, count: Int) -> Int? {
+        guard count > 0, let found = memchr(bytes, Int32(byte), count) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(bytes)
+    }
+}
