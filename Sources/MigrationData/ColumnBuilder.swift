@@ -144,7 +144,14 @@ struct ColumnBuilder {
                 }
             }
             return appendInt(bytes, count)
-        case .double: return appendDouble(bytes, count)
+        case .double:
+            if count > 0 && !numericMissing.containsFiniteNumber && !NumberParsing.isPadding(bytes[0])
+                && !NumberParsing.isPadding(bytes[count - 1]),
+               let value = NumberParsing.parseDouble(bytes, count), value.isFinite {
+                doubles.append(value)
+                return .ok
+            }
+            return appendDouble(bytes, count)
         case .pending: return appendPending(bytes, count, quoted: quoted)
         }
     }
