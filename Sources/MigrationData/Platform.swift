@@ -218,9 +218,27 @@ struct PlatformFailure: Error {
 }
 
 extension POSIX {
-    /// The number of processors currently online (at least 1).
+    /// The number of processors this process may run on: its CPU affinity (e.g. under
+    /// `taskset`; Linux's `Cpus_allowed` mask in /proc/self/status), else the number online;
+    /// at least 1.
     static var activeProcessorCount: Int {
-        Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let online = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        guard case .success(let descriptor) = openForReading("/proc/self/status") else { return online }
+        defer { _ = close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 16_384)
+        var filled = 0
+        while filled < bytes.count {
+            let result = bytes.withUnsafeMutableBytes { read(descriptor, into: $0.baseAddress! + filled, count: $0.count - filled) }
+            guard case .success(let count) = result, count > 0 else { break }
+            filled += count
+        }
+        let text = String(decoding: bytes[0..<filled], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return online }
+        var allowed = 0
+        for character in line.dropFirst("Cpus_allowed:".count) {
+            if let digit = character.hexDigitValue { allowed += digit.nonzeroBitCount }
+        }
+        return allowed > 0 ? Swift.min(allowed, online) : online
     }
 
     /// The offset of the first `byte` in `bytes[0..<count]`, or `nil` (the C library's
@@ -229,4 +247,11 @@ extension POSIX {
         guard count > 0, let found = memchr(bytes, Int32(byte), count) else { return nil }
         return UnsafeRawPointer(found) - UnsafeRawPointer(bytes)
     }
+}
+
+/// How many processors this process may use (its CPU affinity, e.g. under `taskset`, else the
+/// processors online), for the layers above that split work across threads.
+package enum ProcessorCount {
+    /// Computed once per process.
+    package static let available: Int = POSIX.activeProcessorCount
 }

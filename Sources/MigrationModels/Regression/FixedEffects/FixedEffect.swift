@@ -33,9 +33,38 @@ public struct FixedEffect: Sendable, Equatable {
         self.levelLabels = levels
     }
 
-    /// Factorizes integer labels (e.g. years or ids).
+    /// Factorizes integer labels (e.g. years or ids) by order of first appearance, labelled
+    /// with their decimal text (the same levels as `init(name:labels:)` on that text). Codes
+    /// within a range of at most 4n + 1024 values go through a lookup table, others through a
+    /// dictionary; no text is formatted per row.
     public init(name: String, integerLabels: [Int]) {
-        self.init(name: name, labels: integerLabels.map(String.init))
+        var codes = [Int32](repeating: 0, count: integerLabels.count)
+        var levels: [Int] = []
+        if let low = integerLabels.min(), let high = integerLabels.max(),
+           high.subtractingReportingOverflow(low).overflow == false, high - low <= 4 * integerLabels.count + 1024 {
+            var table = [Int32](repeating: -1, count: high - low + 1)
+            for (i, value) in integerLabels.enumerated() {
+                let slot = value - low
+                if table[slot] < 0 {
+                    table[slot] = Int32(truncatingIfNeeded: levels.count)
+                    levels.append(value)
+                }
+                codes[i] = table[slot]
+            }
+        } else {
+            var index: [Int: Int32] = [:]
+            for (i, value) in integerLabels.enumerated() {
+                if let c = index[value] {
+                    codes[i] = c
+                } else {
+                    let c = Int32(truncatingIfNeeded: levels.count)
+                    index[value] = c
+                    levels.append(value)
+                    codes[i] = c
+                }
+            }
+        }
+        self.init(name: name, codes: codes, levelCount: levels.count, levelLabels: levels.map(String.init))
     }
 
     init(name: String, codes: [Int32], levelCount: Int, levelLabels: [String]) {
