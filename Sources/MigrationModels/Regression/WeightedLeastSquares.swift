@@ -318,17 +318,40 @@ func gramLeastSquares(gram g: Matrix, cross c: [Double], n: Int, q: Int, candida
         }
         for k in 0..<rank { gr[k] = acc[k] }
     } else {
+        // Block by block of rows (the residual block stays in cache), each sum still in row order.
         let keptScales = piv.map { 1 / norms[candidates[$0]] }
-        var res = sw.map { s in (0..<n).map { y[$0] * s[$0] } } ?? y
-        for (k, j) in piv.enumerated() {
-            let bk = b[k], col = x[candidates[j]], sc = keptScales[k]
-            if let sw { for i in 0..<n { res[i] -= bk * (col[i] * sw[i] * sc) } } else { for i in 0..<n { res[i] -= bk * (col[i] * sc) } }
-        }
-        for (k, j) in piv.enumerated() {
-            let col = x[candidates[j]], sc = keptScales[k]
-            var s = 0.0
-            if let sw { for i in 0..<n { s += col[i] * sw[i] * sc * res[i] } } else { for i in 0..<n { s += col[i] * sc * res[i] } }
-            gr[k] = s
+        let keptColumns = piv.map { x[candidates[$0]] }
+        let blockRows = 4_096
+        var res = [Double](repeating: 0, count: Swift.min(n, blockRows))
+        y.withUnsafeBufferPointer { py in
+            res.withUnsafeMutableBufferPointer { pr in
+                var start = 0
+                while start < n {
+                    let end = Swift.min(n, start + blockRows)
+                    if let sw {
+                        for i in start..<end { pr[i - start] = py[i] * sw[i] }
+                    } else {
+                        for i in start..<end { pr[i - start] = py[i] }
+                    }
+                    for k in 0..<rank {
+                        let bk = b[k], sc = keptScales[k]
+                        keptColumns[k].withUnsafeBufferPointer { col in
+                            if let sw { for i in start..<end { pr[i - start] -= bk * (col[i] * sw[i] * sc) } }
+                            else { for i in start..<end { pr[i - start] -= bk * (col[i] * sc) } }
+                        }
+                    }
+                    for k in 0..<rank {
+                        let sc = keptScales[k]
+                        var s = gr[k]
+                        keptColumns[k].withUnsafeBufferPointer { col in
+                            if let sw { for i in start..<end { s += col[i] * sw[i] * sc * pr[i - start] } }
+                            else { for i in start..<end { s += col[i] * sc * pr[i - start] } }
+                        }
+                        gr[k] = s
+                    }
+                    start = end
+                }
+            }
         }
     }
     let delta = try solveNormal(gr)
