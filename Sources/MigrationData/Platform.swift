@@ -255,3 +255,24 @@ package enum ProcessorCount {
     /// Computed once per process.
     package static let available: Int = POSIX.activeProcessorCount
 }
+
+/// Process-wide allocator settings for the command-line tool.
+package enum AllocatorTuning {
+    /// Lets glibc's `malloc` serve arrays of up to 64 MB from its heap and keep up to 256 MB of
+    /// freed memory there (`mallopt` `M_MMAP_THRESHOLD`, `M_TRIM_THRESHOLD`). The default maps
+    /// every large array afresh and returns it on `free`, so an iterative fit that allocates
+    /// million-row arrays every iteration page-faults them in again each time (measured: 8 %
+    /// of a PPML fit, 19 % of a spatial interaction fit). Peak memory is unchanged: what is kept
+    /// is reused by the next allocation. No effect on other C libraries.
+    package static func reuseFreedMemory() {
+        #if canImport(Glibc)
+        // `mallopt` is not in the Glibc module map: look it up. M_TRIM_THRESHOLD = -1,
+        // M_MMAP_THRESHOLD = -3 (glibc's <malloc.h>).
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3, 64 << 20)
+        _ = mallopt(-1, 256 << 20)
+        #endif
+    }
+}

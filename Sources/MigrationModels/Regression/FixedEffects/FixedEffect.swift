@@ -12,20 +12,57 @@ public struct FixedEffect: Sendable, Equatable {
     public let levelLabels: [String]
 
     /// Factorizes labels by order of first appearance.
+    ///
+    /// A label equal to the previous row's takes its code without a lookup (sorted data repeat
+    /// labels in runs); others go through an open-addressing table keyed by an FNV-1a hash of
+    /// the label's UTF-8 bytes (cheaper than `Dictionary`'s seeded SipHash for short labels),
+    /// with the level's text compared on a hit.
     public init(name: String, labels: [String]) {
-        var index: [String: Int32] = [:]
-        index.reserveCapacity(1024)
         var codes = [Int32](repeating: 0, count: labels.count)
         var levels: [String] = []
-        for (i, label) in labels.enumerated() {
-            if let c = index[label] {
-                codes[i] = c
-            } else {
-                let c = Int32(truncatingIfNeeded: levels.count)
-                index[label] = c
-                levels.append(label)
-                codes[i] = c
+        var hashes: [UInt64] = []
+        var capacity = 1024
+        var slots = [Int32](repeating: -1, count: capacity)
+        func hash(_ label: String) -> UInt64 {
+            var label = label
+            return label.withUTF8 { bytes in
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+                return h ^ (h >> 29)
             }
+        }
+        var previous: (label: String, code: Int32)? = nil
+        for (i, label) in labels.enumerated() {
+            if let previous, previous.label == label {
+                codes[i] = previous.code
+                continue
+            }
+            let h = hash(label)
+            var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+            var code: Int32 = -1
+            while slots[slot] >= 0 {
+                let candidate = slots[slot]
+                if hashes[Int(candidate)] == h && levels[Int(candidate)] == label { code = candidate; break }
+                slot = (slot + 1) & (capacity - 1)
+            }
+            if code < 0 {
+                code = Int32(truncatingIfNeeded: levels.count)
+                levels.append(label)
+                hashes.append(h)
+                slots[slot] = code
+                if levels.count * 2 > capacity {
+                    // Grow: rehash every level into a table twice the size.
+                    capacity *= 2
+                    slots = [Int32](repeating: -1, count: capacity)
+                    for (level, levelHash) in hashes.enumerated() {
+                        var s = Int(truncatingIfNeeded: levelHash) & (capacity - 1)
+                        while slots[s] >= 0 { s = (s + 1) & (capacity - 1) }
+                        slots[s] = Int32(truncatingIfNeeded: level)
+                    }
+                }
+            }
+            codes[i] = code
+            previous = (label, code)
         }
         self.name = name
         self.codes = codes
