@@ -52,7 +52,12 @@ DATASETS = {
     "ppml_1e6": ("ppml", {"origins": 200, "destinations": 200, "years": 25}, 1),
     "ols_1e6": ("ols", {"n": 1_000_000, "p": OLS_P}, 2),
     "ols_1e5": ("ols", {"n": 100_000, "p": OLS_P}, 3),
+    # The harder variant (issue 18): origin-year and destination-year effects drawn N(0,1)
+    # independently per year, gamma-mixed Poisson noise, about 42 % zeros, 4 regressors. Its own
+    # stream (SeedSequence(SEED).spawn(6)[5]) so the data sets above stay as they were.
+    "ppml_hard_1e6": ("ppml", {"origins": 200, "destinations": 200, "years": 25, "variant": "hard"}, 5),
 }
+PPML_HARD_FML = "flow ~ ldist + contig + lang + x4 | orig_year + dest_year"
 TARGETS = {"ppml_1e6": ("≤ 0.5×", 0.5), "ols_1e6": ("≤ 0.4×", 0.4)}
 
 
@@ -66,13 +71,15 @@ def generate(name, path):
     import numpy as np
 
     task, dims, stream = DATASETS[name]
-    rng = np.random.default_rng(np.random.SeedSequence(SEED).spawn(4)[stream])
+    rng = np.random.default_rng(np.random.SeedSequence(SEED).spawn(max(4, stream + 1))[stream])
     os.makedirs(path, exist_ok=True)
 
     def put(col, arr, dtype):
         np.ascontiguousarray(arr, dtype=dtype).tofile(os.path.join(path, col))
 
-    if task == "ppml":
+    if task == "ppml" and dims.get("variant") == "hard":
+        meta = generate_hard(rng, dims, stream, put)
+    elif task == "ppml":
         O, D, T = dims["origins"], dims["destinations"], dims["years"]
         # countries on a 10 x 10 square; dist includes a 0.5 "internal" distance (o == d rows exist)
         xy_o = rng.uniform(0, 10, (O, 2))
@@ -141,6 +148,66 @@ def generate(name, path):
     return meta
 
 
+def generate_hard(rng, dims, stream, put):
+    """The harder PPML panel: log mu = 2 + f_ot + g_dt - 1.0 ldist + 0.5 contig + 0.3 lang + 0.2 x4,
+    with f_ot, g_dt ~ N(0,1) independently for every origin-year and destination-year (no
+    smooth country effect for alternating projections to exploit), lang ~ Bernoulli(0.2) per
+    pair, x4 ~ N(0,1) per row, and flow ~ Poisson(mu G), G ~ Gamma(1, 1) (negative-binomial
+    overdispersion); about 42 % zeros."""
+    import numpy as np
+
+    O, D, T = dims["origins"], dims["destinations"], dims["years"]
+    xy_o = rng.uniform(0, 10, (O, 2))
+    xy_d = xy_o if O == D else rng.uniform(0, 10, (D, 2))
+    dist = np.hypot(xy_o[:, None, 0] - xy_d[None, :, 0], xy_o[:, None, 1] - xy_d[None, :, 1]) + 0.5
+    ldist_od = np.log(dist)
+    contig_od = (dist < 2.0).astype(np.float64)
+    lang_od = (rng.uniform(size=(O, D)) < 0.2).astype(np.float64)
+    fe_o = rng.normal(0.0, 1.0, (O, T))
+    fe_d = rng.normal(0.0, 1.0, (D, T))
+    t = np.arange(T)
+    tt, oo, dd = np.meshgrid(t, np.arange(O), np.arange(D), indexing="ij")
+    tt, oo, dd = tt.ravel(), oo.ravel(), dd.ravel()
+    n = O * D * T
+    ldist, contig, lang = ldist_od[oo, dd], contig_od[oo, dd], lang_od[oo, dd]
+    x4 = rng.normal(0.0, 1.0, n)
+    eta = 2.0 + fe_o[oo, tt] + fe_d[dd, tt] - 1.0 * ldist + 0.5 * contig + 0.3 * lang + 0.2 * x4
+    flow = rng.poisson(np.exp(eta) * rng.gamma(1.0, 1.0, n)).astype(np.float64)
+    orig_year = (oo * T + tt).astype(np.int32)
+    dest_year = (dd * T + tt).astype(np.int32)
+    pair = (oo * D + dd).astype(np.int32)
+    for col, arr in [("flow", flow), ("ldist", ldist), ("contig", contig), ("lang", lang), ("x4", x4)]:
+        put(col + ".f64", arr, "<f8")
+    for col, arr in [("orig_year", orig_year), ("dest_year", dest_year), ("pair", pair)]:
+        put(col + ".i32", arr, "<i4")
+    oy_sum = np.bincount(orig_year, weights=flow, minlength=O * T)
+    dy_sum = np.bincount(dest_year, weights=flow, minlength=D * T)
+    return {
+        "task": "ppml", "n": n, "names": ["ldist", "contig", "lang", "x4"], "y": "flow",
+        "fe": ["orig_year", "dest_year"], "cluster": "pair",
+        "levels": {"orig_year": O * T, "dest_year": D * T, "pair": O * D},
+        "dims": dims, "seed": SEED, "stream": stream, "formula": PPML_HARD_FML,
+        "dgp": generate_hard.__doc__.split(":", 1)[1].strip(),
+        "layout": "rows ordered by year, origin, destination; orig_year = o*years + t; "
+                  "dest_year = d*years + t; pair = o*destinations + d",
+        "zero_share": float(np.mean(flow == 0)),
+        "all_zero_groups": {"orig_year": int(np.sum(oy_sum == 0)), "dest_year": int(np.sum(dy_sum == 0))},
+        "sum_flow": float(flow.sum()),
+    }
+
+
+def write_csv(path, out):
+    """The data set in `path` as one CSV (what `migkit fit` and pandas.read_csv read in the
+    whole-process benchmark): the response, the regressors, then the integer codes."""
+    import numpy as np
+    import pandas as pd
+
+    meta, df = load(path)
+    cols = [meta["y"]] + meta["names"] + meta["fe"] + [meta["cluster"]]
+    df[cols].to_csv(out, index=False)
+    return meta
+
+
 def load(path):
     import numpy as np
 
@@ -156,7 +223,7 @@ def load(path):
     if meta["task"] == "ppml":
         import pandas as pd
 
-        cols = {c: get(c + ".f64", "<f8") for c in ["flow", "ldist", "contig"]}
+        cols = {c: get(c + ".f64", "<f8") for c in [meta["y"]] + meta["names"]}
         cols.update({c: get(c + ".i32", "<i4") for c in ["orig_year", "dest_year", "pair"]})
         return meta, pd.DataFrame(cols)
     X = get("X.f64", "<f8").reshape(meta["p"], n).T  # n x p view, Fortran order
@@ -208,8 +275,10 @@ def peer_side(args):
             if meta["task"] == "ppml":
                 df = data
 
+                fml = meta.get("formula", PPML_FML)
+
                 def fit():
-                    f = pf.fepois(PPML_FML, data=df, vcov={"CRV1": "pair"})
+                    f = pf.fepois(fml, data=df, vcov={"CRV1": "pair"})
                     return f.coef(), f.se(), f
 
                 t, (coef, se, f) = best(fit, args.repeats)
@@ -218,7 +287,7 @@ def peer_side(args):
                      "tolerances": {"iwls_tol": 1e-8, "fixef_tol": 1e-6, "note": "package defaults"},
                      "df_k": int(f._df_k)}
                 if args.tight:
-                    ft = pf.fepois(PPML_FML, data=df, vcov={"CRV1": "pair"}, iwls_tol=1e-12,
+                    ft = pf.fepois(fml, data=df, vcov={"CRV1": "pair"}, iwls_tol=1e-12,
                                    fixef_tol=1e-12, fixef_maxiter=1_000_000, iwls_maxiter=200)
                     r["tight"] = {"coef": {k: float(v) for k, v in ft.coef().items()},
                                   "se": {k: float(v) for k, v in ft.se().items()},

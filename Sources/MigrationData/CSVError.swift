@@ -51,6 +51,8 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// `CSVReadOptions.columnTypes` names a column the header does not have.
     case unknownDeclaredColumn(file: String, name: String, header: [String])
+    /// `CSVReadOptions.columns` names a column the header does not have.
+    case unknownSelectedColumn(file: String, name: String, header: [String])
     /// The options cannot work (e.g. a delimiter that is a quote or a line end).
     case invalidOptions(String)
 
@@ -85,7 +87,7 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
             return at
         case .emptyFile(let file):
             return CSVLocation(file: file, line: 1, column: 1)
-        case .unknownDeclaredColumn, .invalidOptions, .cannotOpen, .readFailed, .cannotWrite,
+        case .unknownDeclaredColumn, .unknownSelectedColumn, .invalidOptions, .cannotOpen, .readFailed, .cannotWrite,
              .columnsChanged, .writerClosed:
             return nil
         }
@@ -132,6 +134,9 @@ public enum CSVError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unknownDeclaredColumn(let file, let name, let header):
             let listed = header.prefix(20).map { quotedForMessage($0) }.joined(separator: ", ")
             return "\(file):1: CSVReadOptions.columnTypes declares \(quotedForMessage(name)), which is not in the header — check the spelling; the header has \(listed)\(header.count > 20 ? ", …" : "")"
+        case .unknownSelectedColumn(let file, let name, let header):
+            let listed = header.prefix(20).map { quotedForMessage($0) }.joined(separator: ", ")
+            return "\(file):1: CSVReadOptions.columns selects \(quotedForMessage(name)), which is not in the header — check the spelling; the header has \(listed)\(header.count > 20 ? ", …" : "")"
         case .invalidOptions(let what):
             return "invalid CSV options: \(what)"
         case .cannotOpen(let file, let reason):

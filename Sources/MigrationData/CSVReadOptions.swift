@@ -31,6 +31,15 @@ public struct CSVReadOptions: Sendable, Equatable {
     public var stringMissingTokens: Set<String> = []
     /// Declared column types, by header name. Every name must be in the header.
     public var columnTypes: [String: ColumnType] = [:]
+    /// The columns to read, by header name (`nil`: all). The table holds only these, in file
+    /// order; the other fields are still split off and counted (every record must have as many
+    /// fields as the header), but not parsed, validated or stored — like pandas' `usecols`.
+    /// Every name must be in the header.
+    public var columns: [String]? = nil
+    /// Parse a large file on this many threads (default: up to 2, one per processor): the read
+    /// window is split at a record boundary outside quotes and the halves are parsed at once.
+    /// Results and errors are the same as with 1. Only `readTable`/`readAll` use it.
+    public var threads: Int = CSVReadOptions.defaultThreads
     /// Bytes requested from the file per `read` call (default 1 MiB); the buffer holds this much
     /// plus the unfinished record. At least 1.
     public var readSize: Int = 1 << 20
@@ -43,6 +52,9 @@ public struct CSVReadOptions: Sendable, Equatable {
         "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "<NA>",
         "-", "..",
     ]
+
+    /// Up to 2 threads, one per active processor.
+    public static let defaultThreads: Int = Swift.max(1, Swift.min(2, POSIX.activeProcessorCount))
 
     /// Options with every default.
     public init() {}
@@ -62,6 +74,9 @@ public struct CSVReadOptions: Sendable, Equatable {
         }
         if readSize < 1 {
             throw .invalidOptions("readSize must be at least 1 — the default is 1 MiB (1 << 20)")
+        }
+        if threads < 1 {
+            throw .invalidOptions("threads must be at least 1 — the default is \(CSVReadOptions.defaultThreads)")
         }
         if maximumRecordBytes < 1 {
             throw .invalidOptions("maximumRecordBytes must be at least 1 — the default is 256 MiB (1 << 28)")

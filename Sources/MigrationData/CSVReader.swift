@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reads RFC 4180 CSV into typed columns, all at once or in bounded chunks.
 ///
 /// Three ways in:
@@ -61,6 +63,14 @@ public final class CSVReader {
     private var scratch = EscapeScratch()
     private var failure: CSVError?
     private var exhausted = false
+    /// The header positions of the columns read (`options.columns`; all by default), in file
+    /// order.
+    private let selected: [Int]
+    /// The second thread's tokenizer and escape buffer in parallel rounds.
+    private var sideTokenizer: CSVTokenizer
+    private var sideScratch = EscapeScratch()
+    /// Parallel rounds whose second part was kept (for tests).
+    private(set) var parallelRoundsMerged = 0
 
     /// The window onto the input and where the next record starts in it.
     private struct ScanState {
@@ -123,6 +133,9 @@ public final class CSVReader {
             for name in options.columnTypes.keys.sorted() where !headerResult.names.contains(name) {
                 throw CSVError.unknownDeclaredColumn(file: buffer.name, name: name, header: headerResult.names)
             }
+            for name in options.columns ?? [] where !headerResult.names.contains(name) {
+                throw CSVError.unknownSelectedColumn(file: buffer.name, name: name, header: headerResult.names)
+            }
         } catch {
             buffer.release()
             tokenizer.deallocate()
@@ -135,6 +148,13 @@ public final class CSVReader {
         self.plans = headerResult.names.map { name in
             options.columnTypes[name].map(Plan.declared) ?? .open
         }
+        if let columns = options.columns {
+            let wanted = Set(columns)
+            selected = headerResult.names.indices.filter { wanted.contains(headerResult.names[$0]) }
+        } else {
+            selected = Array(headerResult.names.indices)
+        }
+        sideTokenizer = CSVTokenizer(delimiter: options.delimiter)
         numericMissing = MissingTokens(options.missingTokens)
         stringMissing = MissingTokens(options.stringMissingTokens)
     }
@@ -143,6 +163,8 @@ public final class CSVReader {
         state.buffer.release()
         state.tokenizer.deallocate()
         scratch.deallocate()
+        sideTokenizer.deallocate()
+        sideScratch.deallocate()
     }
 
     /// Skips a byte-order mark and reads the first record as column names.
@@ -305,13 +327,13 @@ public final class CSVReader {
         if let table = try nextChunk(maxRows: Int.max) {
             return table
         }
-        let columns = plans.map { plan -> Column in
-            switch plan {
+        let columns = selected.map { column -> Column in
+            switch plans[column] {
             case .declared(let type), .inferred(let type): return Column(empty: type)
             case .open: return Column(empty: .double)
             }
         }
-        return Table(validatedNames: header, columns: columns, rowCount: 0)
+        return Table(validatedNames: selected.map { header[$0] }, columns: columns, rowCount: 0)
     }
 
     // MARK: Streaming
@@ -369,7 +391,8 @@ public final class CSVReader {
         }
         let name = self.name
         let header = self.header
-        let columnCount = header.count
+        let selected = self.selected
+        let columnCount = selected.count
         let startOffset = state.buffer.fileOffset + state.position
         let startLine = state.line
         var forcedToString = Set<Int>()
@@ -381,11 +404,13 @@ public final class CSVReader {
             builders.deinitialize(count: initialized)
             builders.deallocate()
         }
+        // Whole files are parsed on two threads, window by window (see `parallelRound`).
+        let parallel = maxRows == Int.max && options.threads > 1 && columnCount > 0
 
         attempt: while true {
             builders.deinitialize(count: initialized)
             initialized = 0
-            for column in 0..<columnCount {
+            for (slot, column) in selected.enumerated() {
                 let builder: ColumnBuilder
                 switch plans[column] {
                 case .declared(let type):
@@ -400,42 +425,46 @@ public final class CSVReader {
                         expectedRows: Swift.min(maxRows, 1024),
                         numericMissing: numericMissing, stringMissing: stringMissing)
                 }
-                (builders + column).initialize(to: builder)
+                (builders + slot).initialize(to: builder)
                 initialized += 1
             }
 
             var rows = 0
-            while rows < maxRows {
-                if rows == 64 {
+            var reserved = false
+            while rows < maxRows && !exhausted {
+                if rows >= 64 && !reserved {
                     reserveEstimatedRows(builders, rows: rows, state: state, startOffset: startOffset, maxRows: maxRows)
+                    reserved = true
                 }
-                switch Self.scanDataRecord(&state, name: name, header: header, mayRefill: true) {
-                case .record:
-                    break
-                case .end, .needsRefill:
+                var outcome: RecordsOutcome
+                if parallel && reserved && state.buffer.count - state.position >= Self.minimumParallelBytes {
+                    outcome = parallelRound(&state, &scratch, builders: builders, selected: selected, rows: &rows)
+                } else {
+                    outcome = selected.withUnsafeBufferPointer { selectedColumns in
+                        Self.appendRecords(
+                            &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
+                            limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows)
+                    }
+                }
+                switch outcome {
+                case .stopped:
+                    continue
+                case .needsRefill:
+                    let dropped = try Self.refill(&state.buffer, keepingFrom: state.position, line: state.line)
+                    state.position -= dropped
+                case .end:
                     exhausted = true
                 case .failed(let error):
                     throw error
-                }
-                if exhausted { break }
-                let bytes = UnsafePointer(state.buffer.bytes)
-                let spans = state.tokenizer.spans
-                for column in 0..<columnCount {
-                    let span = spans[column]
-                    var start = bytes + span.start
-                    var length = span.end - span.start
-                    if span.escaped {
-                        (start, length) = scratch.collapse(start, length)
-                    }
-                    let status = builders[column].append(start, length, quoted: span.quoted)
-                    if case .ok = status { continue }
+                case .fieldFailed(let slot, let status, let span, let start, let length):
+                    let column = selected[slot]
                     if case .needsRestart = status {
                         forcedToString.insert(column)
                         guard let restart = state.buffer.rewind(toAbsoluteOffset: startOffset) else {
                             let text = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
                             throw .typeChangedAfterFirstChunk(
                                 Self.location(name, header, line: span.line, column: column), text: text,
-                                inferred: builders[column].inferredType ?? .double)
+                                inferred: builders[slot].inferredType ?? .double)
                         }
                         state.position = restart
                         state.line = startLine
@@ -443,22 +472,212 @@ public final class CSVReader {
                         continue attempt
                     }
                     throw error(
-                        for: status, span: span, column: column, bytes: bytes, start: start, length: length,
-                        fileOffset: state.buffer.fileOffset)
+                        for: status, span: span, column: column, bytes: UnsafePointer(state.buffer.bytes),
+                        start: start, length: length, fileOffset: state.buffer.fileOffset)
                 }
-                rows += 1
             }
 
             if rows == 0 { return nil }
             var columns: [Column] = []
             columns.reserveCapacity(columnCount)
-            for column in 0..<columnCount {
-                columns.append(builders[column].finish())
-                if case .open = plans[column], let type = builders[column].inferredType {
+            for (slot, column) in selected.enumerated() {
+                columns.append(builders[slot].finish())
+                if case .open = plans[column], let type = builders[slot].inferredType {
                     plans[column] = .inferred(type)
                 }
             }
-            return Table(validatedNames: header, columns: columns, rowCount: rows)
+            return Table(validatedNames: selected.map { header[$0] }, columns: columns, rowCount: rows)
+        }
+    }
+
+    /// The least unread bytes in the window for which a parallel round is worth its
+    /// synchronisation.
+    static let minimumParallelBytes = 64 << 10
+
+    /// How a run of records ended.
+    private enum RecordsOutcome {
+        /// `limit` or `maxRows` reached.
+        case stopped
+        /// The next record continues past the window.
+        case needsRefill
+        /// No records are left.
+        case end
+        case failed(CSVError)
+        /// The builder in `slot` refused a field (or needs the chunk read again).
+        case fieldFailed(slot: Int, status: ColumnBuilder.Status, span: CSVTokenizer.Span, start: UnsafePointer<UInt8>, length: Int)
+    }
+
+    /// Reads records from the window into `builders` (one per selected column) until the
+    /// position reaches `limit`, `rows` reaches `maxRows`, or the window or the input ends. Never
+    /// refills: the caller does, so that it can start a parallel round on the fresh window.
+    private static func appendRecords(
+        _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
+        selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int
+    ) -> RecordsOutcome {
+        while rows < maxRows && state.position < limit {
+            switch scanDataRecord(&state, name: name, header: header, mayRefill: false) {
+            case .record:
+                break
+            case .end:
+                return .end
+            case .needsRefill:
+                return .needsRefill
+            case .failed(let error):
+                return .failed(error)
+            }
+            let bytes = UnsafePointer(state.buffer.bytes)
+            let spans = state.tokenizer.spans
+            for slot in 0..<selected.count {
+                let span = spans[selected[slot]]
+                var start = bytes + span.start
+                var length = span.end - span.start
+                if span.escaped {
+                    (start, length) = scratch.collapse(start, length)
+                }
+                let status = builders[slot].append(start, length, quoted: span.quoted)
+                if case .ok = status { continue }
+                return .fieldFailed(slot: slot, status: status, span: span, start: start, length: length)
+            }
+            rows += 1
+        }
+        return .stopped
+    }
+
+    /// One window read on two threads: the unread bytes are split at a record boundary near
+    /// their middle (`splitPoint`, which follows the quotes from the record start); this thread
+    /// reads the first part into `builders`, a second thread the rest into continuation
+    /// builders, which are then appended (`ColumnBuilder.absorb`). The second part starts on an
+    /// unknown line, so when it fails in any way (a format error, a type change) its work is
+    /// dropped and the caller reads it again in order, which reports the error at the right
+    /// place. Either way the result is that of reading the records one by one.
+    private func parallelRound(
+        _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
+        selected: [Int], rows: inout Int
+    ) -> RecordsOutcome {
+        let bytes = UnsafePointer(state.buffer.bytes)
+        let name = self.name
+        let header = self.header
+        guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
+            return selected.withUnsafeBufferPointer { selectedColumns in
+                Self.appendRecords(
+                    &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
+                    limit: Int.max, maxRows: Int.max, rows: &rows)
+            }
+        }
+        let columnCount = selected.count
+        let side = ParallelSide(
+            state: ScanState(buffer: state.buffer, tokenizer: sideTokenizer, position: split, line: 1),
+            scratch: sideScratch, builders: UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount))
+        for slot in 0..<columnCount {
+            (side.builders + slot).initialize(to: builders[slot].continuation())
+        }
+        defer {
+            side.builders.deinitialize(count: columnCount)
+            side.builders.deallocate()
+        }
+        let first = FirstPart(state: state, scratch: scratch, builders: builders)
+        let work: @Sendable (Int) -> Void = { part in
+            selected.withUnsafeBufferPointer { selectedColumns in
+                if part == 0 {
+                    var rows = 0
+                    first.outcome = Self.appendRecords(
+                        &first.state, &first.scratch, builders: first.builders, selected: selectedColumns,
+                        name: name, header: header, limit: split, maxRows: Int.max, rows: &rows)
+                    first.rows = rows
+                } else {
+                    var rows = 0
+                    side.outcome = Self.appendRecords(
+                        &side.state, &side.scratch, builders: side.builders, selected: selectedColumns,
+                        name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows)
+                    side.rows = rows
+                }
+            }
+        }
+        DispatchQueue.concurrentPerform(iterations: 2, execute: work)
+        // The tokenizers' span storage may have grown: keep the current pointers.
+        sideTokenizer = side.state.tokenizer
+        sideScratch = side.scratch
+        state = first.state
+        scratch = first.scratch
+        rows += first.rows
+        guard case .stopped? = first.outcome, state.position == split else {
+            return first.outcome ?? .stopped
+        }
+        let sideOutcome = side.outcome ?? .stopped
+        switch sideOutcome {
+        case .needsRefill, .end:
+            break
+        case .stopped, .failed, .fieldFailed:
+            return .stopped // read the second part again, in order
+        }
+        // Every column must merge; check first, so that a refusal leaves the builders untouched.
+        for slot in 0..<columnCount where !builders[slot].canAbsorb(side.builders[slot]) {
+            return .stopped
+        }
+        for slot in 0..<columnCount {
+            _ = builders[slot].absorb(side.builders[slot])
+        }
+        rows += side.rows
+        parallelRoundsMerged += 1
+        state.position = side.state.position
+        state.line += side.state.line - 1
+        return sideOutcome
+    }
+
+    /// The first record boundary at or after the middle of `bytes[from..<to]` that lies outside
+    /// quotes, or `nil` when there is none before `to - 1`. `from` must be a record start. Quote
+    /// parity decides: in RFC 4180 text every quote opens or closes a quoted field, or is half of
+    /// a `""` pair inside one (a malformed file makes the first part fail, and everything is then
+    /// read in order).
+    static func splitPoint(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+        let middle = from + (to - from) / 2
+        var inQuotes = false
+        var position = from
+        while let offset = POSIX.firstIndex(of: UInt8(ascii: "\""), in: bytes + position, count: middle - position) {
+            inQuotes.toggle()
+            position += offset + 1
+        }
+        var index = middle
+        while index < to - 1 {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes && (byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")) {
+                if byte == UInt8(ascii: "\r") && bytes[index + 1] == UInt8(ascii: "\n") {
+                    index += 1
+                }
+                return index + 1 < to ? index + 1 : nil
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// What the first thread of a parallel round works on (one writer, read after the join).
+    private final class FirstPart: @unchecked Sendable {
+        var state: ScanState
+        var scratch: EscapeScratch
+        let builders: UnsafeMutablePointer<ColumnBuilder>
+        var outcome: RecordsOutcome?
+        var rows = 0
+        init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
+            self.state = state
+            self.scratch = scratch
+            self.builders = builders
+        }
+    }
+
+    /// What the second thread of a parallel round works on.
+    private final class ParallelSide: @unchecked Sendable {
+        var state: ScanState
+        var scratch: EscapeScratch
+        let builders: UnsafeMutablePointer<ColumnBuilder>
+        var outcome: RecordsOutcome?
+        var rows = 0
+        init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
+            self.state = state
+            self.scratch = scratch
+            self.builders = builders
         }
     }
 
@@ -472,7 +691,7 @@ public final class CSVReader {
         guard let total = state.buffer.totalSize, used > 0, total > startOffset + used else { return }
         let estimate = Double(rows) * Double(total - startOffset) / Double(used) * 1.25 + 64
         let rowsToReserve = Int(Swift.min(Double(maxRows), Swift.min(estimate, 1e9)))
-        for column in 0..<header.count {
+        for column in 0..<selected.count {
             builders[column].reserve(rowsToReserve)
         }
     }

@@ -85,8 +85,29 @@ public enum Column: Sendable, Equatable {
     public func labels() -> [String?] {
         switch self {
         case .string(let values): return values
-        case .int(let values): return values.map { $0.map(String.init) }
+        case .int(let values): return Self.integerLabels(values)
         case .double(let values): return values.map { $0.map(Column.label) }
+        }
+    }
+
+    /// Integers as text. Codes in a range of at most 4n + 1024 values (ids, years, region
+    /// numbers) format each distinct value once.
+    static func integerLabels(_ values: [Int?]) -> [String?] {
+        var low = Int.max, high = Int.min
+        for case let v? in values {
+            low = Swift.min(low, v)
+            high = Swift.max(high, v)
+        }
+        guard low <= high, !high.subtractingReportingOverflow(low).overflow, high - low <= 4 * values.count + 1024 else {
+            return values.map { $0.map(String.init) }
+        }
+        var formatted = [String?](repeating: nil, count: high - low + 1)
+        return values.map { value in
+            guard let value else { return nil }
+            if let text = formatted[value - low] { return text }
+            let text = String(value)
+            formatted[value - low] = text
+            return text
         }
     }
 

@@ -144,7 +144,14 @@ struct ColumnBuilder {
                 }
             }
             return appendInt(bytes, count)
-        case .double: return appendDouble(bytes, count)
+        case .double:
+            if count > 0 && !numericMissing.containsFiniteNumber && !NumberParsing.isPadding(bytes[0])
+                && !NumberParsing.isPadding(bytes[count - 1]),
+               let value = NumberParsing.parseDouble(bytes, count), value.isFinite {
+                doubles.append(value)
+                return .ok
+            }
+            return appendDouble(bytes, count)
         case .pending: return appendPending(bytes, count, quoted: quoted)
         }
     }
@@ -306,6 +313,85 @@ struct ColumnBuilder {
         pendingTexts = []
         kind = .string
         return appendString(bytes, count, quoted: quoted)
+    }
+
+    /// A builder for the rows that follow this builder's, with the same missing-value tokens
+    /// and starting at this builder's current type (or pending) and mode: what a second thread
+    /// fills while this one reads the rows before (see `absorb`).
+    func continuation() -> ColumnBuilder {
+        ColumnBuilder(type: inferredType, mode: mode, expectedRows: 0,
+                      numericMissing: numericMissing, stringMissing: stringMissing)
+    }
+
+    /// Whether `absorb(next)` succeeds.
+    func canAbsorb(_ next: ColumnBuilder) -> Bool {
+        switch (kind, next.kind) {
+        case (.int, .string), (.double, .string), (.string, .int), (.string, .double): return false
+        case (.int, .double): return mode == .open
+        default: return true
+        }
+    }
+
+    /// Appends the rows of `next`, a `continuation()` of this builder that read the rows after
+    /// this one's, widening the type as reading them in one pass would have. Returns `false`,
+    /// changing nothing, when that is impossible without the original text: one side turned to
+    /// text after the other stored numbers (reading the rows again in order settles it, with a
+    /// restart or an error at the right line).
+    mutating func absorb(_ next: ColumnBuilder) -> Bool {
+        guard canAbsorb(next) else { return false }
+        switch (kind, next.kind) {
+        case (.int, .int):
+            ints.append(contentsOf: next.ints)
+        case (.double, .double):
+            doubles.append(contentsOf: next.doubles)
+        case (.string, .string):
+            strings.append(contentsOf: next.strings)
+        case (.int, .double):
+            // `next` widened on a value of its own: so would this builder have (open mode only).
+            var widened = [Double?]()
+            widened.reserveCapacity(Swift.max(ints.capacity, ints.count + next.doubles.count))
+            widened.append(contentsOf: ints.lazy.map { $0.map(Double.init) })
+            widened.append(contentsOf: next.doubles)
+            doubles = widened
+            ints = []
+            kind = .double
+        case (.double, .int):
+            doubles.append(contentsOf: next.ints.lazy.map { $0.map(Double.init) })
+        case (.int, .pending):
+            ints.append(contentsOf: repeatElement(nil, count: next.pendingCount))
+        case (.double, .pending):
+            doubles.append(contentsOf: repeatElement(nil, count: next.pendingCount))
+        case (.string, .pending):
+            var rebuilt = [String?](repeating: nil, count: next.pendingCount)
+            for (row, text) in next.pendingTexts { rebuilt[row] = text }
+            strings.append(contentsOf: rebuilt)
+        case (.pending, .pending):
+            for (row, text) in next.pendingTexts { pendingTexts.append((row: pendingCount + row, text: text)) }
+            pendingCount += next.pendingCount
+        case (.pending, .int):
+            ints.reserveCapacity(Swift.max(reservedRows, pendingCount + next.ints.count))
+            ints.append(contentsOf: repeatElement(nil, count: pendingCount))
+            ints.append(contentsOf: next.ints)
+            pendingTexts = []
+            kind = .int
+        case (.pending, .double):
+            doubles.reserveCapacity(Swift.max(reservedRows, pendingCount + next.doubles.count))
+            doubles.append(contentsOf: repeatElement(nil, count: pendingCount))
+            doubles.append(contentsOf: next.doubles)
+            pendingTexts = []
+            kind = .double
+        case (.pending, .string):
+            var rebuilt = [String?](repeating: nil, count: pendingCount)
+            for (row, text) in pendingTexts { rebuilt[row] = text }
+            rebuilt.reserveCapacity(Swift.max(reservedRows, pendingCount + next.strings.count))
+            rebuilt.append(contentsOf: next.strings)
+            strings = rebuilt
+            pendingTexts = []
+            kind = .string
+        case (.int, .string), (.double, .string), (.string, .int), (.string, .double):
+            return false
+        }
+        return true
     }
 
     /// Removes spaces and tabs at both ends.

@@ -10,9 +10,14 @@
 ///   decimal significands of at most 19 digits that are ≤ 2^53 with a power of ten in
 ///   10^-22 … 10^22; both factors are exact doubles, so one IEEE multiplication or division
 ///   rounds correctly;
-/// - everything else (17-digit significands such as `0.30000000000000004`, subnormals such as
-///   `5e-324`, `1.7976931348623157e308`) goes through Swift's locale-independent
-///   `Double(String)` on the same bytes.
+/// - other significands of at most 19 digits (17-digit ones such as `0.30000000000000004`,
+///   subnormals such as `5e-324`, `1.7976931348623157e308`) go through Eisel–Lemire (Lemire
+///   2021, "Number parsing at a gigabyte per second"; the fast_float algorithm): one or two
+///   64 × 64 → 128-bit multiplications by a table of powers of five;
+/// - longer significands are cut to 19 digits `w`; when `w·10^q` and `(w+1)·10^q` round to the
+///   same double, that is the answer (the value lies between them);
+/// - what is left (such inputs are rare: ties hidden beyond the 19th digit) goes through Swift's
+///   locale-independent `Double(String)` (`strtod` in the C locale) on the same bytes.
 /// Overflow gives ±infinity and underflow ±0, as in `strtod`. Negative zero keeps its sign.
 enum NumberParsing {
     /// The outcome of reading an integer.
@@ -78,6 +83,12 @@ enum NumberParsing {
 
     /// Reads a decimal double (grammar above) from exactly `count` bytes; `nil` when the bytes
     /// are not such a number.
+    ///
+    /// The digits are read eight at a time where they can be (SWAR: one 64-bit load, a check
+    /// that all eight bytes are digits, three multiplications), into a significand `w` of at most
+    /// 19 digits and a decimal exponent `q`; the value is then `w × 10^q`, computed by Clinger's
+    /// exact fast path or by Eisel–Lemire (`eiselLemire`), with `Double(String)` (`strtod` in the
+    /// C locale) as the fallback for the rare inputs they cannot decide.
     @inline(__always)
     static func parseDouble(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count > 0 else { return nil }
@@ -89,45 +100,22 @@ enum NumberParsing {
             return parseSpecial(bytes + index, count - index, negative: negative)
         }
 
+        let digitsStart = index
         var significand: UInt64 = 0
-        var significantDigits = 0
+        readDigits(bytes, count, &index, &significand)
+        var digitCount = index - digitsStart
         var exponent = 0
-        var sawDigit = false
-        var truncated = false
-        while index < count {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            if digit > 9 { break }
-            sawDigit = true
-            if significand == 0 && digit == 0 {
-                // leading zero: not significant
-            } else if significantDigits < 19 {
-                significand = significand &* 10 &+ UInt64(digit)
-                significantDigits += 1
-            } else {
-                exponent += 1
-                if digit != 0 { truncated = true }
-            }
-            index += 1
-        }
+        var hasDot = false
         if index < count && bytes[index] == UInt8(ascii: ".") {
+            hasDot = true
             index += 1
-            while index < count {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                if digit > 9 { break }
-                sawDigit = true
-                if significand == 0 && digit == 0 {
-                    exponent -= 1
-                } else if significantDigits < 19 {
-                    significand = significand &* 10 &+ UInt64(digit)
-                    significantDigits += 1
-                    exponent -= 1
-                } else if digit != 0 {
-                    truncated = true
-                }
-                index += 1
-            }
+            let fractionStart = index
+            readDigits(bytes, count, &index, &significand)
+            exponent = fractionStart - index
+            digitCount += index - fractionStart
         }
-        guard sawDigit else { return nil }
+        guard digitCount > 0 else { return nil }
+        let digitsEnd = index
         if index < count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
             index += 1
             var exponentNegative = false
@@ -149,10 +137,20 @@ enum NumberParsing {
         }
         guard index == count else { return nil }
 
+        var truncated = false
+        if digitCount > 19 {
+            // More digits than a UInt64 holds (or leading zeros): rescan for the first 19
+            // significant digits; `truncated` when a dropped digit is not zero.
+            let long = longSignificand(bytes, from: digitsStart, to: digitsEnd, hasDot: hasDot)
+            significand = long.significand
+            exponent += long.exponentAdjustment
+            truncated = long.truncated
+        }
         if significand == 0 {
             return negative ? -0.0 : 0.0
         }
         if !truncated && significand <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+            // Clinger: both factors are exact doubles, one rounding.
             var value = Double(significand)
             if exponent >= 0 {
                 value *= exactPowersOfTen[exponent]
@@ -161,9 +159,144 @@ enum NumberParsing {
             }
             return negative ? -value : value
         }
+        if let value = eiselLemire(significand, exponent) {
+            // With dropped digits the value lies strictly between w·10^q and (w+1)·10^q: when
+            // both round to the same double, so does everything between them.
+            if !truncated || eiselLemire(significand + 1, exponent)?.bitPattern == value.bitPattern {
+                return negative ? -value : value
+            }
+        }
         // Correctly rounded slow path on the validated ASCII text.
         let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         return Double(text)
+    }
+
+    /// Accumulates decimal digits from `bytes[index...]` into `value` (wrapping: callers only
+    /// use the result when at most 19 digits were read), eight at a time while eight digits
+    /// follow, and advances `index` past them.
+    @inline(__always)
+    private static func readDigits(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ index: inout Int, _ value: inout UInt64) {
+        while count - index >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
+            guard isEightDigits(word) else { break }
+            value = value &* 100_000_000 &+ eightDigitsValue(word)
+            index += 8
+        }
+        while index < count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            if digit > 9 { break }
+            value = value &* 10 &+ UInt64(digit)
+            index += 1
+        }
+    }
+
+    /// Whether all eight bytes of a little-endian word are ASCII digits (Lemire's SWAR test:
+    /// every byte's high nibble is 3, and adding 6 does not carry into it).
+    @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
+            == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits in a little-endian word (first digit in the low byte):
+    /// pairs, then quadruples, then the eight combined with two multiplications.
+    @inline(__always)
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let mul1: UInt64 = 0x000F_4240_0000_0064 // 100 + (1000000 << 32)
+        let mul2: UInt64 = 0x0000_2710_0000_0001 // 1 + (10000 << 32)
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)
+        value = (((value & mask) &* mul1) &+ (((value >> 16) & mask) &* mul2)) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
+    /// The first 19 significant digits of `bytes[from..<to]` (digits with at most one `.`), the
+    /// change of decimal exponent relative to reading every digit, and whether a dropped digit
+    /// is not zero.
+    private static func longSignificand(
+        _ bytes: UnsafePointer<UInt8>, from: Int, to: Int, hasDot: Bool
+    ) -> (significand: UInt64, exponentAdjustment: Int, truncated: Bool) {
+        var significand: UInt64 = 0
+        var significantDigits = 0
+        var dropped = 0
+        var truncated = false
+        var index = from
+        while index < to {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            index += 1
+            if digit > 9 { continue } // the decimal point
+            if significand == 0 && digit == 0 {
+                // A leading zero: reading every digit counted it as 0·10^k, no change.
+            } else if significantDigits < 19 {
+                significand = significand &* 10 &+ UInt64(digit)
+                significantDigits += 1
+            } else {
+                dropped += 1
+                if digit != 0 { truncated = true }
+            }
+        }
+        // Reading every digit would have made the value (digits)·10^q; keeping the first 19
+        // significant ones divides it by 10^dropped.
+        return (significand, dropped, truncated)
+    }
+
+    /// `w × 10^q` correctly rounded to the nearest double (ties to even), for `w ≠ 0`, or `nil`
+    /// in the rare case the 128-bit product cannot decide.
+    ///
+    /// Eisel–Lemire (Lemire 2021, "Number parsing at a gigabyte per second", Software: Practice
+    /// and Experience 51(8); the fast_float library's `compute_float<binary64>`): normalise `w`
+    /// to 64 bits, multiply by the 128-bit truncated 5^q (`powersOfFive`; a second word only
+    /// when the first product's low bits are all ones), take the top 54 bits as the mantissa
+    /// plus a rounding bit, and the binary exponent from `⌊q·log2(10)⌋ = (217706·q) >> 16`.
+    /// Exact ties can only occur for `q` in −4 … 23 and are then rounded to even. Subnormals
+    /// shift the mantissa further right before rounding; overflow gives infinity, underflow 0.
+    @inline(__always)
+    static func eiselLemire(_ w: UInt64, _ q: Int) -> Double? {
+        if q < smallestPowerOfFive { return 0 }
+        if q > largestPowerOfFive { return .infinity }
+        let leadingZeros = w.leadingZeroBitCount
+        let normalized = w &<< UInt64(leadingZeros)
+        let index = 2 &* (q &- smallestPowerOfFive)
+        var (high, low) = normalized.multipliedFullWidth(by: powersOfFive[index])
+        let precisionMask: UInt64 = UInt64.max >> 55
+        if high & precisionMask == precisionMask {
+            let second = normalized.multipliedFullWidth(by: powersOfFive[index + 1]).high
+            let (sum, carry) = low.addingReportingOverflow(second)
+            low = sum
+            if carry { high &+= 1 }
+        }
+        if low == UInt64.max && (q < -27 || q > 55) {
+            // The truncated table might be off by one here: let strtod decide.
+            return nil
+        }
+        let upperBit = Int(high >> 63)
+        var mantissa = high >> UInt64(upperBit + 9)
+        var power2 = (((152_170 + 65_536) &* q) >> 16) + 63 + upperBit - leadingZeros + 1023
+        if power2 <= 0 {
+            // Subnormal (or zero): no exact ties are possible this far down.
+            if -power2 + 1 >= 64 { return 0 }
+            mantissa >>= UInt64(-power2 + 1)
+            mantissa += mantissa & 1
+            mantissa >>= 1
+            power2 = mantissa < (1 << 52) ? 0 : 1
+            return Double(bitPattern: (UInt64(power2) << 52) | mantissa)
+        }
+        if low <= 1 && q >= -4 && q <= 23 && mantissa & 3 == 1 {
+            // Possibly exactly halfway between two doubles: round to even instead of up.
+            if mantissa << UInt64(upperBit + 9) == high {
+                mantissa &= ~1
+            }
+        }
+        mantissa += mantissa & 1
+        mantissa >>= 1
+        if mantissa >= (2 << 52) {
+            mantissa = 1 << 52
+            power2 += 1
+        }
+        mantissa &= ~(1 << 52)
+        if power2 >= 0x7FF { return .infinity }
+        return Double(bitPattern: (UInt64(power2) << 52) | mantissa)
     }
 
     /// `inf`, `infinity` or `nan` in any case (the sign was already consumed).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MigrationKit
+import MigrationData
 
 /// Options every computing subcommand accepts.
 struct GlobalOptions: ParsableArguments {
@@ -13,8 +14,10 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Applies the options to the process (BLAS thread count).
+    /// Applies the options to the process (BLAS thread count; the allocator keeps freed large
+    /// arrays for reuse, see `AllocatorTuning`).
     func apply() throws {
+        AllocatorTuning.reuseFreedMemory()
         if let t = threads { try BLASRuntime.setThreadCount(t) }
     }
 }

@@ -9,6 +9,14 @@ public protocol ModelDataSource {
     func numericColumn(_ name: String) throws -> [Double?]
     /// The column as labels (numbers formatted as text); nil entries are missing.
     func labelColumn(_ name: String) throws -> [String?]
+    /// The column as integers when it holds integers, else nil (the default): fixed effects and
+    /// clusters on integer codes then skip formatting and hashing a label per row.
+    func integerColumn(_ name: String) -> [Int?]?
+}
+
+extension ModelDataSource {
+    /// No integer columns: labels are used.
+    public func integerColumn(_ name: String) -> [Int?]? { nil }
 }
 
 /// Plain Swift arrays as a data source: numeric columns and label columns by name.
@@ -189,11 +197,23 @@ public struct ModelFrame: Sendable {
         }
         try collect(formula.response)
         for t in formula.terms { try collect(t) }
-        for fe in formula.fixedEffects { for v in fe { _ = try lab(v) } }
+        // Fixed effects and clusters on integer columns are coded from the integers.
+        var integerCache: [String: [Int?]] = [:]
+        func groups(_ name: String) throws {
+            if labelCache[name] != nil || integerCache[name] != nil { return }
+            try requireColumn(name)
+            if let c = data.integerColumn(name) { integerCache[name] = c; markMissing(c, name) } else { _ = try lab(name) }
+        }
+        func groupEffect(_ name: String, _ rows: [Int]) throws -> FixedEffect {
+            if let c = integerCache[name] { return FixedEffect(name: name, integerLabels: rows.map { c[$0] ?? 0 }) }
+            let l = try lab(name)
+            return FixedEffect(name: name, labels: rows.map { l[$0] ?? "" })
+        }
+        for fe in formula.fixedEffects { for v in fe { try groups(v) } }
         var weightCol: [Double?]? = nil, offsetCol: [Double?]? = nil
         if let w = weights { weightCol = try num(w) }
         if let o = offset { offsetCol = try num(o) }
-        for c in clusters { _ = try lab(c) }
+        for c in clusters { try groups(c) }
         let rows = (0..<n).filter { missing[$0] == nil }
         self.missingRows = (0..<n).compactMap { i in missing[i].map { (i, $0) } }
         guard !rows.isEmpty else {
@@ -262,16 +282,14 @@ public struct ModelFrame: Sendable {
         for parts in formula.fixedEffects {
             var fe: FixedEffect? = nil
             for v in parts {
-                let l = try lab(v)
-                let single = FixedEffect(name: v, labels: rows.map { l[$0] ?? "" })
+                let single = try groupEffect(v, rows)
                 fe = try fe.map { try FixedEffect.interaction($0, single) } ?? single
             }
             if let fe { fes.append(fe) }
         }
         var cl: [String: FixedEffect] = [:]
         for c in clusters {
-            let l = try lab(c)
-            cl[c] = FixedEffect(name: c, labels: rows.map { l[$0] ?? "" })
+            cl[c] = try groupEffect(c, rows)
         }
         self.formula = formula
         self.response = y

@@ -16,6 +16,11 @@ extension Table: ModelDataSource {
         }
     }
 
+    public func integerColumn(_ name: String) -> [Int?]? {
+        if case .int(let v)? = self[name] { return v }
+        return nil
+    }
+
     public func labelColumn(_ name: String) throws -> [String?] {
         guard let c = self[name] else {
             throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)

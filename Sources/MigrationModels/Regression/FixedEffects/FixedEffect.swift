@@ -12,20 +12,57 @@ public struct FixedEffect: Sendable, Equatable {
     public let levelLabels: [String]
 
     /// Factorizes labels by order of first appearance.
+    ///
+    /// A label equal to the previous row's takes its code without a lookup (sorted data repeat
+    /// labels in runs); others go through an open-addressing table keyed by an FNV-1a hash of
+    /// the label's UTF-8 bytes (cheaper than `Dictionary`'s seeded SipHash for short labels),
+    /// with the level's text compared on a hit.
     public init(name: String, labels: [String]) {
-        var index: [String: Int32] = [:]
-        index.reserveCapacity(1024)
         var codes = [Int32](repeating: 0, count: labels.count)
         var levels: [String] = []
-        for (i, label) in labels.enumerated() {
-            if let c = index[label] {
-                codes[i] = c
-            } else {
-                let c = Int32(truncatingIfNeeded: levels.count)
-                index[label] = c
-                levels.append(label)
-                codes[i] = c
+        var hashes: [UInt64] = []
+        var capacity = 1024
+        var slots = [Int32](repeating: -1, count: capacity)
+        func hash(_ label: String) -> UInt64 {
+            var label = label
+            return label.withUTF8 { bytes in
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+                return h ^ (h >> 29)
             }
+        }
+        var previous: (label: String, code: Int32)? = nil
+        for (i, label) in labels.enumerated() {
+            if let previous, previous.label == label {
+                codes[i] = previous.code
+                continue
+            }
+            let h = hash(label)
+            var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
+            var code: Int32 = -1
+            while slots[slot] >= 0 {
+                let candidate = slots[slot]
+                if hashes[Int(candidate)] == h && levels[Int(candidate)] == label { code = candidate; break }
+                slot = (slot + 1) & (capacity - 1)
+            }
+            if code < 0 {
+                code = Int32(truncatingIfNeeded: levels.count)
+                levels.append(label)
+                hashes.append(h)
+                slots[slot] = code
+                if levels.count * 2 > capacity {
+                    // Grow: rehash every level into a table twice the size.
+                    capacity *= 2
+                    slots = [Int32](repeating: -1, count: capacity)
+                    for (level, levelHash) in hashes.enumerated() {
+                        var s = Int(truncatingIfNeeded: levelHash) & (capacity - 1)
+                        while slots[s] >= 0 { s = (s + 1) & (capacity - 1) }
+                        slots[s] = Int32(truncatingIfNeeded: level)
+                    }
+                }
+            }
+            codes[i] = code
+            previous = (label, code)
         }
         self.name = name
         self.codes = codes
@@ -33,9 +70,38 @@ public struct FixedEffect: Sendable, Equatable {
         self.levelLabels = levels
     }
 
-    /// Factorizes integer labels (e.g. years or ids).
+    /// Factorizes integer labels (e.g. years or ids) by order of first appearance, labelled
+    /// with their decimal text (the same levels as `init(name:labels:)` on that text). Codes
+    /// within a range of at most 4n + 1024 values go through a lookup table, others through a
+    /// dictionary; no text is formatted per row.
     public init(name: String, integerLabels: [Int]) {
-        self.init(name: name, labels: integerLabels.map(String.init))
+        var codes = [Int32](repeating: 0, count: integerLabels.count)
+        var levels: [Int] = []
+        if let low = integerLabels.min(), let high = integerLabels.max(),
+           high.subtractingReportingOverflow(low).overflow == false, high - low <= 4 * integerLabels.count + 1024 {
+            var table = [Int32](repeating: -1, count: high - low + 1)
+            for (i, value) in integerLabels.enumerated() {
+                let slot = value - low
+                if table[slot] < 0 {
+                    table[slot] = Int32(truncatingIfNeeded: levels.count)
+                    levels.append(value)
+                }
+                codes[i] = table[slot]
+            }
+        } else {
+            var index: [Int: Int32] = [:]
+            for (i, value) in integerLabels.enumerated() {
+                if let c = index[value] {
+                    codes[i] = c
+                } else {
+                    let c = Int32(truncatingIfNeeded: levels.count)
+                    index[value] = c
+                    levels.append(value)
+                    codes[i] = c
+                }
+            }
+        }
+        self.init(name: name, codes: codes, levelCount: levels.count, levelLabels: levels.map(String.init))
     }
 
     init(name: String, codes: [Int32], levelCount: Int, levelLabels: [String]) {

@@ -1,5 +1,6 @@
 import Dispatch
 import Linalg
+import MigrationData
 
 /// Settings of the fixed-effect solver.
 public struct FixedEffectSolverOptions: Sendable, Equatable {
@@ -51,6 +52,10 @@ package final class FixedEffectSolver: @unchecked Sendable {
     let levelWeight: [[Double]]
     let offsets: [Int]
     let totalLevels: Int
+    /// Per fixed effect: its codes come in runs (consecutive observations in the same group, on
+    /// average 4 or more, as in data sorted by that group), so a sweep accumulates each run in
+    /// registers before adding it to the group's sum (`accumulateRuns`).
+    let inRuns: [Bool]
 
     /// - Parameters:
     ///   - fixedEffects: at least one; all with the same number of observations.
@@ -112,6 +117,13 @@ package final class FixedEffectSolver: @unchecked Sendable {
         self.offsets = offsets
         self.totalLevels = total
         self.levelWeight = lw
+        self.inRuns = fixedEffects.map { fe in
+            fe.codes.withUnsafeBufferPointer { c in
+                var changes = 0
+                for i in 1..<Swift.max(1, c.count) where c[i] != c[i - 1] { changes += 1 }
+                return c.count >= 8 && changes * 4 <= c.count
+            }
+        }
     }
 
     /// Projects v on the fixed effects. `start`: coefficients of an earlier solve (warm start,
@@ -129,25 +141,46 @@ package final class FixedEffectSolver: @unchecked Sendable {
     typealias ColumnSolution = (residual: [Double], coefficients: [Double], iterations: Int, converged: Bool, criterion: Double)
 
     /// Projects every column of X (and returns the flat coefficient vectors for warm starts).
-    /// Serially, two fixed effects solved by alternating projections share their sweeps: one pass
-    /// over the codes and weights updates every column still iterating (`solveJoint`); each
-    /// column keeps its own Irons–Tuck steps and stopping rule, so the results are those of
-    /// projecting the columns one by one. With `options.parallel` the columns are solved
-    /// concurrently instead.
+    /// Two fixed effects solved by alternating projections share their sweeps: one pass over
+    /// the codes and weights updates every column still iterating (`solveJoint`); each column
+    /// keeps its own Irons–Tuck steps and stopping rule, so the results are those of projecting
+    /// the columns one by one. With `options.parallel` and two or more processors available, the
+    /// columns are split into one contiguous group per processor (at most 2), each group solved
+    /// jointly on its own thread: the passes over the codes and weights — the memory traffic
+    /// that bounds a sweep — are shared within a group instead of repeated per column.
+    /// Other solvers project the columns concurrently one by one.
     func projectColumns(_ columns: [[Double]], starts: [[Double]?]) -> [ColumnSolution] {
-        if options.parallel && columns.count > 1 && observationCount >= 20_000 {
+        let starts = columns.indices.map { j in j < starts.count ? starts[j] : nil }
+        let workers = Swift.min(ProcessorCount.available, 2, columns.count)
+        let parallel = options.parallel && workers > 1 && observationCount >= 20_000
+        if usesJointSweeps {
+            guard parallel else { return solveJoint(columns, starts: starts) }
+            let groups = (0..<workers).map { g in (columns.count * g / workers)..<(columns.count * (g + 1) / workers) }
+            let box = GroupBox(count: workers)
+            let work: @Sendable (Int) -> Void = { g in
+                let range = groups[g]
+                box.set(g, self.solveJoint(Array(columns[range]), starts: Array(starts[range])))
+            }
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            return box.values.flatMap { $0 }
+        }
+        if parallel && columns.count > 1 {
             let box = ResultBox(count: columns.count)
             let work: @Sendable (Int) -> Void = { j in
-                let r = self.solve(columns[j], start: j < starts.count ? starts[j] : nil)
+                let r = self.solve(columns[j], start: starts[j])
                 box.set(j, r)
             }
             DispatchQueue.concurrentPerform(iterations: columns.count, execute: work)
             return box.values
         }
-        if usesJointSweeps {
-            return solveJoint(columns, starts: columns.indices.map { $0 < starts.count ? starts[$0] : nil })
-        }
-        return columns.indices.map { j in solve(columns[j], start: j < starts.count ? starts[j] : nil) }
+        return columns.indices.map { j in solve(columns[j], start: starts[j]) }
+    }
+
+    /// The groups' solutions of a parallel joint solve, each written by one task.
+    final class GroupBox: @unchecked Sendable {
+        var values: [[ColumnSolution]]
+        init(count: Int) { values = Array(repeating: [], count: count) }
+        func set(_ g: Int, _ v: [ColumnSolution]) { values[g] = v }
     }
 
     final class ResultBox: @unchecked Sendable {
@@ -273,20 +306,31 @@ package final class FixedEffectSolver: @unchecked Sendable {
             for x in columns[j] { s = max(s, abs(x)) }
             scale[j] = s == 0 ? 1 : s
         }
-        // Σ w·v per level (constant across sweeps), interleaved: wvAll[t·M + j].
+        // Σ w·v per level (constant across sweeps), interleaved: wvAll[t·M + j]; one pass over
+        // the codes and weights for all columns (each level's sum still in observation order).
         var wvAll = [Double](repeating: 0, count: L * M)
-        wvAll.withUnsafeMutableBufferPointer { pwv in
-            for j in 0..<M {
-                columns[j].withUnsafeBufferPointer { pv in
-                    for k in 0..<fixedEffects.count {
-                        let off = offsets[k]
-                        fixedEffects[k].codes.withUnsafeBufferPointer { c in
-                            if let w = weights {
-                                w.withUnsafeBufferPointer { pw in
-                                    for i in 0..<n { pwv[(off &+ Int(c[i])) &* M &+ j] += pw[i] * pv[i] }
+        let off0 = offsets[0], off1 = offsets[1]
+        withColumnPointers(columns) { pv in
+            wvAll.withUnsafeMutableBufferPointer { pwv in
+                fixedEffects[0].codes.withUnsafeBufferPointer { c0 in
+                    fixedEffects[1].codes.withUnsafeBufferPointer { c1 in
+                        if let w = weights {
+                            w.withUnsafeBufferPointer { pw in
+                                for i in 0..<n {
+                                    let a = (off0 &+ Int(c0[i])) &* M, b = (off1 &+ Int(c1[i])) &* M, wi = pw[i]
+                                    for j in 0..<M {
+                                        pwv[a &+ j] += wi * pv[j][i]
+                                    }
+                                    for j in 0..<M {
+                                        pwv[b &+ j] += wi * pv[j][i]
+                                    }
                                 }
-                            } else {
-                                for i in 0..<n { pwv[(off &+ Int(c[i])) &* M &+ j] += pv[i] }
+                            }
+                        } else {
+                            for i in 0..<n {
+                                let a = (off0 &+ Int(c0[i])) &* M, b = (off1 &+ Int(c1[i])) &* M
+                                for j in 0..<M { pwv[a &+ j] += pv[j][i] }
+                                for j in 0..<M { pwv[b &+ j] += pv[j][i] }
                             }
                         }
                     }
@@ -328,7 +372,47 @@ package final class FixedEffectSolver: @unchecked Sendable {
             }
             active = next
         }
-        return (0..<M).map { (residual(columns[$0], x[$0]), x[$0], iterations[$0], converged[$0], criterion[$0]) }
+        let residuals = jointResiduals(columns, x)
+        return (0..<M).map { (residuals[$0], x[$0], iterations[$0], converged[$0], criterion[$0]) }
+    }
+
+    /// vⱼ − a⁽ʲ⁾₀[g₀(i)] − a⁽ʲ⁾₁[g₁(i)] for every column j (two fixed effects), block by block
+    /// of rows so that the codes are read from memory once for all columns (and from cache for
+    /// the others); the same values as `residual` column by column.
+    func jointResiduals(_ columns: [[Double]], _ coefficients: [[Double]]) -> [[Double]] {
+        let n = observationCount, M = columns.count, blockRows = 4_096
+        var residuals = columns
+        let off0 = offsets[0], off1 = offsets[1]
+        fixedEffects[0].codes.withUnsafeBufferPointer { c0 in
+            fixedEffects[1].codes.withUnsafeBufferPointer { c1 in
+                var blockStart = 0
+                while blockStart < n {
+                    let blockEnd = Swift.min(n, blockStart + blockRows)
+                    for j in 0..<M {
+                        coefficients[j].withUnsafeBufferPointer { pa in
+                            residuals[j].withUnsafeMutableBufferPointer { pr in
+                                for i in blockStart..<blockEnd {
+                                    pr[i] = (pr[i] - pa[off0 &+ Int(c0[i])]) - pa[off1 &+ Int(c1[i])]
+                                }
+                            }
+                        }
+                    }
+                    blockStart = blockEnd
+                }
+            }
+        }
+        return residuals
+    }
+
+    /// Calls `body` with a base pointer per array (all non-empty or all empty).
+    func withColumnPointers<R>(_ arrays: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        func nest(_ index: Int, _ collected: [UnsafePointer<Double>]) -> R {
+            if index == arrays.count { return body(collected) }
+            return arrays[index].withUnsafeBufferPointer { p in
+                nest(index + 1, collected + [p.baseAddress ?? UnsafePointer(bitPattern: 8)!])
+            }
+        }
+        return nest(0, [])
     }
 
     /// Work space of `jointSweep`, allocated once per `solveJoint`.
@@ -371,13 +455,27 @@ package final class FixedEffectSolver: @unchecked Sendable {
                             fixedEffects[j].codes.withUnsafeBufferPointer { cj in
                                 guard let ckb = ck.baseAddress, let cjb = cj.baseAddress,
                                       let src = pa.baseAddress.map({ $0 + offJ * m }), let dst = pacc.baseAddress else { return }
-                                // m = 1…4 with a constant slot count, so the inner loop unrolls.
+                                // m = 1…6 with a constant slot count, so the inner loop unrolls.
+                                let runs = inRuns[k]
                                 func run(_ wb: UnsafePointer<Double>?) {
+                                    if runs && m <= 8 {
+                                        switch m {
+                                        case 1: Self.accumulateRuns(n, 1, ckb, cjb, wb, src, dst)
+                                        case 2: Self.accumulateRuns(n, 2, ckb, cjb, wb, src, dst)
+                                        case 3: Self.accumulateRuns(n, 3, ckb, cjb, wb, src, dst)
+                                        case 4: Self.accumulateRuns(n, 4, ckb, cjb, wb, src, dst)
+                                        case 5: Self.accumulateRuns(n, 5, ckb, cjb, wb, src, dst)
+                                        default: Self.accumulateRuns(n, m, ckb, cjb, wb, src, dst)
+                                        }
+                                        return
+                                    }
                                     switch m {
                                     case 1: Self.accumulate(n, 1, ckb, cjb, wb, src, dst)
                                     case 2: Self.accumulate(n, 2, ckb, cjb, wb, src, dst)
                                     case 3: Self.accumulate(n, 3, ckb, cjb, wb, src, dst)
                                     case 4: Self.accumulate(n, 4, ckb, cjb, wb, src, dst)
+                                    case 5: Self.accumulate(n, 5, ckb, cjb, wb, src, dst)
+                                    case 6: Self.accumulate(n, 6, ckb, cjb, wb, src, dst)
                                     default: Self.accumulate(n, m, ckb, cjb, wb, src, dst)
                                     }
                                 }
@@ -407,6 +505,35 @@ package final class FixedEffectSolver: @unchecked Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// As `accumulate`, for codes `ck` that come in runs: the terms of a run of equal ck[i] are
+    /// summed in registers (m ≤ 8 slots) and added to acc once per run, which breaks the chain
+    /// of dependent load–add–store on one accumulator that sorted data otherwise makes. Each
+    /// column's sums do not depend on the other columns.
+    @inline(__always)
+    static func accumulateRuns(_ n: Int, _ m: Int, _ ck: UnsafePointer<Int32>, _ cj: UnsafePointer<Int32>, _ w: UnsafePointer<Double>?,
+                               _ src: UnsafePointer<Double>, _ acc: UnsafeMutablePointer<Double>) {
+        var i = 0
+        while i < n {
+            let code = ck[i]
+            var sum = SIMD8<Double>()
+            if let w {
+                repeat {
+                    let b = Int(cj[i]) &* m, wi = w[i]
+                    for s in 0..<m { sum[s] += wi * src[b &+ s] }
+                    i += 1
+                } while i < n && ck[i] == code
+            } else {
+                repeat {
+                    let b = Int(cj[i]) &* m
+                    for s in 0..<m { sum[s] += src[b &+ s] }
+                    i += 1
+                } while i < n && ck[i] == code
+            }
+            let a = Int(code) &* m
+            for s in 0..<m { acc[a &+ s] += sum[s] }
         }
     }
 
