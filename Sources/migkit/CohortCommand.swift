@@ -22,6 +22,9 @@ struct CohortProject: ParsableCommand {
               --rates        region, age, sex, survival, fertility (births per woman per year, read \
             from the female rows), and optionally outmigration, emigration, immigration
               --destinations from, to, share (where out-migrants go; rows sum to one per region)
+            Other names: --region-column, --age-column, --sex-column (both files), \
+            --population-column; --female-label and --male-label for the sex codes (e.g. F, M or \
+            2, 1). An age may also be a group label that starts with its first age: 0-4, 5–9, 85+.
             The rates apply to every step (Rogers' multiregional model, block structure: memory \
             O(regions² + regions·ages·sexes)). Writes region, age, sex, population for the last \
             step (or every step with --every-step) and checks that inter-regional migration sums \
@@ -38,6 +41,12 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Width of the age groups and of a step, in years.", valueName: "years")) var ageWidth: Int = 1
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Probability that a newborn survives to the end of the step.", valueName: "p")) var birthSurvival: Double = 0.99
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Male births per female birth.", valueName: "ratio")) var sexRatio: Double = 1.05
+    @Option(name: .long, help: ArgumentHelp("Region column of the population and rates files (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Age column: the first age of the group, or a label such as 0-4 or 85+ (default: age).", valueName: "column")) var ageColumn = "age"
+    @Option(name: .long, help: ArgumentHelp("Sex column (default: sex).", valueName: "column")) var sexColumn = "sex"
+    @Option(name: .long, help: ArgumentHelp("Population column of the population file (default: population).", valueName: "column")) var populationColumn = "population"
+    @Option(name: .long, help: ArgumentHelp("The sex column's code for females (default: female).", valueName: "label")) var femaleLabel = "female"
+    @Option(name: .long, help: ArgumentHelp("The sex column's code for males (default: male).", valueName: "label")) var maleLabel = "male"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the destination shares are a region × region matrix; default 5000).", valueName: "n"))
@@ -86,14 +95,19 @@ struct CohortProject: ParsableCommand {
     /// multiple of --age-width, and a (region, age, sex) that appears twice (the second row would
     /// silently overwrite the first).
     func cells(_ t: Table, _ path: String) throws -> [Cell] {
-        guard let ages = t["age"]?.doubles() else { throw CLIInput.notNumeric(path, "age", t) }
+        let ages = try ageValues(t, path)
         var firstLine: [Cell: Int] = [:]
         return try (0..<t.rowCount).map { i in
             let line = i + 2
-            guard let r = t["region"]?[i]?.description, let a = ages[i], let s = t["sex"]?[i]?.description else {
-                throw CLIError.message("\(path): line \(line) has an empty region, age or sex")
+            guard let r = t[regionColumn]?[i]?.description, let a = ages[i], let s = t[sexColumn]?[i]?.description else {
+                throw CLIError.message("\(path): line \(line) has an empty \(regionColumn), \(ageColumn) or \(sexColumn)")
             }
-            guard let sex = Sex(rawValue: s) else { throw CLIError.message("\(path): line \(line): sex '\(s)' is not female or male") }
+            let sex: Sex
+            switch s {
+            case femaleLabel: sex = .female
+            case maleLabel: sex = .male
+            default: throw CLIError.message("\(path): line \(line): \(sexColumn) '\(s)' is not \(femaleLabel) or \(maleLabel) — name the codes with --female-label and --male-label")
+            }
             guard a.isFinite, a >= 0, a <= Double(Self.maximumAge) else {
                 throw CLIError.message("\(path): line \(line): age \(a) is not between 0 and \(Self.maximumAge) — ages are the first age of a group, in years")
             }
@@ -111,8 +125,25 @@ struct CohortProject: ParsableCommand {
         }
     }
 
+    /// The age column as numbers: numeric cells as they are, text cells by their leading whole
+    /// number ("0-4" → 0, "85+" → 85, "5 to 9" → 5); a text cell without one is an error naming
+    /// the line.
+    func ageValues(_ t: Table, _ path: String) throws -> [Double?] {
+        guard let column = t[ageColumn] else { throw CLIError.message("\(path): column `\(ageColumn)` is missing") }
+        if let d = column.doubles() { return d }
+        return try column.labels().enumerated().map { i, label in
+            guard let label else { return nil }
+            let trimmed = label.trimmingCharacters(in: .whitespaces)
+            let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 3, let v = Int(digits) else {
+                throw CLIError.message("\(path): line \(i + 2), column `\(ageColumn)` is '\(label)' — give the first age of the group as a number or a label that starts with it (0-4, 85+)")
+            }
+            return Double(v)
+        }
+    }
+
     func run() throws {
-        let pop = try read(population, ["region", "age", "sex", "population"])
+        let pop = try read(population, [regionColumn, ageColumn, sexColumn, populationColumn])
         let popCells = try cells(pop, population)
         var regions: [String] = []
         var regionIndex: [String: Int] = [:]   // O(1) look-ups: a file may hold thousands of regions
@@ -126,11 +157,11 @@ struct CohortProject: ParsableCommand {
             }
             return layout.index(region: r, age: c.age, sex: s)
         }
-        guard let pv = pop["population"]?.doubles() else { throw CLIInput.notNumeric(population, "population", pop) }
+        guard let pv = pop[populationColumn]?.doubles() else { throw CLIInput.notNumeric(population, populationColumn, pop) }
         var initial = [Double](repeating: 0, count: layout.count)
-        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, "population") }
+        for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, populationColumn) }
 
-        let rt = try read(rates, ["region", "age", "sex", "survival", "fertility"])
+        let rt = try read(rates, [regionColumn, ageColumn, sexColumn, "survival", "fertility"])
         let rateCells = try cells(rt, rates)
         func column(_ name: String) throws -> [Double?]? {
             guard let c = rt[name] else { return nil }

@@ -147,6 +147,11 @@ enum FlowsCSV {
 
     static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    /// A `statistic, value` table.
+    static func statistics(_ rows: [(String, String)]) throws -> Table {
+        try Table([("statistic", .string(rows.map(\.0))), ("value", .string(rows.map(\.1)))])
+    }
+
     static func commaList(_ s: String?) -> [String] {
         (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -174,8 +179,15 @@ struct FlowsSim: ParsableCommand {
             conf_high; terms intercept, log(attribute), cost) to -o, the fit statistics \
             (statistic, value: pseudo_r2, adj_pseudo_r2, d2, adj_d2, srmse, sorensen, deviance, \
             log_likelihood, aic, …) to --stats, the fitted flows (origin, destination, flow, \
-            fitted; empty for excluded intra-zonal rows) to --fitted, and prints the fit \
-            statistics to standard error.
+            fitted; empty for excluded intra-zonal rows) to --fitted, the balancing factors of \
+            the constrained models to --balancing-factors (side, region, factor Aᵢ or Bⱼ, total Oᵢ \
+            or Dⱼ, log_effect = log(factor · total), contrast), and prints the fit statistics to \
+            standard error. In Wilson's form μᵢⱼ = AᵢOᵢ·BⱼDⱼ·f(cᵢⱼ) (doubly; one side for \
+            production and attraction), so log μᵢⱼ = log_effectᵢ + log_effectⱼ + β g(cᵢⱼ). The \
+            doubly constrained factors are identified up to Aᵢ·s, Bⱼ/s (reported with mean log A \
+            = mean log B). `contrast` is log_effect − that of the reference region (the first in \
+            sorted order): the dummy coefficient of spint's or statsmodels' treatment coding, whose \
+            intercept is the stats' `intercept` (the reference origin's plus destination's log_effect).
 
             Examples:
               migkit flows sim --data od.csv --cost-column distance --model doubly -o params.csv --fitted fitted.csv
@@ -201,10 +213,11 @@ struct FlowsSim: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Parameters CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Fit statistics CSV (statistic, value).", valueName: "file")) var stats: String?
     @Option(name: .long, help: ArgumentHelp("Fitted flows CSV (origin, destination, flow, fitted).", valueName: "file")) var fitted: String?
+    @Option(name: .long, help: ArgumentHelp("Balancing factors CSV (side, region, factor, total, log_effect, contrast).", valueName: "file")) var balancingFactors: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
+        try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         if !o.isEmpty && (model == .production || model == .doubly) {
             throw ValidationError("--origin-attributes cannot be estimated in a \(model.rawValue) model (the origin balancing factors absorb them); use --model unconstrained or attraction, or drop them.")
@@ -216,7 +229,7 @@ struct FlowsSim: ParsableCommand {
 
     func run() throws {
         try global.apply()
-        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
+        try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
         let origins = try FlowsCSV.labels(t, originColumn, data), destinations = try FlowsCSV.labels(t, destinationColumn, data)
@@ -241,7 +254,26 @@ struct FlowsSim: ParsableCommand {
             ("statistic", .double(p.map(\.statistic))), ("p_value", .double(p.map(\.pValue))),
             ("conf_low", .double(p.map(\.confidenceLow))), ("conf_high", .double(p.map(\.confidenceHigh))),
         ]), output)]
-        let statistics: [(String, Double)] = [
+        // Wilson's form μᵢⱼ = AᵢOᵢ·BⱼDⱼ·f(cᵢⱼ): the log-linear effects are aᵢ = log(AᵢOᵢ),
+        // bⱼ = log(BⱼDⱼ), with Oᵢ, Dⱼ the observed totals of the rows used. Treatment coding
+        // (spint/statsmodels with dummies) takes the first region in sorted order as the
+        // reference: its intercept is a_ref (+ b_ref), the dummies the contrasts.
+        var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
+        for i in result.usedRows {
+            originTotal[origins[i], default: 0] += flows[i]
+            destinationTotal[destinations[i], default: 0] += flows[i]
+        }
+        func effects(_ labels: [String], _ factors: [Double], _ totals: [String: Double]) -> [Double] {
+            zip(labels, factors).map { l, f in log(f * (totals[l] ?? 0)) }
+        }
+        let originEffects = effects(result.originLabels, result.originBalancingFactors, originTotal)
+        let destinationEffects = effects(result.destinationLabels, result.destinationBalancingFactors, destinationTotal)
+        func reference(_ labels: [String], _ effects: [Double]) -> Double? {
+            labels.indices.min(by: { labels[$0] < labels[$1] }).map { effects[$0] }
+        }
+        let refA = reference(result.originLabels, originEffects)
+        let refB = reference(result.destinationLabels, destinationEffects)
+        var statistics: [(String, Double)] = [
             ("observations", Double(result.observations)), ("parameters", Double(result.parameterCount)),
             ("pseudo_r2", result.pseudoRSquared), ("adj_pseudo_r2", result.adjustedPseudoRSquared),
             ("d2", result.devianceExplained), ("adj_d2", result.adjustedDevianceExplained),
@@ -249,7 +281,24 @@ struct FlowsSim: ParsableCommand {
             ("deviance", result.deviance), ("null_deviance", result.nullDeviance),
             ("log_likelihood", result.logLikelihood), ("null_log_likelihood", result.nullLogLikelihood), ("aic", result.aic),
             ("dropped_rows", Double(result.droppedRows.count)), ("iterations", Double(result.iterations)),
+            ("newton_decrement", result.newtonDecrement),
         ]
+        if refA != nil || refB != nil { statistics.append(("intercept", (refA ?? 0) + (refB ?? 0))) }
+        if let balancingFactors {
+            var side: [String?] = [], region: [String?] = [], factor: [Double?] = [], total: [Double?] = []
+            var effect: [Double?] = [], contrast: [Double?] = []
+            for (name, labels, factors, totals, effects, ref) in [
+                ("origin", result.originLabels, result.originBalancingFactors, originTotal, originEffects, refA),
+                ("destination", result.destinationLabels, result.destinationBalancingFactors, destinationTotal, destinationEffects, refB)] {
+                for k in labels.indices {
+                    side.append(name); region.append(labels[k]); factor.append(factors[k]); total.append(totals[labels[k]] ?? 0)
+                    effect.append(effects[k]); contrast.append(ref.map { effects[k] - $0 })
+                }
+            }
+            outputs.append((try Table([("side", .string(side)), ("region", .string(region)), ("factor", .double(factor)),
+                                       ("total", .double(total)), ("log_effect", .double(effect)), ("contrast", .double(contrast))]),
+                            balancingFactors))
+        }
         if let stats {
             outputs.append((try Table([("statistic", .string(statistics.map(\.0))), ("value", .double(statistics.map(\.1)))]), stats))
         }
@@ -278,10 +327,14 @@ struct FlowsIPF: ParsableCommand {
             pairs with value 0, are structural zeros and stay 0. Without --seed every cell starts at 1.
               --row-totals     name, total: the out-flow total of every origin
               --column-totals  name, total: the in-flow total of every destination
+            Other column names: --origin-column, --destination-column, --value-column (seed), \
+            --name-column, --total-column (both totals files). \
             At least one of the totals is needed; with both they must have the same grand total. \
             The rows (columns) are the names of the totals file, in its order (or the seed's labels \
             when that margin is not given). Writes origin, destination, value for every cell, and \
-            prints the iterations and the maximum relative deviation of the totals.
+            prints the iterations and the maximum relative deviation of the totals; --stats \
+            writes them (statistic, value: rows, columns, iterations, max_relative_deviation, \
+            tolerance, converged).
 
             Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
             give 13.2502, 4.7498 / 2.7498, 17.2502:
@@ -291,6 +344,12 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Row totals CSV (name, total).", valueName: "file")) var rowTotals: String?
     @Option(name: .long, help: ArgumentHelp("Column totals CSV (name, total).", valueName: "file")) var columnTotals: String?
+    @Option(name: .long, help: ArgumentHelp("Seed: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Seed: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Seed: value column (default: value).", valueName: "column")) var valueColumn = "value"
+    @Option(name: .long, help: ArgumentHelp("Totals: region-name column (default: name).", valueName: "column")) var nameColumn = "name"
+    @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
     @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -310,14 +369,17 @@ struct FlowsIPF: ParsableCommand {
 
     func run() throws {
         let cmd = "flows ipf"
-        let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
-        let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
+        let inputs = [seed, rowTotals, columnTotals].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)   // before any work
+        let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
+        let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
         let rows: [String], cols: [String], m: Matrix
         if let seed {
             for (labels, path) in [(rt?.labels, rowTotals), (ct?.labels, columnTotals)] {
                 if let labels, let path { try FlowsCSV.checkRegionCount(labels.count, limit: maxRegions, path) }
             }
-            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd, maxRegions: maxRegions)
+            let s = try FlowsCSV.matrix(seed, value: valueColumn, rows: rt?.labels, cols: ct?.labels, square: false, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
             rows = s.rows; cols = s.cols; m = s.matrix
         } else {
             rows = rt?.labels ?? []; cols = ct?.labels ?? []
@@ -335,8 +397,15 @@ struct FlowsIPF: ParsableCommand {
             let files = [seed, rowTotals, columnTotals].compactMap { $0 }.joined(separator: ", ")
             throw CLIError.message("\(files): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), to: output,
-                            inputs: [seed, rowTotals, columnTotals].compactMap { $0 })
+        var outputs: [(table: Table, path: String)] = [(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([
+                ("rows", String(rows.count)), ("columns", String(cols.count)), ("iterations", String(r.iterations)),
+                ("max_relative_deviation", String(r.maxRelativeDeviation)), ("tolerance", String(r.tolerance)),
+                ("converged", r.converged ? "true" : "false"),
+            ]), stats))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
     }
 }
@@ -351,16 +420,22 @@ struct FlowsFromStocksCommand: ParsableCommand {
             Inputs (long): --start and --end with columns birthplace, residence, stock (pairs not \
             listed are 0; both tables must cover the same regions); for --method demographic also \
             --births and --deaths with columns region, births / region, deaths (by residence, \
-            over the period).
+            over the period). Other column names: --birthplace-column, --residence-column, \
+            --stock-column, --region-column, --births-column, --deaths-column.
 
             Methods:
               differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
             --decrease return reads a fall in the j-born stock of i as a return move i → j \
             (migest ffs_diff).
-              demographic   demographic accounting (migest ffs_demo, Abel 2013) with the library's \
-            defaults: stayers fixed at min(start, end), births removed from the native born, deaths \
-            in proportion to the start stocks, birthplace totals rescaled.
-            Writes origin, destination, flow for every pair of different regions.
+              demographic   demographic accounting (migest ffs_demo, Abel 2013): by default stayers \
+            fixed at min(start, end) (--stayers independent: the independent fit of Azose & Raftery \
+            2019), births removed from the native born, deaths in proportion to the start stocks \
+            (--deaths-method accounting), birthplace totals rescaled (--birthplace-matching open or \
+            open-dr: moves in and out of the system absorb the differences), the global stock change \
+            matched before the births and deaths are removed (--global-matching after), an optional \
+            origin × destination --seed (origin, destination, value; e.g. a distance prior).
+            Writes origin, destination, flow for every pair of different regions; --stats writes \
+            the total flow and, for demographic, the IPF iterations and maximum relative deviation.
 
             Examples:
               migkit flows from-stocks --start s2010.csv --end s2020.csv --decrease zero -o flows.csv
@@ -370,6 +445,9 @@ struct FlowsFromStocksCommand: ParsableCommand {
     )
     enum Method: String, ExpressibleByArgument, CaseIterable { case differencing, demographic }
     enum Decrease: String, ExpressibleByArgument, CaseIterable { case zero, `return` }
+    enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, independent }
+    enum GlobalMatching: String, ExpressibleByArgument, CaseIterable { case before, after }
+    enum DeathMethod: String, ExpressibleByArgument, CaseIterable { case proportion, accounting }
 
     @Option(name: .long, help: ArgumentHelp("Stocks at the start (birthplace, residence, stock).", valueName: "file")) var start: String
     @Option(name: .long, help: ArgumentHelp("Stocks at the end (birthplace, residence, stock).", valueName: "file")) var end: String
@@ -377,7 +455,19 @@ struct FlowsFromStocksCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Differencing: a fall in a stock is zero or a return flow.", valueName: "rule")) var decrease: Decrease = .return
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
+    @Option(name: .long, help: ArgumentHelp("Demographic: stayers fixed at min(start, end) (default) or an independent fit.", valueName: "rule")) var stayers: Stayers = .fixed
+    @Option(name: .long, help: ArgumentHelp("Demographic: equal birthplace totals by rescale (default), open or open-dr.", valueName: "rule")) var birthplaceMatching: String = "rescale"
+    @Option(name: .long, help: ArgumentHelp("Demographic: match the global stock change before (default) or after removing births and deaths.", valueName: "when")) var globalMatching: GlobalMatching = .before
+    @Option(name: .long, help: ArgumentHelp("Demographic: deaths by birthplace in proportion to the start stocks (default) or by accounting.", valueName: "method")) var deathsMethod: DeathMethod = .proportion
+    @Option(name: .long, help: ArgumentHelp("Demographic: origin × destination seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("Stock tables: birthplace column (default: birthplace).", valueName: "column")) var birthplaceColumn = "birthplace"
+    @Option(name: .long, help: ArgumentHelp("Stock tables: residence column (default: residence).", valueName: "column")) var residenceColumn = "residence"
+    @Option(name: .long, help: ArgumentHelp("Stock tables: stock column (default: stock).", valueName: "column")) var stockColumn = "stock"
+    @Option(name: .long, help: ArgumentHelp("Births and deaths: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Births: value column (default: births).", valueName: "column")) var birthsColumn = "births"
+    @Option(name: .long, help: ArgumentHelp("Deaths: value column (default: deaths).", valueName: "column")) var deathsColumn = "deaths"
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Write statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
     var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
@@ -385,18 +475,24 @@ struct FlowsFromStocksCommand: ParsableCommand {
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
         if method == .demographic {
             guard births != nil, deaths != nil else { throw ValidationError("--method demographic needs --births and --deaths.") }
-        } else if births != nil || deaths != nil {
-            throw ValidationError("--births and --deaths are used only with --method demographic.")
+            guard DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) != nil else {
+                throw ValidationError("--birthplace-matching must be rescale, open or open-dr; got '\(birthplaceMatching)'.")
+            }
+        } else if births != nil || deaths != nil || seed != nil {
+            throw ValidationError("--births, --deaths and --seed are used only with --method demographic.")
         }
     }
 
     func run() throws {
         let cmd = "flows from-stocks"
-        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence",
+        let inputs = [start, end, births, deaths, seed].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)   // before any work
+        let s1 = try FlowsCSV.matrix(start, value: stockColumn, square: true, command: cmd, origin: birthplaceColumn, destination: residenceColumn,
                                      nonNegative: false, maxRegions: maxRegions)
         let regions = s1.rows
-        let s2 = try FlowsCSV.matrix(end, value: "stock", rows: regions, cols: regions, square: true, command: cmd,
-                                     origin: "birthplace", destination: "residence", nonNegative: false, maxRegions: maxRegions)
+        let s2 = try FlowsCSV.matrix(end, value: stockColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                     origin: birthplaceColumn, destination: residenceColumn, nonNegative: false, maxRegions: maxRegions)
+        var statistics: [(String, String)] = [("regions", String(regions.count))]
         guard regions.count >= 2 else { throw CLIError.message("\(start): needs at least two regions") }
         let flows: Matrix
         switch method {
@@ -406,22 +502,35 @@ struct FlowsFromStocksCommand: ParsableCommand {
             } catch { throw CLIError.message("\(start), \(end): \(error)") }
         case .demographic:
             func byRegion(_ path: String, _ value: String) throws -> [Double] {
-                let r = try FlowsCSV.regionValues(path, value: value, command: cmd, nonNegative: true)
+                let r = try FlowsCSV.regionValues(path, region: regionColumn, value: value, command: cmd, nonNegative: true)
                 let index = Dictionary(uniqueKeysWithValues: r.labels.enumerated().map { ($1, $0) })
                 return try regions.map { g in
                     guard let k = index[g] else { throw CLIError.message("\(path): region '\(g)' of the stock tables has no row — give one row per region") }
                     return r.values[k]
                 }
             }
-            let b = try byRegion(births ?? "", "births"), d = try byRegion(deaths ?? "", "deaths")
+            let b = try byRegion(births ?? "", birthsColumn), d = try byRegion(deaths ?? "", deathsColumn)
+            var options = DemographicAccountingOptions()
+            options.stayerAssumption = stayers == .fixed
+            options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) ?? .rescale
+            options.globalMatching = globalMatching == .after ? .afterDemographicAdjustment : .beforeDemographicAdjustment
+            options.deathMethod = deathsMethod == .accounting ? .accounting : .proportion
+            if let seed {
+                options.seed = try FlowsCSV.matrix(seed, value: "value", rows: regions, cols: regions, square: true, command: cmd,
+                                                   maxRegions: maxRegions).matrix
+            }
             do {
-                flows = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d).migrantFlows
+                let r = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d, options: options)
+                flows = r.migrantFlows
+                statistics += [("iterations", String(r.iterations)), ("max_relative_deviation", String(r.maxRelativeDeviation))]
             } catch { throw CLIError.message("\(start), \(end), \(births ?? ""), \(deaths ?? ""): \(error)") }
         }
-        try CLIOutput.write(try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
-                            inputs: [start, end, births, deaths].compactMap { $0 })
         var total = 0.0
         for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let stats { outputs.append((try FlowsCSV.statistics([("method", method.rawValue)] + statistics + [("total_flow", String(total))]), stats)) }
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")
     }
 }
