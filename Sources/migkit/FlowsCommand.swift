@@ -545,7 +545,8 @@ struct FlowsNetToFlows: ParsableCommand {
             Inputs: --net with columns region, net (in-migration − out-migration; must sum to \
             zero, or pass --rescale); optional --prior with origin, destination, value (long; pairs \
             not listed are 0; without it every off-diagonal pair has prior 1). The diagonal is \
-            always 0.
+            always 0. Other column names: --region-column, --net-column, --origin-column, \
+            --destination-column, --value-column.
 
             Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
             zeros stay zero), least-squares: the non-negative flows closest to the prior in \
@@ -561,6 +562,11 @@ struct FlowsNetToFlows: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
     @Option(name: .long, help: ArgumentHelp("Prior flows CSV (origin, destination, value).", valueName: "file")) var prior: String?
+    @Option(name: .long, help: ArgumentHelp("Net totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Net totals: net column (default: net).", valueName: "column")) var netColumn = "net"
+    @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Prior: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Prior: value column (default: value).", valueName: "column")) var valueColumn = "value"
     @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -573,7 +579,7 @@ struct FlowsNetToFlows: ParsableCommand {
 
     func run() throws {
         let cmd = "flows net-to-flows"
-        let n = try FlowsCSV.regionValues(net, value: "net", command: cmd)
+        let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
         try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, net)
@@ -590,7 +596,8 @@ struct FlowsNetToFlows: ParsableCommand {
         }
         var m: Matrix
         if let prior {
-            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
+            m = try FlowsCSV.matrix(prior, value: valueColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                    origin: originColumn, destination: destinationColumn, maxRegions: maxRegions).matrix
         } else {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
@@ -637,6 +644,12 @@ struct FlowsIndices: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Flows CSV (origin, destination, flow).", valueName: "file")) var flows: String
     @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
     @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
+    @Option(name: .long, help: ArgumentHelp("Flows and distances: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Flows and distances: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Flows: flow column (default: flow).", valueName: "column")) var flowColumn = "flow"
+    @Option(name: .long, help: ArgumentHelp("Distances: distance column (default: distance).", valueName: "column")) var distanceColumn = "distance"
+    @Option(name: .long, help: ArgumentHelp("Populations: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Populations: population column (default: population).", valueName: "column")) var populationColumn = "population"
     @Option(name: [.short, .long], help: ArgumentHelp("Indices CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region matrix has n² cells; default 5000).", valueName: "n"))
     var maxRegions: Int = FlowsCSV.defaultMaximumRegions
@@ -647,17 +660,19 @@ struct FlowsIndices: ParsableCommand {
 
     func run() throws {
         let cmd = "flows indices"
-        let f = try FlowsCSV.matrix(flows, value: "flow", square: true, command: cmd, maxRegions: maxRegions)
+        let f = try FlowsCSV.matrix(flows, value: flowColumn, square: true, command: cmd, origin: originColumn, destination: destinationColumn,
+                                    maxRegions: maxRegions)
         var regions = f.rows
         var m = f.matrix
         var pop: [Double]? = nil
         if let populations {
-            let p = try FlowsCSV.regionValues(populations, value: "population", command: cmd)
+            let p = try FlowsCSV.regionValues(populations, region: regionColumn, value: populationColumn, command: cmd)
             // Regions with population but no flows still count.
             for r in p.labels where !regions.contains(r) { regions.append(r) }
             if regions.count != f.rows.count {
                 try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, populations)
-                m = try FlowsCSV.matrix(flows, value: "flow", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
+                m = try FlowsCSV.matrix(flows, value: flowColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions).matrix
             }
             let index = Dictionary(uniqueKeysWithValues: p.labels.enumerated().map { ($1, $0) })
             pop = try regions.map { g in
@@ -684,7 +699,8 @@ struct FlowsIndices: ParsableCommand {
             } catch { throw CLIError.message("\(flows), \(populations): \(error) (positions count regions from 0 in order of first appearance in \(flows))") }
         }
         if let distances {
-            let d = try FlowsCSV.matrix(distances, value: "distance", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions)
+            let d = try FlowsCSV.matrix(distances, value: distanceColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
             for i in regions.indices { for j in regions.indices where i != j && !d.present[i][j] {
                 throw CLIError.message("\(distances): the pair \(regions[i]) → \(regions[j]) has no distance — give every pair of different regions")
             } }

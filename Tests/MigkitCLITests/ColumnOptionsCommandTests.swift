@@ -187,4 +187,26 @@ struct ColumnOptionsCommandTests {
             #expect(abs((contrast[key] ?? .nan) - value) < 1e-7, "\(model) \(key)")
         }
     }
+
+    /// FlowsCommandTests' hand calculations (least squares 12, 2; CMI 100·20/300) from files
+    /// with other column names.
+    @Test("net-to-flows and indices read other column names")
+    func netToFlowsAndIndicesColumns() throws {
+        let net = try file("net.csv", "zone,balance\nA,-10\nB,10\n")
+        let prior = try file("prior.csv", "o,d,m\nA,B,10\nB,A,4\n")
+        let r = try MigkitRunner.run(["flows", "net-to-flows", "--net", net, "--prior", prior, "--method", "least-squares",
+                                      "--region-column", "zone", "--net-column", "balance", "--origin-column", "o",
+                                      "--destination-column", "d", "--value-column", "m", "-o", path("n.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let l = try values(path("n.csv"), keyColumns: 2, column: 2)
+        #expect(abs((l["A|B"] ?? .nan) - 12) < 1e-9 && abs((l["B|A"] ?? .nan) - 2) < 1e-9)
+        let f = try file("od.csv", "o,d,n\nA,B,10\nB,A,5\nA,C,5\n")
+        let p = try file("pop.csv", "zone,people\nA,100\nB,100\nC,100\n")
+        let i = try MigkitRunner.run(["flows", "indices", "--flows", f, "--populations", p, "--origin-column", "o", "--destination-column", "d",
+                                      "--flow-column", "n", "--region-column", "zone", "--population-column", "people", "-o", path("i.csv")])
+        #expect(i.status == 0, "\(i.stderr)")
+        let v = try values(path("i.csv"), keyColumns: 1, column: 1)
+        #expect(abs((v["cmi"] ?? .nan) - 100.0 * 20 / 300) < 1e-12)
+        #expect(abs((v["connectivity"] ?? .nan) - 0.5) < 1e-12)
+    }
 }
