@@ -79,3 +79,51 @@ extension RegressionResult {
         return r
     }
 }
+
+// Regressions from named columns: each regressor carries its own name, so names and values
+// cannot fall out of step (the array forms take them as two parallel arrays).
+
+extension LinearModel {
+    /// Fits the model with named regressor columns; otherwise as
+    /// `fit(response:regressors:names:weights:fixedEffects:variance:correction:options:)`.
+    /// - Parameters:
+    ///   - y: the response (argument label `response`).
+    ///   - regressors: the columns of X with their names (include one named "Intercept" of ones
+    ///     for an intercept).
+    ///   - weights: prior weights (WLS).
+    ///   - fixedEffects: absorbed effects.
+    ///   - variance: the variance estimator.
+    ///   - correction: small-sample conventions.
+    ///   - options: fit settings.
+    /// - Throws: as the array form.
+    public static func fit(response y: [Double], regressors: [NamedColumn], weights: [Double]? = nil,
+                           fixedEffects: [FixedEffect] = [], variance: VarianceEstimator = .iid,
+                           correction: SmallSampleCorrection = .standard,
+                           options: RegressionOptions = RegressionOptions()) throws -> RegressionResult {
+        try fit(response: y, regressors: regressors.map(\.values), names: regressors.map(\.name), weights: weights,
+                fixedEffects: fixedEffects, variance: variance, correction: correction, options: options)
+    }
+}
+
+extension GeneralizedLinearModel {
+    /// Fits the model with named regressor columns; otherwise as
+    /// `fit(response:regressors:names:family:offset:weights:fixedEffects:variance:correction:options:)`.
+    /// - Parameters:
+    ///   - y: the response (argument label `response`).
+    ///   - regressors: the columns of X with their names.
+    ///   - family: the response distribution.
+    ///   - offset: added to the linear predictor with coefficient 1.
+    ///   - weights: prior weights.
+    ///   - fixedEffects: absorbed effects.
+    ///   - variance: the variance estimator.
+    ///   - correction: small-sample conventions.
+    ///   - options: fit settings.
+    /// - Throws: as the array form.
+    public static func fit(response y: [Double], regressors: [NamedColumn], family: GLMFamily, offset: [Double]? = nil,
+                           weights: [Double]? = nil, fixedEffects: [FixedEffect] = [], variance: VarianceEstimator = .iid,
+                           correction: SmallSampleCorrection = .standard,
+                           options: RegressionOptions = RegressionOptions()) throws -> RegressionResult {
+        try fit(response: y, regressors: regressors.map(\.values), names: regressors.map(\.name), family: family, offset: offset,
+                weights: weights, fixedEffects: fixedEffects, variance: variance, correction: correction, options: options)
+    }
+}

@@ -105,10 +105,30 @@ public struct RegressionResult: Sendable {
         degreesOfFreedom.map { .studentT(degreesOfFreedom: $0) } ?? .normal
     }
 
-    /// Estimates by term.
-    public var estimates: [String: Double] { Dictionary(uniqueKeysWithValues: coefficients.map { ($0.term, $0.estimate) }) }
-    /// Standard errors by term.
-    public var standardErrors: [String: Double] { Dictionary(uniqueKeysWithValues: coefficients.map { ($0.term, $0.standardError) }) }
+    /// Estimates in term order, also by term (`estimates["x1"]`).
+    public var estimates: TermValues { TermValues(terms: coefficients.map(\.term), values: coefficients.map(\.estimate)) }
+    /// Standard errors in term order, also by term.
+    public var standardErrors: TermValues { TermValues(terms: coefficients.map(\.term), values: coefficients.map(\.standardError)) }
+}
+
+/// One number per model term, in the model's term order, looked up by position or by term.
+public struct TermValues: Sendable, Equatable, RandomAccessCollection {
+    /// The terms, in order.
+    public let terms: [String]
+    /// Their values, in the same order.
+    public let values: [Double]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { terms.count }
+
+    /// The term and value at `position`.
+    public subscript(position: Int) -> (term: String, value: Double) { (terms[position], values[position]) }
+
+    /// The value of `term`, or nil when the model has no such term.
+    public subscript(term: String) -> Double? { terms.firstIndex(of: term).map { values[$0] } }
+
+    /// The values by term (unordered).
+    public var dictionary: [String: Double] { Dictionary(uniqueKeysWithValues: zip(terms, values).map { ($0, $1) }) }
 }
 
 /// The distribution a Wald statistic is referred to.
