@@ -37,8 +37,9 @@ public struct MigrationConnectivity: Sendable, Equatable {
 }
 
 /// Migration distance (migest `index_distance`; Bell et al. 2002): the flow-weighted `mean`
-/// distance, the flow-weighted `median` (the smallest distance at which the cumulative flow
-/// reaches half the total; the lower weighted median), and the distance-`decay` parameter β of
+/// distance, the flow-weighted `median` (by default the lower weighted median — the smallest
+/// distance at which the cumulative flow reaches half the total; `WeightedMedianRule.interpolated`
+/// gives migest's, which interpolates), and the distance-`decay` parameter β of
 /// the Poisson model flow ~ origin + destination + log(distance), i.e. the doubly constrained
 /// spatial interaction model with power cost (migest rounds the flows first; here they are
 /// used as given), with its standard error.
@@ -49,8 +50,55 @@ public struct MigrationDistance: Sendable, Equatable {
     public let decayStandardError: Double
 }
 
+/// Which weighted median `MigrationIndices.weightedMedian(_:weights:rule:)` returns.
+public enum WeightedMedianRule: String, Sendable, CaseIterable {
+    /// The smallest value at which the cumulative weight reaches half the total.
+    case lower
+    /// matrixStats' `weightedMedian(interpolate = TRUE)`, which migest's `index_distance` uses:
+    /// with the values sorted and cₖ = (Σ_{i≤k} wᵢ − wₖ/2)/W the mid-point cumulative weights,
+    /// k the first index with cₖ ≥ ½: xₖ when k is the first, else
+    /// xₖ + (½ − cₖ)/(cₖ − cₖ₋₁)·(xₖ − xₖ₋₁).
+    case interpolated
+}
+
 /// Summary indices of migration (migest's `index_*` family).
 public enum MigrationIndices {
+    /// The weighted median of `values` (weights ≤ 0 are left out).
+    /// - Parameters:
+    ///   - values: the values (finite).
+    ///   - weights: one weight per value.
+    ///   - rule: lower or interpolated (see `WeightedMedianRule`).
+    /// - Returns: the median, or NaN when no weight is positive.
+    public static func weightedMedian(_ values: [Double], weights: [Double], rule: WeightedMedianRule = .lower) -> Double {
+        var pairs = zip(values, weights).filter { $0.1 > 0 }.map { (x: $0.0, w: $0.1) }
+        guard !pairs.isEmpty else { return .nan }
+        pairs.sort { $0.x < $1.x }
+        let total = pairs.reduce(0) { $0 + $1.w }
+        switch rule {
+        case .lower:
+            var cumulative = 0.0
+            for p in pairs {
+                cumulative += p.w
+                if cumulative >= total / 2 { return p.x }
+            }
+            return pairs.last!.x
+        case .interpolated:
+            if pairs.count == 1 { return pairs[0].x }
+            var running = 0.0, previous = 0.0
+            for (k, p) in pairs.enumerated() {
+                let share = p.w / total
+                running += share
+                let c = running - share / 2
+                if c >= 0.5 {
+                    if k == 0 { return p.x }
+                    return p.x + (0.5 - c) / (c - previous) * (p.x - pairs[k - 1].x)
+                }
+                previous = c
+            }
+            return pairs.last!.x
+        }
+    }
+
     /// - Throws: `FlowEstimationError.invalidInput` for a population ≤ 0, migrants < 0 or fewer
     ///   than 2 regions.
     public static func intensity(migrants: Double, population: Double, regions: Int) throws -> MigrationIntensity {
@@ -109,7 +157,11 @@ public enum MigrationIndices {
 
     /// - Throws: `FlowEstimationError` for shapes that differ, negative flows, distances ≤ 0
     ///   off the diagonal, or no migration; the spatial interaction errors of the decay fit.
-    public static func distance(flows: Matrix, distances: Matrix) throws -> MigrationDistance {
+    /// - Parameters:
+    ///   - flows: origin × destination flows (diagonal ignored).
+    ///   - distances: origin × destination distances (> 0 off the diagonal).
+    ///   - median: the weighted median's rule (`.interpolated` for migest's value).
+    public static func distance(flows: Matrix, distances: Matrix, median medianRule: WeightedMedianRule = .lower) throws -> MigrationDistance {
         let n = try checkedFlows(flows)
         guard distances.rows == n, distances.cols == n else { throw FlowEstimationError.invalidInput("distances must be \(n)×\(n)") }
         var pairs: [(d: Double, f: Double)] = []
@@ -127,12 +179,7 @@ public enum MigrationIndices {
         let total = f.reduce(0, +)
         guard total > 0 else { throw FlowEstimationError.invalidInput("no migration between regions: the indices are undefined") }
         let mean = pairs.reduce(0) { $0 + $1.d * $1.f } / total
-        pairs.sort { $0.d < $1.d }
-        var cumulative = 0.0, median = pairs.last?.d ?? .nan
-        for p in pairs {
-            cumulative += p.f
-            if cumulative >= total / 2 { median = p.d; break }
-        }
+        let median = weightedMedian(pairs.map(\.d), weights: pairs.map(\.f), rule: medianRule)
         let labels = (0..<n).map { "r\($0)" }
         let data = try OriginDestinationFlows(originIndex: origins, originLabels: labels, destinationIndex: destinations, destinationLabels: labels, flows: f, costs: c)
         let fit = try SpatialInteractionModel.fit(data, SpatialInteractionSpecification(constraint: .doubly, costFunction: .power))

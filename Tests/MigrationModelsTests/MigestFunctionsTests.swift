@@ -1,0 +1,125 @@
+import Foundation
+import Linalg
+import Testing
+@testable import MigrationModels
+
+/// The migest functions of issue 17 against Tests/Fixtures/flows/migest_reference.json
+/// (make_migest_reference.py: migest 2.0.5's R code re-implemented in numpy on its examples).
+@Suite("migest functions: ffs_rates, cm_net_tot, fitted parameters, integer rules, weighted median")
+struct MigestFunctionsTests {
+    nonisolated(unsafe) static let reference: [String: Any] = {
+        let url = TestData.fixtures.appendingPathComponent("flows/migest_reference.json")
+        guard let data = try? Data(contentsOf: url), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return obj
+    }()
+
+    static func object(_ key: String) throws -> [String: Any] { try #require(reference[key] as? [String: Any], "migest_reference.json has no \(key)") }
+    static func matrix(_ any: Any?) throws -> Matrix { try FlowsFromStocksTests.matrix(any) }
+    static func vector(_ any: Any?) throws -> [Double] { try FlowsFromStocksTests.vector(any) }
+
+    func worst(_ a: Matrix, _ b: Matrix) -> Double {
+        guard a.rows == b.rows, a.cols == b.cols else { return .infinity }
+        return zip(a.elements, b.elements).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    }
+
+    @Test("ffs_rates: Dennett's shares of the start stocks and Rogers–von Rabenau's growth matrix (roxygen example)")
+    func rates() throws {
+        let c = try Self.object("ffs_rates")
+        let s1 = try Self.matrix(c["s1"]), s2 = try Self.matrix(c["s2"])
+        let m = try #require((c["M"] as? NSNumber)?.doubleValue)
+        let dennett = try FlowsFromStocks.dennettRates(stockStart: s1, totalFlow: m)
+        #expect(worst(dennett, try Self.matrix(c["dennett"])) < 1e-10)
+        #expect(abs(dennett.elements.reduce(0, +) - m) < 1e-9)
+        let rvr = try FlowsFromStocks.rogersVonRabenau(stockStart: s1, stockEnd: s2)
+        #expect(worst(rvr, try Self.matrix(c["rogers_von_rabenau"])) < 1e-9)
+        #expect(rvr.elements.contains { $0 < 0 })   // the method can give negative flows, as migest says
+        #expect(throws: FlowEstimationError.self) { try FlowsFromStocks.rogersVonRabenau(stockStart: try Matrix([[1, 1], [1, 1]]), stockEnd: s2) }
+    }
+
+    @Test("cm_net_tot: both roxygen examples — flows, α (α₁ = 1) and λ; nets and total met")
+    func netWithTotal() throws {
+        let cases = try #require(Self.reference["cm_net_tot"] as? [[String: Any]])
+        #expect(cases.count == 2)
+        for c in cases {
+            let net = try Self.vector(c["net"]), m = try Self.matrix(c["m"])
+            let total = try #require((c["tot"] as? NSNumber)?.doubleValue)
+            let noZeros = [[Bool]](repeating: [Bool](repeating: false, count: net.count), count: net.count)   // migest keeps the diagonal
+            let r = try NetMigrationFlows.multiplicative(netTotals: net, prior: m, total: total, structuralZeros: noZeros)
+            #expect(worst(r.flows, try Self.matrix(c["n"])) < 1e-6)
+            let alpha = try #require(r.alpha)
+            for (a, b) in zip(alpha, try Self.vector(c["alpha"])) { #expect(abs(a - b) < 1e-6 * max(1, abs(b))) }
+            #expect(abs(r.scale - ((c["lambda"] as? NSNumber)?.doubleValue ?? .nan)) < 1e-6)
+            #expect(abs(r.flows.elements.reduce(0, +) - total) < 1e-8 * total)
+            #expect(NetMigrationFlows.netResidual(r.flows, net) <= 1e-10 * max(600, total))   // the stopping rule
+        }
+    }
+
+    @Test("cm_net's and cm2's fitted parameters (normalised) equal migest's iterations'")
+    func fittedParameters() throws {
+        let c = try Self.object("cm_net")
+        let net = try Self.vector(c["net"])
+        let noZeros = [[Bool]](repeating: [Bool](repeating: false, count: 4), count: 4)
+        let r = try NetMigrationFlows.multiplicative(netTotals: net, prior: try Self.matrix(c["m"]), structuralZeros: noZeros)
+        #expect(worst(r.flows, try Self.matrix(c["n"])) < 1e-6)
+        for (a, b) in zip(try #require(r.alpha), try Self.vector(c["alpha_normalised"])) { #expect(abs(a - b) < 1e-6 * max(1, b)) }
+        #expect(r.scale == 1)
+        let w = try Self.object("cm2")
+        let fit = try IterativeProportionalFitting.fit(seed: try Self.matrix(w["m"]), rowTotals: try Self.vector(w["row_tot"]),
+                                                       columnTotals: try Self.vector(w["col_tot"]))
+        #expect(worst(fit.fitted, try Self.matrix(w["n"])) < 1e-8)
+        for (a, b) in zip(try #require(fit.rowFactors), try Self.vector(w["alpha_normalised"])) { #expect(abs(a - b) < 1e-8 * b) }
+        for (a, b) in zip(try #require(fit.columnFactors), try Self.vector(w["beta_normalised"])) { #expect(abs(a - b) < 1e-8 * b) }
+    }
+
+    @Test("nb_scale_global's integer rule (even gap, odd gap, gap mod 2 in (0, 0.5)) exactly")
+    func nativeBornIntegerRule() throws {
+        let cases = try #require(Self.reference["nb_scale_global"] as? [[String: Any]])
+        #expect(cases.count == 3)
+        for c in cases {
+            let (a, b) = FlowsFromStocks.nativeBornIntegerScaling(try Self.matrix(c["s1"]), try Self.matrix(c["s2"]),
+                                                                  births: try Self.vector(c["births"]), deaths: try Self.vector(c["deaths"]))
+            let d1 = (0..<a.rows).map { a[$0, $0] }, d2 = (0..<b.rows).map { b[$0, $0] }
+            let e1 = try Self.vector(c["s1_adjusted_diagonal"]), e2 = try Self.vector(c["s2_adjusted_diagonal"])
+            // Exact up to the last bit of the fractional gaps numpy and Swift both carry.
+            #expect(zip(d1, e1).allSatisfy { abs($0 - $1) < 1e-9 }, "\(c["name"] ?? ""): \(d1) vs \(e1)")
+            #expect(zip(d2, e2).allSatisfy { abs($0 - $1) < 1e-9 }, "\(c["name"] ?? ""): \(d2) vs \(e2)")
+        }
+        // The option reaches the estimator: the even-gap accounts differ from the proportional rule.
+        let c = cases[0]
+        var options = DemographicAccountingOptions()
+        options.nativeBornRescaling = .migestInteger
+        let integer = try FlowsFromStocks.demographicAccounting(stockStart: try Self.matrix(c["s1"]), stockEnd: try Self.matrix(c["s2"]),
+                                                                births: try Self.vector(c["births"]), deaths: try Self.vector(c["deaths"]), options: options)
+        let proportional = try FlowsFromStocks.demographicAccounting(stockStart: try Self.matrix(c["s1"]), stockEnd: try Self.matrix(c["s2"]),
+                                                                     births: try Self.vector(c["births"]), deaths: try Self.vector(c["deaths"]))
+        #expect(worst(integer.migrantFlows, proportional.migrantFlows) > 1e-6)
+    }
+
+    @Test("rescale_net(integer_result = TRUE) on its example, exactly (R rounds half to even)")
+    func rescaleNetInteger() throws {
+        let c = try Self.object("rescale_net_integer")
+        let x = try Self.vector(c["x"])
+        #expect(try NetMigrationFlows.rescaleToZeroSum(x, method: .noSwitches, integer: true) == (try Self.vector(c["no_switches"])))
+        #expect(try NetMigrationFlows.rescaleToZeroSum(x, method: .switches, integer: true) == (try Self.vector(c["switches"])))
+    }
+
+    @Test("the interpolated weighted median is matrixStats' (its own test values 5.5 and 3.5); the lower one is the default")
+    func weightedMedian() throws {
+        let cases = try #require(Self.reference["weighted_median_interpolated"] as? [[String: Any]])
+        for c in cases {
+            let x = try Self.vector(c["x"]), w = try Self.vector(c["w"]), expected = try #require((c["median"] as? NSNumber)?.doubleValue)
+            #expect(abs(MigrationIndices.weightedMedian(x, weights: w, rule: .interpolated) - expected) < 1e-12)
+        }
+        #expect(MigrationIndices.weightedMedian(Array(1...10).map(Double.init), weights: [5] + Array(repeating: 1, count: 9)) == 3)   // cumulative 5, 6, 7 = half of 14
+        // index_distance: the rule reaches the index.
+        let flows = try Matrix([[0, 10, 5, 4], [3, 0, 8, 1], [6, 2, 0, 7], [2, 9, 3, 0]])
+        let d = try Matrix([[0, 100, 200, 300], [100, 0, 150, 250], [200, 150, 0, 120], [300, 250, 120, 0]])
+        let lower = try MigrationIndices.distance(flows: flows, distances: d)
+        let interpolated = try MigrationIndices.distance(flows: flows, distances: d, median: .interpolated)
+        var pairs: [(Double, Double)] = []
+        for i in 0..<4 { for j in 0..<4 where i != j { pairs.append((d[i, j], flows[i, j])) } }
+        // Lower: sorted distances 100 (13), 120 (10), 150 (10), … of 60 in all: 13, 23, 33 ≥ 30 at 150.
+        #expect(lower.median == 150)
+        #expect(abs(interpolated.median - MigrationIndices.weightedMedian(pairs.map(\.0), weights: pairs.map(\.1), rule: .interpolated)) < 1e-12)
+    }
+}
