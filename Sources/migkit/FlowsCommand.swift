@@ -334,7 +334,9 @@ struct FlowsIPF: ParsableCommand {
             when that margin is not given). Writes origin, destination, value for every cell, and \
             prints the iterations and the maximum relative deviation of the totals; --stats \
             writes them (statistic, value: rows, columns, iterations, max_relative_deviation, \
-            tolerance, converged).
+            tolerance, converged), --parameters the fitted factors of y_ij = α_i·β_j·m_ij \
+            (migest cm2's theta; side, name, factor; β = 1 at the first column of each connected \
+            group of cells).
 
             Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
             give 13.2502, 4.7498 / 2.7498, 17.2502:
@@ -350,6 +352,7 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Totals: region-name column (default: name).", valueName: "column")) var nameColumn = "name"
     @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
     @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
+    @Option(name: .long, help: ArgumentHelp("Write the fitted row and column factors (side, name, factor) to this CSV.", valueName: "file")) var parameters: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
     @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -370,7 +373,7 @@ struct FlowsIPF: ParsableCommand {
     func run() throws {
         let cmd = "flows ipf"
         let inputs = [seed, rowTotals, columnTotals].compactMap { $0 }
-        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)   // before any work
+        try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
         let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
         let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
         let rows: [String], cols: [String], m: Matrix
@@ -405,6 +408,10 @@ struct FlowsIPF: ParsableCommand {
                 ("converged", r.converged ? "true" : "false"),
             ]), stats))
         }
+        if let parameters, let alpha = r.rowFactors, let beta = r.columnFactors {
+            outputs.append((try Table([("side", .string(rows.map { _ in "row" } + cols.map { _ in "column" })),
+                                       ("name", .string(rows + cols)), ("factor", .double(alpha + beta))]), parameters))
+        }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
     }
@@ -427,13 +434,19 @@ struct FlowsFromStocksCommand: ParsableCommand {
               differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
             --decrease return reads a fall in the j-born stock of i as a return move i → j \
             (migest ffs_diff).
+              dennett       the start stocks' foreign-born shares times --total-flow M (migest \
+            ffs_rates "dennett"; Dennett 2015).
+              rogers-von-rabenau  growth matrix S₁⁻¹S₂ times the start populations at risk (migest \
+            ffs_rates; Rogers & von Rabenau 1971); flows can be negative.
               demographic   demographic accounting (migest ffs_demo, Abel 2013): by default stayers \
             fixed at min(start, end) (--stayers independent: the independent fit of Azose & Raftery \
             2019), births removed from the native born, deaths in proportion to the start stocks \
             (--deaths-method accounting), birthplace totals rescaled (--birthplace-matching open or \
             open-dr: moves in and out of the system absorb the differences), the global stock change \
             matched before the births and deaths are removed (--global-matching after), an optional \
-            origin × destination --seed (origin, destination, value; e.g. a distance prior).
+            origin × destination --seed (origin, destination, value; e.g. a distance prior); \
+            --native-born-rounding integer applies migest's integer rule (nb_scale_global) instead \
+            of proportional rescaling.
             Writes origin, destination, flow for every pair of different regions; --stats writes \
             the total flow and, for demographic, the IPF iterations and maximum relative deviation.
 
@@ -443,7 +456,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
                 --births births.csv --deaths deaths.csv -o flows.csv
             """
     )
-    enum Method: String, ExpressibleByArgument, CaseIterable { case differencing, demographic }
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case differencing, demographic, dennett
+        case rogersVonRabenau = "rogers-von-rabenau"
+    }
+    enum NativeBornRounding: String, ExpressibleByArgument, CaseIterable { case proportional, integer }
     enum Decrease: String, ExpressibleByArgument, CaseIterable { case zero, `return` }
     enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, independent }
     enum GlobalMatching: String, ExpressibleByArgument, CaseIterable { case before, after }
@@ -460,6 +477,8 @@ struct FlowsFromStocksCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Demographic: match the global stock change before (default) or after removing births and deaths.", valueName: "when")) var globalMatching: GlobalMatching = .before
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by birthplace in proportion to the start stocks (default) or by accounting.", valueName: "method")) var deathsMethod: DeathMethod = .proportion
     @Option(name: .long, help: ArgumentHelp("Demographic: origin × destination seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("Demographic: native-born rescaling, proportional (default) or integer (migest's rule).", valueName: "rule")) var nativeBornRounding: NativeBornRounding = .proportional
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Dennett: the global flow total M.", valueName: "x")) var totalFlow: Double?
     @Option(name: .long, help: ArgumentHelp("Stock tables: birthplace column (default: birthplace).", valueName: "column")) var birthplaceColumn = "birthplace"
     @Option(name: .long, help: ArgumentHelp("Stock tables: residence column (default: residence).", valueName: "column")) var residenceColumn = "residence"
     @Option(name: .long, help: ArgumentHelp("Stock tables: stock column (default: stock).", valueName: "column")) var stockColumn = "stock"
@@ -481,6 +500,11 @@ struct FlowsFromStocksCommand: ParsableCommand {
         } else if births != nil || deaths != nil || seed != nil {
             throw ValidationError("--births, --deaths and --seed are used only with --method demographic.")
         }
+        if method == .dennett {
+            guard let totalFlow, totalFlow.isFinite, totalFlow >= 0 else { throw ValidationError("--method dennett needs --total-flow M (≥ 0).") }
+        } else if totalFlow != nil {
+            throw ValidationError("--total-flow is used only with --method dennett.")
+        }
     }
 
     func run() throws {
@@ -500,6 +524,14 @@ struct FlowsFromStocksCommand: ParsableCommand {
             do {
                 flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows)
             } catch { throw CLIError.message("\(start), \(end): \(error)") }
+        case .dennett:
+            do { flows = try FlowsFromStocks.dennettRates(stockStart: s1.matrix, totalFlow: totalFlow ?? 0) } catch {
+                throw CLIError.message("\(start): \(error)")
+            }
+        case .rogersVonRabenau:
+            do { flows = try FlowsFromStocks.rogersVonRabenau(stockStart: s1.matrix, stockEnd: s2.matrix) } catch {
+                throw CLIError.message("\(start), \(end): \(error)")
+            }
         case .demographic:
             func byRegion(_ path: String, _ value: String) throws -> [Double] {
                 let r = try FlowsCSV.regionValues(path, region: regionColumn, value: value, command: cmd, nonNegative: true)
@@ -515,6 +547,7 @@ struct FlowsFromStocksCommand: ParsableCommand {
             options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) ?? .rescale
             options.globalMatching = globalMatching == .after ? .afterDemographicAdjustment : .beforeDemographicAdjustment
             options.deathMethod = deathsMethod == .accounting ? .accounting : .proportion
+            options.nativeBornRescaling = nativeBornRounding == .integer ? .migestInteger : .proportional
             if let seed {
                 options.seed = try FlowsCSV.matrix(seed, value: "value", rows: regions, cols: regions, square: true, command: cmd,
                                                    maxRegions: maxRegions).matrix
@@ -550,8 +583,12 @@ struct FlowsNetToFlows: ParsableCommand {
 
             Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
             zeros stay zero), least-squares: the non-negative flows closest to the prior in \
-            Σ(y − m)² (migest net_matrix_optim). Writes origin, destination, flow for every pair \
-            of different regions.
+            Σ(y − m)² (migest net_matrix_optim). With --total (multiplicative only) the flows \
+            also sum to that grand total: y_ij = λ·α_i·m_ij/α_j (migest cm_net_tot). --rescale \
+            with --integer rounds the rescaled nets to integers (migest rescale_net's \
+            integer_result). Writes origin, destination, flow for every pair of different regions; \
+            --parameters writes the multiplicative model's fitted parameters (parameter, region, \
+            value: alpha per region with the first = 1, and lambda).
 
             Example:
               migkit flows net-to-flows --net net.csv --prior prior.csv --method multiplicative -o flows.csv
@@ -562,6 +599,9 @@ struct FlowsNetToFlows: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
     @Option(name: .long, help: ArgumentHelp("Prior flows CSV (origin, destination, value).", valueName: "file")) var prior: String?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Multiplicative: the grand total of the flows (migest cm_net_tot).", valueName: "x")) var total: Double?
+    @Flag(name: .long, help: "With --rescale: round the rescaled nets to integers (the remainder to the largest).") var integer = false
+    @Option(name: .long, help: ArgumentHelp("Write the fitted parameters (parameter, region, value) to this CSV.", valueName: "file")) var parameters: String?
     @Option(name: .long, help: ArgumentHelp("Net totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
     @Option(name: .long, help: ArgumentHelp("Net totals: net column (default: net).", valueName: "column")) var netColumn = "net"
     @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
@@ -575,17 +615,22 @@ struct FlowsNetToFlows: ParsableCommand {
 
     func validate() throws {
         guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+        if total != nil && method != .multiplicative { throw ValidationError("--total needs --method multiplicative.") }
+        if let total, !(total.isFinite && total > 0) { throw ValidationError("--total must be a positive number.") }
+        if integer && rescale == .none { throw ValidationError("--integer applies to --rescale no-switches or switches.") }
+        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (least squares has no such parameters).") }
     }
 
     func run() throws {
         let cmd = "flows net-to-flows"
+        try CLIOutput.checkPaths([output, parameters].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
         let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
         try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, net)
         var nets = n.values
         if rescale != .none {
-            do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches) } catch {
+            do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches, integer: integer) } catch {
                 throw CLIError.message("\(net): \(error)")
             }
         } else {
@@ -605,15 +650,24 @@ struct FlowsNetToFlows: ParsableCommand {
         let r: NetFlowResult
         do {
             switch method {
-            case .multiplicative: r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
+            case .multiplicative:
+                if let total { r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m, total: total) } else {
+                    r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
+                }
             case .leastSquares: r = try NetMigrationFlows.leastSquares(netTotals: nets, prior: m)
             }
         } catch {
             let files = prior.map { "\(net), \($0)" } ?? net
             throw CLIError.message("\(files): \(error) (positions count regions from 0 in the order of \(net))")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
-                            inputs: [net, prior].compactMap { $0 })
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let parameters, let alpha = r.alpha {
+            outputs.append((try Table([("parameter", .string(Array(repeating: "alpha", count: regions.count) + ["lambda"])),
+                                       ("region", .string(regions.map { Optional($0) } + [nil])),
+                                       ("value", .double(alpha.map { Optional($0) } + [r.scale]))]), parameters))
+        }
+        try CLIOutput.write(outputs, inputs: [net, prior].compactMap { $0 })
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
     }
 }
@@ -644,6 +698,7 @@ struct FlowsIndices: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Flows CSV (origin, destination, flow).", valueName: "file")) var flows: String
     @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
     @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
+    @Option(name: .long, help: ArgumentHelp("Weighted median distance: lower (default) or interpolated (migest's, matrixStats).", valueName: "rule")) var median: String = "lower"
     @Option(name: .long, help: ArgumentHelp("Flows and distances: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
     @Option(name: .long, help: ArgumentHelp("Flows and distances: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
     @Option(name: .long, help: ArgumentHelp("Flows: flow column (default: flow).", valueName: "column")) var flowColumn = "flow"
@@ -656,6 +711,7 @@ struct FlowsIndices: ParsableCommand {
 
     func validate() throws {
         guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+        guard WeightedMedianRule(rawValue: median) != nil else { throw ValidationError("--median must be lower or interpolated; got '\(median)'.") }
     }
 
     func run() throws {
@@ -705,7 +761,7 @@ struct FlowsIndices: ParsableCommand {
                 throw CLIError.message("\(distances): the pair \(regions[i]) → \(regions[j]) has no distance — give every pair of different regions")
             } }
             do {
-                let r = try MigrationIndices.distance(flows: m, distances: d.matrix)
+                let r = try MigrationIndices.distance(flows: m, distances: d.matrix, median: WeightedMedianRule(rawValue: median) ?? .lower)
                 out += [("mean_distance", r.mean), ("median_distance", r.median), ("distance_decay", r.decay), ("distance_decay_se", r.decayStandardError)]
             } catch { throw CLIError.message("\(flows), \(distances): \(error)") }
         }

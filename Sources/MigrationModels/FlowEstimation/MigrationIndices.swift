@@ -57,7 +57,10 @@ public enum WeightedMedianRule: String, Sendable, CaseIterable {
     /// matrixStats' `weightedMedian(interpolate = TRUE)`, which migest's `index_distance` uses:
     /// with the values sorted and cₖ = (Σ_{i≤k} wᵢ − wₖ/2)/W the mid-point cumulative weights,
     /// k the first index with cₖ ≥ ½: xₖ when k is the first, else
-    /// xₖ + (½ − cₖ)/(cₖ − cₖ₋₁)·(xₖ − xₖ₋₁).
+    /// xₖ + (½ − cₖ)/(cₖ − cₖ₋₁)·(xₖ − xₖ₋₁). Equal values are merged first (their weights
+    /// summed): matrixStats interpolates between the entries of tied values in whatever order
+    /// its sort leaves them, so with ties its result is not defined by the data alone; without
+    /// ties the two agree.
     case interpolated
 }
 
@@ -83,6 +86,11 @@ public enum MigrationIndices {
             }
             return pairs.last!.x
         case .interpolated:
+            var merged: [(x: Double, w: Double)] = []
+            for p in pairs {
+                if let last = merged.last, last.x == p.x { merged[merged.count - 1].w += p.w } else { merged.append(p) }
+            }
+            pairs = merged
             if pairs.count == 1 { return pairs[0].x }
             var running = 0.0, previous = 0.0
             for (k, p) in pairs.enumerated() {
