@@ -685,11 +685,16 @@ struct FlowsIndices: ParsableCommand {
             regions, > 0).
 
             Writes statistic, value:
-              always            connectivity, gini_total, gini_total_uncorrected, cv
+              always            connectivity, gini_total, gini_total_uncorrected, cv, and \
+            migest index_connectivity's inequality_equal, inequality_sim, gini_orig_standardized, \
+            gini_dest_standardized, mwg_orig, mwg_dest, mwg_mean, cv_migest, acv
               with populations  cmi (crude migration intensity, %), courgeau_k, effectiveness \
             (MEI, %), anmr (%), preference, velocity
               with distances    mean_distance, median_distance, distance_decay, distance_decay_se \
-            (the power-cost doubly constrained model)
+            (the power-cost doubly constrained model); --median interpolated gives migest's \
+            median (matrixStats' interpolated weighted median) instead of the lower one.
+            Other column names: --origin-column, --destination-column, --flow-column, \
+            --distance-column, --region-column, --population-column.
 
             Example:
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
@@ -741,7 +746,11 @@ struct FlowsIndices: ParsableCommand {
         do {
             let c = try MigrationIndices.connectivity(flows: m)
             out += [("connectivity", c.connectivity), ("gini_total", c.giniTotal), ("gini_total_uncorrected", c.giniTotalUncorrected),
-                    ("cv", c.coefficientOfVariation)]
+                    ("cv", c.coefficientOfVariation), ("inequality_equal", c.inequalityEqual), ("inequality_sim", c.inequalitySimulated),
+                    ("gini_orig_standardized", c.giniOriginStandardized), ("gini_dest_standardized", c.giniDestinationStandardized),
+                    ("mwg_orig", c.migrationWeightedGiniOrigin), ("mwg_dest", c.migrationWeightedGiniDestination),
+                    ("mwg_mean", c.migrationWeightedGiniMean), ("cv_migest", c.coefficientOfVariationMigest),
+                    ("acv", c.aggregatedCoefficientOfVariation)]
         } catch { throw CLIError.message("\(flows): \(error)") }
         if let pop, let populations {
             do {

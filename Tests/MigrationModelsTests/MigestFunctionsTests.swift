@@ -123,3 +123,28 @@ struct MigestFunctionsTests {
         #expect(abs(interpolated.median - MigrationIndices.weightedMedian(pairs.map(\.0), weights: pairs.map(\.1), rule: .interpolated)) < 1e-12)
     }
 }
+
+@Suite("migest index_connectivity: the measures migration.indices computes")
+struct MigestConnectivityTests {
+    @Test("migration.hyp, migration.hyp2 (documented values) and a random 5 × 5 matrix", arguments: ["hyp", "hyp2", "random5"])
+    func connectivity(_ name: String) throws {
+        let all = try #require(MigestFunctionsTests.reference["index_connectivity"] as? [String: Any])
+        let c = try #require(all[name] as? [String: Any])
+        let values = ((c["values"] as? [String: Any]) ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        let documented = ((c["documented"] as? [String: Any]) ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        let r = try MigrationIndices.connectivity(flows: try MigestFunctionsTests.matrix(c["m"]))
+        let got: [String: Double] = [
+            "connectivity": r.connectivity, "inequality_equal": r.inequalityEqual, "inequality_sim": r.inequalitySimulated,
+            "gini_total": r.giniTotal, "gini_total_uncorrected": r.giniTotalUncorrected,
+            "gini_orig_standardized": r.giniOriginStandardized, "gini_dest_standardized": r.giniDestinationStandardized,
+            "mwg_orig": r.migrationWeightedGiniOrigin, "mwg_dest": r.migrationWeightedGiniDestination, "mwg_mean": r.migrationWeightedGiniMean,
+            "cv_migest": r.coefficientOfVariationMigest, "acv": r.aggregatedCoefficientOfVariation,
+        ]
+        #expect(values.count == got.count)
+        for (key, value) in values {
+            #expect(abs((got[key] ?? .nan) - value) < 1e-9, "\(name) \(key): \(got[key] ?? .nan) vs \(value)")
+        }
+        // migration.indices' printed examples (7 digits).
+        for (key, value) in documented { #expect(abs((got[key] ?? .nan) - value) < 5e-7, "\(name) \(key) documented") }
+    }
+}

@@ -24,6 +24,13 @@ tolerance far below migest's default (1e-13 instead of 1e-6), so the values are 
   (0, 0.5)); R's round is half-to-even (numpy's round is too). Ties of the largest value are
   broken by the first index (migest samples one at random; none of these cases has a tie).
 * rescale_net(integer_result = TRUE) (R/rescale_net.R) on its example.
+* index_connectivity (R/index_connectivity.R) and the migration.indices functions it calls
+  (github.com/daroczig/migration.indices, R/gini.R and R/acv.R, the version with `corrected`),
+  re-implemented on migration.indices' own example matrices migration.hyp and migration.hyp2
+  and one random 5 x 5 matrix; `documented` holds the values printed in migration.indices'
+  @examples (gini.row/col.standardized, weighted.gini.in/out/mean, acv), an independent check.
+  glm(round(flow) ~ orig + dest, poisson) of inequality_sim is the quasi-independence fit of
+  the off-diagonal cells, computed by IPF to 1e-14.
 * matrixStats::weightedMedian(interpolate = TRUE) (src/weightedMedian_lowlevel_template.h),
   which index_distance uses, on matrixStats' own test vectors (x = 1:10 with equal weights
   -> 5.5; with w[1] = 5 -> 3.5, asserted there against median(c(rep(0, 5), 2:10))) and one
@@ -154,6 +161,57 @@ def weighted_median_interpolated(x, w):
     return float(x[k] + (0.5 - c[k]) / (c[k] - c[k - 1]) * (x[k] - x[k - 1]))
 
 
+def pair_sum(v):
+    v = np.asarray(v, float)
+    return float(np.abs(v[:, None] - v[None, :]).sum())
+
+
+def ipf_quasi_independence(rows, cols, n):
+    seed = np.ones((n, n)); np.fill_diagonal(seed, 0)
+    y = seed.copy()
+    for _ in range(100000):
+        y *= (rows / np.maximum(y.sum(1), 1e-300))[:, None]
+        y *= (cols / np.maximum(y.sum(0), 1e-300))[None, :]
+        if np.max(np.abs(y.sum(1) - rows)) < 1e-14 * max(1, rows.sum()):
+            break
+    return y
+
+
+def index_connectivity(m):
+    m = np.asarray(m, float).copy()
+    np.fill_diagonal(m, 0)
+    n = m.shape[0]
+    off = ~np.eye(n, dtype=bool)
+    vals = m[off]                      # R: m[xor(upper.tri, lower.tri)] - column-major order, order irrelevant here
+    M, N = vals.sum(), len(vals)
+    rows = [m[i, off[i]] for i in range(n)]
+    cols = [m[off[:, j], j] for j in range(n)]
+    gini_total = pair_sum(vals) / (2 * (N - 1) * M)
+    gini_total_unc = pair_sum(vals) / (2 * N * M)
+    gini_row = sum(pair_sum(r) for r in rows) / (2 * N * M)
+    gini_col = sum(pair_sum(c) for c in cols) / (2 * N * M)
+    gout = np.array([pair_sum(rows[i]) / (2 * (n - 2) * rows[i].sum()) for i in range(n)])
+    gin = np.array([pair_sum(cols[j]) / (2 * (n - 2) * cols[j].sum()) for j in range(n)])
+    mwg_orig = float(np.sum(gout * m.sum(0) / M) / n)
+    mwg_dest = float(np.sum(gin * m.sum(1) / M) / n)
+    cv_in = np.array([np.std(c) / np.mean(c) for c in cols])        # np.std is the population sd
+    cv_out = np.array([np.std(r) / np.mean(r) for r in rows])
+    acv = float(np.sum(m.sum(0) / M * cv_in) + np.sum(m.sum(1) / M * cv_out))
+    L = n * n
+    cv_migest = float(np.sqrt(np.sum((m - m.mean()) ** 2) / (L * (L - 1)) / m.mean()))
+    rounded = np.round(m)
+    f0 = ipf_quasi_independence(rounded.sum(1), rounded.sum(0), n)
+    return {
+        "connectivity": float(np.mean(vals > 0)),
+        "inequality_equal": float(0.5 * np.sum(np.abs(vals / M - np.mean(vals) / M))),
+        "inequality_sim": float(0.5 * np.sum(np.abs(vals / M - f0[off] / f0[off].sum()))),
+        "gini_total": gini_total, "gini_total_uncorrected": gini_total_unc,
+        "gini_orig_standardized": gini_row / gini_total_unc, "gini_dest_standardized": gini_col / gini_total_unc,
+        "mwg_orig": mwg_orig, "mwg_dest": mwg_dest, "mwg_mean": (mwg_orig + mwg_dest) / 2,
+        "cv_migest": cv_migest, "acv": acv,
+    }
+
+
 def fl(a):
     return np.asarray(a, float).tolist()
 
@@ -207,6 +265,23 @@ def main():
     for c in wm[:2]:
         assert abs(weighted_median_interpolated(np.array(c["x"]), np.array(c["w"])) - c["median"]) < 1e-12
     out["weighted_median_interpolated"] = wm
+    hyp = r_matrix([0, 20, 30, 10, 0, 30, 10, 20, 0], 3)
+    hyp2 = r_matrix([0, 30, 20, 20, 0, 20, 20, 50, 0], 3)
+    rnd = np.round(rng.uniform(0, 100, (5, 5)), 2)
+    np.fill_diagonal(rnd, 0)
+    documented = {
+        "hyp": {"gini_orig_standardized": 0.0, "gini_dest_standardized": 0.25, "mwg_orig": 0.0, "mwg_dest": 0.1222222,
+                "mwg_mean": 0.06111111, "acv": 0.3333333, "gini_total": 0.2666667, "gini_total_uncorrected": 0.2222222},
+        "hyp2": {"gini_orig_standardized": 0.1111111, "gini_dest_standardized": 0.2222222, "mwg_orig": 0.02083333,
+                 "mwg_dest": 0.05238095, "mwg_mean": 0.03660714, "acv": 0.375, "gini_total": 0.225, "gini_total_uncorrected": 0.1875},
+    }
+    conn = {}
+    for name, m in [("hyp", hyp), ("hyp2", hyp2), ("random5", rnd)]:
+        v = index_connectivity(m)
+        for key, value in documented.get(name, {}).items():
+            assert abs(v[key] - value) < 5e-7, (name, key, v[key], value)
+        conn[name] = {"m": fl(m), "values": v, "documented": documented.get(name, {})}
+    out["index_connectivity"] = conn
     (HERE / "migest_reference.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
 
