@@ -136,4 +136,17 @@ struct MigestCommandTests {
         #expect(lower.status == 0)
         #expect(try values(path("j.csv"), keyColumns: 1, column: 1)["median_distance"] == 150)
     }
+
+    @Test("schedule index gives index_age's measures (migest's code re-implemented) from a rates file")
+    func ageIndex() throws {
+        let c = try #require((try Self.reference("index_age") as? [[String: Any]])?.last)
+        let ages = Self.vector(c["age"]), mi = Self.vector(c["mi"])
+        let data = try file("age.csv", "years,m\n" + ages.indices.map { "\(ages[$0]),\(mi[$0])\n" }.joined())
+        let r = try MigkitRunner.run(["schedule", "index", "--data", data, "--age-column", "years", "--rate-column", "m", "-o", path("a.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try values(path("a.csv"), keyColumns: 1, column: 1)
+        let expected = ((c["values"] as? [String: Any]) ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        #expect(expected.count == 8)
+        for (key, value) in expected { #expect(abs((got[key] ?? .nan) - value) < 1e-9 * max(1, abs(value)), "\(key)") }
+    }
 }

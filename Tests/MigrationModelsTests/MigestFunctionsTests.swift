@@ -148,3 +148,30 @@ struct MigestConnectivityTests {
         for (key, value) in documented { #expect(abs((got[key] ?? .nan) - value) < 5e-7, "\(name) \(key) documented") }
     }
 }
+
+@Suite("migest index_age and index_age_rc")
+struct MigestAgeIndexTests {
+    @Test("index_age on two profiles equals migest's code re-implemented")
+    func ageProfile() throws {
+        let cases = try #require(MigestFunctionsTests.reference["index_age"] as? [[String: Any]])
+        #expect(cases.count == 2)
+        for c in cases {
+            let v = ((c["values"] as? [String: Any]) ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+            let r = try MigrationIndices.age(ages: try MigestFunctionsTests.vector(c["age"]), intensities: try MigestFunctionsTests.vector(c["mi"]))
+            let got = ["gmr": r.grossMigraproduction, "peak_mi": r.peakIntensity, "peak_age": r.peakAge, "peak_breadth": r.peakBreadth,
+                       "peak_share": r.peakShare, "murc": r.maximumUpwardChangeAge, "mdrc": r.maximumDownwardChangeAge, "asymmetry": r.asymmetry]
+            #expect(v.count == got.count)
+            for (key, value) in v { #expect(abs((got[key] ?? .nan) - value) < 1e-12 * max(1, abs(value)), "\(key)") }
+        }
+        #expect(throws: FlowEstimationError.self) { try MigrationIndices.age(ages: [0, 1, 2, 3], intensities: [0.1, 0.5, 0.2, 0.1]) }
+    }
+
+    /// rc_model_fund by hand: μ₂ = 20, a₁/a₂ = 0.02/0.06, a₂/a₁ = 3, λ₂/α₂ = 4, α₁/α₂ = 1.
+    @Test("index_age_rc's peaking and labour dependency on rc_model_fund, by hand")
+    func rogersCastroMeasures() {
+        let m = RogersCastroParameters.fundamental.measures(model: .sevenParameter)
+        #expect(m.peaking == 20)
+        #expect(abs(m.childDependency - 1.0 / 3) < 1e-15 && abs(m.labourDependency - 3) < 1e-12)
+        #expect(abs(m.labourAsymmetry - 4) < 1e-12 && abs(m.regularity - 1) < 1e-15)
+    }
+}

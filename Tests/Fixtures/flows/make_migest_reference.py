@@ -31,6 +31,10 @@ tolerance far below migest's default (1e-13 instead of 1e-6), so the values are 
   @examples (gini.row/col.standardized, weighted.gini.in/out/mean, acv), an independent check.
   glm(round(flow) ~ orig + dest, poisson) of inequality_sim is the quasi-independence fit of
   the off-diagonal cells, computed by IPF to 1e-14.
+* index_age (R/index_age.R) on two profiles: the Rogers-Castro fundamental schedule
+  (rc_model_fund: a1 0.02, alpha1 0.1, a2 0.06, alpha2 0.1, mu2 20, lambda2 0.4, c 0.003) at
+  ages 0-80, and the same times a deterministic wiggle; migest's code as written (peak window by
+  1-based row position, murc/mdrc as ages).
 * matrixStats::weightedMedian(interpolate = TRUE) (src/weightedMedian_lowlevel_template.h),
   which index_distance uses, on matrixStats' own test vectors (x = 1:10 with equal weights
   -> 5.5; with w[1] = 5 -> 3.5, asserted there against median(c(rep(0, 5), 2:10))) and one
@@ -212,6 +216,21 @@ def index_connectivity(m):
     }
 
 
+def index_age(age, mi, age_min=5, age_max=65, breadth=5):
+    a = np.asarray(age, float)
+    m = 100 * np.asarray(mi, float)
+    nmi = m / m.sum()
+    d = np.r_[0, np.diff(nmi)]
+    study = (a > age_min) & (a < age_max)
+    peak_age = a[nmi == nmi.max()][0]
+    pos = np.arange(int(peak_age) - breadth, int(peak_age) + breadth + 1) - 1   # R's 1-based positions
+    max_d, min_d = d[study].max(), d[study].min()
+    murc, mdrc = a[d == max_d][0], a[d == min_d][0]
+    return {"gmr": float(m.sum() / 100), "peak_mi": float(m[study].max()), "peak_age": float(peak_age),
+            "peak_breadth": float(m[pos].sum()), "peak_share": float(100 * nmi[pos].sum()),
+            "murc": float(murc), "mdrc": float(mdrc), "asymmetry": float(murc / mdrc)}
+
+
 def fl(a):
     return np.asarray(a, float).tolist()
 
@@ -282,6 +301,10 @@ def main():
             assert abs(v[key] - value) < 5e-7, (name, key, v[key], value)
         conn[name] = {"m": fl(m), "values": v, "documented": documented.get(name, {})}
     out["index_connectivity"] = conn
+    ages = np.arange(0, 81, dtype=float)
+    rc = 0.02 * np.exp(-0.1 * ages) + 0.06 * np.exp(-0.1 * (ages - 20) - np.exp(-0.4 * (ages - 20))) + 0.003
+    wiggle = rc * (1 + 0.05 * np.sin(ages / 3.0))
+    out["index_age"] = [{"age": fl(ages), "mi": fl(p), "values": index_age(ages, p)} for p in (rc, wiggle)]
     (HERE / "migest_reference.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
 
