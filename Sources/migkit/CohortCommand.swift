@@ -25,6 +25,13 @@ struct CohortProject: ParsableCommand {
             Other names: --region-column, --age-column, --sex-column (both files), \
             --population-column; --female-label and --male-label for the sex codes (e.g. F, M or \
             2, 1). An age may also be a group label that starts with its first age: 0-4, 5–9, 85+.
+            Variants: --births-from start draws the births of a step from the women at its start \
+            (default average: the mean of start and end); --birth-migration FILE (from, to, share; \
+            each region's rows sum to one, staying included) moves the step's newborns from their \
+            mother's region; --birth-survival-file FILE (region, sex, survival) gives each region \
+            its own newborn survival (instead of --birth-survival); --one-sex projects a single \
+            sex (no sex column needed: females, or both sexes together with --sex-ratio 0 to keep \
+            every birth).
             The rates apply to every step (Rogers' multiregional model, block structure: memory \
             O(regions² + regions·ages·sexes)). Writes region, age, sex, population for the last \
             step (or every step with --every-step) and checks that inter-regional migration sums \
@@ -49,6 +56,10 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The sex column's code for males (default: male).", valueName: "label")) var maleLabel = "male"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
+    @Option(name: .long, help: ArgumentHelp("Births from the women at the start of the step (start) or the mean of start and end (average, default).", valueName: "when")) var birthsFrom: String = "average"
+    @Option(name: .long, help: ArgumentHelp("Where each region's newborns are at the end of the step: CSV from, to, share.", valueName: "file")) var birthMigration: String?
+    @Option(name: .long, help: ArgumentHelp("Newborn survival by region and sex: CSV region, sex, survival.", valueName: "file")) var birthSurvivalFile: String?
+    @Flag(name: .long, help: "Project one sex: the files need no sex column (their rows are females; --sex-ratio 0 keeps every birth).") var oneSex = false
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the destination shares are a region × region matrix; default 5000).", valueName: "n"))
     var maxRegions: Int = 5_000
 
@@ -56,7 +67,10 @@ struct CohortProject: ParsableCommand {
         guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps must be between 1 and 1000, got \(steps).") }
         guard ageWidth >= 1 && ageWidth <= Self.maximumAge else { throw ValidationError("--age-width must be between 1 and \(Self.maximumAge), got \(ageWidth).") }
         guard (0...1).contains(birthSurvival) else { throw ValidationError("--birth-survival must be a probability.") }
-        guard sexRatio.isFinite && sexRatio > 0 else { throw ValidationError("--sex-ratio must be a positive number of male births per female birth, got \(sexRatio).") }
+        guard sexRatio.isFinite && (sexRatio > 0 || (oneSex && sexRatio == 0)) else {
+            throw ValidationError("--sex-ratio must be a positive number of male births per female birth (0 only with --one-sex), got \(sexRatio).")
+        }
+        guard ["average", "start"].contains(birthsFrom) else { throw ValidationError("--births-from must be average or start; got '\(birthsFrom)'.") }
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
     }
 
@@ -99,7 +113,7 @@ struct CohortProject: ParsableCommand {
         var firstLine: [Cell: Int] = [:]
         return try (0..<t.rowCount).map { i in
             let line = i + 2
-            guard let r = t[regionColumn]?[i]?.description, let a = ages[i], let s = t[sexColumn]?[i]?.description else {
+            guard let r = t[regionColumn]?[i]?.description, let a = ages[i], let s = oneSex ? femaleLabel : t[sexColumn]?[i]?.description else {
                 throw CLIError.message("\(path): line \(line) has an empty \(regionColumn), \(ageColumn) or \(sexColumn)")
             }
             let sex: Sex
@@ -143,14 +157,14 @@ struct CohortProject: ParsableCommand {
     }
 
     func run() throws {
-        let pop = try read(population, [regionColumn, ageColumn, sexColumn, populationColumn])
+        let pop = try read(population, [regionColumn, ageColumn] + (oneSex ? [] : [sexColumn]) + [populationColumn])
         let popCells = try cells(pop, population)
         var regions: [String] = []
         var regionIndex: [String: Int] = [:]   // O(1) look-ups: a file may hold thousands of regions
         for c in popCells where regionIndex[c.region] == nil { regionIndex[c.region] = regions.count; regions.append(c.region) }
         let ageGroups = (popCells.map(\.age).max() ?? 0) + 1
         let layout: PopulationLayout
-        do { layout = try PopulationLayout(regions: regions, ageGroups: ageGroups, ageWidth: ageWidth) } catch { throw CLIError.message("\(population): \(error)") }
+        do { layout = try PopulationLayout(regions: regions, ageGroups: ageGroups, ageWidth: ageWidth, sexes: oneSex ? [.female] : [.female, .male]) } catch { throw CLIError.message("\(population): \(error)") }
         func index(_ c: Cell, _ path: String, _ row: Int) throws -> Int {
             guard let r = regionIndex[c.region], let s = layout.sexes.firstIndex(of: c.sex), c.age < ageGroups else {
                 throw CLIError.message("\(path): line \(row + 2): region '\(c.region)', age group \(c.age) is not in the population file")
@@ -161,7 +175,7 @@ struct CohortProject: ParsableCommand {
         var initial = [Double](repeating: 0, count: layout.count)
         for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, populationColumn) }
 
-        let rt = try read(rates, [regionColumn, ageColumn, sexColumn, "survival", "fertility"])
+        let rt = try read(rates, [regionColumn, ageColumn] + (oneSex ? [] : [sexColumn]) + ["survival", "fertility"])
         let rateCells = try cells(rt, rates)
         func column(_ name: String) throws -> [Double?]? {
             guard let c = rt[name] else { return nil }
@@ -188,12 +202,12 @@ struct CohortProject: ParsableCommand {
                 fertility[r + regions.count * c.age] = try Self.value(fv, i, rates, "fertility")
             }
         }
-        var shares: Matrix? = nil
-        if let destinations {
-            let d = try read(destinations, ["from", "to", "share"])
-            guard let sh = d["share"]?.doubles() else { throw CLIInput.notNumeric(destinations, "share", d) }
+        /// A from, to, share file as an R × R matrix over the population's regions.
+        func pairMatrix(_ path: String) throws -> Matrix {
+            let d = try read(path, ["from", "to", "share"])
+            guard let sh = d["share"]?.doubles() else { throw CLIInput.notNumeric(path, "share", d) }
             guard regions.count <= maxRegions else {
-                throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — the destination shares would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
+                throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — \(path) would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
             }
             var m = try Matrix(rows: regions.count, cols: regions.count)
             var firstLine: [String: Int] = [:]
@@ -201,15 +215,42 @@ struct CohortProject: ParsableCommand {
                 guard let f = d["from"]?[i]?.description, let t = d["to"]?[i]?.description,
                       let fi = regionIndex[f], let ti = regionIndex[t] else {
                     let listed = regions.prefix(20).joined(separator: ", ") + (regions.count > 20 ? ", …" : "")
-                    throw CLIError.message("\(destinations): line \(i + 2): regions must be ones of the population file (\(listed))")
+                    throw CLIError.message("\(path): line \(i + 2): regions must be ones of the population file (\(listed))")
                 }
                 if let first = firstLine["\(fi) \(ti)"] {
-                    throw CLIError.message("\(destinations): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
+                    throw CLIError.message("\(path): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
                 }
                 firstLine["\(fi) \(ti)"] = i + 2
-                m[fi, ti] = try Self.value(sh, i, destinations, "share")
+                m[fi, ti] = try Self.value(sh, i, path, "share")
             }
-            shares = m
+            return m
+        }
+        let shares = try destinations.map(pairMatrix)
+        let birthMatrix = try birthMigration.map(pairMatrix)
+        var newbornSurvival = [Double](repeating: birthSurvival, count: regions.count * layout.sexes.count)
+        if let birthSurvivalFile {
+            let b = try read(birthSurvivalFile, [regionColumn] + (oneSex ? [] : [sexColumn]) + ["survival"])
+            guard let sv = b["survival"]?.doubles() else { throw CLIInput.notNumeric(birthSurvivalFile, "survival", b) }
+            var seen = Set<Int>()
+            for i in 0..<b.rowCount {
+                guard let region = b[regionColumn]?[i]?.description, let ri = regionIndex[region] else {
+                    throw CLIError.message("\(birthSurvivalFile): line \(i + 2): the region is empty or not one of the population file")
+                }
+                let sexLabel = oneSex ? femaleLabel : (b[sexColumn]?[i]?.description ?? "")
+                let si: Int
+                switch sexLabel {
+                case femaleLabel: si = 0
+                case maleLabel where !oneSex: si = 1
+                default: throw CLIError.message("\(birthSurvivalFile): line \(i + 2): \(sexColumn) '\(sexLabel)' is not \(femaleLabel) or \(maleLabel)")
+                }
+                guard seen.insert(ri + regions.count * si).inserted else {
+                    throw CLIError.message("\(birthSurvivalFile): line \(i + 2): region '\(region)', \(sexLabel) appears twice — give one row per region and sex")
+                }
+                newbornSurvival[ri + regions.count * si] = try Self.value(sv, i, birthSurvivalFile, "survival")
+            }
+            guard seen.count == newbornSurvival.count else {
+                throw CLIError.message("\(birthSurvivalFile): \(seen.count) of the \(newbornSurvival.count) region × sex rows are given — give every one")
+            }
         }
         // --every-step keeps and writes every population: (steps + 1) × regions × ages × 2 rows.
         let rowsOut = Double(everyStep ? steps + 1 : 1) * Double(layout.count)
@@ -219,9 +260,10 @@ struct CohortProject: ParsableCommand {
         let result: CohortProjectionResult
         do {
             let r = try CohortComponentRates(layout: layout, survival: survival, fertility: fertility,
-                                             birthSurvival: [Double](repeating: birthSurvival, count: regions.count * layout.sexes.count),
+                                             birthSurvival: newbornSurvival,
                                              sexRatioAtBirth: sexRatio, outmigration: ov == nil ? nil : out, destinationShares: shares,
-                                             emigration: emigration, immigration: immigration)
+                                             emigration: emigration, immigration: immigration,
+                                             birthExposure: birthsFrom == "start" ? .startOfStep : .averageOfStartAndEnd, birthMigration: birthMatrix)
             result = try CohortComponentProjection.project(initial: try RegionalPopulation(layout: layout, values: initial), steps: steps,
                                                           rates: r, options: CohortProjectionOptions(recordPopulations: everyStep))
         } catch { throw CLIError.message("\(rates): \(error)") }
@@ -235,7 +277,7 @@ struct CohortProject: ParsableCommand {
         }
         try CLIOutput.write(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)), ("sex", .string(sex)),
                                        ("population", .double(value))]), to: output,
-                            inputs: [population, rates, destinations].compactMap { $0 })
+                            inputs: [population, rates, destinations, birthMigration, birthSurvivalFile].compactMap { $0 })
         FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × 2 sexes for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
     }
 }

@@ -73,4 +73,34 @@ struct CohortCommandTests {
                                                      "--population-column", "persons"])
         #expect(bad.status != 0 && bad.stderr.contains("--female-label"), "\(bad.stderr)")
     }
+
+    /// The hand example of CohortVariantTests from the CLI: two regions, women only (--one-sex),
+    /// 100 women aged 1 in A with fertility 0.5, births from the start of the step (50), newborn
+    /// survival 0.8 in A (file), every birth kept (--sex-ratio 0), 30 % of A's newborns end in B:
+    /// age 0 at the end A 28, B 12.
+    @Test func oneSexStartOfStepBirthsBirthMigrationAndRegionalBirthSurvival() throws {
+        let d = try temp(["pop.csv": "region,age,population\nA,0,0\nA,1,100\nA,2,0\nB,0,0\nB,1,0\nB,2,0\n",
+                          "rates.csv": "region,age,survival,fertility\nA,0,1,0\nA,1,1,0.5\nA,2,1,0\nB,0,1,0\nB,1,1,0.5\nB,2,1,0\n",
+                          "bm.csv": "from,to,share\nA,A,0.7\nA,B,0.3\nB,B,1\n",
+                          "bs.csv": "region,survival\nA,0.8\nB,0.6\n"])
+        let r = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
+                                      "--rates", d.appendingPathComponent("rates.csv").path, "--steps", "1", "--one-sex", "--sex-ratio", "0",
+                                      "--births-from", "start", "--birth-migration", d.appendingPathComponent("bm.csv").path,
+                                      "--birth-survival-file", d.appendingPathComponent("bs.csv").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        var v: [String: Double] = [:]
+        for line in r.stdout.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",")
+            v["\(f[1]) \(f[2])"] = Double(f[4])
+        }
+        #expect(abs((v["A 0"] ?? .nan) - 28) < 1e-9 && abs((v["B 0"] ?? .nan) - 12) < 1e-9, "\(r.stdout)")
+        #expect(v["A 2"] == 100)
+        // Averaged births (the default): B = 0.5·½(100 + 0) = 25, A keeps 25·0.8·0.7 = 14.
+        let avg = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
+                                        "--rates", d.appendingPathComponent("rates.csv").path, "--steps", "1", "--one-sex", "--sex-ratio", "0",
+                                        "--birth-migration", d.appendingPathComponent("bm.csv").path,
+                                        "--birth-survival-file", d.appendingPathComponent("bs.csv").path])
+        #expect(avg.status == 0, "\(avg.stderr)")
+        #expect(avg.stdout.contains("\nA,0,female,14") || avg.stdout.contains(",A,0,female,14"), "\(avg.stdout)")
+    }
 }
