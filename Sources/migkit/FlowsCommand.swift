@@ -17,11 +17,14 @@ struct FlowsCommand: ParsableCommand {
             Examples:
               migkit flows sim --data od.csv --model doubly --cost exponential -o params.csv --fitted fitted.csv
               migkit flows ipf --seed seed.csv --row-totals out.csv --column-totals in.csv -o fitted.csv
+              migkit flows ipf3 --origin-totals o.csv --destination-totals d.csv --stayers fixed -o flows.csv
+              migkit flows rescale-net --net net.csv --integer -o rescaled.csv
               migkit flows from-stocks --start stock2010.csv --end stock2020.csv --decrease return -o flows.csv
               migkit flows net-to-flows --net net.csv --prior prior.csv --method least-squares -o flows.csv
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
             """,
-        subcommands: [FlowsSim.self, FlowsIPF.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self]
+        subcommands: [FlowsSim.self, FlowsIPF.self, FlowsIPF3.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self,
+                      FlowsRescaleNet.self]
     )
 }
 
@@ -414,6 +417,164 @@ struct FlowsIPF: ParsableCommand {
         }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+}
+
+// MARK: - ipf3
+
+/// `migkit flows ipf3`: origin × destination × type tables from origin × type and destination ×
+/// type totals (migest `ipf3`, `ipf3_qi`).
+struct FlowsIPF3: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ipf3",
+        abstract: "Three-way IPF: origin × destination × type flows from origin × type and destination × type totals.",
+        discussion: """
+            Inputs (long): --origin-totals with columns region, type, total (out-flows of every \
+            origin by type, e.g. place of birth), --destination-totals the same for destinations; \
+            each type's totals must agree. Optional --seed with origin, destination, type, value \
+            (pairs not listed are 0, structural zeros; without it every cell starts at 1).
+            --stayers fixed (migest ipf3_qi, the default): the diagonal origin = destination is \
+            saturated at min(origin total, destination total) — the stayers of Abel (2013); \
+            --stayers free: the plain three-way fit (migest ipf3) with margins (origin, type) and \
+            (destination, type). Writes origin, destination, type, flow for every cell, and with \
+            --stats the iterations and the deviation of the totals.
+
+            Example:
+              migkit flows ipf3 --origin-totals start.csv --destination-totals end.csv -o flows.csv
+            """
+    )
+    enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, free }
+    @Option(name: .long, help: ArgumentHelp("Origin × type totals CSV (region, type, total).", valueName: "file")) var originTotals: String
+    @Option(name: .long, help: ArgumentHelp("Destination × type totals CSV (region, type, total).", valueName: "file")) var destinationTotals: String
+    @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, type, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("fixed (diagonal saturated, ipf3_qi) or free (ipf3).", valueName: "rule")) var stayers: Stayers = .fixed
+    @Option(name: .long, help: ArgumentHelp("Totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Totals and seed: type column (default: type).", valueName: "column")) var typeColumn = "type"
+    @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
+    @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions or types (the table has n²·K cells; default 300).", valueName: "n"))
+    var maxRegions: Int = 300
+
+    func validate() throws {
+        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
+        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000.") }
+        guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+    }
+
+    func run() throws {
+        let cmd = "flows ipf3"
+        let inputs = [originTotals, destinationTotals, seed].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)
+        func read(_ path: String) throws -> (regions: [String], types: [String], values: [String: Double]) {
+            let t = try FlowsCSV.read(path, [regionColumn, typeColumn, totalColumn], command: cmd)
+            let r = try FlowsCSV.labels(t, regionColumn, path), k = try FlowsCSV.labels(t, typeColumn, path)
+            let v = try FlowsCSV.numbers(t, totalColumn, path, nonNegative: true)
+            var values: [String: Double] = [:], regions: [String] = [], types: [String] = []
+            for i in r.indices {
+                if !regions.contains(r[i]) { regions.append(r[i]) }
+                if !types.contains(k[i]) { types.append(k[i]) }
+                let key = r[i] + "\u{0}" + k[i]
+                guard values[key] == nil else { throw CLIError.message("\(path): line \(i + 2): region '\(r[i])', type '\(k[i])' appears twice") }
+                values[key] = v[i]
+                guard regions.count <= maxRegions, types.count <= maxRegions else {
+                    throw CLIError.message("\(path): more than \(maxRegions) regions or types — the table would have n²·K cells; raise --max-regions")
+                }
+            }
+            return (regions, types, values)
+        }
+        let o = try read(originTotals), d = try read(destinationTotals)
+        let regions = o.regions + d.regions.filter { !o.regions.contains($0) }
+        let types = o.types + d.types.filter { !o.types.contains($0) }
+        guard regions.count >= 2 else { throw CLIError.message("\(originTotals): needs at least two regions") }
+        let n = regions.count, kk = types.count
+        var om = try Matrix(rows: n, cols: kk), dm = try Matrix(rows: n, cols: kk)
+        for (i, r) in regions.enumerated() { for (k, t) in types.enumerated() {
+            om[i, k] = o.values[r + "\u{0}" + t] ?? 0
+            dm[i, k] = d.values[r + "\u{0}" + t] ?? 0
+        } }
+        var seedTable: ContingencyTable? = nil
+        if let seed {
+            let t = try FlowsCSV.read(seed, ["origin", "destination", typeColumn, "value"], command: cmd)
+            let oo = try FlowsCSV.labels(t, "origin", seed), dd = try FlowsCSV.labels(t, "destination", seed), tt = try FlowsCSV.labels(t, typeColumn, seed)
+            let v = try FlowsCSV.numbers(t, "value", seed, nonNegative: true)
+            var values = [Double](repeating: 0, count: n * n * kk)
+            for q in oo.indices {
+                guard let i = regions.firstIndex(of: oo[q]), let j = regions.firstIndex(of: dd[q]), let k = types.firstIndex(of: tt[q]) else {
+                    throw CLIError.message("\(seed): line \(q + 2): the origin, destination or type is not in the totals files")
+                }
+                values[(i * n + j) * kk + k] = v[q]
+            }
+            seedTable = try ContingencyTable(shape: [n, n, kk], values: values)
+        }
+        var options = IPFOptions()
+        options.tolerance = tolerance
+        options.maxIterations = maxIterations
+        let r: IPFResult
+        do {
+            switch stayers {
+            case .fixed:
+                r = try IterativeProportionalFitting.fitQuasiIndependent3D(originTotals: om, destinationTotals: dm, seed: seedTable, options: options)
+            case .free:
+                var x0 = [Double](repeating: 0, count: n * kk), x1 = x0
+                for i in 0..<n { for k in 0..<kk { x0[i * kk + k] = om[i, k]; x1[i * kk + k] = dm[i, k] } }
+                r = try IterativeProportionalFitting.fit(seed: seedTable ?? (try ContingencyTable(shape: [n, n, kk], repeating: 1)),
+                                                         margins: [TableMargin(axes: [0, 2], totals: x0), TableMargin(axes: [1, 2], totals: x1)],
+                                                         options: options)
+            }
+        } catch { throw CLIError.message("\(inputs.joined(separator: ", ")): \(error)") }
+        var origin: [String?] = [], destination: [String?] = [], type: [String?] = [], flow: [Double?] = []
+        for i in 0..<n { for j in 0..<n { for k in 0..<kk {
+            origin.append(regions[i]); destination.append(regions[j]); type.append(types[k]); flow.append(r.fitted[[i, j, k]])
+        } } }
+        var outputs: [(table: Table, path: String)] = [(try Table([("origin", .string(origin)), ("destination", .string(destination)),
+                                                                   ("type", .string(type)), ("flow", .double(flow))]), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([("regions", String(n)), ("types", String(kk)), ("stayers", stayers.rawValue),
+                                                     ("iterations", String(r.iterations)), ("max_relative_deviation", String(r.maxRelativeDeviation)),
+                                                     ("converged", r.converged ? "true" : "false")]), stats))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("IPF \(n)×\(n)×\(kk) (stayers \(stayers.rawValue)): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+}
+
+// MARK: - rescale-net
+
+/// `migkit flows rescale-net`: net migration forced to sum to zero (migest `rescale_net`).
+struct FlowsRescaleNet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescale-net",
+        abstract: "Rescale net migration totals to sum to zero (migest rescale_net).",
+        discussion: """
+            Input: --net with columns region, net. --method no-switches (default) scales the \
+            positive and the negative values separately so no value changes sign; switches \
+            subtracts the mean. --integer rounds (half to even, as R) and gives the remainder to \
+            the value of largest magnitude. Writes region, net, net_rescaled.
+
+            Example:
+              migkit flows rescale-net --net net.csv --integer -o rescaled.csv
+            """
+    )
+    enum Method: String, ExpressibleByArgument, CaseIterable { case noSwitches = "no-switches", switches }
+    @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
+    @Option(name: .long, help: ArgumentHelp("no-switches or switches.", valueName: "method")) var method: Method = .noSwitches
+    @Flag(name: .long, help: "Round to integers (migest's integer_result).") var integer = false
+    @Option(name: .long, help: ArgumentHelp("Region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Net column (default: net).", valueName: "column")) var netColumn = "net"
+    @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func run() throws {
+        try CLIOutput.checkPaths([output], inputs: [net])
+        let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: "flows rescale-net")
+        let y: [Double]
+        do { y = try NetMigrationFlows.rescaleToZeroSum(n.values, method: method == .switches ? .switches : .noSwitches, integer: integer) } catch {
+            throw CLIError.message("\(net): \(error)")
+        }
+        try CLIOutput.write(try Table([("region", .string(n.labels)), ("net", .double(n.values)), ("net_rescaled", .double(y))]),
+                            to: output, inputs: [net])
     }
 }
 

@@ -149,4 +149,33 @@ struct MigestCommandTests {
         #expect(expected.count == 8)
         for (key, value) in expected { #expect(abs((got[key] ?? .nan) - value) < 1e-9 * max(1, abs(value)), "\(key)") }
     }
+
+    /// ipf3_qi's example tables (Tests/Fixtures/flows demo_dr_stayers: no births or deaths), as
+    /// origin × birthplace and destination × birthplace totals.
+    @Test("flows ipf3 --stayers fixed equals the ipf3_qi fit of the demo_dr_stayers reference; rescale-net its integer example")
+    func ipf3AndRescaleNet() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/flows/reference.json"))
+        let stocks = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["stocks"] as? [String: Any])
+        let c = try #require(stocks["demo_dr_stayers"] as? [String: Any])
+        let p1 = Self.matrix(c["s1"]), p2 = Self.matrix(c["s2"]), flows = Self.vector(c["flows"])
+        var o = "region,type,total\n", d = "region,type,total\n"
+        for i in 0..<4 { for k in 0..<4 { o += "\(regions[i]),\(regions[k]),\(p1[k][i])\n"; d += "\(regions[i]),\(regions[k]),\(p2[k][i])\n" } }
+        let r = try MigkitRunner.run(["flows", "ipf3", "--origin-totals", try file("o.csv", o), "--destination-totals", try file("d.csv", d),
+                                      "--tolerance", "1e-12", "-o", path("f.csv"), "--stats", path("s.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try values(path("f.csv"), keyColumns: 3, column: 3)
+        #expect(got.count == 64)
+        var worst = 0.0
+        for i in 0..<4 { for j in 0..<4 { for k in 0..<4 {
+            worst = max(worst, abs((got["\(regions[i])|\(regions[j])|\(regions[k])"] ?? .nan) - flows[(i * 4 + j) * 4 + k]))
+        } } }
+        #expect(worst < 1e-7, "max |Δ| = \(worst)")
+        let e = try #require(try Self.reference("rescale_net_integer") as? [String: Any])
+        let x = Self.vector(e["x"]), expected = Self.vector(e["switches"])
+        let net = try file("n.csv", "region,net\n" + x.indices.map { "R\($0),\(x[$0])\n" }.joined())
+        let q = try MigkitRunner.run(["flows", "rescale-net", "--net", net, "--method", "switches", "--integer", "-o", path("r.csv")])
+        #expect(q.status == 0, "\(q.stderr)")
+        let rescaled = try values(path("r.csv"), keyColumns: 1, column: 2)
+        #expect(x.indices.allSatisfy { rescaled["R\($0)"] == expected[$0] })
+    }
 }

@@ -175,3 +175,36 @@ struct MigestAgeIndexTests {
         #expect(abs(m.labourAsymmetry - 4) < 1e-12 && abs(m.regularity - 1) < 1e-15)
     }
 }
+
+@Suite("migest ipf3_qi: the public three-way quasi-independent IPF")
+struct QuasiIndependent3DTests {
+    /// ipf3_qi's roxygen tables P1, P2 (row_tot = t(P1), col_tot = P2) are the stock tables of
+    /// Tests/Fixtures/flows' demo_dr_stayers case (no births or deaths, equal birthplace totals),
+    /// whose flows are ffs_demo's = ipf3_qi's fit.
+    @Test("equals the demo_dr_stayers reference flows; the diagonal is min(O, D) and the margins are met")
+    func stayersExample() throws {
+        let c = try FlowsFixture.shared.object("stocks", "demo_dr_stayers")
+        let p1 = try FlowsFromStocksTests.matrix(c["s1"]), p2 = try FlowsFromStocksTests.matrix(c["s2"])
+        let n = p1.rows
+        var origin = try Matrix(rows: n, cols: n), destination = try Matrix(rows: n, cols: n)
+        for i in 0..<n { for k in 0..<n { origin[i, k] = p1[k, i]; destination[i, k] = p2[k, i] } }
+        var options = IPFOptions()
+        options.tolerance = 1e-12
+        let r = try IterativeProportionalFitting.fitQuasiIndependent3D(originTotals: origin, destinationTotals: destination, options: options)
+        let expected = try FlowsFromStocksTests.vector(c["flows"])
+        var worst = 0.0
+        for (a, b) in zip(r.fitted.values, expected) { worst = max(worst, abs(a - b)) }
+        #expect(expected.count == r.fitted.values.count && worst < 1e-8, "max |Δ| = \(worst)")
+        for i in 0..<n { for k in 0..<n {
+            #expect(r.fitted[[i, i, k]] == min(origin[i, k], destination[i, k]))
+            let o = (0..<n).reduce(0) { $0 + r.fitted[[i, $1, k]] }
+            #expect(abs(o - origin[i, k]) < 1e-8 * max(1, origin[i, k]))
+        } }
+        // A diagonal above the margins is refused.
+        var tooLarge = origin
+        tooLarge[0, 0] += 1
+        #expect(throws: FlowEstimationError.self) {
+            try IterativeProportionalFitting.fitQuasiIndependent3D(originTotals: origin, destinationTotals: destination, diagonal: tooLarge)
+        }
+    }
+}
