@@ -278,6 +278,6 @@ struct CohortProject: ParsableCommand {
         try CLIOutput.write(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)), ("sex", .string(sex)),
                                        ("population", .double(value))]), to: output,
                             inputs: [population, rates, destinations, birthMigration, birthSurvivalFile].compactMap { $0 })
-        FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × 2 sexes for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
+        FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × \(layout.sexes.count) sex(es) for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
     }
 }

@@ -763,6 +763,7 @@ struct FlowsNetToFlows: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Multiplicative: the grand total of the flows (migest cm_net_tot).", valueName: "x")) var total: Double?
     @Flag(name: .long, help: "With --rescale: round the rescaled nets to integers (the remainder to the largest).") var integer = false
     @Option(name: .long, help: ArgumentHelp("Write the fitted parameters (parameter, region, value) to this CSV.", valueName: "file")) var parameters: String?
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value: iterations, max_net_residual, converged, total) to this CSV.", valueName: "file")) var stats: String?
     @Option(name: .long, help: ArgumentHelp("Net totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
     @Option(name: .long, help: ArgumentHelp("Net totals: net column (default: net).", valueName: "column")) var netColumn = "net"
     @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
@@ -784,7 +785,7 @@ struct FlowsNetToFlows: ParsableCommand {
 
     func run() throws {
         let cmd = "flows net-to-flows"
-        try CLIOutput.checkPaths([output, parameters].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
+        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
         let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
@@ -827,6 +828,12 @@ struct FlowsNetToFlows: ParsableCommand {
             outputs.append((try Table([("parameter", .string(Array(repeating: "alpha", count: regions.count) + ["lambda"])),
                                        ("region", .string(regions.map { Optional($0) } + [nil])),
                                        ("value", .double(alpha.map { Optional($0) } + [r.scale]))]), parameters))
+        }
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([("method", method.rawValue), ("regions", String(regions.count)),
+                                                     ("iterations", String(r.iterations)), ("max_net_residual", String(r.maxNetResidual)),
+                                                     ("converged", r.converged ? "true" : "false"),
+                                                     ("total", String(r.flows.elements.reduce(0, +)))]), stats))
         }
         try CLIOutput.write(outputs, inputs: [net, prior].compactMap { $0 })
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")

@@ -84,7 +84,7 @@ struct ScheduleFit: ParsableCommand {
             parameter at a bound) to -o, the derived measures (measure, value: low_point, \
             high_peak, retirement_peak, labour_force_shift, jump, labour_component_peak, \
             child_dependency, labour_dependency, peaking, regularity, labour_asymmetry, retirement_asymmetry, constant_share, \
-            gross_migraproduction) to --measures (default: next to -o as NAME_measures.csv), and \
+            gross_migraproduction, and the fit's cost, iterations and converged as 1 or 0) to --measures (default: next to -o as NAME_measures.csv), and \
             with --fitted the columns age, rate, fitted, residual.
 
             Examples:
@@ -157,6 +157,7 @@ struct ScheduleFit: ParsableCommand {
             ("regularity", m.regularity), ("labour_asymmetry", m.labourAsymmetry),
             ("retirement_asymmetry", m.retirementAsymmetry), ("constant_share", m.constantShare),
             ("gross_migraproduction", m.grossMigraproduction), ("cost", r.cost),
+            ("iterations", Double(r.iterations)), ("converged", r.converged ? 1 : 0),
         ]
         let measuresPath = measures ?? (output == "-" ? nil : CLIOutput.sibling(of: output, suffix: "_measures"))
         if let measuresPath, measuresPath != "none" {
@@ -170,7 +171,7 @@ struct ScheduleFit: ParsableCommand {
         try CLIOutput.write(outputs, inputs: [data])
         var text = "Rogers–Castro \(model.rawValue)-parameter schedule, \(residuals.rawValue) residuals: cost \(r.cost), \(r.iterations) iterations\(r.converged ? "" : " (NOT converged)")"
         if !r.activeBounds.isEmpty { text += "\n  at a bound (no standard error): \(r.activeBounds.joined(separator: ", "))" }
-        for (k, v) in rows.dropLast() { text += "\n  \(k) \(v.map { "\($0)" } ?? "—")" }
+        for (k, v) in rows.dropLast(3) { text += "\n  \(k) \(v.map { "\($0)" } ?? "—")" }
         FlowsCSV.note(text)
     }
 }

@@ -251,7 +251,7 @@ public enum MigrationIndices {
     /// - Parameters:
     ///   - flows: origin × destination flows (diagonal ignored).
     ///   - distances: origin × destination distances (> 0 off the diagonal).
-    ///   - median: the weighted median's rule (`.interpolated` for migest's value).
+    ///   - medianRule: the weighted median's rule (`.interpolated` for migest's value; argument label `median`).
     public static func distance(flows: Matrix, distances: Matrix, median medianRule: WeightedMedianRule = .lower) throws -> MigrationDistance {
         let n = try checkedFlows(flows)
         guard distances.rows == n, distances.cols == n else { throw FlowEstimationError.invalidInput("distances must be \(n)×\(n)") }
