@@ -23,7 +23,8 @@ struct CohortProject: ParsableCommand {
             from the female rows), and optionally outmigration, emigration, immigration
               --destinations from, to, share (where out-migrants go; rows sum to one per region)
             Other names: --region-column, --age-column, --sex-column (both files), \
-            --population-column; --female-label and --male-label for the sex codes (e.g. F, M or \
+            --population-column, --survival-column, --fertility-column, --outmigration-column, \
+            --emigration-column, --immigration-column, --from-column, --to-column, --share-column; --female-label and --male-label for the sex codes (e.g. F, M or \
             2, 1). An age may also be a group label that starts with its first age: 0-4, 5–9, 85+.
             Variants: --births-from start draws the births of a step from the women at its start \
             (default average: the mean of start and end); --birth-migration FILE (from, to, share; \
@@ -52,6 +53,14 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Age column: the first age of the group, or a label such as 0-4 or 85+ (default: age).", valueName: "column")) var ageColumn = "age"
     @Option(name: .long, help: ArgumentHelp("Sex column (default: sex).", valueName: "column")) var sexColumn = "sex"
     @Option(name: .long, help: ArgumentHelp("Population column of the population file (default: population).", valueName: "column")) var populationColumn = "population"
+    @Option(name: .long, help: ArgumentHelp("Rates: survival column (default: survival).", valueName: "column")) var survivalColumn = "survival"
+    @Option(name: .long, help: ArgumentHelp("Rates: fertility column (default: fertility).", valueName: "column")) var fertilityColumn = "fertility"
+    @Option(name: .long, help: ArgumentHelp("Rates: out-migration column (default: outmigration).", valueName: "column")) var outmigrationColumn = "outmigration"
+    @Option(name: .long, help: ArgumentHelp("Rates: emigration column (default: emigration).", valueName: "column")) var emigrationColumn = "emigration"
+    @Option(name: .long, help: ArgumentHelp("Rates: immigration column (default: immigration).", valueName: "column")) var immigrationColumn = "immigration"
+    @Option(name: .long, help: ArgumentHelp("Destination and birth-migration files: origin column (default: from).", valueName: "column")) var fromColumn = "from"
+    @Option(name: .long, help: ArgumentHelp("Destination and birth-migration files: destination column (default: to).", valueName: "column")) var toColumn = "to"
+    @Option(name: .long, help: ArgumentHelp("Destination and birth-migration files: share column (default: share).", valueName: "column")) var shareColumn = "share"
     @Option(name: .long, help: ArgumentHelp("The sex column's code for females (default: female).", valueName: "label")) var femaleLabel = "female"
     @Option(name: .long, help: ArgumentHelp("The sex column's code for males (default: male).", valueName: "label")) var maleLabel = "male"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -175,7 +184,7 @@ struct CohortProject: ParsableCommand {
         var initial = [Double](repeating: 0, count: layout.count)
         for (i, c) in popCells.enumerated() { initial[try index(c, population, i)] = try Self.value(pv, i, population, populationColumn) }
 
-        let rt = try read(rates, [regionColumn, ageColumn] + (oneSex ? [] : [sexColumn]) + ["survival", "fertility"])
+        let rt = try read(rates, [regionColumn, ageColumn] + (oneSex ? [] : [sexColumn]) + [survivalColumn, fertilityColumn])
         let rateCells = try cells(rt, rates)
         func column(_ name: String) throws -> [Double?]? {
             guard let c = rt[name] else { return nil }
@@ -184,35 +193,35 @@ struct CohortProject: ParsableCommand {
         }
         var survival = [Double](repeating: 0, count: layout.count), out = [Double](repeating: 0, count: layout.count)
         var fertility = [Double](repeating: 0, count: regions.count * ageGroups)
-        guard let sv = try column("survival"), let fv = try column("fertility") else {
-            throw CLIError.message("\(rates): columns `survival` and `fertility` are required")
+        guard let sv = try column(survivalColumn), let fv = try column(fertilityColumn) else {
+            throw CLIError.message("\(rates): columns `\(survivalColumn)` and `\(fertilityColumn)` are required")
         }
-        let ov = try column("outmigration")
-        let ev = try column("emigration"), iv = try column("immigration")
+        let ov = try column(outmigrationColumn)
+        let ev = try column(emigrationColumn), iv = try column(immigrationColumn)
         var emigration: [Double]? = ev.map { _ in [Double](repeating: 0, count: layout.count) }
         var immigration: [Double]? = iv.map { _ in [Double](repeating: 0, count: layout.count) }
         for (i, c) in rateCells.enumerated() {
             let k = try index(c, rates, i)
-            survival[k] = try Self.value(sv, i, rates, "survival")
+            survival[k] = try Self.value(sv, i, rates, survivalColumn)
             // Optional flows: an empty cell is no migration.
-            if let ov { out[k] = try Self.value(ov, i, rates, "outmigration", missing: 0) }
-            if let ev { emigration?[k] = try Self.value(ev, i, rates, "emigration", missing: 0) }
-            if let iv { immigration?[k] = try Self.value(iv, i, rates, "immigration", missing: 0) }
+            if let ov { out[k] = try Self.value(ov, i, rates, outmigrationColumn, missing: 0) }
+            if let ev { emigration?[k] = try Self.value(ev, i, rates, emigrationColumn, missing: 0) }
+            if let iv { immigration?[k] = try Self.value(iv, i, rates, immigrationColumn, missing: 0) }
             if c.sex == .female, let r = regionIndex[c.region] {
-                fertility[r + regions.count * c.age] = try Self.value(fv, i, rates, "fertility")
+                fertility[r + regions.count * c.age] = try Self.value(fv, i, rates, fertilityColumn)
             }
         }
         /// A from, to, share file as an R × R matrix over the population's regions.
         func pairMatrix(_ path: String) throws -> Matrix {
-            let d = try read(path, ["from", "to", "share"])
-            guard let sh = d["share"]?.doubles() else { throw CLIInput.notNumeric(path, "share", d) }
+            let d = try read(path, [fromColumn, toColumn, shareColumn])
+            guard let sh = d[shareColumn]?.doubles() else { throw CLIInput.notNumeric(path, shareColumn, d) }
             guard regions.count <= maxRegions else {
                 throw CLIError.message("\(population): \(regions.count) regions, more than the limit of \(maxRegions) — \(path) would be a \(regions.count) × \(regions.count) matrix; check the region column, or raise the limit with --max-regions")
             }
             var m = try Matrix(rows: regions.count, cols: regions.count)
             var firstLine: [String: Int] = [:]
             for i in 0..<d.rowCount {
-                guard let f = d["from"]?[i]?.description, let t = d["to"]?[i]?.description,
+                guard let f = d[fromColumn]?[i]?.description, let t = d[toColumn]?[i]?.description,
                       let fi = regionIndex[f], let ti = regionIndex[t] else {
                     let listed = regions.prefix(20).joined(separator: ", ") + (regions.count > 20 ? ", …" : "")
                     throw CLIError.message("\(path): line \(i + 2): regions must be ones of the population file (\(listed))")
@@ -221,7 +230,7 @@ struct CohortProject: ParsableCommand {
                     throw CLIError.message("\(path): line \(i + 2): the pair \(f) → \(t) already appears on line \(first) — give one row per pair")
                 }
                 firstLine["\(fi) \(ti)"] = i + 2
-                m[fi, ti] = try Self.value(sh, i, path, "share")
+                m[fi, ti] = try Self.value(sh, i, path, shareColumn)
             }
             return m
         }

@@ -19,12 +19,12 @@ struct MarkovCommand: ParsableCommand {
     )
 }
 
-/// Reads a wide transition-matrix CSV.
-func readTransitionMatrix(_ path: String) throws -> MarkovChain {
+/// Reads a wide transition-matrix CSV whose first column (`fromColumn`) names the states.
+func readTransitionMatrix(_ path: String, fromColumn: String = "from") throws -> MarkovChain {
     let t: Table
     do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
-    guard t.columnNames.first == "from", case .string(let from)? = t["from"] else {
-        throw CLIError.message("\(path): the first column must be `from` with the state names — see `migkit markov --help`")
+    guard t.columnNames.first == fromColumn, case .string(let from)? = t[fromColumn] else {
+        throw CLIError.message("\(path): the first column must be `\(fromColumn)` with the state names (name it with --from-column) — see `migkit markov --help`")
     }
     let states = Array(t.columnNames.dropFirst())
     guard from.compactMap({ $0 }) == states else {
@@ -185,10 +185,11 @@ struct MarkovAnalyze: ParsableCommand {
     )
     @Option(name: .long, help: ArgumentHelp("Transition matrix CSV (wide, first column `from`).", valueName: "file")) var transition: String
     @Option(name: .long, help: ArgumentHelp("Comma-separated absorbing states.", valueName: "states")) var absorbing: String?
+    @Option(name: .long, help: ArgumentHelp("The first column, naming the states of the rows (default: from).", valueName: "column")) var fromColumn = "from"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
 
     func run() throws {
-        let chain = try readTransitionMatrix(transition)
+        let chain = try readTransitionMatrix(transition, fromColumn: fromColumn)
         let requested = absorbing.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         if requested != nil || !chain.absorbingStates.isEmpty {
             let a: AbsorbingChainAnalysis

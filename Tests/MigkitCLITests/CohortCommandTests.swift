@@ -50,7 +50,7 @@ struct CohortCommandTests {
     /// labels (0-4, 5-9, 10+) with --age-width 5 gives the same output as the default layout.
     @Test func otherColumnNamesSexCodesAndAgeLabels() throws {
         var pop = "region,age,sex,population\n", rates = "region,age,sex,survival,fertility,outmigration\n"
-        var pop2 = "area,age_group,gender,persons\n", rates2 = "area,age_group,gender,survival,fertility,outmigration\n"
+        var pop2 = "area,age_group,gender,persons\n", rates2 = "area,age_group,gender,s,f,o\n"
         let labels = ["0-4", "5-9", "10+"]
         for r in ["A", "B"] { for (k, a) in [0, 5, 10].enumerated() { for s in ["female", "male"] {
             let fert = s == "female" && a == 5 ? 0.2 : 0
@@ -59,10 +59,15 @@ struct CohortCommandTests {
             pop2 += "\(r),\(labels[k]),\(s == "female" ? "F" : "M"),\(100 + a)\n"
             rates2 += "\(r),\(labels[k]),\(s == "female" ? "F" : "M"),0.95,\(fert),\(r == "A" ? 0.1 : 0.05)\n"
         } } }
-        let d = try temp(["pop.csv": pop, "rates.csv": rates, "pop2.csv": pop2, "rates2.csv": rates2, "dest.csv": "from,to,share\nA,B,1\nB,A,1\n"])
+        let d = try temp(["pop.csv": pop, "rates.csv": rates, "pop2.csv": pop2, "rates2.csv": rates2, "dest.csv": "from,to,share\nA,B,1\nB,A,1\n",
+                          "dest2.csv": "o,d,p\nA,B,1\nB,A,1\n"])
         func run(_ p: String, _ r: String, _ extra: [String]) throws -> MigkitRunner.Result {
-            try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent(p).path, "--rates", d.appendingPathComponent(r).path,
-                                  "--destinations", d.appendingPathComponent("dest.csv").path, "--steps", "3", "--age-width", "5"] + extra)
+            let renamed = p == "pop2.csv"
+            let dest = renamed ? ["--destinations", d.appendingPathComponent("dest2.csv").path, "--from-column", "o", "--to-column", "d",
+                                  "--share-column", "p", "--survival-column", "s", "--fertility-column", "f", "--outmigration-column", "o"]
+                               : ["--destinations", d.appendingPathComponent("dest.csv").path]
+            return try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent(p).path, "--rates", d.appendingPathComponent(r).path,
+                                         "--steps", "3", "--age-width", "5"] + dest + extra)
         }
         let a = try run("pop.csv", "rates.csv", [])
         let b = try run("pop2.csv", "rates2.csv", ["--region-column", "area", "--age-column", "age_group", "--sex-column", "gender",

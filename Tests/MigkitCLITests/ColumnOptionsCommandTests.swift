@@ -62,6 +62,18 @@ struct ColumnOptionsCommandTests {
         #expect(bad.stderr.contains("--id-column"), "\(bad.stderr)")
     }
 
+    /// The README's transition matrix with its first column named `status`.
+    @Test("markov analyze reads a transition matrix whose first column has another name")
+    func markovAnalyzeFromColumn() throws {
+        let m = try file("t.csv", "status,displaced,returned,resettled\ndisplaced,0.90,0.08,0.02\nreturned,0,1,0\nresettled,0,0,1\n")
+        let r = try MigkitRunner.run(["markov", "analyze", "--transition", m, "--from-column", "status", "--absorbing", "returned,resettled"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let v = r.stdout.split(separator: "\n")[1].split(separator: ",")
+        #expect(abs((Double(v[1]) ?? .nan) - 10) < 1e-12 && abs((Double(v[3]) ?? .nan) - 0.8) < 1e-12)   // 1/0.1; 0.08/0.1
+        let bad = try MigkitRunner.run(["markov", "analyze", "--transition", m])
+        #expect(bad.status != 0 && bad.stderr.contains("--from-column"))
+    }
+
     /// Willekens (1999) again, with other column names; the iterations and deviation in --stats.
     @Test("flows ipf reads other column names and writes its iterations and deviation to --stats")
     func ipfColumnsAndStatistics() throws {
