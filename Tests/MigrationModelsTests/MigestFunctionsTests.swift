@@ -71,6 +71,20 @@ struct MigestFunctionsTests {
         for (a, b) in zip(try #require(fit.columnFactors), try Self.vector(w["beta_normalised"])) { #expect(abs(a - b) < 1e-8 * b) }
     }
 
+    @Test("cm3: known origin and destination totals spread over types (its first example), flows and factors")
+    func typedFit() throws {
+        let c = try Self.object("cm3")
+        let seed = try ContingencyTable(shape: [2, 2, 2], values: try Self.vector(c["m_row_major"]))
+        var options = IPFOptions()
+        options.tolerance = 1e-13
+        let r = try IterativeProportionalFitting.fitByType(seed: seed, rowTotals: try Self.vector(c["row_tot"]),
+                                                           columnTotals: try Self.vector(c["col_tot"]), options: options)
+        for (a, b) in zip(r.fitted.values, try Self.vector(c["n_row_major"])) { #expect(abs(a - b) < 1e-8) }
+        for (a, b) in zip(r.rowFactors, try Self.vector(c["alpha_normalised"])) { #expect(abs(a - b) < 1e-8) }
+        for (a, b) in zip(r.columnFactors, try Self.vector(c["beta_normalised"])) { #expect(abs(a - b) < 1e-8) }
+        #expect(abs(r.fitted.values.reduce(0, +) - 76) < 1e-9)
+    }
+
     @Test("nb_scale_global's integer rule (even gap, odd gap, gap mod 2 in (0, 0.5)) exactly")
     func nativeBornIntegerRule() throws {
         let cases = try #require(Self.reference["nb_scale_global"] as? [[String: Any]])

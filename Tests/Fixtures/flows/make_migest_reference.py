@@ -19,6 +19,8 @@ tolerance far below migest's default (1e-13 instead of 1e-6), so the values are 
 * cm_net (R/cm_net.R): first example (m = matrix(1:16, 4), diagonal kept): n and alpha / alpha_1.
 * cm2 (R/cm2.R): Willekens (1999): n, alpha * beta_1 and beta / beta_1 (the normalisation
   MigrationKit reports; migest's own theta is stored too).
+* cm3 (R/cm3.R): its first example (two 2 x 2 tables ILL, HEALTHY; row totals (36, 40),
+  column totals (32, 44)): n and the factors normalised as cm2's.
 * nb_scale_global + rescale_integer_sum (R/nb_scale_global.R, R/rescale_integer_sum.R): the
   integer native-born rule on three stock pairs (gap even, odd, and with remainder mod 2 in
   (0, 0.5)); R's round is half-to-even (numpy's round is too). Ties of the largest value are
@@ -103,6 +105,22 @@ def cm2(row, col, m, maxit=100000):
         if np.max(np.abs(np.r_[alpha_old - alpha, beta_old - beta])) <= TOL:
             break
     return np.outer(alpha, beta) * m, alpha, beta
+
+
+def cm3(row, col, m, maxit=100000):
+    I, J = m.shape[0], m.shape[1]
+    alpha, beta = np.ones(I), np.ones(J)
+    msum = m.sum(axis=2)                       # R: apply(m, c(1, 2), sum)
+    for it in range(maxit):
+        alpha_old = alpha.copy()
+        for i in range(I):
+            alpha[i] = row[i] / np.sum(beta * msum[i, :])
+        beta_old = beta.copy()
+        for j in range(J):
+            beta[j] = col[j] / np.sum(alpha * msum[:, j])
+        if np.max(np.abs(np.r_[alpha_old - alpha, beta_old - beta])) <= TOL:
+            break
+    return alpha[:, None, None] * beta[None, :, None] * m, alpha, beta
 
 
 def rescale_integer_sum(x, tot):
@@ -261,6 +279,11 @@ def main():
     f, a, b = cm2([18, 20], [16, 22], mw)
     out["cm2"] = {"row_tot": [18, 20], "col_tot": [16, 22], "m": fl(mw), "n": fl(f), "theta_alpha": fl(a), "theta_beta": fl(b),
                   "alpha_normalised": fl(a * b[0]), "beta_normalised": fl(b / b[0])}
+
+    m3 = np.array([5, 1, 2, 7, 4, 2, 5, 9], float).reshape(2, 2, 2, order="F")   # R array(c(...), c(2, 2, 2))
+    f3, a3, b3 = cm3([36, 40], [32, 44], m3)
+    out["cm3"] = {"row_tot": [36, 40], "col_tot": [32, 44], "m_row_major": fl(m3.reshape(-1)), "n_row_major": fl(f3.reshape(-1)),
+                  "alpha_normalised": fl(a3 * b3[0]), "beta_normalised": fl(b3 / b3[0])}
 
     demo = []
     sa = r_matrix([1000, 55, 80, 20, 100, 555, 40, 25, 10, 50, 800, 20, 0, 5, 40, 200], 4, byrow=True)
