@@ -150,6 +150,13 @@ public struct RegressionComparisonTable: Sendable {
 
     func integer(_ x: Double) -> String { String(format: "%.0f", x) }
 
+    /// 0.95 → "95 %", 0.9 → "90 %", 0.999 → "99.9 %".
+    static func percent(_ level: Double) -> String {
+        var s = String(format: "%.10g", level * 100)
+        if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+        return s + " %"
+    }
+
     /// The grid both text formats render: header rows, coefficient rows, fixed effects, statistics.
     struct Grid {
         var header: [[String]] = []
@@ -183,7 +190,7 @@ public struct RegressionComparisonTable: Sendable {
         g.statistics.append(["S.E. type"] + entries.map { Self.varianceText($0.result) })
         g.statistics.append(["Statistic"] + entries.map { $0.result.statisticDistribution.description })
         if below == .confidenceInterval {
-            g.statistics.append(["Confidence level"] + entries.map { format($0.result.confidenceLevel) })
+            g.statistics.append(["Confidence level"] + entries.map { Self.percent($0.result.confidenceLevel) })
         }
         for s in statistics {
             g.statistics.append([s.label] + s.values.map { v in v.map { s.integer ? integer($0) : format($0) } ?? "" })
@@ -201,7 +208,7 @@ public struct RegressionComparisonTable: Sendable {
 
     /// The footnote: what is below the estimates, the stars, and the statistics' distribution.
     var footnote: String {
-        var s = belowLegend + "; p-values two-sided, from the distribution in the Statistic row (t(G − 1) for clustered errors)."
+        var s = belowLegend + "; p-values two-sided, from the distribution in the Statistic row."
         if let significance { s += " Signif. codes: \(significance.legend)." }
         return s
     }
