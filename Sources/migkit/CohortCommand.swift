@@ -32,7 +32,7 @@ struct CohortProject: ParsableCommand {
             mother's region; --birth-survival-file FILE (region, sex, survival) gives each region \
             its own newborn survival (instead of --birth-survival); --one-sex projects a single \
             sex (no sex column needed: females, or both sexes together with --sex-ratio 0 to keep \
-            every birth).
+            every birth). --accounts FILE writes each step's demographic account by region.
             The rates apply to every step (Rogers' multiregional model, block structure: memory \
             O(regions² + regions·ages·sexes)). Writes region, age, sex, population for the last \
             step (or every step with --every-step) and checks that inter-regional migration sums \
@@ -65,6 +65,7 @@ struct CohortProject: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The sex column's code for males (default: male).", valueName: "label")) var maleLabel = "male"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Flag(name: .long, help: "Write every step, not only the last.") var everyStep = false
+    @Option(name: .long, help: ArgumentHelp("Write each step's account by region (step, region, births, deaths, out_migrants, in_migrants, emigrants, immigrants, population_end) to this CSV.", valueName: "file")) var accounts: String?
     @Option(name: .long, help: ArgumentHelp("Births from the women at the start of the step (start) or the mean of start and end (average, default).", valueName: "when")) var birthsFrom: String = "average"
     @Option(name: .long, help: ArgumentHelp("Where each region's newborns are at the end of the step: CSV from, to, share.", valueName: "file")) var birthMigration: String?
     @Option(name: .long, help: ArgumentHelp("Newborn survival by region and sex: CSV region, sex, survival.", valueName: "file")) var birthSurvivalFile: String?
@@ -166,6 +167,8 @@ struct CohortProject: ParsableCommand {
     }
 
     func run() throws {
+        try CLIOutput.checkPaths([output, accounts].compactMap { $0 },
+                                 inputs: [population, rates, destinations, birthMigration, birthSurvivalFile].compactMap { $0 })   // before any work
         let pop = try read(population, [regionColumn, ageColumn] + (oneSex ? [] : [sexColumn]) + [populationColumn])
         let popCells = try cells(pop, population)
         var regions: [String] = []
@@ -284,9 +287,23 @@ struct CohortProject: ParsableCommand {
                 value.append(p[r, a, s])
             } } }
         }
-        try CLIOutput.write(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)), ("sex", .string(sex)),
-                                       ("population", .double(value))]), to: output,
-                            inputs: [population, rates, destinations, birthMigration, birthSurvivalFile].compactMap { $0 })
+        var outputs: [(table: Table, path: String)] = [(try Table([("step", .int(step)), ("region", .string(region)), ("age", .int(age)),
+                                                                   ("sex", .string(sex)), ("population", .double(value))]), output)]
+        if let accounts {
+            // One row per step and region: the step's demographic account (step 1 is the first).
+            var st: [Int?] = [], rg: [String?] = [], columns = [[Double?]](repeating: [], count: 7)
+            for (t, a) in result.accounts.enumerated() {
+                for i in regions.indices {
+                    st.append(t + 1); rg.append(regions[i])
+                    for (c, v) in [a.births, a.deaths, a.outMigrants, a.inMigrants, a.emigrants, a.immigrants, a.population].enumerated() {
+                        columns[c].append(v[i])
+                    }
+                }
+            }
+            let names = ["births", "deaths", "out_migrants", "in_migrants", "emigrants", "immigrants", "population_end"]
+            outputs.append((try Table([("step", .int(st)), ("region", .string(rg))] + zip(names, columns).map { ($0, .double($1)) }), accounts))
+        }
+        try CLIOutput.write(outputs, inputs: [population, rates, destinations, birthMigration, birthSurvivalFile].compactMap { $0 })
         FileHandle.standardError.write(Data("projected \(regions.count) regions × \(ageGroups) age groups × \(layout.sexes.count) sex(es) for \(steps) steps; total \(result.final.total); largest inter-regional migration imbalance \(result.maximumMigrationImbalance)\n".utf8))
     }
 }

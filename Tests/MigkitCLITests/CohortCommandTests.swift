@@ -100,6 +100,17 @@ struct CohortCommandTests {
         }
         #expect(abs((v["A 0"] ?? .nan) - 28) < 1e-9 && abs((v["B 0"] ?? .nan) - 12) < 1e-9, "\(r.stdout)")
         #expect(v["A 2"] == 100)
+        // The step's account: A's 50 births, 10 newborn deaths, 12 newborns leaving for B.
+        let accounts = d.appendingPathComponent("accounts.csv")
+        let withAccounts = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
+                                                 "--rates", d.appendingPathComponent("rates.csv").path, "--steps", "1", "--one-sex", "--sex-ratio", "0",
+                                                 "--births-from", "start", "--birth-migration", d.appendingPathComponent("bm.csv").path,
+                                                 "--birth-survival-file", d.appendingPathComponent("bs.csv").path, "-o", d.appendingPathComponent("o.csv").path,
+                                                 "--accounts", accounts.path])
+        #expect(withAccounts.status == 0, "\(withAccounts.stderr)")
+        let rows = try String(contentsOf: accounts, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "step,region,births,deaths,out_migrants,in_migrants,emigrants,immigrants,population_end")
+        #expect(rows.dropFirst().first == "1,A,50.0,10.0,12.0,0.0,0.0,0.0,128.0")
         // Averaged births (the default): B = 0.5·½(100 + 0) = 25, A keeps 25·0.8·0.7 = 14.
         let avg = try MigkitRunner.run(["cohort", "project", "--population", d.appendingPathComponent("pop.csv").path,
                                         "--rates", d.appendingPathComponent("rates.csv").path, "--steps", "1", "--one-sex", "--sex-ratio", "0",
