@@ -17,11 +17,14 @@ struct FlowsCommand: ParsableCommand {
             Examples:
               migkit flows sim --data od.csv --model doubly --cost exponential -o params.csv --fitted fitted.csv
               migkit flows ipf --seed seed.csv --row-totals out.csv --column-totals in.csv -o fitted.csv
+              migkit flows ipf3 --origin-totals o.csv --destination-totals d.csv --stayers fixed -o flows.csv
+              migkit flows rescale-net --net net.csv --integer -o rescaled.csv
               migkit flows from-stocks --start stock2010.csv --end stock2020.csv --decrease return -o flows.csv
               migkit flows net-to-flows --net net.csv --prior prior.csv --method least-squares -o flows.csv
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
             """,
-        subcommands: [FlowsSim.self, FlowsIPF.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self]
+        subcommands: [FlowsSim.self, FlowsIPF.self, FlowsIPF3.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self,
+                      FlowsRescaleNet.self]
     )
 }
 
@@ -147,6 +150,11 @@ enum FlowsCSV {
 
     static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    /// A `statistic, value` table.
+    static func statistics(_ rows: [(String, String)]) throws -> Table {
+        try Table([("statistic", .string(rows.map(\.0))), ("value", .string(rows.map(\.1)))])
+    }
+
     static func commaList(_ s: String?) -> [String] {
         (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -174,8 +182,15 @@ struct FlowsSim: ParsableCommand {
             conf_high; terms intercept, log(attribute), cost) to -o, the fit statistics \
             (statistic, value: pseudo_r2, adj_pseudo_r2, d2, adj_d2, srmse, sorensen, deviance, \
             log_likelihood, aic, …) to --stats, the fitted flows (origin, destination, flow, \
-            fitted; empty for excluded intra-zonal rows) to --fitted, and prints the fit \
-            statistics to standard error.
+            fitted; empty for excluded intra-zonal rows) to --fitted, the balancing factors of \
+            the constrained models to --balancing-factors (side, region, factor Aᵢ or Bⱼ, total Oᵢ \
+            or Dⱼ, log_effect = log(factor · total), contrast), and prints the fit statistics to \
+            standard error. In Wilson's form μᵢⱼ = AᵢOᵢ·BⱼDⱼ·f(cᵢⱼ) (doubly; one side for \
+            production and attraction), so log μᵢⱼ = log_effectᵢ + log_effectⱼ + β g(cᵢⱼ). The \
+            doubly constrained factors are identified up to Aᵢ·s, Bⱼ/s (reported with mean log A \
+            = mean log B). `contrast` is log_effect − that of the reference region (the first in \
+            sorted order): the dummy coefficient of spint's or statsmodels' treatment coding, whose \
+            intercept is the stats' `intercept` (the reference origin's plus destination's log_effect).
 
             Examples:
               migkit flows sim --data od.csv --cost-column distance --model doubly -o params.csv --fitted fitted.csv
@@ -201,10 +216,11 @@ struct FlowsSim: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Parameters CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Fit statistics CSV (statistic, value).", valueName: "file")) var stats: String?
     @Option(name: .long, help: ArgumentHelp("Fitted flows CSV (origin, destination, flow, fitted).", valueName: "file")) var fitted: String?
+    @Option(name: .long, help: ArgumentHelp("Balancing factors CSV (side, region, factor, total, log_effect, contrast).", valueName: "file")) var balancingFactors: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
+        try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         if !o.isEmpty && (model == .production || model == .doubly) {
             throw ValidationError("--origin-attributes cannot be estimated in a \(model.rawValue) model (the origin balancing factors absorb them); use --model unconstrained or attraction, or drop them.")
@@ -216,7 +232,7 @@ struct FlowsSim: ParsableCommand {
 
     func run() throws {
         try global.apply()
-        try CLIOutput.checkPaths([output, stats, fitted].compactMap { $0 }, inputs: [data])   // before any work
+        try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
         let origins = try FlowsCSV.labels(t, originColumn, data), destinations = try FlowsCSV.labels(t, destinationColumn, data)
@@ -241,7 +257,26 @@ struct FlowsSim: ParsableCommand {
             ("statistic", .double(p.map(\.statistic))), ("p_value", .double(p.map(\.pValue))),
             ("conf_low", .double(p.map(\.confidenceLow))), ("conf_high", .double(p.map(\.confidenceHigh))),
         ]), output)]
-        let statistics: [(String, Double)] = [
+        // Wilson's form μᵢⱼ = AᵢOᵢ·BⱼDⱼ·f(cᵢⱼ): the log-linear effects are aᵢ = log(AᵢOᵢ),
+        // bⱼ = log(BⱼDⱼ), with Oᵢ, Dⱼ the observed totals of the rows used. Treatment coding
+        // (spint/statsmodels with dummies) takes the first region in sorted order as the
+        // reference: its intercept is a_ref (+ b_ref), the dummies the contrasts.
+        var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
+        for i in result.usedRows {
+            originTotal[origins[i], default: 0] += flows[i]
+            destinationTotal[destinations[i], default: 0] += flows[i]
+        }
+        func effects(_ labels: [String], _ factors: [Double], _ totals: [String: Double]) -> [Double] {
+            zip(labels, factors).map { l, f in log(f * (totals[l] ?? 0)) }
+        }
+        let originEffects = effects(result.originLabels, result.originBalancingFactors, originTotal)
+        let destinationEffects = effects(result.destinationLabels, result.destinationBalancingFactors, destinationTotal)
+        func reference(_ labels: [String], _ effects: [Double]) -> Double? {
+            labels.indices.min(by: { labels[$0] < labels[$1] }).map { effects[$0] }
+        }
+        let refA = reference(result.originLabels, originEffects)
+        let refB = reference(result.destinationLabels, destinationEffects)
+        var statistics: [(String, Double)] = [
             ("observations", Double(result.observations)), ("parameters", Double(result.parameterCount)),
             ("pseudo_r2", result.pseudoRSquared), ("adj_pseudo_r2", result.adjustedPseudoRSquared),
             ("d2", result.devianceExplained), ("adj_d2", result.adjustedDevianceExplained),
@@ -249,7 +284,24 @@ struct FlowsSim: ParsableCommand {
             ("deviance", result.deviance), ("null_deviance", result.nullDeviance),
             ("log_likelihood", result.logLikelihood), ("null_log_likelihood", result.nullLogLikelihood), ("aic", result.aic),
             ("dropped_rows", Double(result.droppedRows.count)), ("iterations", Double(result.iterations)),
+            ("newton_decrement", result.newtonDecrement),
         ]
+        if refA != nil || refB != nil { statistics.append(("intercept", (refA ?? 0) + (refB ?? 0))) }
+        if let balancingFactors {
+            var side: [String?] = [], region: [String?] = [], factor: [Double?] = [], total: [Double?] = []
+            var effect: [Double?] = [], contrast: [Double?] = []
+            for (name, labels, factors, totals, effects, ref) in [
+                ("origin", result.originLabels, result.originBalancingFactors, originTotal, originEffects, refA),
+                ("destination", result.destinationLabels, result.destinationBalancingFactors, destinationTotal, destinationEffects, refB)] {
+                for k in labels.indices {
+                    side.append(name); region.append(labels[k]); factor.append(factors[k]); total.append(totals[labels[k]] ?? 0)
+                    effect.append(effects[k]); contrast.append(ref.map { effects[k] - $0 })
+                }
+            }
+            outputs.append((try Table([("side", .string(side)), ("region", .string(region)), ("factor", .double(factor)),
+                                       ("total", .double(total)), ("log_effect", .double(effect)), ("contrast", .double(contrast))]),
+                            balancingFactors))
+        }
         if let stats {
             outputs.append((try Table([("statistic", .string(statistics.map(\.0))), ("value", .double(statistics.map(\.1)))]), stats))
         }
@@ -278,10 +330,16 @@ struct FlowsIPF: ParsableCommand {
             pairs with value 0, are structural zeros and stay 0. Without --seed every cell starts at 1.
               --row-totals     name, total: the out-flow total of every origin
               --column-totals  name, total: the in-flow total of every destination
+            Other column names: --origin-column, --destination-column, --value-column (seed), \
+            --name-column, --total-column (both totals files). \
             At least one of the totals is needed; with both they must have the same grand total. \
             The rows (columns) are the names of the totals file, in its order (or the seed's labels \
             when that margin is not given). Writes origin, destination, value for every cell, and \
-            prints the iterations and the maximum relative deviation of the totals.
+            prints the iterations and the maximum relative deviation of the totals; --stats \
+            writes them (statistic, value: rows, columns, iterations, max_relative_deviation, \
+            tolerance, converged), --parameters the fitted factors of y_ij = α_i·β_j·m_ij \
+            (migest cm2's theta; side, name, factor; β = 1 at the first column of each connected \
+            group of cells).
 
             Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
             give 13.2502, 4.7498 / 2.7498, 17.2502:
@@ -291,6 +349,13 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Row totals CSV (name, total).", valueName: "file")) var rowTotals: String?
     @Option(name: .long, help: ArgumentHelp("Column totals CSV (name, total).", valueName: "file")) var columnTotals: String?
+    @Option(name: .long, help: ArgumentHelp("Seed: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Seed: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Seed: value column (default: value).", valueName: "column")) var valueColumn = "value"
+    @Option(name: .long, help: ArgumentHelp("Totals: region-name column (default: name).", valueName: "column")) var nameColumn = "name"
+    @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
+    @Option(name: .long, help: ArgumentHelp("Write the fitted row and column factors (side, name, factor) to this CSV.", valueName: "file")) var parameters: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
     @Option(name: [.short, .long], help: ArgumentHelp("Fitted table CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -310,14 +375,17 @@ struct FlowsIPF: ParsableCommand {
 
     func run() throws {
         let cmd = "flows ipf"
-        let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
-        let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: "name", value: "total", command: cmd, nonNegative: true) }
+        let inputs = [seed, rowTotals, columnTotals].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
+        let rt = try rowTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
+        let ct = try columnTotals.map { try FlowsCSV.regionValues($0, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true) }
         let rows: [String], cols: [String], m: Matrix
         if let seed {
             for (labels, path) in [(rt?.labels, rowTotals), (ct?.labels, columnTotals)] {
                 if let labels, let path { try FlowsCSV.checkRegionCount(labels.count, limit: maxRegions, path) }
             }
-            let s = try FlowsCSV.matrix(seed, value: "value", rows: rt?.labels, cols: ct?.labels, square: false, command: cmd, maxRegions: maxRegions)
+            let s = try FlowsCSV.matrix(seed, value: valueColumn, rows: rt?.labels, cols: ct?.labels, square: false, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
             rows = s.rows; cols = s.cols; m = s.matrix
         } else {
             rows = rt?.labels ?? []; cols = ct?.labels ?? []
@@ -335,9 +403,178 @@ struct FlowsIPF: ParsableCommand {
             let files = [seed, rowTotals, columnTotals].compactMap { $0 }.joined(separator: ", ")
             throw CLIError.message("\(files): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), to: output,
-                            inputs: [seed, rowTotals, columnTotals].compactMap { $0 })
+        var outputs: [(table: Table, path: String)] = [(try FlowsCSV.longTable(r.fitted, rows: rows, cols: cols, value: "value"), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([
+                ("rows", String(rows.count)), ("columns", String(cols.count)), ("iterations", String(r.iterations)),
+                ("max_relative_deviation", String(r.maxRelativeDeviation)), ("tolerance", String(r.tolerance)),
+                ("converged", r.converged ? "true" : "false"),
+            ]), stats))
+        }
+        if let parameters, let alpha = r.rowFactors, let beta = r.columnFactors {
+            outputs.append((try Table([("side", .string(rows.map { _ in "row" } + cols.map { _ in "column" })),
+                                       ("name", .string(rows + cols)), ("factor", .double(alpha + beta))]), parameters))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+}
+
+// MARK: - ipf3
+
+/// `migkit flows ipf3`: origin × destination × type tables from origin × type and destination ×
+/// type totals (migest `ipf3`, `ipf3_qi`).
+struct FlowsIPF3: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ipf3",
+        abstract: "Three-way IPF: origin × destination × type flows from origin × type and destination × type totals.",
+        discussion: """
+            Inputs (long): --origin-totals with columns region, type, total (out-flows of every \
+            origin by type, e.g. place of birth), --destination-totals the same for destinations; \
+            each type's totals must agree. Optional --seed with origin, destination, type, value \
+            (pairs not listed are 0, structural zeros; without it every cell starts at 1).
+            --stayers fixed (migest ipf3_qi, the default): the diagonal origin = destination is \
+            saturated at min(origin total, destination total) — the stayers of Abel (2013); \
+            --stayers free: the plain three-way fit (migest ipf3) with margins (origin, type) and \
+            (destination, type). Writes origin, destination, type, flow for every cell, and with \
+            --stats the iterations and the deviation of the totals.
+
+            Example:
+              migkit flows ipf3 --origin-totals start.csv --destination-totals end.csv -o flows.csv
+            """
+    )
+    enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, free }
+    @Option(name: .long, help: ArgumentHelp("Origin × type totals CSV (region, type, total).", valueName: "file")) var originTotals: String
+    @Option(name: .long, help: ArgumentHelp("Destination × type totals CSV (region, type, total).", valueName: "file")) var destinationTotals: String
+    @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, type, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("fixed (diagonal saturated, ipf3_qi) or free (ipf3).", valueName: "rule")) var stayers: Stayers = .fixed
+    @Option(name: .long, help: ArgumentHelp("Totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Totals and seed: type column (default: type).", valueName: "column")) var typeColumn = "type"
+    @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop when every total is met to this relative deviation.", valueName: "x")) var tolerance: Double = 1e-10
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum IPF cycles.", valueName: "n")) var maxIterations: Int = 10_000
+    @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions or types (the table has n²·K cells; default 300).", valueName: "n"))
+    var maxRegions: Int = 300
+
+    func validate() throws {
+        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
+        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000.") }
+        guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+    }
+
+    func run() throws {
+        let cmd = "flows ipf3"
+        let inputs = [originTotals, destinationTotals, seed].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)
+        func read(_ path: String) throws -> (regions: [String], types: [String], values: [String: Double]) {
+            let t = try FlowsCSV.read(path, [regionColumn, typeColumn, totalColumn], command: cmd)
+            let r = try FlowsCSV.labels(t, regionColumn, path), k = try FlowsCSV.labels(t, typeColumn, path)
+            let v = try FlowsCSV.numbers(t, totalColumn, path, nonNegative: true)
+            var values: [String: Double] = [:], regions: [String] = [], types: [String] = []
+            for i in r.indices {
+                if !regions.contains(r[i]) { regions.append(r[i]) }
+                if !types.contains(k[i]) { types.append(k[i]) }
+                let key = r[i] + "\u{0}" + k[i]
+                guard values[key] == nil else { throw CLIError.message("\(path): line \(i + 2): region '\(r[i])', type '\(k[i])' appears twice") }
+                values[key] = v[i]
+                guard regions.count <= maxRegions, types.count <= maxRegions else {
+                    throw CLIError.message("\(path): more than \(maxRegions) regions or types — the table would have n²·K cells; raise --max-regions")
+                }
+            }
+            return (regions, types, values)
+        }
+        let o = try read(originTotals), d = try read(destinationTotals)
+        let regions = o.regions + d.regions.filter { !o.regions.contains($0) }
+        let types = o.types + d.types.filter { !o.types.contains($0) }
+        guard regions.count >= 2 else { throw CLIError.message("\(originTotals): needs at least two regions") }
+        let n = regions.count, kk = types.count
+        var om = try Matrix(rows: n, cols: kk), dm = try Matrix(rows: n, cols: kk)
+        for (i, r) in regions.enumerated() { for (k, t) in types.enumerated() {
+            om[i, k] = o.values[r + "\u{0}" + t] ?? 0
+            dm[i, k] = d.values[r + "\u{0}" + t] ?? 0
+        } }
+        var seedTable: ContingencyTable? = nil
+        if let seed {
+            let t = try FlowsCSV.read(seed, ["origin", "destination", typeColumn, "value"], command: cmd)
+            let oo = try FlowsCSV.labels(t, "origin", seed), dd = try FlowsCSV.labels(t, "destination", seed), tt = try FlowsCSV.labels(t, typeColumn, seed)
+            let v = try FlowsCSV.numbers(t, "value", seed, nonNegative: true)
+            var values = [Double](repeating: 0, count: n * n * kk)
+            for q in oo.indices {
+                guard let i = regions.firstIndex(of: oo[q]), let j = regions.firstIndex(of: dd[q]), let k = types.firstIndex(of: tt[q]) else {
+                    throw CLIError.message("\(seed): line \(q + 2): the origin, destination or type is not in the totals files")
+                }
+                values[(i * n + j) * kk + k] = v[q]
+            }
+            seedTable = try ContingencyTable(shape: [n, n, kk], values: values)
+        }
+        var options = IPFOptions()
+        options.tolerance = tolerance
+        options.maxIterations = maxIterations
+        let r: IPFResult
+        do {
+            switch stayers {
+            case .fixed:
+                r = try IterativeProportionalFitting.fitQuasiIndependent3D(originTotals: om, destinationTotals: dm, seed: seedTable, options: options)
+            case .free:
+                var x0 = [Double](repeating: 0, count: n * kk), x1 = x0
+                for i in 0..<n { for k in 0..<kk { x0[i * kk + k] = om[i, k]; x1[i * kk + k] = dm[i, k] } }
+                r = try IterativeProportionalFitting.fit(seed: seedTable ?? (try ContingencyTable(shape: [n, n, kk], repeating: 1)),
+                                                         margins: [TableMargin(axes: [0, 2], totals: x0), TableMargin(axes: [1, 2], totals: x1)],
+                                                         options: options)
+            }
+        } catch { throw CLIError.message("\(inputs.joined(separator: ", ")): \(error)") }
+        var origin: [String?] = [], destination: [String?] = [], type: [String?] = [], flow: [Double?] = []
+        for i in 0..<n { for j in 0..<n { for k in 0..<kk {
+            origin.append(regions[i]); destination.append(regions[j]); type.append(types[k]); flow.append(r.fitted[[i, j, k]])
+        } } }
+        var outputs: [(table: Table, path: String)] = [(try Table([("origin", .string(origin)), ("destination", .string(destination)),
+                                                                   ("type", .string(type)), ("flow", .double(flow))]), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([("regions", String(n)), ("types", String(kk)), ("stayers", stayers.rawValue),
+                                                     ("iterations", String(r.iterations)), ("max_relative_deviation", String(r.maxRelativeDeviation)),
+                                                     ("converged", r.converged ? "true" : "false")]), stats))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("IPF \(n)×\(n)×\(kk) (stayers \(stayers.rawValue)): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+}
+
+// MARK: - rescale-net
+
+/// `migkit flows rescale-net`: net migration forced to sum to zero (migest `rescale_net`).
+struct FlowsRescaleNet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescale-net",
+        abstract: "Rescale net migration totals to sum to zero (migest rescale_net).",
+        discussion: """
+            Input: --net with columns region, net. --method no-switches (default) scales the \
+            positive and the negative values separately so no value changes sign; switches \
+            subtracts the mean. --integer rounds (half to even, as R) and gives the remainder to \
+            the value of largest magnitude. Writes region, net, net_rescaled.
+
+            Example:
+              migkit flows rescale-net --net net.csv --integer -o rescaled.csv
+            """
+    )
+    enum Method: String, ExpressibleByArgument, CaseIterable { case noSwitches = "no-switches", switches }
+    @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
+    @Option(name: .long, help: ArgumentHelp("no-switches or switches.", valueName: "method")) var method: Method = .noSwitches
+    @Flag(name: .long, help: "Round to integers (migest's integer_result).") var integer = false
+    @Option(name: .long, help: ArgumentHelp("Region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Net column (default: net).", valueName: "column")) var netColumn = "net"
+    @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func run() throws {
+        try CLIOutput.checkPaths([output], inputs: [net])
+        let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: "flows rescale-net")
+        let y: [Double]
+        do { y = try NetMigrationFlows.rescaleToZeroSum(n.values, method: method == .switches ? .switches : .noSwitches, integer: integer) } catch {
+            throw CLIError.message("\(net): \(error)")
+        }
+        try CLIOutput.write(try Table([("region", .string(n.labels)), ("net", .double(n.values)), ("net_rescaled", .double(y))]),
+                            to: output, inputs: [net])
     }
 }
 
@@ -351,16 +588,28 @@ struct FlowsFromStocksCommand: ParsableCommand {
             Inputs (long): --start and --end with columns birthplace, residence, stock (pairs not \
             listed are 0; both tables must cover the same regions); for --method demographic also \
             --births and --deaths with columns region, births / region, deaths (by residence, \
-            over the period).
+            over the period). Other column names: --birthplace-column, --residence-column, \
+            --stock-column, --region-column, --births-column, --deaths-column.
 
             Methods:
               differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
             --decrease return reads a fall in the j-born stock of i as a return move i → j \
             (migest ffs_diff).
-              demographic   demographic accounting (migest ffs_demo, Abel 2013) with the library's \
-            defaults: stayers fixed at min(start, end), births removed from the native born, deaths \
-            in proportion to the start stocks, birthplace totals rescaled.
-            Writes origin, destination, flow for every pair of different regions.
+              dennett       the start stocks' foreign-born shares times --total-flow M (migest \
+            ffs_rates "dennett"; Dennett 2015).
+              rogers-von-rabenau  growth matrix S₁⁻¹S₂ times the start populations at risk (migest \
+            ffs_rates; Rogers & von Rabenau 1971); flows can be negative.
+              demographic   demographic accounting (migest ffs_demo, Abel 2013): by default stayers \
+            fixed at min(start, end) (--stayers independent: the independent fit of Azose & Raftery \
+            2019), births removed from the native born, deaths in proportion to the start stocks \
+            (--deaths-method accounting), birthplace totals rescaled (--birthplace-matching open or \
+            open-dr: moves in and out of the system absorb the differences), the global stock change \
+            matched before the births and deaths are removed (--global-matching after), an optional \
+            origin × destination --seed (origin, destination, value; e.g. a distance prior); \
+            --native-born-rounding integer applies migest's integer rule (nb_scale_global) instead \
+            of proportional rescaling.
+            Writes origin, destination, flow for every pair of different regions; --stats writes \
+            the total flow and, for demographic, the IPF iterations and maximum relative deviation.
 
             Examples:
               migkit flows from-stocks --start s2010.csv --end s2020.csv --decrease zero -o flows.csv
@@ -368,8 +617,15 @@ struct FlowsFromStocksCommand: ParsableCommand {
                 --births births.csv --deaths deaths.csv -o flows.csv
             """
     )
-    enum Method: String, ExpressibleByArgument, CaseIterable { case differencing, demographic }
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case differencing, demographic, dennett
+        case rogersVonRabenau = "rogers-von-rabenau"
+    }
+    enum NativeBornRounding: String, ExpressibleByArgument, CaseIterable { case proportional, integer }
     enum Decrease: String, ExpressibleByArgument, CaseIterable { case zero, `return` }
+    enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, independent }
+    enum GlobalMatching: String, ExpressibleByArgument, CaseIterable { case before, after }
+    enum DeathMethod: String, ExpressibleByArgument, CaseIterable { case proportion, accounting }
 
     @Option(name: .long, help: ArgumentHelp("Stocks at the start (birthplace, residence, stock).", valueName: "file")) var start: String
     @Option(name: .long, help: ArgumentHelp("Stocks at the end (birthplace, residence, stock).", valueName: "file")) var end: String
@@ -377,7 +633,21 @@ struct FlowsFromStocksCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Differencing: a fall in a stock is zero or a return flow.", valueName: "rule")) var decrease: Decrease = .return
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
+    @Option(name: .long, help: ArgumentHelp("Demographic: stayers fixed at min(start, end) (default) or an independent fit.", valueName: "rule")) var stayers: Stayers = .fixed
+    @Option(name: .long, help: ArgumentHelp("Demographic: equal birthplace totals by rescale (default), open or open-dr.", valueName: "rule")) var birthplaceMatching: String = "rescale"
+    @Option(name: .long, help: ArgumentHelp("Demographic: match the global stock change before (default) or after removing births and deaths.", valueName: "when")) var globalMatching: GlobalMatching = .before
+    @Option(name: .long, help: ArgumentHelp("Demographic: deaths by birthplace in proportion to the start stocks (default) or by accounting.", valueName: "method")) var deathsMethod: DeathMethod = .proportion
+    @Option(name: .long, help: ArgumentHelp("Demographic: origin × destination seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
+    @Option(name: .long, help: ArgumentHelp("Demographic: native-born rescaling, proportional (default) or integer (migest's rule).", valueName: "rule")) var nativeBornRounding: NativeBornRounding = .proportional
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Dennett: the global flow total M.", valueName: "x")) var totalFlow: Double?
+    @Option(name: .long, help: ArgumentHelp("Stock tables: birthplace column (default: birthplace).", valueName: "column")) var birthplaceColumn = "birthplace"
+    @Option(name: .long, help: ArgumentHelp("Stock tables: residence column (default: residence).", valueName: "column")) var residenceColumn = "residence"
+    @Option(name: .long, help: ArgumentHelp("Stock tables: stock column (default: stock).", valueName: "column")) var stockColumn = "stock"
+    @Option(name: .long, help: ArgumentHelp("Births and deaths: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Births: value column (default: births).", valueName: "column")) var birthsColumn = "births"
+    @Option(name: .long, help: ArgumentHelp("Deaths: value column (default: deaths).", valueName: "column")) var deathsColumn = "deaths"
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+    @Option(name: .long, help: ArgumentHelp("Write statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
     var maxRegions: Int = FlowsCSV.defaultMaximumRegionsWithLongOutput
 
@@ -385,18 +655,29 @@ struct FlowsFromStocksCommand: ParsableCommand {
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
         if method == .demographic {
             guard births != nil, deaths != nil else { throw ValidationError("--method demographic needs --births and --deaths.") }
-        } else if births != nil || deaths != nil {
-            throw ValidationError("--births and --deaths are used only with --method demographic.")
+            guard DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) != nil else {
+                throw ValidationError("--birthplace-matching must be rescale, open or open-dr; got '\(birthplaceMatching)'.")
+            }
+        } else if births != nil || deaths != nil || seed != nil {
+            throw ValidationError("--births, --deaths and --seed are used only with --method demographic.")
+        }
+        if method == .dennett {
+            guard let totalFlow, totalFlow.isFinite, totalFlow >= 0 else { throw ValidationError("--method dennett needs --total-flow M (≥ 0).") }
+        } else if totalFlow != nil {
+            throw ValidationError("--total-flow is used only with --method dennett.")
         }
     }
 
     func run() throws {
         let cmd = "flows from-stocks"
-        let s1 = try FlowsCSV.matrix(start, value: "stock", square: true, command: cmd, origin: "birthplace", destination: "residence",
+        let inputs = [start, end, births, deaths, seed].compactMap { $0 }
+        try CLIOutput.checkPaths([output, stats].compactMap { $0 }, inputs: inputs)   // before any work
+        let s1 = try FlowsCSV.matrix(start, value: stockColumn, square: true, command: cmd, origin: birthplaceColumn, destination: residenceColumn,
                                      nonNegative: false, maxRegions: maxRegions)
         let regions = s1.rows
-        let s2 = try FlowsCSV.matrix(end, value: "stock", rows: regions, cols: regions, square: true, command: cmd,
-                                     origin: "birthplace", destination: "residence", nonNegative: false, maxRegions: maxRegions)
+        let s2 = try FlowsCSV.matrix(end, value: stockColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                     origin: birthplaceColumn, destination: residenceColumn, nonNegative: false, maxRegions: maxRegions)
+        var statistics: [(String, String)] = [("regions", String(regions.count))]
         guard regions.count >= 2 else { throw CLIError.message("\(start): needs at least two regions") }
         let flows: Matrix
         switch method {
@@ -404,24 +685,46 @@ struct FlowsFromStocksCommand: ParsableCommand {
             do {
                 flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows)
             } catch { throw CLIError.message("\(start), \(end): \(error)") }
+        case .dennett:
+            do { flows = try FlowsFromStocks.dennettRates(stockStart: s1.matrix, totalFlow: totalFlow ?? 0) } catch {
+                throw CLIError.message("\(start): \(error)")
+            }
+        case .rogersVonRabenau:
+            do { flows = try FlowsFromStocks.rogersVonRabenau(stockStart: s1.matrix, stockEnd: s2.matrix) } catch {
+                throw CLIError.message("\(start), \(end): \(error)")
+            }
         case .demographic:
             func byRegion(_ path: String, _ value: String) throws -> [Double] {
-                let r = try FlowsCSV.regionValues(path, value: value, command: cmd, nonNegative: true)
+                let r = try FlowsCSV.regionValues(path, region: regionColumn, value: value, command: cmd, nonNegative: true)
                 let index = Dictionary(uniqueKeysWithValues: r.labels.enumerated().map { ($1, $0) })
                 return try regions.map { g in
                     guard let k = index[g] else { throw CLIError.message("\(path): region '\(g)' of the stock tables has no row — give one row per region") }
                     return r.values[k]
                 }
             }
-            let b = try byRegion(births ?? "", "births"), d = try byRegion(deaths ?? "", "deaths")
+            let b = try byRegion(births ?? "", birthsColumn), d = try byRegion(deaths ?? "", deathsColumn)
+            var options = DemographicAccountingOptions()
+            options.stayerAssumption = stayers == .fixed
+            options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) ?? .rescale
+            options.globalMatching = globalMatching == .after ? .afterDemographicAdjustment : .beforeDemographicAdjustment
+            options.deathMethod = deathsMethod == .accounting ? .accounting : .proportion
+            options.nativeBornRescaling = nativeBornRounding == .integer ? .migestInteger : .proportional
+            if let seed {
+                options.seed = try FlowsCSV.matrix(seed, value: "value", rows: regions, cols: regions, square: true, command: cmd,
+                                                   maxRegions: maxRegions).matrix
+            }
             do {
-                flows = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d).migrantFlows
+                let r = try FlowsFromStocks.demographicAccounting(stockStart: s1.matrix, stockEnd: s2.matrix, births: b, deaths: d, options: options)
+                flows = r.migrantFlows
+                statistics += [("iterations", String(r.iterations)), ("max_relative_deviation", String(r.maxRelativeDeviation))]
             } catch { throw CLIError.message("\(start), \(end), \(births ?? ""), \(deaths ?? ""): \(error)") }
         }
-        try CLIOutput.write(try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
-                            inputs: [start, end, births, deaths].compactMap { $0 })
         var total = 0.0
         for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let stats { outputs.append((try FlowsCSV.statistics([("method", method.rawValue)] + statistics + [("total_flow", String(total))]), stats)) }
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")
     }
 }
@@ -436,12 +739,17 @@ struct FlowsNetToFlows: ParsableCommand {
             Inputs: --net with columns region, net (in-migration − out-migration; must sum to \
             zero, or pass --rescale); optional --prior with origin, destination, value (long; pairs \
             not listed are 0; without it every off-diagonal pair has prior 1). The diagonal is \
-            always 0.
+            always 0. Other column names: --region-column, --net-column, --origin-column, \
+            --destination-column, --value-column.
 
             Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
             zeros stay zero), least-squares: the non-negative flows closest to the prior in \
-            Σ(y − m)² (migest net_matrix_optim). Writes origin, destination, flow for every pair \
-            of different regions.
+            Σ(y − m)² (migest net_matrix_optim). With --total (multiplicative only) the flows \
+            also sum to that grand total: y_ij = λ·α_i·m_ij/α_j (migest cm_net_tot). --rescale \
+            with --integer rounds the rescaled nets to integers (migest rescale_net's \
+            integer_result). Writes origin, destination, flow for every pair of different regions; \
+            --parameters writes the multiplicative model's fitted parameters (parameter, region, \
+            value: alpha per region with the first = 1, and lambda).
 
             Example:
               migkit flows net-to-flows --net net.csv --prior prior.csv --method multiplicative -o flows.csv
@@ -452,6 +760,15 @@ struct FlowsNetToFlows: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
     @Option(name: .long, help: ArgumentHelp("Prior flows CSV (origin, destination, value).", valueName: "file")) var prior: String?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Multiplicative: the grand total of the flows (migest cm_net_tot).", valueName: "x")) var total: Double?
+    @Flag(name: .long, help: "With --rescale: round the rescaled nets to integers (the remainder to the largest).") var integer = false
+    @Option(name: .long, help: ArgumentHelp("Write the fitted parameters (parameter, region, value) to this CSV.", valueName: "file")) var parameters: String?
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value: iterations, max_net_residual, converged, total) to this CSV.", valueName: "file")) var stats: String?
+    @Option(name: .long, help: ArgumentHelp("Net totals: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Net totals: net column (default: net).", valueName: "column")) var netColumn = "net"
+    @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Prior: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Prior: value column (default: value).", valueName: "column")) var valueColumn = "value"
     @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
@@ -460,17 +777,22 @@ struct FlowsNetToFlows: ParsableCommand {
 
     func validate() throws {
         guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+        if total != nil && method != .multiplicative { throw ValidationError("--total needs --method multiplicative.") }
+        if let total, !(total.isFinite && total > 0) { throw ValidationError("--total must be a positive number.") }
+        if integer && rescale == .none { throw ValidationError("--integer applies to --rescale no-switches or switches.") }
+        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (least squares has no such parameters).") }
     }
 
     func run() throws {
         let cmd = "flows net-to-flows"
-        let n = try FlowsCSV.regionValues(net, value: "net", command: cmd)
+        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
+        let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
         try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, net)
         var nets = n.values
         if rescale != .none {
-            do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches) } catch {
+            do { nets = try NetMigrationFlows.rescaleToZeroSum(nets, method: rescale == .switches ? .switches : .noSwitches, integer: integer) } catch {
                 throw CLIError.message("\(net): \(error)")
             }
         } else {
@@ -481,7 +803,8 @@ struct FlowsNetToFlows: ParsableCommand {
         }
         var m: Matrix
         if let prior {
-            m = try FlowsCSV.matrix(prior, value: "value", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
+            m = try FlowsCSV.matrix(prior, value: valueColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                    origin: originColumn, destination: destinationColumn, maxRegions: maxRegions).matrix
         } else {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
@@ -489,15 +812,30 @@ struct FlowsNetToFlows: ParsableCommand {
         let r: NetFlowResult
         do {
             switch method {
-            case .multiplicative: r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
+            case .multiplicative:
+                if let total { r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m, total: total) } else {
+                    r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
+                }
             case .leastSquares: r = try NetMigrationFlows.leastSquares(netTotals: nets, prior: m)
             }
         } catch {
             let files = prior.map { "\(net), \($0)" } ?? net
             throw CLIError.message("\(files): \(error) (positions count regions from 0 in the order of \(net))")
         }
-        try CLIOutput.write(try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), to: output,
-                            inputs: [net, prior].compactMap { $0 })
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let parameters, let alpha = r.alpha {
+            outputs.append((try Table([("parameter", .string(Array(repeating: "alpha", count: regions.count) + ["lambda"])),
+                                       ("region", .string(regions.map { Optional($0) } + [nil])),
+                                       ("value", .double(alpha.map { Optional($0) } + [r.scale]))]), parameters))
+        }
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([("method", method.rawValue), ("regions", String(regions.count)),
+                                                     ("iterations", String(r.iterations)), ("max_net_residual", String(r.maxNetResidual)),
+                                                     ("converged", r.converged ? "true" : "false"),
+                                                     ("total", String(r.flows.elements.reduce(0, +)))]), stats))
+        }
+        try CLIOutput.write(outputs, inputs: [net, prior].compactMap { $0 })
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
     }
 }
@@ -515,11 +853,16 @@ struct FlowsIndices: ParsableCommand {
             regions, > 0).
 
             Writes statistic, value:
-              always            connectivity, gini_total, gini_total_uncorrected, cv
+              always            connectivity, gini_total, gini_total_uncorrected, cv, and \
+            migest index_connectivity's inequality_equal, inequality_sim, gini_orig_standardized, \
+            gini_dest_standardized, mwg_orig, mwg_dest, mwg_mean, cv_migest, acv
               with populations  cmi (crude migration intensity, %), courgeau_k, effectiveness \
             (MEI, %), anmr (%), preference, velocity
               with distances    mean_distance, median_distance, distance_decay, distance_decay_se \
-            (the power-cost doubly constrained model)
+            (the power-cost doubly constrained model); --median interpolated gives migest's \
+            median (matrixStats' interpolated weighted median) instead of the lower one.
+            Other column names: --origin-column, --destination-column, --flow-column, \
+            --distance-column, --region-column, --population-column.
 
             Example:
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
@@ -528,27 +871,37 @@ struct FlowsIndices: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Flows CSV (origin, destination, flow).", valueName: "file")) var flows: String
     @Option(name: .long, help: ArgumentHelp("Populations CSV (region, population).", valueName: "file")) var populations: String?
     @Option(name: .long, help: ArgumentHelp("Distances CSV (origin, destination, distance).", valueName: "file")) var distances: String?
+    @Option(name: .long, help: ArgumentHelp("Weighted median distance: lower (default) or interpolated (migest's, matrixStats).", valueName: "rule")) var median: String = "lower"
+    @Option(name: .long, help: ArgumentHelp("Flows and distances: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
+    @Option(name: .long, help: ArgumentHelp("Flows and distances: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
+    @Option(name: .long, help: ArgumentHelp("Flows: flow column (default: flow).", valueName: "column")) var flowColumn = "flow"
+    @Option(name: .long, help: ArgumentHelp("Distances: distance column (default: distance).", valueName: "column")) var distanceColumn = "distance"
+    @Option(name: .long, help: ArgumentHelp("Populations: region column (default: region).", valueName: "column")) var regionColumn = "region"
+    @Option(name: .long, help: ArgumentHelp("Populations: population column (default: population).", valueName: "column")) var populationColumn = "population"
     @Option(name: [.short, .long], help: ArgumentHelp("Indices CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region matrix has n² cells; default 5000).", valueName: "n"))
     var maxRegions: Int = FlowsCSV.defaultMaximumRegions
 
     func validate() throws {
         guard maxRegions >= 2 else { throw ValidationError("--max-regions must be at least 2.") }
+        guard WeightedMedianRule(rawValue: median) != nil else { throw ValidationError("--median must be lower or interpolated; got '\(median)'.") }
     }
 
     func run() throws {
         let cmd = "flows indices"
-        let f = try FlowsCSV.matrix(flows, value: "flow", square: true, command: cmd, maxRegions: maxRegions)
+        let f = try FlowsCSV.matrix(flows, value: flowColumn, square: true, command: cmd, origin: originColumn, destination: destinationColumn,
+                                    maxRegions: maxRegions)
         var regions = f.rows
         var m = f.matrix
         var pop: [Double]? = nil
         if let populations {
-            let p = try FlowsCSV.regionValues(populations, value: "population", command: cmd)
+            let p = try FlowsCSV.regionValues(populations, region: regionColumn, value: populationColumn, command: cmd)
             // Regions with population but no flows still count.
             for r in p.labels where !regions.contains(r) { regions.append(r) }
             if regions.count != f.rows.count {
                 try FlowsCSV.checkRegionCount(regions.count, limit: maxRegions, populations)
-                m = try FlowsCSV.matrix(flows, value: "flow", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions).matrix
+                m = try FlowsCSV.matrix(flows, value: flowColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions).matrix
             }
             let index = Dictionary(uniqueKeysWithValues: p.labels.enumerated().map { ($1, $0) })
             pop = try regions.map { g in
@@ -561,7 +914,11 @@ struct FlowsIndices: ParsableCommand {
         do {
             let c = try MigrationIndices.connectivity(flows: m)
             out += [("connectivity", c.connectivity), ("gini_total", c.giniTotal), ("gini_total_uncorrected", c.giniTotalUncorrected),
-                    ("cv", c.coefficientOfVariation)]
+                    ("cv", c.coefficientOfVariation), ("inequality_equal", c.inequalityEqual), ("inequality_sim", c.inequalitySimulated),
+                    ("gini_orig_standardized", c.giniOriginStandardized), ("gini_dest_standardized", c.giniDestinationStandardized),
+                    ("mwg_orig", c.migrationWeightedGiniOrigin), ("mwg_dest", c.migrationWeightedGiniDestination),
+                    ("mwg_mean", c.migrationWeightedGiniMean), ("cv_migest", c.coefficientOfVariationMigest),
+                    ("acv", c.aggregatedCoefficientOfVariation)]
         } catch { throw CLIError.message("\(flows): \(error)") }
         if let pop, let populations {
             do {
@@ -575,12 +932,13 @@ struct FlowsIndices: ParsableCommand {
             } catch { throw CLIError.message("\(flows), \(populations): \(error) (positions count regions from 0 in order of first appearance in \(flows))") }
         }
         if let distances {
-            let d = try FlowsCSV.matrix(distances, value: "distance", rows: regions, cols: regions, square: true, command: cmd, maxRegions: maxRegions)
+            let d = try FlowsCSV.matrix(distances, value: distanceColumn, rows: regions, cols: regions, square: true, command: cmd,
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
             for i in regions.indices { for j in regions.indices where i != j && !d.present[i][j] {
                 throw CLIError.message("\(distances): the pair \(regions[i]) → \(regions[j]) has no distance — give every pair of different regions")
             } }
             do {
-                let r = try MigrationIndices.distance(flows: m, distances: d.matrix)
+                let r = try MigrationIndices.distance(flows: m, distances: d.matrix, median: WeightedMedianRule(rawValue: median) ?? .lower)
                 out += [("mean_distance", r.mean), ("median_distance", r.median), ("distance_decay", r.decay), ("distance_decay_se", r.decayStandardError)]
             } catch { throw CLIError.message("\(flows), \(distances): \(error)") }
         }

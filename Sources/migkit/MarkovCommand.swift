@@ -19,12 +19,12 @@ struct MarkovCommand: ParsableCommand {
     )
 }
 
-/// Reads a wide transition-matrix CSV.
-func readTransitionMatrix(_ path: String) throws -> MarkovChain {
+/// Reads a wide transition-matrix CSV whose first column (`fromColumn`) names the states.
+func readTransitionMatrix(_ path: String, fromColumn: String = "from") throws -> MarkovChain {
     let t: Table
     do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
-    guard t.columnNames.first == "from", case .string(let from)? = t["from"] else {
-        throw CLIError.message("\(path): the first column must be `from` with the state names — see `migkit markov --help`")
+    guard t.columnNames.first == fromColumn, case .string(let from)? = t[fromColumn] else {
+        throw CLIError.message("\(path): the first column must be `\(fromColumn)` with the state names (name it with --from-column) — see `migkit markov --help`")
     }
     let states = Array(t.columnNames.dropFirst())
     guard from.compactMap({ $0 }) == states else {
@@ -55,17 +55,25 @@ struct MarkovFit: ParsableCommand {
         abstract: "Maximum-likelihood transition matrix from individual histories.",
         discussion: """
             The input is long: one row per person (or unit) and period, with columns `id`, \
-            `time` and `state`. Consecutive periods of the same id are transitions; a gap in \
+            `time` and `state` (other names with --id-column, --time-column, --state-column). \
+            Consecutive periods of the same id are transitions; a gap in \
             time breaks the sequence; an id may have one state per period. Writes the transition \
             matrix (wide) and, with --errors, the standard errors and confidence limits of every \
-            entry (long; empty where they do not exist, e.g. for a state never left). Both files \
+            entry (long; empty where they do not exist, e.g. for a state never left), and with \
+            --stats the fit statistics (statistic, value: states, sequences, transitions, \
+            log_likelihood, parameters, aic, confidence_level, unobserved_states). The files \
             are written together, after everything is computed.
 
             Example:
               migkit markov fit --sequences histories.csv -o transition.csv --errors se.csv --unobserved-absorbing
+              migkit markov fit --sequences panel.csv --id-column person --time-column year --state-column status -o p.csv --stats fit.csv
             """
     )
-    @Option(name: .long, help: ArgumentHelp("CSV with columns id, time, state.", valueName: "file")) var sequences: String
+    @Option(name: .long, help: ArgumentHelp("CSV with columns id, time, state (see the column options).", valueName: "file")) var sequences: String
+    @Option(name: .long, help: ArgumentHelp("The column identifying the person or unit (default: id).", valueName: "column")) var idColumn: String = "id"
+    @Option(name: .long, help: ArgumentHelp("The numeric period column (default: time).", valueName: "column")) var timeColumn: String = "time"
+    @Option(name: .long, help: ArgumentHelp("The text column of states (default: state).", valueName: "column")) var stateColumn: String = "state"
+    @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Transition matrix CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, help: ArgumentHelp("Write standard errors and confidence limits to this CSV.", valueName: "file")) var errors: String?
     @Flag(name: .long, help: "Treat states never left in the data as absorbing (default: an error).") var unobservedAbsorbing = false
@@ -81,13 +89,15 @@ struct MarkovFit: ParsableCommand {
     }
 
     func run() throws {
-        try CLIOutput.checkPaths([output, errors].compactMap { $0 }, inputs: [sequences])   // before any work
+        try CLIOutput.checkPaths([output, errors, stats].compactMap { $0 }, inputs: [sequences])   // before any work
         let t: Table
         do { t = try CSVReader.readTable(path: sequences) } catch { throw CLIError.message("\(error)") }
-        guard let idCol = t["id"], let timeCol = t["time"], case .string(let stateCol)? = t["state"] else {
-            throw CLIError.message("\(sequences): needs columns `id`, `time` and a text column `state` (has \(t.columnNames.joined(separator: ", ")))")
+        guard let idCol = t[idColumn], let timeCol = t[timeColumn], case .string(let stateCol)? = t[stateColumn] else {
+            let missing = [idColumn, timeColumn, stateColumn].filter { t[$0] == nil }
+            let detail = missing.isEmpty ? "`\(stateColumn)` must hold text (state names)" : "no column \(missing.map { "`\($0)`" }.joined(separator: ", "))"
+            throw CLIError.message("\(sequences): needs columns `\(idColumn)`, `\(timeColumn)` and a text column `\(stateColumn)` — \(detail) (has \(t.columnNames.joined(separator: ", "))); name other columns with --id-column, --time-column, --state-column")
         }
-        guard let times = timeCol.doubles() else { throw CLIInput.notNumeric(sequences, "time", t) }
+        guard let times = timeCol.doubles() else { throw CLIInput.notNumeric(sequences, timeColumn, t) }
         var byID: [String: [(Double, String)]] = [:]
         var order: [String] = []
         var firstLine: [String: Int] = [:]   // "id time" → line, to refuse a second state at one time
@@ -109,7 +119,7 @@ struct MarkovFit: ParsableCommand {
         var distinct = Set<String>()
         for i in 0..<t.rowCount {
             if let state = stateCol[i], distinct.insert(state).inserted, distinct.count > maxStates {
-                throw CLIError.message("\(sequences): line \(i + 2): state '\(state)' makes more than \(maxStates) distinct states — the \(maxStates + 1) × \(maxStates + 1) transition matrices would grow with the square of that; check that `state` holds status labels, or raise the limit with --max-states")
+                throw CLIError.message("\(sequences): line \(i + 2): state '\(state)' makes more than \(maxStates) distinct states — the \(maxStates + 1) × \(maxStates + 1) transition matrices would grow with the square of that; check that `\(stateColumn)` holds status labels, or raise the limit with --max-states")
             }
         }
         var seqs: [[String]] = []
@@ -137,6 +147,20 @@ struct MarkovFit: ParsableCommand {
             outputs.append((try Table([("from", .string(f)), ("to", .string(to)), ("probability", .double(p)),
                                        ("std_error", .double(se)), ("conf_low", .double(lo)), ("conf_high", .double(hi))]), errors))
         }
+        if let stats {
+            let transitions = estimate.rowTotals.reduce(0, +)
+            let rows: [(String, String)] = [
+                ("states", String(estimate.chain.stateCount)),
+                ("sequences", String(seqs.count)),
+                ("transitions", String(transitions)),
+                ("log_likelihood", String(estimate.logLikelihood)),
+                ("parameters", String(estimate.parameters)),
+                ("aic", String(estimate.aic)),
+                ("confidence_level", String(estimate.confidenceLevel)),
+                ("unobserved_states", estimate.unobservedStates.joined(separator: " ")),
+            ]
+            outputs.append((try Table([("statistic", .string(rows.map(\.0))), ("value", .string(rows.map(\.1)))]), stats))
+        }
         // Everything is computed; write all outputs together (a NaN standard error, e.g. of a
         // row never left, becomes an empty cell).
         try CLIOutput.write(outputs, inputs: [sequences])
@@ -161,10 +185,11 @@ struct MarkovAnalyze: ParsableCommand {
     )
     @Option(name: .long, help: ArgumentHelp("Transition matrix CSV (wide, first column `from`).", valueName: "file")) var transition: String
     @Option(name: .long, help: ArgumentHelp("Comma-separated absorbing states.", valueName: "states")) var absorbing: String?
+    @Option(name: .long, help: ArgumentHelp("The first column, naming the states of the rows (default: from).", valueName: "column")) var fromColumn = "from"
     @Option(name: [.short, .long], help: ArgumentHelp("Output CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
 
     func run() throws {
-        let chain = try readTransitionMatrix(transition)
+        let chain = try readTransitionMatrix(transition, fromColumn: fromColumn)
         let requested = absorbing.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         if requested != nil || !chain.absorbingStates.isEmpty {
             let a: AbsorbingChainAnalysis

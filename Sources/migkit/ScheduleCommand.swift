@@ -11,8 +11,56 @@ struct ScheduleCommand: ParsableCommand {
             Example:
               migkit schedule fit --data rates.csv --model 7 -o params.csv --fitted fitted.csv
             """,
-        subcommands: [ScheduleFit.self]
+        subcommands: [ScheduleFit.self, ScheduleIndex.self]
     )
+}
+
+/// `migkit schedule index`: migest's `index_age` measures of an observed age profile.
+struct ScheduleIndex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Summary measures of an observed migration age profile (migest index_age).",
+        discussion: """
+            Input (--data): columns age, rate (names set by --age-column, --rate-column), one row \
+            per age in order. Writes measure, value: gmr, peak_mi (percent), peak_age, \
+            peak_breadth, peak_share, murc, mdrc (the ages of the largest rise and fall of the \
+            normalised profile between --age-min and --age-max, exclusive), asymmetry — computed \
+            as migest 2.0.5's code does (the peak window counts --breadth rows either side of row \
+            number peak_age, 1-based).
+
+            Example:
+              migkit schedule index --data rates.csv -o index.csv
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("Rates CSV (age, rate).", valueName: "file")) var data: String
+    @Option(name: .long, help: ArgumentHelp("Age column.", valueName: "column")) var ageColumn = "age"
+    @Option(name: .long, help: ArgumentHelp("Rate column.", valueName: "column")) var rateColumn = "rate"
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Study ages start above this (default 5).", valueName: "age")) var ageMin: Double = 5
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Study ages end below this (default 65).", valueName: "age")) var ageMax: Double = 65
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Rows either side of the peak (default 5).", valueName: "n")) var breadth: Int = 5
+    @Option(name: [.short, .long], help: ArgumentHelp("Measures CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
+
+    func validate() throws {
+        guard (0...150).contains(breadth) else { throw ValidationError("--breadth must be between 0 and 150.") }
+    }
+
+    func run() throws {
+        try CLIOutput.checkPaths([output], inputs: [data])
+        let t: Table
+        do { t = try CSVReader.readTable(path: data) } catch { throw CLIError.message("\(error)") }
+        for c in [ageColumn, rateColumn] where t[c] == nil {
+            throw CLIError.message("\(data): column `\(c)` is missing (has \(t.columnNames.joined(separator: ", "))) — see `migkit schedule index --help`")
+        }
+        let ages = try FlowsCSV.numbers(t, ageColumn, data), rates = try FlowsCSV.numbers(t, rateColumn, data, nonNegative: true)
+        let r: MigrationAgeProfileIndex
+        do { r = try MigrationIndices.age(ages: ages, intensities: rates, minimumAge: ageMin, maximumAge: ageMax, breadth: breadth) } catch {
+            throw CLIError.message("\(data): \(error)")
+        }
+        let rows: [(String, Double)] = [("gmr", r.grossMigraproduction), ("peak_mi", r.peakIntensity), ("peak_age", r.peakAge),
+                                        ("peak_breadth", r.peakBreadth), ("peak_share", r.peakShare), ("murc", r.maximumUpwardChangeAge),
+                                        ("mdrc", r.maximumDownwardChangeAge), ("asymmetry", r.asymmetry)]
+        try CLIOutput.write(try Table([("measure", .string(rows.map(\.0))), ("value", .double(rows.map(\.1)))]), to: output, inputs: [data])
+    }
 }
 
 struct ScheduleFit: ParsableCommand {
@@ -35,8 +83,8 @@ struct ScheduleFit: ParsableCommand {
             Writes the parameters (parameter, estimate, std_error; std_error is empty for a \
             parameter at a bound) to -o, the derived measures (measure, value: low_point, \
             high_peak, retirement_peak, labour_force_shift, jump, labour_component_peak, \
-            child_dependency, regularity, labour_asymmetry, retirement_asymmetry, constant_share, \
-            gross_migraproduction) to --measures (default: next to -o as NAME_measures.csv), and \
+            child_dependency, labour_dependency, peaking, regularity, labour_asymmetry, retirement_asymmetry, constant_share, \
+            gross_migraproduction, and the fit's cost, iterations and converged as 1 or 0) to --measures (default: next to -o as NAME_measures.csv), and \
             with --fitted the columns age, rate, fitted, residual.
 
             Examples:
@@ -105,9 +153,11 @@ struct ScheduleFit: ParsableCommand {
         let rows: [(String, Double?)] = [
             ("low_point", m.lowPoint), ("high_peak", m.highPeak), ("retirement_peak", m.retirementPeak),
             ("labour_force_shift", m.labourForceShift), ("jump", m.jump), ("labour_component_peak", m.labourComponentPeak),
-            ("child_dependency", m.childDependency), ("regularity", m.regularity), ("labour_asymmetry", m.labourAsymmetry),
+            ("child_dependency", m.childDependency), ("labour_dependency", m.labourDependency), ("peaking", m.peaking),
+            ("regularity", m.regularity), ("labour_asymmetry", m.labourAsymmetry),
             ("retirement_asymmetry", m.retirementAsymmetry), ("constant_share", m.constantShare),
             ("gross_migraproduction", m.grossMigraproduction), ("cost", r.cost),
+            ("iterations", Double(r.iterations)), ("converged", r.converged ? 1 : 0),
         ]
         let measuresPath = measures ?? (output == "-" ? nil : CLIOutput.sibling(of: output, suffix: "_measures"))
         if let measuresPath, measuresPath != "none" {
@@ -121,7 +171,7 @@ struct ScheduleFit: ParsableCommand {
         try CLIOutput.write(outputs, inputs: [data])
         var text = "Rogers–Castro \(model.rawValue)-parameter schedule, \(residuals.rawValue) residuals: cost \(r.cost), \(r.iterations) iterations\(r.converged ? "" : " (NOT converged)")"
         if !r.activeBounds.isEmpty { text += "\n  at a bound (no standard error): \(r.activeBounds.joined(separator: ", "))" }
-        for (k, v) in rows.dropLast() { text += "\n  \(k) \(v.map { "\($0)" } ?? "—")" }
+        for (k, v) in rows.dropLast(3) { text += "\n  \(k) \(v.map { "\($0)" } ?? "—")" }
         FlowsCSV.note(text)
     }
 }

@@ -21,21 +21,21 @@ struct FormulaFitTests {
         expectClose(hc1.estimates, try ref.coef("sm_ols"), coefTolerance, "sm_ols coef")
         expectClose(hc1.standardErrors, try ref.se("sm_ols", "HC1"), seTolerance, "sm_ols se HC1")
         #expect(rel(hc1.rSquared!, try ref.scalar("sm_ols", "rsquared")) < 1e-10)
-        let twoWay = try LinearModel.fit("y ~ x1 + x2", data: table, clusterBy: ["cl1", "cl2"], correction: .statsmodels)
+        let twoWay = try LinearModel.fit("y ~ x1 + x2", data: table, variance: .twoWayCluster("cl1", "cl2"), correction: .statsmodels)
         expectClose(twoWay.standardErrors, try ref.se("sm_ols", "cluster_cl1_cl2"), seTolerance, "sm_ols se two-way")
         // The same fit from a ColumnDictionary of arrays.
         let dictionary = ColumnDictionary(numeric: ["y": d["y"]!, "x1": d["x1"]!, "x2": d["x2"]!])
         let iid = try LinearModel.fit("y ~ x1 + x2", data: dictionary, correction: .statsmodels)
         expectClose(iid.standardErrors, try ref.se("sm_ols", "nonrobust"), seTolerance, "sm_ols se iid")
-        #expect(throws: RegressionError.self) {
-            try LinearModel.fit("y ~ x1", data: table, clusterBy: ["cl1", "cl2", "cl1"])
+        #expect(throws: ModelFrameError.self) {
+            try LinearModel.fit("y ~ x1", data: table, variance: .cluster("no_such_column"))
         }
     }
 
     @Test func ppmlFromCSVTable() throws {
         let table = try CSVReader.readTable(path: TestData.fixtures.appendingPathComponent("regression/gravity.csv").path)
         let r = try GeneralizedLinearModel.fit("flow ~ ldist + contig | orig^year + dest^year", data: table, family: .poisson,
-                                               clusterBy: ["pair"], correction: .fixest)
+                                               variance: .cluster("pair"), correction: .fixest)
         expectClose(r.estimates, try ref.coef("pf_ppml_gravity"), coefTolerance, "ppml coef")
         expectClose(r.standardErrors, try ref.se("pf_ppml_gravity", "CRV1_pair"), seTolerance, "ppml se CRV1_pair")
         #expect(r.observations == Int(try ref.scalar("pf_ppml_gravity", "nobs_used")))

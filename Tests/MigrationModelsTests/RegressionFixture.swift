@@ -46,6 +46,12 @@ struct FixtureMissing: Error, CustomStringConvertible {
 func rel(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
 
 /// Expects every reference term's value within `tolerance` (relative) of the result's.
+func expectClose(_ got: TermValues, _ expected: [String: Double], _ tolerance: Double, _ what: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose(got.dictionary, expected, tolerance, what, sourceLocation: sourceLocation)
+}
+
+/// Expects every reference term's value within `tolerance` (relative) of the result's.
 func expectClose(_ got: [String: Double], _ expected: [String: Double], _ tolerance: Double, _ what: String,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!expected.isEmpty, "\(what): empty reference", sourceLocation: sourceLocation)

@@ -32,7 +32,7 @@ struct ShippedGravityTests {
 
     @Test func clusteredByOrigin() throws {
         let ref = try Self.reference()
-        let r = try GeneralizedLinearModel.fit(Self.formula, data: try Self.table(), family: .poisson, clusterBy: ["origin_iso3"], correction: .fixest)
+        let r = try GeneralizedLinearModel.fit(Self.formula, data: try Self.table(), family: .poisson, variance: .cluster("origin_iso3"), correction: .fixest)
         expectClose(r.estimates, try #require(ref["coef"] as? [String: Double]), coefTolerance, "gravity coef")
         let se = try #require((ref["se"] as? [String: Any])?["CRV1_origin"] as? [String: Double])
         expectClose(r.standardErrors, se, seTolerance, "gravity se CRV1 origin")

@@ -36,6 +36,19 @@ public struct DemographicAccountingOptions: Sendable {
     /// false.
     public var stayerAssumption = true
     public var globalMatching: GlobalMatching = .beforeDemographicAdjustment
+    /// How the native-born cells are rescaled when `globalMatching` is
+    /// `.beforeDemographicAdjustment`.
+    public enum NativeBornRescaling: String, Sendable {
+        /// Proportionally, to real values (the default).
+        case proportional
+        /// migest 2.0.5's `nb_scale_global` integer rule: each diagonal is scaled to its new
+        /// total, rounded (R's round half to even), and the rounding remainder added to its
+        /// largest cell (the first of equal ones; migest draws one at random), after migest's
+        /// adjustment of the end table when the stock gap's remainder modulo 2 lies in (0, 0.5).
+        case migestInteger
+    }
+    /// The native-born rescaling rule (see `NativeBornRescaling`).
+    public var nativeBornRescaling: NativeBornRescaling = .proportional
     public var birthplaceMatching: BirthplaceMatching = .rescale
     /// Births are all native born; when a residence's native-born end stock is smaller than its
     /// births, its births are spread over birthplaces like the end stocks (migest
@@ -107,9 +120,13 @@ extension FlowsFromStocks {
         var s1 = nativeBornNonNegative(stockStart), s2 = nativeBornNonNegative(stockEnd)
         let rescaling = options.birthplaceMatching == .rescale
         if rescaling && options.globalMatching == .beforeDemographicAdjustment {
-            let dd = (births.reduce(0, +) - deaths.reduce(0, +)) - (s2.elements.reduce(0, +) - s1.elements.reduce(0, +))
-            s1 = scaleDiagonal(s1, by: -dd / 2)
-            s2 = scaleDiagonal(s2, by: dd / 2)
+            if options.nativeBornRescaling == .migestInteger {
+                (s1, s2) = nativeBornIntegerScaling(s1, s2, births: births, deaths: deaths)
+            } else {
+                let dd = (births.reduce(0, +) - deaths.reduce(0, +)) - (s2.elements.reduce(0, +) - s1.elements.reduce(0, +))
+                s1 = scaleDiagonal(s1, by: -dd / 2)
+                s2 = scaleDiagonal(s2, by: dd / 2)
+            }
         }
         // Births (native born, or spread like the end stocks) and deaths.
         var birthMatrix = Matrix.diagonal(births)
@@ -211,6 +228,50 @@ extension FlowsFromStocks {
             for i in 0..<m.rows { out[i, j] = positive > 0 ? max(m[i, j], 0) * max(total, 0) / positive : 0 }
         }
         return out
+    }
+
+    /// migest 2.0.5's `nb_scale_global`: with dd = (Σb − Σd) − (ΣS₂ − ΣS₁), when dd mod 2
+    /// lies in (0, 0.5) (R's test `round(dd %% 2) == 0 & dd %% 2 != 0`) the end table's diagonal is
+    /// first moved to its total + 1 by the integer rule and dd recomputed; then, when dd ≠ 0, the
+    /// start diagonal goes to its total − dd/2 and the end diagonal to its total + dd/2, each by
+    /// `integerRescaled`.
+    static func nativeBornIntegerScaling(_ m1: Matrix, _ m2: Matrix, births: [Double], deaths: [Double]) -> (Matrix, Matrix) {
+        var a = m1, b = m2
+        let n = m1.rows
+        func diagonal(_ m: Matrix) -> [Double] { (0..<n).map { m[$0, $0] } }
+        func setDiagonal(_ m: inout Matrix, _ d: [Double]) { for i in 0..<n { m[i, i] = d[i] } }
+        let natural = births.reduce(0, +) - deaths.reduce(0, +)
+        var dd = natural - (b.elements.reduce(0, +) - a.elements.reduce(0, +))
+        let tot1 = diagonal(a).reduce(0, +)
+        var tot2 = diagonal(b).reduce(0, +)
+        let remainder = dd - 2 * (dd / 2).rounded(.down)          // R's dd %% 2, in [0, 2)
+        if remainder.rounded(.toNearestOrEven) == 0 && remainder != 0 {
+            setDiagonal(&b, integerRescaled(diagonal(b), to: tot2 + 1))
+            dd = natural - (b.elements.reduce(0, +) - a.elements.reduce(0, +))
+            tot2 = diagonal(b).reduce(0, +)
+        }
+        if dd != 0 {
+            setDiagonal(&a, integerRescaled(diagonal(a), to: tot1 - dd / 2))
+            setDiagonal(&b, integerRescaled(diagonal(b), to: tot2 + dd / 2))
+        }
+        return (a, b)
+    }
+
+    /// migest's `rescale_integer_sum`: x scaled to sum to `total`, rounded half to even (R's
+    /// `round`), and total − Σ rounded added to the cell equal to max |x| (the first such cell;
+    /// migest picks one at random; when no cell equals max |x|, i.e. the largest magnitude is
+    /// negative, migest fails and here the first cell of largest magnitude takes it).
+    static func integerRescaled(_ x: [Double], to total: Double) -> [Double] {
+        let sum = x.reduce(0, +)
+        guard sum != 0 else { return x }
+        var y = x.map { ($0 * total / sum).rounded(.toNearestOrEven) }
+        let d = total - y.reduce(0, +)
+        if d != 0, !x.isEmpty {
+            let largest = x.map(Swift.abs).max() ?? 0
+            let k = x.firstIndex(of: largest) ?? x.indices.max { Swift.abs(x[$0]) < Swift.abs(x[$1]) }!
+            y[k] += d
+        }
+        return y
     }
 
     /// The diagonal rescaled proportionally so that its sum changes by `change`.

@@ -1,13 +1,65 @@
 import Linalg
 
 /// The result of a two-way fit: `fitted` (origin × destination), `iterations`,
-/// `maxRelativeDeviation` (of the constrained totals), `tolerance`, `converged`.
+/// `maxRelativeDeviation` (of the constrained totals), `tolerance`, `converged`, and the fitted
+/// parameters of the model yᵢⱼ = αᵢβⱼmᵢⱼ (migest `cm2`'s `theta`): `rowFactors` αᵢ and
+/// `columnFactors` βⱼ, normalised so that the first column of each connected group of cells
+/// has βⱼ = 1 (the model identifies only the products αᵢβⱼ; migest's α, β are α·c, β/c for a
+/// c its iterations happen to reach). Rows or columns without a fitted cell have factor 0;
+/// nil for the block model, which has further parameters.
 public struct TwoWayFitResult: Sendable {
     public let fitted: Matrix
     public let iterations: Int
     public let maxRelativeDeviation: Double
     public let tolerance: Double
     public let converged: Bool
+    public let rowFactors: [Double]?
+    public let columnFactors: [Double]?
+
+    init(fitted: Matrix, iterations: Int, maxRelativeDeviation: Double, tolerance: Double, converged: Bool,
+         seed: Matrix? = nil) {
+        self.fitted = fitted
+        self.iterations = iterations
+        self.maxRelativeDeviation = maxRelativeDeviation
+        self.tolerance = tolerance
+        self.converged = converged
+        if let seed, let f = Self.factors(fitted: fitted, seed: seed) {
+            rowFactors = f.rows
+            columnFactors = f.columns
+        } else {
+            rowFactors = nil
+            columnFactors = nil
+        }
+    }
+
+    /// αᵢ, βⱼ with yᵢⱼ = αᵢβⱼmᵢⱼ on the cells with mᵢⱼ > 0 and yᵢⱼ > 0, by a breadth-first walk
+    /// over the bipartite graph of those cells (βⱼ = 1 at each group's first column).
+    static func factors(fitted y: Matrix, seed m: Matrix) -> (rows: [Double], columns: [Double])? {
+        let r = y.rows, c = y.cols
+        guard m.rows == r, m.cols == c else { return nil }
+        var alpha = [Double?](repeating: nil, count: r), beta = [Double?](repeating: nil, count: c)
+        func usable(_ i: Int, _ j: Int) -> Bool { m[i, j] > 0 && y[i, j] > 0 }
+        for start in 0..<c where beta[start] == nil {
+            guard (0..<r).contains(where: { usable($0, start) }) else { continue }
+            beta[start] = 1
+            var queue: [(isRow: Bool, index: Int)] = [(false, start)]
+            var head = 0
+            while head < queue.count {
+                let (isRow, k) = queue[head]
+                head += 1
+                if isRow {
+                    for j in 0..<c where beta[j] == nil && usable(k, j) {
+                        beta[j] = y[k, j] / (alpha[k]! * m[k, j]); queue.append((false, j))
+                    }
+                } else {
+                    for i in 0..<r where alpha[i] == nil && usable(i, k) {
+                        alpha[i] = y[i, k] / (beta[k]! * m[i, k]); queue.append((true, i))
+                    }
+                }
+            }
+        }
+        return (alpha.map { $0 ?? 0 }, beta.map { $0 ?? 0 })
+    }
 }
 
 extension IterativeProportionalFitting {
@@ -34,7 +86,7 @@ extension IterativeProportionalFitting {
         guard !margins.isEmpty else { throw FlowEstimationError.invalidInput("give row totals, column totals or both") }
         let r = try fit(seed: try table(seed), margins: margins, options: options)
         return TwoWayFitResult(fitted: try matrix(r.fitted), iterations: r.iterations, maxRelativeDeviation: r.maxRelativeDeviation,
-                               tolerance: r.tolerance, converged: r.converged)
+                               tolerance: r.tolerance, converged: r.converged, seed: seed)
     }
 
     /// Quasi-independence with a fixed diagonal (migest `ipf3_qi` for one table; Bishop, Fienberg

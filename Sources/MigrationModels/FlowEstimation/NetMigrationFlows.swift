@@ -4,12 +4,28 @@ import Linalg
 /// Origin–destination flows consistent with net migration totals.
 ///
 /// Members: `flows` (origin × destination; structural zeros are 0), `iterations`,
-/// `maxNetResidual` (max |Σᵢ yᵢₖ − Σⱼ yₖⱼ − netₖ|), `converged`.
+/// `maxNetResidual` (max |Σᵢ yᵢₖ − Σⱼ yₖⱼ − netₖ|), `converged`, and for the multiplicative
+/// model its fitted parameters: `alpha` (αₖ, normalised so that α₁ = 1, migest `cm_net_tot`'s
+/// `alpha_constrained`; the model identifies only their ratios) and `scale` (λ, the grand-total
+/// factor of `cm_net_tot`; 1 without a total).
 public struct NetFlowResult: Sendable {
     public let flows: Matrix
     public let iterations: Int
     public let maxNetResidual: Double
     public let converged: Bool
+    /// αₖ with α₁ = 1 (multiplicative model), nil for least squares.
+    public let alpha: [Double]?
+    /// λ (multiplicative model with a grand total), 1 otherwise.
+    public let scale: Double
+
+    init(flows: Matrix, iterations: Int, maxNetResidual: Double, converged: Bool, alpha: [Double]? = nil, scale: Double = 1) {
+        self.flows = flows
+        self.iterations = iterations
+        self.maxNetResidual = maxNetResidual
+        self.converged = converged
+        self.alpha = alpha
+        self.scale = scale
+    }
 }
 
 /// How global net migration is forced to sum to zero (migest `rescale_net`; Abel 2018).
@@ -65,7 +81,68 @@ public enum NetMigrationFlows {
         guard residual <= tolerance * scale else {
             throw FlowEstimationError.notConverged(what: "net-flow IPF", iterations: it, deviation: residual / scale, tolerance: tolerance)
         }
-        return NetFlowResult(flows: y, iterations: it, maxNetResidual: residual, converged: true)
+        let a0 = alpha.first { $0 > 0 } ?? 1
+        return NetFlowResult(flows: y, iterations: it, maxNetResidual: residual, converged: true, alpha: alpha.map { $0 / a0 })
+    }
+
+    /// The multiplicative model with a grand total (migest `cm_net_tot`; Abel & Smith):
+    ///
+    ///     yᵢⱼ = λ · αᵢ · mᵢⱼ / αⱼ,
+    ///
+    /// fitted to the net totals netₖ = Σᵢ yᵢₖ − Σⱼ yₖⱼ and Σᵢⱼ yᵢⱼ = `total`. Conditional
+    /// maximisation: for λ fixed each αₖ solves the quadratic of `multiplicative(netTotals:prior:structuralZeros:tolerance:maxIterations:)`
+    /// with the prior λm (region by region), then λ = total / Σ αᵢmᵢⱼ/αⱼ; until the largest net
+    /// residual and the total's error are ≤ tolerance·max(1, max|net|, total). migest updates all
+    /// α from the previous sweep's values and stops on the parameter change (tol 1e-6); both
+    /// reach the same fitted flows, the unique maximum-likelihood fit of the model.
+    /// - Parameters:
+    ///   - netTotals: netₖ = in − out per region, summing to zero.
+    ///   - prior: the offset m (regions × regions, ≥ 0).
+    ///   - total: the grand total of the flows (> 0; at least Σ max(netₖ, 0), the least migration
+    ///     that can produce the nets).
+    ///   - structuralZeros: cells forced to 0 (nil: the diagonal).
+    ///   - tolerance: the stopping rule's relative tolerance.
+    ///   - maxIterations: sweeps allowed.
+    /// - Throws: as `multiplicative(netTotals:prior:structuralZeros:tolerance:maxIterations:)`,
+    ///   and `invalidInput` for a total that is not positive or below Σ max(netₖ, 0).
+    public static func multiplicative(netTotals: [Double], prior: Matrix, total: Double, structuralZeros: [[Bool]]? = nil,
+                                      tolerance: Double = 1e-10, maxIterations: Int = 100_000) throws -> NetFlowResult {
+        let n = netTotals.count
+        let m = try checkedPrior(netTotals, prior, structuralZeros)
+        let least = netTotals.reduce(0) { $0 + max($1, 0) }
+        guard total.isFinite, total > 0, total >= least * (1 - 1e-12) else {
+            throw FlowEstimationError.invalidInput("the grand total \(total) must be positive and at least \(least), the sum of the positive nets (the least migration that produces them)")
+        }
+        var alpha = [Double](repeating: 1, count: n)
+        var lambda = 1.0
+        var y = m
+        let scale = max(1, netTotals.map(abs).max() ?? 1, total)
+        var residual = Double.infinity
+        var it = 0
+        while it < maxIterations {
+            it += 1
+            for k in 0..<n {
+                var a = 0.0, c = 0.0
+                for j in 0..<n { a += lambda * m[k, j] / alpha[j]; c += lambda * alpha[j] * m[j, k] }
+                let net = netTotals[k]
+                if a == 0 && c == 0 { continue }
+                if a == 0 { alpha[k] = net != 0 ? c / net : alpha[k]; continue }
+                alpha[k] = (-net + (net * net + 4 * a * c).squareRoot()) / (2 * a)
+            }
+            var sum = 0.0
+            for i in 0..<n { for j in 0..<n { sum += alpha[i] * m[i, j] / alpha[j] } }
+            guard sum > 0 else { throw FlowEstimationError.invalidInput("the prior has no possible flow") }
+            lambda = total / sum
+            y = flows(alpha, m).scaled(by: lambda)
+            residual = netResidual(y, netTotals)
+            if residual <= tolerance * scale { break }
+        }
+        guard residual <= tolerance * scale else {
+            throw FlowEstimationError.notConverged(what: "net-flow conditional maximisation with a total", iterations: it, deviation: residual / scale, tolerance: tolerance)
+        }
+        let a0 = alpha.first { $0 > 0 } ?? 1
+        // Normalising α₁ = 1 leaves αᵢ/αⱼ, hence the flows, unchanged.
+        return NetFlowResult(flows: y, iterations: it, maxNetResidual: residual, converged: true, alpha: alpha.map { $0 / a0 }, scale: lambda)
     }
 
     /// The flows closest to the prior in least squares: minimise Σ (yᵢⱼ − mᵢⱼ)² subject to
@@ -176,9 +253,9 @@ public enum NetMigrationFlows {
     /// d = (P + N)/2:
     /// - `.noSwitches`: positives × (P − d)/P, negatives × (N − d)/N;
     /// - `.switches`: y = w x − mean(w x).
-    /// With `integer`, the result is rounded (half away from zero) and the rounding remainder is
-    /// given to the value of largest magnitude (the first, on ties) — deterministic, unlike
-    /// migest's random choice.
+    /// With `integer`, the result is rounded half to even (R's `round`, as migest) and the
+    /// rounding remainder is given to the value of largest magnitude (the first, on ties) —
+    /// deterministic, unlike migest's random choice among equal magnitudes.
     /// - Throws: `FlowEstimationError.invalidInput` for lengths that differ, non-finite values,
     ///   or one-signed input with `.noSwitches` (nothing to balance against).
     public static func rescaleToZeroSum(_ net: [Double], method: NetRescaling = .noSwitches, weights: [Double]? = nil,
@@ -205,7 +282,7 @@ public enum NetMigrationFlows {
             y = wx.map { $0 - mean }
         }
         if integer, !y.isEmpty {
-            y = y.map { $0.rounded(.toNearestOrAwayFromZero) }
+            y = y.map { $0.rounded(.toNearestOrEven) }
             let remainder = y.reduce(0, +)
             if remainder != 0 {
                 var k = 0

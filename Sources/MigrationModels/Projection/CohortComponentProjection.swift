@@ -21,8 +21,11 @@ import Linalg
 ///
 ///        B(i) = h · Σ_{a≥1} f(i,a) · ½ [K(i,a,♀; t) + K(i,a,♀; t+h)]
 ///
+///    (or B(i) = h·Σ f(i,a)·K(i,a,♀; t) with `CohortComponentRates.BirthExposure.startOfStep`),
 ///    and the newborns alive at the end, in age group 0 of the mother's region:
-///    K(i,0,s; t+h) = φ_s·B(i)·S_b(i,s), φ♀ = 1/(1 + SRB), φ♂ = SRB/(1 + SRB) (+ I(i,0,s)).
+///    K(i,0,s; t+h) = φ_s·B(i)·S_b(i,s), φ♀ = 1/(1 + SRB), φ♂ = SRB/(1 + SRB) (+ I(i,0,s)) —
+///    or, with a birth-migration matrix P, K(j,0,s; t+h) = Σᵢ P(i,j)·φ_s·B(i)·S_b(i,s), the moves
+///    i ≠ j counted as out- and in-migration of the step.
 ///
 /// Without immigration this is K(t+h) = L·K(t) with the multiregional Leslie matrix L of
 /// `projectionMatrix(_:)`, whose dense form is built only on request. Work per step is
@@ -159,11 +162,13 @@ public enum CohortComponentProjection {
                 immig[idx % r] += immigration[idx]
             }
         }
-        // Births from the female population (sex index 0), averaged over start and end.
+        // Births from the female population (sex index 0), averaged over start and end or from
+        // the start.
+        let startOnly = rates.birthExposure == .startOfStep
         for a in 1..<ages {
             for i in 0..<r {
                 let f = rates.fertility[i + r * a]
-                if f != 0 { births[i] += h * f * 0.5 * (k[i + r * a] + next[i + r * a]) }
+                if f != 0 { births[i] += startOnly ? h * f * k[i + r * a] : h * f * 0.5 * (k[i + r * a] + next[i + r * a]) }
             }
         }
         let phiFemale = rates.femaleBirthFraction
@@ -172,8 +177,13 @@ public enum CohortComponentProjection {
             for i in 0..<r {
                 let born = phi * births[i]
                 let alive = born * rates.birthSurvival[i + r * s]
-                next[i + r * (ages * s)] += alive
                 deaths[i] += born - alive
+                guard let p = rates.birthMigration else { next[i + r * (ages * s)] += alive; continue }
+                for j in 0..<r where p[i, j] != 0 {
+                    let moved = alive * p[i, j]
+                    next[j + r * (ages * s)] += moved
+                    if i != j { outM[i] += moved; inM[j] += moved; totalOut += moved; totalIn += moved }
+                }
             }
         }
         for idx in 0..<n { popEnd[idx % r] += next[idx] }

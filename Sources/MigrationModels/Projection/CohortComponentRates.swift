@@ -29,9 +29,28 @@ import Linalg
 /// - `immigration` (R·A·S, optional): people arriving from outside during the step, counted by
 ///   their age group at the end of the step; they are added after survival (no exposure to
 ///   the step's mortality).
+/// - `birthExposure`: births from the female population averaged over the start and the end of
+///   the step (`.averageOfStartAndEnd`, the Leslie/Keyfitz convention, the default) or from the
+///   start-of-step population only (`.startOfStep`, as the simplest Leslie matrices and many
+///   spreadsheet projections: B = h·Σ f·K(t)).
+/// - `birthMigration` (R×R, optional): where the surviving newborns of mothers in region i are at
+///   the end of the step — row i sums to one, its diagonal the share that stays — a migration
+///   matrix of its own for the births of the step (the children born during the step moved with
+///   their mothers, at a rate the age-0 out-migration of the start population does not cover).
+///   nil: newborns stay in their mother's region.
+/// - one-sex projections: a layout with `sexes == [.female]` projects the female population
+///   only; births contribute their female share 1/(1 + SRB), and `sexRatioAtBirth` 0 keeps every
+///   birth (for a both-sexes-combined population with fertility per person).
 ///
-/// Memory: R² + (3 + 2 optional)·R·A·S + R·A + R·S doubles.
+/// Memory: R² + (3 + 2 optional)·R·A·S + R·A + R·S doubles (+ R² with birth migration).
 public struct CohortComponentRates: Sendable, Equatable {
+    /// Which population the births of a step are drawn from.
+    public enum BirthExposure: String, Sendable, CaseIterable {
+        /// ½[K(t) + K(t + h)] of the women of each age group (Keyfitz; the default).
+        case averageOfStartAndEnd
+        /// K(t): the women at the start of the step.
+        case startOfStep
+    }
     public let layout: PopulationLayout
     public let survival: [Double]
     public let fertility: [Double]
@@ -41,6 +60,8 @@ public struct CohortComponentRates: Sendable, Equatable {
     public let destinationShares: Matrix
     public let emigration: [Double]?
     public let immigration: [Double]?
+    public let birthExposure: BirthExposure
+    public let birthMigration: Matrix?
 
     /// Tolerance on |Σⱼ sharesᵢⱼ − 1|.
     public static let shareTolerance = 1e-9
@@ -49,13 +70,16 @@ public struct CohortComponentRates: Sendable, Equatable {
     /// - Parameters: see the type's description. `outmigration` nil → no internal migration
     ///   (then `destinationShares` may be nil too); `destinationShares` nil with out-migration
     ///   → error.
+    ///   `birthExposure` and `birthMigration` as the type's description.
     /// - Throws: `CohortProjectionError.invalidInput` (lengths, a non-zero first-age fertility, a
-    ///   non-zero diagonal share, a bad sex ratio), `.nonFinite`, `.negativeValue`,
+    ///   non-zero diagonal share, a bad sex ratio, a birth-migration matrix of the wrong shape or
+    ///   whose rows do not sum to one), `.nonFinite`, `.negativeValue`,
     ///   `.probabilityAboveOne` (survival, birth survival, out-migration, emigration, or
     ///   out-migration + emigration), `.destinationSharesDoNotSumToOne`.
     public init(layout: PopulationLayout, survival: [Double], fertility: [Double], birthSurvival: [Double],
                 sexRatioAtBirth: Double = 1.05, outmigration: [Double]? = nil, destinationShares: Matrix? = nil,
-                emigration: [Double]? = nil, immigration: [Double]? = nil) throws {
+                emigration: [Double]? = nil, immigration: [Double]? = nil,
+                birthExposure: BirthExposure = .averageOfStartAndEnd, birthMigration: Matrix? = nil) throws {
         let n = layout.count, r = layout.regionCount, a = layout.ageGroups, s = layout.sexes.count
         func cell3(_ k: Int) -> String { layout.cellLabel(k) }
         func cell2(_ k: Int) -> String { "region '\(layout.regions[k % r])', age \(layout.ageLabel(k / r))" }
@@ -67,8 +91,26 @@ public struct CohortComponentRates: Sendable, Equatable {
             throw CohortProjectionError.invalidInput("fertility in the first age group (\(layout.ageLabel(0))) of region '\(layout.regions[i])' is \(fertility[i]); it must be 0, because that group holds the step's newborns")
         }
         try Self.check(birthSurvival, r * s, "birth survival", cellSex, maximum: 1)
-        guard sexRatioAtBirth.isFinite, sexRatioAtBirth > 0 else {
-            throw CohortProjectionError.invalidInput("the sex ratio at birth must be a positive number of male births per female birth (about 1.05); got \(sexRatioAtBirth)")
+        let oneSex = layout.sexes == [.female]
+        guard sexRatioAtBirth.isFinite, sexRatioAtBirth > 0 || (oneSex && sexRatioAtBirth == 0) else {
+            throw CohortProjectionError.invalidInput("the sex ratio at birth must be a positive number of male births per female birth (about 1.05; 0 only in a one-sex projection, to keep every birth); got \(sexRatioAtBirth)")
+        }
+        if let m = birthMigration {
+            guard m.rows == r, m.cols == r else {
+                throw CohortProjectionError.invalidInput("the birth-migration matrix is \(m.rows)×\(m.cols) but there are \(r) regions — give an R×R matrix, row = the mother's region")
+            }
+            for i in 0..<r {
+                var sum = 0.0
+                for j in 0..<r {
+                    let v = m[i, j]
+                    guard v.isFinite else { throw CohortProjectionError.nonFinite(component: "birth migration", cell: pair(i, j), value: v) }
+                    guard v >= 0 else { throw CohortProjectionError.negativeValue(component: "birth migration", cell: pair(i, j), value: v) }
+                    sum += v
+                }
+                guard abs(sum - 1) <= Self.shareTolerance else {
+                    throw CohortProjectionError.invalidInput("the birth-migration row of '\(layout.regions[i])' sums to \(sum), not 1 — each row says where that region's newborns are at the end of the step, staying included")
+                }
+            }
         }
         let out = outmigration ?? [Double](repeating: 0, count: n)
         try Self.check(out, n, "out-migration", cell3, maximum: 1)
@@ -119,6 +161,8 @@ public struct CohortComponentRates: Sendable, Equatable {
         self.destinationShares = shares
         self.emigration = emigration
         self.immigration = immigration
+        self.birthExposure = birthExposure
+        self.birthMigration = birthMigration
     }
 
     /// Probability that a birth is female, 1/(1 + SRB).

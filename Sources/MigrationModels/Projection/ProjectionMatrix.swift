@@ -15,6 +15,9 @@ extension CohortComponentProjection {
     ///     L[(j,a',s), (i,a,s)] = S(i,a,s)·[(1 − o − e)(i,a,s)·δᵢⱼ + o(i,a,s)·D(i,j)]
     ///     L[(j,0,s'), (i,a,♀)] += φ_{s'}·S_b(j,s')·(h/2)·[f(j,a)·δᵢⱼ + f(j,a')·L[(j,a',♀), (i,a,♀)]]
     ///
+    /// (h·f(j,a)·δᵢⱼ in the bracket's place with births from the start of the step), and with a
+    /// birth-migration matrix P the births row (j,0,s') is spread to (k,0,s') by P(j,k).
+    ///
     /// - Parameters:
     ///   - rates: the rates of the step (immigration is not part of L).
     ///   - maximumSize: the largest n allowed.
@@ -43,18 +46,32 @@ extension CohortComponentProjection {
         }
         // Births: from female columns (sex 0) into age group 0 of each sex.
         let phiFemale = rates.femaleBirthFraction
+        let startOnly = rates.birthExposure == .startOfStep
         for a in 0..<ages {
             let a2 = min(a + 1, ages - 1)
             for i in 0..<r {
                 let col = layout.index(region: i, age: a, sex: 0)
+                // Births in each region j from the women of column col (computed from the
+                // survival block before any birth entry is added).
+                var births = [Double](repeating: 0, count: r)
                 for j in 0..<r {
-                    var db = (i == j ? rates.fertility[j + r * a] : 0)
-                    db += rates.fertility[j + r * a2] * l[layout.index(region: j, age: a2, sex: 0), col]
-                    db *= h / 2
-                    if db == 0 { continue }
+                    if startOnly {
+                        births[j] = i == j ? h * rates.fertility[j + r * a] : 0
+                    } else {
+                        var db = (i == j ? rates.fertility[j + r * a] : 0)
+                        db += rates.fertility[j + r * a2] * l[layout.index(region: j, age: a2, sex: 0), col]
+                        births[j] = db * h / 2
+                    }
+                }
+                for j in 0..<r where births[j] != 0 {
                     for s2 in 0..<sexes {
                         let phi = s2 == 0 ? phiFemale : 1 - phiFemale
-                        l[layout.index(region: j, age: 0, sex: s2), col] += phi * rates.birthSurvival[j + r * s2] * db
+                        let alive = phi * rates.birthSurvival[j + r * s2] * births[j]
+                        if let p = rates.birthMigration {
+                            for k in 0..<r where p[j, k] != 0 { l[layout.index(region: k, age: 0, sex: s2), col] += alive * p[j, k] }
+                        } else {
+                            l[layout.index(region: j, age: 0, sex: s2), col] += alive
+                        }
                     }
                 }
             }

@@ -2,7 +2,7 @@ import Foundation
 import Linalg
 
 /// The response distribution of a generalized linear model (canonical log link for counts).
-public enum GLMFamily: Sendable, Equatable {
+public enum GLMFamily: Sendable, Equatable, CustomStringConvertible {
     /// Normal errors, identity link: the linear model (with an offset subtracted from y).
     case gaussian
     /// Poisson, log link: Var(y) = μ. With fixed effects and robust errors this is PPML
@@ -12,13 +12,17 @@ public enum GLMFamily: Sendable, Equatable {
     /// likelihood, alternating with IRLS for β (as R's MASS::glm.nb).
     case negativeBinomial(theta: Double?)
 
-    var name: String {
+    /// "gaussian", "poisson" or "negative binomial" (reports and the CLI print it).
+    public var name: String {
         switch self {
         case .gaussian: return "gaussian"
         case .poisson: return "poisson"
         case .negativeBinomial: return "negative binomial"
         }
     }
+
+    /// The `name`.
+    public var description: String { name }
 }
 
 /// Generalized linear models by iteratively reweighted least squares, with offsets, prior
@@ -137,7 +141,8 @@ public enum GeneralizedLinearModel {
                                   fixedEffects: fes, fixedEffectRank: feRank, dispersion: 1, isLinear: false, residualSumOfSquares: 0)
         let (vcov, clusters) = try Sandwich.variance(vest, correction, input)
         var warnings = varianceWarnings(vcov, keptNames, vest.label)
-        let df: Double? = clusters.map { Double($0 - 1) }
+        // z statistics, or t(G − 1) for clustered errors under the standard convention.
+        let df: Double? = correction.glmInference == .normal ? nil : clusters.map { Double($0 - 1) }
         let coefs = makeCoefficients(keptNames, ls.beta, vcov, df: df, level: options.confidenceLevel)
 
         if !converged {
@@ -169,13 +174,14 @@ public enum GeneralizedLinearModel {
             feEstimates = fes.enumerated().map { k, fe in FixedEffectEstimates(name: fe.name, levels: fe.levelLabels, values: proj.coefficients[k]) }
         }
         return RegressionResult(
-            family: family.name, coefficients: coefs, collinearTerms: ls.dropped.map { names[$0] }, vcov: vcov,
+            family: theta.map { .negativeBinomial(theta: $0) } ?? family, coefficients: coefs, collinearTerms: ls.dropped.map { names[$0] }, vcov: vcov,
             varianceLabel: vest.label, observations: n, estimationRows: rows, dropped: dropped, degreesOfFreedom: df,
+            confidenceLevel: options.confidenceLevel,
             rSquared: nil, adjustedRSquared: nil, withinRSquared: nil, fStatistic: nil, fPValue: nil,
             deviance: dev, nullDeviance: nullDev, logLikelihood: llf, aic: aic, bic: bic,
             residualSumOfSquares: zip(ys, mu).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) },
             iterations: totalIterations, converged: converged, theta: theta, fittedValues: mu,
-            residuals: zip(ys, mu).map { $0 - $1 }, fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank,
+            residuals: zip(ys, mu).map { $0 - $1 }, workingWeights: w, fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank,
             fixedEffectEstimates: feEstimates, warnings: warnings,
             model: FittedModelState(termNames: keptNames, beta: ls.beta, logLink: true, fixedEffects: feEstimates ?? []))
     }

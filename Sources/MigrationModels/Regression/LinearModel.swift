@@ -123,11 +123,12 @@ public enum LinearModel {
         }
         let fitted = zip(ys, e).map { $0 - $1 }
         return RegressionResult(
-            family: "gaussian", coefficients: coefs, collinearTerms: ls.dropped.map { names[$0] }, vcov: vcov,
+            family: .gaussian, coefficients: coefs, collinearTerms: ls.dropped.map { names[$0] }, vcov: vcov,
             varianceLabel: vest.label, observations: n, estimationRows: rows, dropped: dropped, degreesOfFreedom: tDF,
+            confidenceLevel: options.confidenceLevel,
             rSquared: r2, adjustedRSquared: adjR2, withinRSquared: withinR2, fStatistic: fStat, fPValue: fP,
             deviance: rss, nullDeviance: tss, logLikelihood: llf, aic: aic, bic: bic, residualSumOfSquares: rss,
-            iterations: iterations, converged: true, theta: nil, fittedValues: fitted, residuals: e,
+            iterations: iterations, converged: true, theta: nil, fittedValues: fitted, residuals: e, workingWeights: nil,
             fixedEffectNames: fes.map(\.name), fixedEffectRank: feRank, fixedEffectEstimates: feEstimates, warnings: warnings,
             model: FittedModelState(termNames: keptNames, beta: ls.beta, logLink: false, fixedEffects: feEstimates ?? []))
     }

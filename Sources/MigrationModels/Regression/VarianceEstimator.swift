@@ -51,10 +51,19 @@ public enum VarianceEstimator: Sendable, Equatable {
 ///   (`.perTerm`, statsmodels' two-way convention, fixest's G_df = "conventional") or the
 ///   smallest G of the two dimensions for every term (`.minimum`, fixest/pyfixest's default
 ///   G_df = "min"). The intersection term's clusters are the non-empty cells.
+///
+/// The statistics' distribution: linear models use Student t with N − K degrees of freedom, or
+/// G − 1 with clustered errors (the smaller G for two-way; fixest's `t.df = "min"`, statsmodels,
+/// Stata). GLMs use the standard normal (z) unless clustered; with clustered errors `glmInference`
+/// decides: t(G − 1) (`.tWhenClustered`, MigrationKit's conservative default) or the normal
+/// (`.normal`: fixest's `fepois`/`feglm` and pyfixest's `fepois` print z values; statsmodels' GLM
+/// uses the normal too).
 public struct SmallSampleCorrection: Sendable, Equatable {
     public enum FixedEffectsK: String, Sendable { case none, nested, full }
     public enum FixedEffectCount: String, Sendable { case exactRank, levelsMinusDimensions }
     public enum ClusterDegreesOfFreedom: String, Sendable { case perTerm, minimum }
+    /// The distribution of GLM statistics with clustered errors.
+    public enum GLMInference: String, Sendable { case tWhenClustered, normal }
 
     public var adjustForK: Bool
     public var adjustGLMIID: Bool
@@ -62,29 +71,57 @@ public struct SmallSampleCorrection: Sendable, Equatable {
     public var fixedEffectCount: FixedEffectCount
     public var clusterAdjustment: Bool
     public var clusterDegreesOfFreedom: ClusterDegreesOfFreedom
+    public var glmInference: GLMInference
 
+    /// A convention; the defaults are `standard`'s.
+    /// - Parameters:
+    ///   - adjustForK: multiply by (N−1)/(N−K) (N/(N−K) for HC1).
+    ///   - adjustGLMIID: apply that factor to GLM iid variances too.
+    ///   - fixedEffectsK: which absorbed fixed effects K counts.
+    ///   - fixedEffectCount: how they are counted.
+    ///   - clusterAdjustment: multiply clustered variances by G/(G−1).
+    ///   - clusterDegreesOfFreedom: the G of each two-way term.
+    ///   - glmInference: t(G − 1) or normal statistics for clustered GLMs.
     public init(adjustForK: Bool = true, adjustGLMIID: Bool = true, fixedEffectsK: FixedEffectsK = .nested,
                 fixedEffectCount: FixedEffectCount = .exactRank,
-                clusterAdjustment: Bool = true, clusterDegreesOfFreedom: ClusterDegreesOfFreedom = .minimum) {
+                clusterAdjustment: Bool = true, clusterDegreesOfFreedom: ClusterDegreesOfFreedom = .minimum,
+                glmInference: GLMInference = .tWhenClustered) {
         self.adjustForK = adjustForK
         self.adjustGLMIID = adjustGLMIID
         self.fixedEffectsK = fixedEffectsK
         self.fixedEffectCount = fixedEffectCount
         self.clusterAdjustment = clusterAdjustment
         self.clusterDegreesOfFreedom = clusterDegreesOfFreedom
+        self.glmInference = glmInference
     }
 
     /// MigrationKit's default: fixest's conventions with the fixed effects counted by their
-    /// exact rank.
+    /// exact rank, and t(G − 1) statistics for clustered GLMs.
     public static let standard = SmallSampleCorrection()
-    /// fixest / pyfixest 0.60 defaults (`ssc()`), including their level count of fixed effects.
+    /// fixest / pyfixest 0.60 defaults (`ssc()`), including their level count of fixed effects
+    /// and z statistics for GLMs.
     public static let fixest = SmallSampleCorrection(adjustForK: true, adjustGLMIID: true, fixedEffectsK: .nested,
                                                      fixedEffectCount: .levelsMinusDimensions,
-                                                     clusterAdjustment: true, clusterDegreesOfFreedom: .minimum)
-    /// statsmodels' conventions (fixed effects as explicit dummies count fully, by rank).
+                                                     clusterAdjustment: true, clusterDegreesOfFreedom: .minimum,
+                                                     glmInference: .normal)
+    /// statsmodels' conventions (fixed effects as explicit dummies count fully, by rank; GLM
+    /// statistics normal).
     public static let statsmodels = SmallSampleCorrection(adjustForK: true, adjustGLMIID: false, fixedEffectsK: .full,
                                                           fixedEffectCount: .exactRank,
-                                                          clusterAdjustment: true, clusterDegreesOfFreedom: .perTerm)
+                                                          clusterAdjustment: true, clusterDegreesOfFreedom: .perTerm,
+                                                          glmInference: .normal)
+
+    /// The convention named `name`: "standard", "fixest" (also "pyfixest") or "statsmodels".
+    /// - Parameter name: the name, as `migkit fit --ssc` takes it.
+    /// - Throws: `RegressionError.invalidInput` for any other name.
+    public init(named name: String) throws {
+        switch name.lowercased() {
+        case "standard": self = .standard
+        case "fixest", "pyfixest": self = .fixest
+        case "statsmodels": self = .statsmodels
+        default: throw RegressionError.invalidInput("unknown small-sample convention '\(name)': use standard, fixest or statsmodels")
+        }
+    }
 }
 
 /// Inputs of a sandwich computation.

@@ -123,6 +123,8 @@ public struct RogersCastroParameters: Sendable, Equatable {
 /// near μ₃; nil without a retirement component or when M has no such maximum),
 /// `labourForceShift` X = x_h − x_l, `jump` B = M(x_h) − M(x_l), `labourComponentPeak`
 /// μ₂ + ln(λ₂/α₂)/λ₂ (peak of the labour term alone), `childDependency` δ₁₂ = a₁/a₂,
+/// `labourDependency` δ₂₁ = a₂/a₁ (migest `index_age_rc`'s labor_dependency), `peaking` μ₂
+/// (migest's peaking: the labour term's location parameter),
 /// `regularity` β₁₂ = α₁/α₂, `labourAsymmetry` σ₂ = λ₂/α₂, `retirementAsymmetry` σ₃ = λ₃/α₃
 /// (nil without retirement), `constantShare` δ₁c = a₁/c, `grossMigraproduction` GMR = Σ M(x) over
 /// single years of age 0 … `maxAge`.
@@ -134,6 +136,8 @@ public struct RogersCastroMeasures: Sendable, Equatable {
     public let jump: Double
     public let labourComponentPeak: Double
     public let childDependency: Double
+    public let labourDependency: Double
+    public let peaking: Double
     public let regularity: Double
     public let labourAsymmetry: Double
     public let retirementAsymmetry: Double?
@@ -175,7 +179,7 @@ extension RogersCastroParameters {
         let gmr = (0...Int(maxAge)).reduce(0.0) { $0 + rate(at: Double($1)) }
         return RogersCastroMeasures(
             lowPoint: xl, highPeak: xh, retirementPeak: xr, labourForceShift: xh - xl, jump: rate(at: xh) - rate(at: xl),
-            labourComponentPeak: mu2 + log(lambda2 / alpha2) / lambda2, childDependency: a1 / a2, regularity: alpha1 / alpha2,
+            labourComponentPeak: mu2 + log(lambda2 / alpha2) / lambda2, childDependency: a1 / a2, labourDependency: a2 / a1, peaking: mu2, regularity: alpha1 / alpha2,
             labourAsymmetry: lambda2 / alpha2, retirementAsymmetry: model.hasRetirement ? lambda3 / alpha3 : nil,
             constantShare: a1 / c, grossMigraproduction: gmr)
     }

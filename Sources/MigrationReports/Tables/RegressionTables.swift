@@ -6,7 +6,10 @@ import MigrationModels
 /// - coefficients: term, estimate, std_error, statistic, p_value, conf_low, conf_high;
 /// - fit statistics: statistic, value (one row per statistic);
 /// - dropped observations: row (1-based data row, header excluded), reason;
-/// - fixed effects: fixed_effect, level, estimate.
+/// - fixed effects: fixed_effect, level, estimate;
+/// - variance matrix: term, then one column per term (kept terms, in order);
+/// - fitted values: row (1-based data row), fitted, residual (response scale), and
+///   working_weight (GLMs: the final IRLS weight).
 public enum RegressionTables {
     public static func coefficients(_ r: RegressionResult) throws -> Table {
         let c = r.coefficients
@@ -22,12 +25,18 @@ public enum RegressionTables {
         ])
     }
 
-    public static func fitStatistics(_ r: RegressionResult, missingRows: Int = 0) throws -> Table {
+    /// One row per statistic: family, variance, the statistics' distribution and degrees of
+    /// freedom, confidence level, counts of used and dropped observations, fit statistics,
+    /// iterations, warnings.
+    public static func fitStatistics(_ r: RegressionResult) throws -> Table {
         var rows: [(String, String)] = [
-            ("family", r.family),
+            ("family", r.family.name),
             ("variance", r.varianceLabel),
+            ("distribution", r.degreesOfFreedom == nil ? "normal" : "t"),
+            ("confidence_level", String(r.confidenceLevel)),
             ("observations", String(r.observations)),
-            ("dropped_missing", String(missingRows)),
+            ("dropped", String(r.dropped.count)),
+            ("dropped_missing", String(r.dropped.missingValues.count)),
             ("dropped_singletons", String(r.dropped.singletons.count)),
             ("dropped_separation_fixed_effects", String(r.dropped.fixedEffectSeparation.count)),
             ("dropped_separation_regressors", String(r.dropped.regressorSeparation.count)),
@@ -54,14 +63,38 @@ public enum RegressionTables {
     }
 
     /// Rows (1-based, as in the data file without its header) and why they left the sample.
-    public static func droppedObservations(_ r: RegressionResult, frame: ModelFrame) throws -> Table {
-        var rows: [(Int, String)] = frame.missingRows.map { ($0.row, "missing value in \($0.variable)") }
-        let map = frame.rows
-        rows += r.dropped.singletons.map { (map[$0], "singleton fixed-effect group") }
-        rows += r.dropped.fixedEffectSeparation.map { (map[$0], "separated: fixed-effect group with only zero outcomes") }
-        rows += r.dropped.regressorSeparation.map { (map[$0], "separated by the regressors (iterated rectifier)") }
+    /// The row indices of `r.dropped` must be rows of the data (as the formula fits return them).
+    public static func droppedObservations(_ r: RegressionResult) throws -> Table {
+        var rows: [(Int, String)] = r.dropped.missingValues.map { ($0.row, "missing value in \($0.variable)") }
+        rows += r.dropped.singletons.map { ($0, "singleton fixed-effect group") }
+        rows += r.dropped.fixedEffectSeparation.map { ($0, "separated: fixed-effect group with only zero outcomes") }
+        rows += r.dropped.regressorSeparation.map { ($0, "separated by the regressors (iterated rectifier)") }
         rows.sort { $0.0 < $1.0 }
         return try Table([("row", .int(rows.map { $0.0 + 1 })), ("reason", .string(rows.map(\.1)))])
+    }
+
+    /// The variance matrix of the kept coefficients: a `term` column, then one column per term.
+    public static func varianceMatrix(_ r: RegressionResult) throws -> Table {
+        let names = r.coefficients.map(\.term)
+        var columns: [(name: String, column: Column)] = [("term", .string(names))]
+        for (j, name) in names.enumerated() {
+            columns.append((name, .double(names.indices.map { i in let v = r.vcov[i, j]; return v.isFinite ? v : nil })))
+        }
+        return try Table(columns)
+    }
+
+    /// Fitted values, residuals (response scale) and, for GLMs, the final working weights, one
+    /// row per observation of the estimation sample; `row` is 1-based in the data (when the
+    /// result's rows are rows of the data, as the formula fits return them).
+    public static func fittedValues(_ r: RegressionResult) throws -> Table {
+        func finite(_ v: [Double]) -> Column { .double(v.map { $0.isFinite ? $0 : nil }) }
+        var columns: [(name: String, column: Column)] = [
+            ("row", .int(r.estimationRows.map { $0 + 1 })),
+            ("fitted", finite(r.fittedValues)),
+            ("residual", finite(r.residuals)),
+        ]
+        if let w = r.workingWeights { columns.append(("working_weight", finite(w))) }
+        return try Table(columns)
     }
 
     public static func fixedEffects(_ r: RegressionResult) throws -> Table {
@@ -75,9 +108,11 @@ public enum RegressionTables {
 
 /// A short human-readable summary of a fit (printed on stderr by the CLI).
 public enum RegressionSummary {
-    public static func text(_ r: RegressionResult, frame: ModelFrame? = nil, model: String) -> String {
-        var s = "\(model): \(r.family), \(r.observations) observations"
-        let dropped = r.dropped.count + (frame?.missingRows.count ?? 0)
+    /// The first line names the model, family, observations, dropped rows, fixed effects and
+    /// variance; then one line per coefficient.
+    public static func text(_ r: RegressionResult, model: String) -> String {
+        var s = "\(model): \(r.family.name), \(r.observations) observations"
+        let dropped = r.dropped.count
         if dropped > 0 { s += ", \(dropped) dropped" }
         if !r.fixedEffectNames.isEmpty { s += ", fixed effects \(r.fixedEffectNames.joined(separator: " + "))" }
         s += ", variance \(r.varianceLabel)\n"

@@ -8,5 +8,5 @@ let data = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "data
 let pairs = try CSVReader.readTable(path: data.appendingPathComponent("migrant_stock_gravity_2020.csv").path)
 let gravity = try GeneralizedLinearModel.fit(
     "migrant_stock ~ log(dist_km) + contig + comlang_off + colony | origin_iso3 + dest_iso3",
-    data: pairs, family: .poisson, clusterBy: ["origin_iso3"])
+    data: pairs, family: .poisson, variance: .cluster("origin_iso3"))
 print(RegressionSummary.text(gravity, model: "gravity (PPML)"))
