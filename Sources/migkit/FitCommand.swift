@@ -75,6 +75,8 @@ struct Fit: ParsableCommand {
     @Flag(name: .long, help: "Poisson models: skip the detection of separated observations (faster; estimates may diverge if some are separated).")
     var noSeparationCheck = false
 
+    @OptionGroup var formatOptions: FormatOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -186,6 +188,6 @@ struct Fit: ParsableCommand {
         if let fixedEffects {
             outputs.append((try RegressionTables.fixedEffects(r), fixedEffects))
         }
-        try CLIOutput.write(outputs, inputs: [data])
+        try CLIOutput.write(outputs, inputs: [data], format: formatOptions.format)
     }
 }

@@ -119,7 +119,7 @@ public enum ProjectionRun {
         func num(_ v: [Double?]) -> Column { .double(v) }
         return [
             ("projections.csv", try ProjectionTables.projections(rows, names: inputs.history.names)),
-            ("summary_wide.csv", try ProjectionTables.wideSummary(rows)),
+            ("summary_wide.csv", try ProjectionTables.wideSummary(rows, history: inputs.history)),
             ("contrasts.csv", try ProjectionTables.contrasts(contrasts)),
             ("coefficients.csv", try ProjectionTables.coefficients(modelList)),
             ("diagnostics.csv", try ProjectionTables.diagnostics(modelList, extra: extra)),
@@ -162,7 +162,12 @@ public enum ProjectionRun {
     /// files keeps them: the old manifest.json — the completion marker `migkit report` checks —
     /// is removed, the files are renamed in one by one, and manifest.json comes last, so a killed
     /// run leaves files without a manifest, which `migkit report` refuses as incomplete.
-    public static func write(_ result: Result, to directory: URL) throws {
+    ///
+    /// `format`: `.csv` (the default) and `.csvExcel` (a UTF-8 byte-order mark and CRLF line ends
+    /// for Excel) choose how the CSV tables are written; `.xlsx` writes the CSV tables (the report
+    /// and the notebook read them) and `workbook.xlsx` beside them: a chart-ready `World` sheet
+    /// (`ProjectionTables.worldSheet`) and one sheet per table, typed numbers, frozen header.
+    public static func write(_ result: Result, to directory: URL, format: TableFileFormat = .csv) throws {
         let fm = FileManager.default
         var st = stat()
         let exists = lstat(directory.path, &st) == 0
@@ -187,7 +192,12 @@ public enum ProjectionRun {
         for (name, table) in result.tables {
             let path = temp.appendingPathComponent(name).path
             slots.append(TemporaryFileRegistry.register(path))
-            try CSVWriter.write(table, to: path)
+            try CSVWriter.write(table, to: path, options: format.csvOptions)
+        }
+        if format == .xlsx {
+            let path = temp.appendingPathComponent(workbookName).path
+            slots.append(TemporaryFileRegistry.register(path))
+            try XLSXWriter.write(workbookSheets(result), to: path)
         }
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("manifest.json").path))
         try AtomicFile.write(Array(result.manifest), to: temp.appendingPathComponent("manifest.json").path)
@@ -201,7 +211,7 @@ public enum ProjectionRun {
         // swapped in whole (rename, or an atomic exchange of the two folders): a killed run leaves
         // the old run or the new one. A folder with other files in it keeps them, and the run's
         // files move in one by one with the completion marker first out and last in.
-        let runFiles = Set(result.tables.map(\.name) + ["report.html", "manifest.json", "charts"])
+        let runFiles = Set(result.tables.map(\.name) + ["report.html", "manifest.json", "charts", workbookName])
         if !exists {
             guard rename(temp.path, directory.path) == 0 else {
                 throw RunError(description: "\(directory.path): cannot be created — \(String(cString: strerror(errno)))")
@@ -222,7 +232,7 @@ public enum ProjectionRun {
         }
         let marker = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: marker.path) { try fm.removeItem(at: marker) }
-        var files = result.tables.map(\.name) + ["report.html"]
+        var files = result.tables.map(\.name) + ["report.html"] + (format == .xlsx ? [workbookName] : [])
         let charts = (try? fm.contentsOfDirectory(atPath: temp.appendingPathComponent("charts").path)) ?? []
         if !charts.isEmpty { try fm.createDirectory(at: directory.appendingPathComponent("charts"), withIntermediateDirectories: true) }
         files += charts.sorted().map { "charts/\($0)" }
@@ -231,6 +241,24 @@ public enum ProjectionRun {
             let from = temp.appendingPathComponent(name).path, to = directory.appendingPathComponent(name).path
             try replace(to, with: from)
         }
+    }
+
+    /// The workbook of `--format xlsx`, in the run folder.
+    public static let workbookName = "workbook.xlsx"
+
+    /// The sheets of workbook.xlsx: `World` (years in rows: the observed history, then the
+    /// median, p05 and p95 of every scenario — select it and insert a line chart), then one sheet
+    /// per CSV table of the run, named after its file.
+    public static func workbookSheets(_ result: Result) throws -> [(name: String, table: Table)] {
+        var sheets: [(name: String, table: Table)] = [("World", try ProjectionTables.worldSheet(result.rows, history: result.inputs.history,
+                                                                                                 scenarios: result.scenarios.scenarios.map(\.name)))]
+        var taken: Set<String> = ["World"]
+        for (name, table) in result.tables {
+            let sheet = XLSXWriter.sheetName(forFile: name, taken: taken)
+            taken.insert(sheet)
+            sheets.append((sheet, table))
+        }
+        return sheets
     }
 
     /// Linux's renameat2, looked up at run time (Glibc does not export it to Swift); nil where
