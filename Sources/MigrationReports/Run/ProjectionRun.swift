@@ -85,7 +85,7 @@ public enum ProjectionRun {
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
         let seconds = Date().timeIntervalSince(started)
-        let summary = summaryText(rows, set: set, inputs: inputs, models: models)
+        let summary = summaryText(rows, set: set, inputs: inputs, models: models, contrasts: contrasts)
         return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,
                       manifest: manifest, summary: summary, seconds: seconds)
     }
@@ -296,8 +296,12 @@ public enum ProjectionRun {
     /// growth 2025–2050 (from the median of the first projected year to the median of the
     /// horizon) next to the observed 1990–2024 and 2012–2024 rates; and the largest contributors
     /// to the change in the mean from the jump-off to the horizon, by type and by origin.
+    ///
+    /// With `contrasts`, a section reads each scenario against the reference for the world's
+    /// displaced stock at the horizon, in plain words wherever the 90 % interval includes zero;
+    /// and a line counts the country cells whose mean lies above p95 (heavy tails).
     public static func summaryText(_ rows: [ProjectionRow], set: ScenarioSet, inputs: ProjectionInputs,
-                                   models: FittedProjectionModels) -> String {
+                                   models: FittedProjectionModels, contrasts: [ScenarioContrast] = []) -> String {
         let h = inputs.history
         let base = models.baseYear
         let observed = h.stock.total(base)
@@ -388,7 +392,35 @@ public enum ProjectionRun {
                 s += "\n"
             }
         }
+        s += contrastSummary(contrasts, horizon: set.horizon, width: width)
+        s += heavyTailSummary(rows)
         return s
+    }
+
+    /// The contrasts section of the summary (empty without contrasts): per scenario, its
+    /// difference from the reference in the world's displaced stock at the horizon, median
+    /// [90 % interval], and its reading (`ContrastText.reading`).
+    static func contrastSummary(_ contrasts: [ScenarioContrast], horizon: Int, width: Int) -> String {
+        let cells = ContrastText.worldStock(contrasts, years: [horizon])
+        guard let reference = cells.first?.reference else { return "" }
+        var s = "\nScenarios against \(reference) in \(horizon) (world displaced stock, each scenario minus \(reference) on the same draws; median [90 % interval]):\n"
+        for c in cells {
+            s += "  " + c.scenario.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(ContrastText.interval(c)): \(ContrastText.reading(c))\n"
+        }
+        return s
+    }
+
+    /// One line on heavy tails: the share of country cells (all categories and years) whose
+    /// mean lies above p95; empty when there are none.
+    static func heavyTailSummary(_ rows: [ProjectionRow]) -> String {
+        var cells = 0, above = 0
+        for r in rows where r.geographyLevel == "country" {
+            cells += 1
+            if r.summary.mean.isFinite, r.summary.p95.isFinite, r.summary.mean > r.summary.p95 { above += 1 }
+        }
+        guard cells > 0, above > 0 else { return "" }
+        let share = 100 * Double(above) / Double(cells)
+        return "\nHeavy tails: in \(String(format: "%.0f", share)) % of the country cells the mean lies above p95 (a few draws far above the rest); projections.csv's note column marks them — quote the median and its interval.\n"
     }
 
     static func signedMillions(_ v: Double) -> String { String(format: "%+.1f M", v / 1e6) }
