@@ -78,9 +78,12 @@ final class ProgressReporter: @unchecked Sendable {
         }
         let clamped = min(1, max(0, f.isFinite ? f : 0))
         guard clamped >= fraction else { return }          // the share only grows
+        let shownBefore = Int((fraction * 100).rounded(.down))
         fraction = clamped
         switch style {
-        case .bar: write(barLine(now))
+        case .bar:
+            // Redraw when the percentage shown changes (the timer redraws the time).
+            if Int((clamped * 100).rounded(.down)) != shownBefore || clamped == 0 { write(barLine(now)) }
         case .plain:
             let decile = Int((clamped * 10).rounded(.down))
             if phase == .projecting, decile > lastPlainDecile, decile > 0 {
