@@ -8,7 +8,9 @@ enum DataDirectory {
     /// The environment variable that names the data folder.
     static let environmentVariable = "MIGKIT_DATA"
 
-    /// The data folder (see the type). `environment` and `currentFolder` are parameters for tests.
+    /// The data folder (see the type), spelled as given (a relative path stays relative, so that
+    /// manifest.json records `data/scenarios/default.toml`, not a machine's absolute path).
+    /// `environment` and `currentFolder` are parameters for tests.
     static func resolve(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                         currentFolder: String = FileManager.default.currentDirectoryPath) throws -> URL {
         func isDataFolder(_ path: String) -> Bool {
@@ -21,17 +23,17 @@ enum DataDirectory {
             guard isDataFolder(absolute(option)) else {
                 throw CLIError.message("--data-dir \(option): not a MigrationKit data folder (no countries.csv there) — pass the data/ folder of a MigrationKit clone")
             }
-            return URL(fileURLWithPath: absolute(option))
+            return URL(fileURLWithPath: option)   // as given: manifest.json records it so
         }
         let env = environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         if let env {
             guard isDataFolder(absolute(env)) else {
                 throw CLIError.message("\(environmentVariable)=\(env): not a MigrationKit data folder (no countries.csv there) — set \(environmentVariable) to the data/ folder of a MigrationKit clone, or pass --data-dir DIR")
             }
-            return URL(fileURLWithPath: absolute(env))
+            return URL(fileURLWithPath: env)
         }
         let local = absolute("data")
-        if isDataFolder(local) { return URL(fileURLWithPath: local) }
+        if isDataFolder(local) { return URL(fileURLWithPath: "data") }
         throw CLIError.message("""
             cannot find MigrationKit's data folder: no --data-dir was given, \(environmentVariable) is not set, and \(local) is not one \
             (no countries.csv there). Pass --data-dir DIR, or set \(environmentVariable)=DIR (e.g. export \(environmentVariable)=/path/to/MigrationKit/data), \

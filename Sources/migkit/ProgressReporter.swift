@@ -109,7 +109,7 @@ final class ProgressReporter: @unchecked Sendable {
     func remaining(_ now: Double) -> String? {
         guard Self.phases[phaseIndex] == .projecting, fraction >= 0.02, fraction < 1 else { return nil }
         let left = (now - phaseStarted) * (1 - fraction) / fraction
-        return "about \(Self.seconds(left.rounded(.up))) left"
+        return left < 60 ? String(format: "about %.0f s left", left.rounded(.up)) : "about \(Self.seconds(left.rounded(.up))) left"
     }
 
     func barLine(_ now: Double) -> String {
