@@ -72,9 +72,22 @@ public enum XLSXWriter {
         return name
     }
 
+    /// The number a text cell spells, if it is a plain finite decimal number (`-1.5`, `2693`,
+    /// `3.2e-07`; not `NaN`, `inf`, `0x1F`, ` 12` or an empty cell).
+    public static func plainNumber(_ text: String) -> Double? {
+        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") || (first >= 48 && first <= 57),
+              text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+              let v = Double(text), v.isFinite else { return nil }
+        return v
+    }
+
     /// Writes `sheets` as one workbook at `path` (see the type). Throws `XLSXError` or
     /// `CSVError.cannotWrite` (a refused destination); nothing is left at `path` on error.
-    public static func write(_ sheets: [(name: String, table: Table)], to path: String) throws {
+    ///
+    /// `numericTextColumns`: text columns that mix numbers and words (the `value` of a
+    /// `statistic, value` table: "2693", "lifecycle"); their cells that are plain numbers
+    /// (`plainNumber(_:)`) are stored as numbers, the others as text.
+    public static func write(_ sheets: [(name: String, table: Table)], to path: String, numericTextColumns: Set<String> = []) throws {
         // Validate everything before the first byte.
         if path == "-" { throw XLSXError.cannotWrite(file: path, reason: "a workbook cannot be written to standard output — name a .xlsx file") }
         var seen: Set<String> = []
@@ -97,7 +110,7 @@ public enum XLSXWriter {
             TemporaryFileRegistry.unregister(slot)
         }
         let file = scratch.appendingPathComponent("workbook.xlsx").path
-        try build(sheets, file: file, tmpdir: scratch.path, destination: path)
+        try build(sheets, file: file, tmpdir: scratch.path, destination: path, numericTextColumns: numericTextColumns)
         guard let bytes = FileManager.default.contents(atPath: file) else {
             throw XLSXError.cannotWrite(file: path, reason: "libxlsxwriter produced no file")
         }
@@ -107,7 +120,8 @@ public enum XLSXWriter {
     }
 
     /// The workbook, written by libxlsxwriter to `file`.
-    static func build(_ sheets: [(name: String, table: Table)], file: String, tmpdir: String, destination: String) throws {
+    static func build(_ sheets: [(name: String, table: Table)], file: String, tmpdir: String, destination: String,
+                      numericTextColumns: Set<String>) throws {
         var options = lxw_workbook_options()
         options.constant_memory = 1   // rows are written in order: memory stays flat for large tables
         options.use_zip64 = 1
@@ -130,6 +144,7 @@ public enum XLSXWriter {
                 throw XLSXError.invalidSheetName(name, reason: "refused by libxlsxwriter")
             }
             let columns = table.columns
+            let numericText = table.columnNames.map { numericTextColumns.contains($0) }
             // Column widths from the header and the first rows (constant-memory mode wants them
             // before the cells).
             for (c, header) in table.columnNames.enumerated() {
@@ -156,7 +171,11 @@ public enum XLSXWriter {
                             guard x.utf16.count <= maxTextLength else {
                                 throw XLSXError.tooLarge(sheet: name, reason: "row \(r + 1), column '\(table.columnNames[c])' holds more than \(maxTextLength) characters")
                             }
-                            try check(worksheet_write_string(sheet, row, lxw_col_t(c), x, nil), name)
+                            if numericText[c], let number = plainNumber(x) {
+                                try check(worksheet_write_number(sheet, row, lxw_col_t(c), number, nil), name)
+                            } else {
+                                try check(worksheet_write_string(sheet, row, lxw_col_t(c), x, nil), name)
+                            }
                         }
                     }
                 }

@@ -44,7 +44,8 @@ enum CLIOutput {
                 taken.insert(name)
                 sheets.append((name, table))
             }
-            do { try XLSXWriter.write(sheets, to: path) } catch { throw CLIError.message("\(error). Nothing was written.") }
+            // `statistic, value` tables (fit statistics) mix numbers and words in `value`.
+            do { try XLSXWriter.write(sheets, to: path, numericTextColumns: ["value"]) } catch { throw CLIError.message("\(error). Nothing was written.") }
             return [path]
         }
         try checkPaths(outputs.map(\.path), inputs: inputs)

@@ -72,3 +72,16 @@ struct XLSXWriterTests {
         }
     }
 }
+
+@Suite("XLSX writer: numbers in text columns")
+struct XLSXNumericTextTests {
+    @Test("plain decimal numbers are recognised; words, NaN, hex and padded text are not")
+    func plainNumbers() {
+        #expect(XLSXWriter.plainNumber("2693") == 2693)
+        #expect(XLSXWriter.plainNumber("-1.5") == -1.5)
+        #expect(XLSXWriter.plainNumber("3.2e-07") == 3.2e-07)
+        for text in ["lifecycle", "NaN", "inf", "-inf", "0x1F", " 12", "", "1,5", "SSP1-2.6", "e5"] {
+            #expect(XLSXWriter.plainNumber(text) == nil, "\(text)")
+        }
+    }
+}

@@ -197,7 +197,7 @@ public enum ProjectionRun {
         if format == .xlsx {
             let path = temp.appendingPathComponent(workbookName).path
             slots.append(TemporaryFileRegistry.register(path))
-            try XLSXWriter.write(workbookSheets(result), to: path)
+            try XLSXWriter.write(workbookSheets(result), to: path, numericTextColumns: ["value"])   // diagnostics.csv's values
         }
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("manifest.json").path))
         try AtomicFile.write(Array(result.manifest), to: temp.appendingPathComponent("manifest.json").path)

@@ -13,17 +13,19 @@ public enum ProjectionTables {
         return Int(v.rounded())
     }
 
-    /// The `note` of a cell whose mean lies outside its 90 % interval (heavy tails), else `nil`.
+    /// The `note` of a cell whose mean lies outside its 90 % interval (heavy tails), else `nil`:
+    /// "mean above p95: heavy upper tail" (or "mean below p05: heavy lower tail"), short because
+    /// it repeats on many rows.
     /// With a skewed distribution (a few draws in which a crisis erupts or keeps growing) the mean
     /// can exceed the 95th percentile: the median and the interval describe the typical outcome,
     /// the mean the expected value including the rare large ones.
     public static func tailNote(_ s: QuantileSummary) -> String? {
         guard s.mean.isFinite, s.p05.isFinite, s.p95.isFinite else { return nil }
         if s.mean > s.p95 {
-            return "mean above p95: heavy upper tail (a few draws far above the rest); the median describes the typical outcome"
+            return "mean above p95: heavy upper tail"
         }
         if s.mean < s.p05 {
-            return "mean below p05: heavy lower tail (a few draws far below the rest); the median describes the typical outcome"
+            return "mean below p05: heavy lower tail"
         }
         return nil
     }
