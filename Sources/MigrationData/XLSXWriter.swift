@@ -125,10 +125,11 @@ public enum XLSXWriter {
         var options = lxw_workbook_options()
         options.constant_memory = 1   // rows are written in order: memory stays flat for large tables
         options.use_zip64 = 1
-        let workbook: UnsafeMutablePointer<lxw_workbook>? = tmpdir.withCString { dir in
-            options.tmpdir = UnsafeMutablePointer(mutating: dir)
-            return workbook_new_opt(file, &options)
-        }
+        // The folder's C string lives as long as the workbook (libxlsxwriter may keep the pointer).
+        let dir = strdup(tmpdir)
+        defer { free(dir) }
+        options.tmpdir = dir
+        let workbook = workbook_new_opt(file, &options)
         guard let workbook else { throw XLSXError.cannotWrite(file: destination, reason: "libxlsxwriter could not start the workbook") }
         var closed = false
         defer { if !closed { _ = workbook_close(workbook) } }
