@@ -182,3 +182,37 @@ struct ReportContentTests {
         #expect(t["p50"]?.doubles() == [3])
     }
 }
+
+/// Issue 16: the run summary reads the contrasts and the heavy tails in words.
+@Suite("Run summary: contrasts and heavy tails in words")
+struct SummaryWordsTests {
+    static func contrast(_ scenario: String, p05: Double, p50: Double, p95: Double, share: Double, year: Int = 2050) -> ScenarioContrast {
+        ScenarioContrast(scenario: scenario, reference: "SSP2-4.5", geographyLevel: "world", geography: "World", category: "displaced_stock",
+                         year: year, p05: p05, p50: p50, p95: p95, sharePositive: share)
+    }
+
+    @Test("a sentence per scenario at the horizon; an interval that includes zero is said so")
+    func contrastSentences() {
+        let cells = [Self.contrast("SSP1-2.6", p05: -20e6, p50: -3e6, p95: 9e6, share: 0.4),
+                     Self.contrast("SSP3-7.0", p05: 1e6, p50: 11e6, p95: 30e6, share: 0.98),
+                     Self.contrast("SSP3-7.0", p05: 1e6, p50: 2e6, p95: 3e6, share: 0.99, year: 2030)]
+        let s = ProjectionRun.contrastSummary(cells, horizon: 2050, width: 12)
+        #expect(s.contains("Scenarios against SSP2-4.5 in 2050"))
+        #expect(s.contains("SSP1-2.6      −3.0 M [−20.0 M to +9.0 M]: the 90 % interval includes zero: in 2050 SSP1-2.6 cannot be told apart from SSP2-4.5"))
+        #expect(s.contains("SSP3-7.0      +11.0 M [+1.0 M to +30.0 M]: higher than SSP2-4.5 in 98 % of paired draws"))
+        #expect(!s.contains("+2.0 M"), "a year other than the horizon was read")
+        #expect(ProjectionRun.contrastSummary([], horizon: 2050, width: 12).isEmpty)
+    }
+
+    @Test("the heavy-tail line counts the country cells whose mean lies above p95")
+    func heavyTails() {
+        let heavy = QuantileSummary(Array(repeating: 0, count: 39) + [1000])
+        let normal = QuantileSummary([1, 2, 3, 4, 5])
+        func row(_ s: QuantileSummary, _ level: String = "country") -> ProjectionRow {
+            ProjectionRow(scenario: "s", geographyLevel: level, geography: "X", category: "displaced_stock", year: 2030, summary: s)
+        }
+        let line = ProjectionRun.heavyTailSummary([row(heavy), row(normal), row(normal), row(normal), row(heavy, "world")])
+        #expect(line.contains("in 25 % of the country cells the mean lies above p95"))
+        #expect(ProjectionRun.heavyTailSummary([row(normal)]).isEmpty)
+    }
+}
