@@ -216,3 +216,53 @@ struct SummaryWordsTests {
         #expect(ProjectionRun.heavyTailSummary([row(normal)]).isEmpty)
     }
 }
+
+/// Issue 16: the spreadsheet tables built from hand-made rows and history.
+@Suite("Spreadsheet tables: summary_wide and the World sheet")
+struct SpreadsheetTablesTests {
+    static func history() -> DisplacementHistory {
+        var h = DisplacementHistory()
+        h.lastObservedYear = 2024
+        h.regions = ["AAA": ("Africa bureau", "Africa"), "BBB": ("Europe bureau", "Europe")]
+        for (c, v) in [("AAA", 100.0), ("BBB", 10.0)] {
+            h.stock[c, 2023] = v
+            h.stock[c, 2024] = v + 1
+        }
+        h.stock["AAA", 2025] = 999   // after the last observed year: never "observed"
+        return h
+    }
+
+    static func rows() -> [ProjectionRow] {
+        [2025, 2026].flatMap { y in
+            ["S1", "S2"].map { sc in
+                ProjectionRow(scenario: sc, geographyLevel: "world", geography: "World", category: "displaced_stock", year: y,
+                              summary: QuantileSummary(mean: 120, p05: 100.4, p10: 105, p50: 115.6, p90: 130, p95: 140))
+            }
+        } + [ProjectionRow(scenario: "S1", geographyLevel: "un_region", geography: "Africa", category: "displaced_stock", year: 2025,
+                           summary: QuantileSummary(mean: 1, p05: 1, p10: 1, p50: 1, p90: 1, p95: 1))]
+    }
+
+    @Test("summary_wide: observed years, then p05/p50/p95 rows, whole persons, regions summed from their origins")
+    func wide() throws {
+        let t = try ProjectionTables.wideSummary(Self.rows(), history: Self.history())
+        #expect(t.columnNames == ["scenario", "geography_level", "geography", "category", "statistic", "2023", "2024", "2025", "2026"])
+        #expect(t["statistic"]?.labels().prefix(4) == ["observed", "p05", "p50", "p95"])
+        #expect(t["2024"]?.doubles()?.first == 112)              // 101 + 11, world observed
+        #expect(t["2025"]?.doubles()?.first == .some(nil))      // 999 is after the last observed year
+        #expect(t["2025"]?.doubles()?[1] == 100)                // p05 100.4 → 100 persons
+        #expect(t["2025"]?.doubles()?[2] == 116)                // p50 115.6 → 116
+        let geo = try #require(t["geography"]?.labels()), stat = try #require(t["statistic"]?.labels())
+        let africa = try #require(zip(geo, stat).enumerated().first { $0.element.0 == "Africa" && $0.element.1 == "observed" }?.offset)
+        #expect(t["2023"]?.doubles()?[africa] == 100)
+    }
+
+    @Test("the World sheet: years in rows, observed then median/p05/p95 per scenario")
+    func world() throws {
+        let t = try ProjectionTables.worldSheet(Self.rows(), history: Self.history(), scenarios: ["S1", "S2"])
+        #expect(t.columnNames == ["year", "observed", "S1 median", "S1 p05", "S1 p95", "S2 median", "S2 p05", "S2 p95"])
+        #expect(t["year"] == .int([2023, 2024, 2025, 2026]))
+        #expect(t["observed"] == .int([110, 112, nil, nil]))
+        #expect(t["S2 median"] == .int([nil, nil, 116, 116]))
+        #expect(t["S1 p95"] == .int([nil, nil, 140, 140]))
+    }
+}
