@@ -203,7 +203,9 @@ public enum HTMLReport {
         let stock = proj.world(category: stockCategory)
         let disaster = proj.world(category: ProjectionCategory.disaster.rawValue)
         let scenarioNames = stock.map(\.0)
-        let reference = contrastRows?.first?.reference ?? scenarioNames.first ?? ""
+        // The reference scenario: contrasts.csv's, else the manifest's (`reference`), else the first.
+        let reference = contrastRows?.first?.reference ?? (manifest["reference"] as? String).flatMap { scenarioNames.contains($0) ? $0 : nil }
+            ?? scenarioNames.first ?? ""
         let color: [String: String] = Dictionary(uniqueKeysWithValues: scenarioNames.enumerated().map { ($1, SVGChart.palette[$0 % SVGChart.palette.count]) })
         let baseYear = (manifest["base_year"] as? Int) ?? ((stock.first?.1.first?.year).map { $0 - 1 } ?? 0)
         let firstYear = stock.first?.1.first?.year ?? baseYear + 1
@@ -326,7 +328,7 @@ public enum HTMLReport {
         if let contrastRows {
             let cells = ContrastText.worldStock(contrastRows, years: tableYears)
             if cells.isEmpty {
-                contrastSection = "<p class=\"note\">This run's contrasts.csv has no world rows: scenarios can only be compared through their own intervals above, which overlap widely.</p>"
+                contrastSection = "<p class=\"note\">This run's contrasts.csv has no world rows, so the scenarios are not compared on paired draws here; side-by-side intervals (above) cannot tell whether a difference is larger than the uncertainty.</p>"
             } else {
                 contrastSection = "<p>Each scenario minus \(escape(reference)), computed draw by draw on the same random numbers (paired draws), for the world's forcibly displaced. Where the 90 % interval of the difference includes zero, the run cannot tell the two scenarios apart.</p>"
                 contrastSection += "<table class=\"contrasts\"><thead><tr><th>Scenario</th><th>Year</th><th>Difference (median)</th><th>90 % interval</th><th>Reading</th></tr></thead><tbody>"
@@ -388,7 +390,7 @@ public enum HTMLReport {
         body { font-family: Helvetica, Arial, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
         h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
         table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
-        th:first-child, td:first-child, td:nth-child(2) { text-align: left; } figure { margin: 1em 0; } pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
+        th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; } figure { margin: 1em 0; } pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
         svg { max-width: 100%; height: auto; } table.contrasts td:last-child { text-align: left; } tr.includes-zero td { color: #555; }
         .note { color: #555; font-size: 0.9em; }
         </style></head><body>
