@@ -86,6 +86,7 @@ struct Fit: ParsableCommand {
         }
         guard (1...100_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 100000, got \(maxIterations).") }
         guard maxFactorLevels > 0 else { throw ValidationError("--max-factor-levels must be positive.") }
+        if formatOptions.format == .xlsx && output == "-" { throw ValidationError("--format xlsx writes a workbook file: name it with -o FILE (standard output cannot hold one).") }
     }
 
     enum VarianceSpec { case simple(VarianceEstimator), cluster(String), twoWay(String, String) }

@@ -146,6 +146,20 @@ struct SpreadsheetOutputTests {
         }
     }
 
+    @Test("fit --format csv-excel: both files with a byte-order mark and CRLF")
+    func fitCSVExcel() throws {
+        let dir = try tempDir()
+        let data = Self.repoRoot.appendingPathComponent("data/displacement_panel.csv").path
+        let r = try MigkitRunner.run(["fit", "ppml", "--data", data, "--formula", "returned_refugees ~ log1p(refugees) | iso3 + year",
+                                      "--format", "csv-excel", "-o", dir.appendingPathComponent("returns.csv").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for file in ["returns.csv", "returns_fit.csv"] {
+            let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent(file)))
+            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "\(file)")
+            #expect(bytes.contains(0x0D), "\(file) has no CRLF")
+        }
+    }
+
     /// The percentages of progress lines, in order.
     static func percents(_ text: String) -> [Int] {
         var out: [Int] = []
