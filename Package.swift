@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 //
 // MigrationKit: migration and forced-displacement modelling on a BLAS/LAPACK core.
-// Layers (see ../shared/STYLE.md): CLAPACK (C shim) → Linalg → MigrationData → MigrationModels
+// Layers (see ../shared/STYLE.md): CLAPACK, CXLSXWriter (C shims) → Linalg → MigrationData → MigrationModels
 // → MigrationScenarios → MigrationReports → MigrationKit (umbrella) → migkit (CLI).
 import PackageDescription
 
@@ -31,9 +31,15 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // C shim: libxlsxwriter, for workbooks (--format xlsx). Debian: libxlsxwriter-dev.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "MigrationData",
-            dependencies: ["Linalg"]
+            dependencies: ["Linalg", "CXLSXWriter"]
         ),
         .target(
             name: "MigrationModels",

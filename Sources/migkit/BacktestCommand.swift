@@ -31,7 +31,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How the stock moves: lifecycle (default), growth (the earlier random walk) or flows (the full stock–flow model).", valueName: "model"))
     var stockModel: String = "lifecycle"
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir")) var output: String = "reports"
-    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir")) var dataDir: String = "data"
+    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder (default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir")) var dataDir: String?
+    @OptionGroup var formatOptions: FormatOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -49,7 +50,7 @@ struct BacktestCommand: ParsableCommand {
         let inputs: ProjectionInputs
         let forecasts: [BacktestForecast]
         do {
-            inputs = try ProjectionDataLoader.load(directory: URL(fileURLWithPath: dataDir))
+            inputs = try ProjectionDataLoader.load(directory: try DataDirectory.resolve(dataDir))
             forecasts = try Backtest.run(inputs, origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
                                          stockModel: StockModel(rawValue: stockModel) ?? .lifecycle, threads: global.threads ?? 0)
         } catch { throw CLIError.message("\(error)") }
@@ -82,9 +83,9 @@ struct BacktestCommand: ParsableCommand {
                 ("observed_share", col(pit.map(\.observedShare))), ("expected_share", col(pit.map(\.expectedShare))),
             ])
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            try CLIOutput.write(f, to: (output as NSString).appendingPathComponent("backtest_forecasts.csv"))
-            try CLIOutput.write(m, to: (output as NSString).appendingPathComponent("backtest_metrics.csv"))
-            try CLIOutput.write(p, to: (output as NSString).appendingPathComponent("backtest_pit.csv"))
+            func file(_ name: String) -> String { (output as NSString).appendingPathComponent(name) }
+            try CLIOutput.write([(f, file("backtest_forecasts.csv")), (m, file("backtest_metrics.csv")), (p, file("backtest_pit.csv"))],
+                                format: formatOptions.format, workbook: file("backtest.xlsx"))
         } catch let e as CLIError { throw e } catch { throw CLIError.message("\(output): \(error)") }
         var s = "group      h  method                      WIS (M)  MAPE%   MASE  cover80  cover95\n"
         for m in metrics {

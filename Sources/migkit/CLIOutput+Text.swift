@@ -5,14 +5,22 @@ extension CLIOutput {
     /// Writes tables (CSV) and text files (Markdown, LaTeX) together, all or nothing, under the
     /// rules of `CLIOutput` (paths checked first, temporary files renamed into place once every
     /// one is complete).
-    static func write(_ outputs: [(table: Table, path: String)], texts: [(text: String, path: String)], inputs: [String] = []) throws {
-        if texts.isEmpty { return try write(outputs, inputs: inputs) }
+    /// With `format` `.xlsx` the tables go to one workbook (see `write(_:inputs:format:workbook:)`)
+    /// and the text files are written after it.
+    static func write(_ outputs: [(table: Table, path: String)], texts: [(text: String, path: String)], inputs: [String] = [],
+                      format: TableFileFormat = .csv) throws {
+        if texts.isEmpty { try write(outputs, inputs: inputs, format: format); return }
+        if format == .xlsx {
+            try checkPaths(texts.map(\.path) + [outputs.first.map { xlsxPath(for: $0.path) } ?? "-"], inputs: inputs)
+            try write(outputs, inputs: inputs, format: .xlsx)
+            return try write([], texts: texts, inputs: inputs)
+        }
         try checkPaths(outputs.map(\.path) + texts.map(\.path), inputs: inputs)
         var writers: [CSVWriter] = []
         var files: [AtomicFile] = []
         do {
             for (table, path) in outputs {
-                let writer = try CSVWriter(path: path, columnNames: table.columnNames)
+                let writer = try CSVWriter(path: path, columnNames: table.columnNames, options: format.csvOptions)
                 writers.append(writer)
                 try writer.write(missingForNonFinite(table))
             }

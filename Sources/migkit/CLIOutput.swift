@@ -22,12 +22,37 @@ enum CLIOutput {
 
     /// Writes every table to its path, all or nothing as far as the file system allows (see the
     /// type's rules); `inputs` are the files the command read.
-    static func write(_ outputs: [(table: Table, path: String)], inputs: [String] = []) throws {
+    ///
+    /// `format`: `.csv` and `.csvExcel` write each table to its path (`.csvExcel` with a UTF-8
+    /// byte-order mark and CRLF line ends); `.xlsx` writes one workbook instead, at `workbook`
+    /// (default: the first path with the extension `.xlsx`), one sheet per table named after its
+    /// file (`returns_fit.csv` → sheet `returns_fit`). Returns the files written.
+    @discardableResult
+    static func write(_ outputs: [(table: Table, path: String)], inputs: [String] = [], format: TableFileFormat = .csv,
+                      workbook: String? = nil) throws -> [String] {
+        if format == .xlsx {
+            guard let first = outputs.first else { return [] }
+            let path = workbook ?? xlsxPath(for: first.path)
+            if path == "-" {
+                throw CLIError.message("--format xlsx writes a workbook file, not standard output — name it with -o FILE.xlsx. Nothing was written.")
+            }
+            try checkPaths([path], inputs: inputs)
+            var taken: Set<String> = []
+            var sheets: [(name: String, table: Table)] = []
+            for (table, p) in outputs {
+                let name = XLSXWriter.sheetName(forFile: p, taken: taken)
+                taken.insert(name)
+                sheets.append((name, table))
+            }
+            // `statistic, value` tables (fit statistics) mix numbers and words in `value`.
+            do { try XLSXWriter.write(sheets, to: path, numericTextColumns: ["value"]) } catch { throw CLIError.message("\(error). Nothing was written.") }
+            return [path]
+        }
         try checkPaths(outputs.map(\.path), inputs: inputs)
         var writers: [CSVWriter] = []
         do {
             for (table, path) in outputs {
-                let writer = try CSVWriter(path: path, columnNames: table.columnNames)
+                let writer = try CSVWriter(path: path, columnNames: table.columnNames, options: format.csvOptions)
                 writers.append(writer)
                 try writer.write(missingForNonFinite(table))
             }
@@ -35,6 +60,7 @@ enum CLIOutput {
             // cannot follow text already printed.
             for writer in writers where writer.path != "-" { try writer.finish() }
             for writer in writers where writer.path == "-" { try writer.finish() }
+            return outputs.map(\.path)
         } catch {
             for writer in writers { writer.cancel() }
             throw CLIError.message("\(error)")   // CSVError descriptions start with the file
@@ -86,6 +112,16 @@ enum CLIOutput {
             return (name, column)
         }
         return try Table(columns)
+    }
+
+    /// "dir/coef.csv" → "dir/coef.xlsx" (a path without an extension gains ".xlsx").
+    static func xlsxPath(for path: String) -> String {
+        guard path != "-" else { return path }
+        let url = URL(fileURLWithPath: path)
+        if url.pathExtension.lowercased() == "xlsx" { return path }
+        let stem = url.deletingPathExtension().lastPathComponent
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "\(stem).xlsx" : (folder as NSString).appendingPathComponent("\(stem).xlsx")
     }
 
     /// "dir/coef.csv" → "dir/coef_fit.csv".

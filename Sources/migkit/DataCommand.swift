@@ -42,10 +42,12 @@ struct DataList: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format: text or csv.", valueName: "format"))
     var format: Format = .text
 
-    @Option(name: .long, help: ArgumentHelp("The data folder whose files to check (sizes in the text output).", valueName: "dir"))
-    var dataDir: String = "data"
+    @Option(name: .long, help: ArgumentHelp("The data folder whose files to check (sizes in the text output; default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir"))
+    var dataDir: String?
 
     func run() throws {
+        // Listing works without data (files are then reported missing): no error when none is found.
+        let dataDir = dataDir ?? ((try? DataDirectory.resolve(nil))?.path ?? "data")
         switch format {
         case .csv:
             let table: Table

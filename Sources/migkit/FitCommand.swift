@@ -106,6 +106,8 @@ struct Fit: ParsableCommand {
     @Flag(name: .long, help: "Poisson models: skip the detection of separated observations (faster; estimates may diverge if some are separated).")
     var noSeparationCheck = false
 
+    @OptionGroup var formatOptions: FormatOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -126,6 +128,7 @@ struct Fit: ParsableCommand {
         guard RegressionComparisonTable.BelowEstimate(rawValue: below) != nil else { throw ValidationError("--below must be se, ci or t; got '\(below)'.") }
         if table != nil { _ = try tableKind() }
         if tableFormat != nil && table == nil { throw ValidationError("--table-format needs --table FILE.") }
+        if formatOptions.format == .xlsx && output == "-" { throw ValidationError("--format xlsx writes a workbook file: name it with -o FILE (standard output cannot hold one).") }
     }
 
     enum TableKind: String { case md, tex, csv }
@@ -231,7 +234,7 @@ struct Fit: ParsableCommand {
             case .tex: texts.append((comparison.latex(), table))
             }
         }
-        try CLIOutput.write(outputs, texts: texts, inputs: [data])
+        try CLIOutput.write(outputs, texts: texts, inputs: [data], format: formatOptions.format)
     }
 }
 

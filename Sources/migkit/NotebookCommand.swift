@@ -20,7 +20,7 @@ struct NotebookCommand: ParsableCommand {
     )
     @Argument(help: ArgumentHelp("The run folder written by `migkit project`.", valueName: "run-dir")) var runDirectory: String?
     @Option(name: [.short, .long], help: ArgumentHelp("The notebook to write.", valueName: "file")) var output: String = "notebooks-export/default_run.ipynb"
-    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder (for the fingerprint).", valueName: "dir")) var dataDir: String = "data"
+    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder, for the fingerprint (default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir")) var dataDir: String?
     @Option(name: .long, help: ArgumentHelp("Check that this notebook is up to date instead of writing one.", valueName: "file")) var check: String?
 
     static func currentFingerprint(dataDir: String) -> String {
@@ -35,7 +35,7 @@ struct NotebookCommand: ParsableCommand {
     }
 
     func run() throws {
-        let fingerprint = Self.currentFingerprint(dataDir: dataDir)
+        let fingerprint = Self.currentFingerprint(dataDir: try DataDirectory.resolve(dataDir).path)
         if let check {
             guard let data = FileManager.default.contents(atPath: check),
                   let nb = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

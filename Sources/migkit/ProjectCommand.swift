@@ -14,18 +14,24 @@ struct Project: ParsableCommand {
             scenario file by Monte Carlo and writes to the output folder (files appear together: \
             manifest.json, written last, marks a complete run):
               projections.csv   scenario × geography × category × year: mean, p05, p10, p50, p90, p95
-              summary_wide.csv  medians by year in columns (world and regions), for spreadsheets
+                                (whole persons), note (a mean outside p05–p95: heavy tails)
+              summary_wide.csv  years in columns (world and regions): observed, p05, p50, p95 rows
+              contrasts.csv     each scenario minus the reference on paired draws (p05, p50, p95)
               coefficients.csv  the fitted models' coefficients and standard errors
               diagnostics.csv   fit statistics and every fitted parameter of the stock model
               series_breaks.csv reclassifications in the history, never learned as growth
               in_sample_fit.csv observed vs one-step-ahead fitted displaced stock
               manifest.json     sources and licences, versions, seed, scenario file
               report.html       self-contained HTML report with the charts (also charts/*.svg)
-            The same seed gives identical CSV bytes whatever --threads is.
+              workbook.xlsx     with --format xlsx: a chart-ready World sheet and a sheet per table
+            The same seed gives identical CSV bytes whatever --threads is. The data folder is \
+            --data-dir, else $MIGKIT_DATA, else data/ in the current folder.
 
             Examples:
               migkit project                          # default scenarios → reports/
               migkit project my.toml -o out/ --draws 200
+              migkit project --format xlsx --progress plain 2> run.log
+              MIGKIT_DATA=~/MigrationKit/data migkit project -o ~/runs/today
             """
     )
 
@@ -35,8 +41,8 @@ struct Project: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir"))
     var output: String = "reports"
 
-    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir"))
-    var dataDir: String = "data"
+    @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder (default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir"))
+    var dataDir: String?
 
     @Option(name: .long, help: ArgumentHelp("Override the scenario file's number of draws.", valueName: "n"))
     var draws: Int?
@@ -46,6 +52,17 @@ struct Project: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Override the scenario file's horizon (last projected year).", valueName: "year"))
     var horizon: Int?
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Progress on standard error: auto (a bar on a terminal, else plain lines), bar, plain (one line \
+        per phase and per 10 %, with the time left), none.
+        """, valueName: "mode"))
+    var progress: ProgressMode = .auto
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors (no progress, no summary).")
+    var quiet = false
+
+    @OptionGroup var formatOptions: FormatOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -58,50 +75,18 @@ struct Project: ParsableCommand {
 
     func run() throws {
         try global.apply()
-        let progress = ProgressBar(label: "projecting")
-        let report: (@Sendable (ProjectionRun.Phase, Double) -> Void)?
-        if progress.isActive {
-            report = { phase, fraction in if phase == .projecting { progress.update(fraction) } }
-        } else {
-            report = nil
-        }
-        let options = ProjectionRun.Options(dataDirectory: URL(fileURLWithPath: dataDir), scenarioFile: scenarioFile, draws: draws,
+        let data = try DataDirectory.resolve(dataDir)
+        let progress = ProgressReporter(mode: quiet ? .none : self.progress)
+        defer { progress.finish() }
+        let options = ProjectionRun.Options(dataDirectory: data, scenarioFile: scenarioFile, draws: draws,
                                             seed: seed, horizon: horizon, threads: global.threads ?? 0, version: migrationKitVersion)
         let result: ProjectionRun.Result
-        do { result = try ProjectionRun.execute(options, progress: report) } catch { progress.finish(); throw CLIError.message("\(error)") }
+        do { result = try ProjectionRun.execute(options, progress: progress.callback) } catch { throw CLIError.message("\(error)") }
+        do { try ProjectionRun.write(result, to: URL(fileURLWithPath: output), format: formatOptions.format) } catch { throw CLIError.message("\(error)") }
         progress.finish()
-        do { try ProjectionRun.write(result, to: URL(fileURLWithPath: output)) } catch { throw CLIError.message("\(error)") }
+        if quiet { return }
         print(result.summary, terminator: "")
-        print("\(result.scenarios.draws) draws × \(result.scenarios.scenarios.count) scenarios in \(String(format: "%.1f", result.seconds)) s; reports in \(output)/")
-    }
-}
-
-/// A progress bar on standard error, shown only when it is a terminal.
-final class ProgressBar: @unchecked Sendable {
-    let label: String
-    let isActive: Bool
-    private let lock = NSLock()
-    private var lastShown = -1
-
-    init(label: String) {
-        self.label = label
-        self.isActive = isatty(STDERR_FILENO) == 1
-    }
-
-    func update(_ fraction: Double) {
-        guard isActive else { return }
-        let percent = Int((fraction * 100).rounded(.down))
-        lock.lock()
-        defer { lock.unlock() }
-        guard percent != lastShown else { return }
-        lastShown = percent
-        let filled = percent * 30 / 100
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)%".utf8))
-    }
-
-    func finish() {
-        guard isActive else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        let workbook = formatOptions.format == .xlsx ? " (workbook: \(output)/\(ProjectionRun.workbookName))" : ""
+        print("\(result.scenarios.draws) draws × \(result.scenarios.scenarios.count) scenarios in \(String(format: "%.1f", result.seconds)) s; reports in \(output)/\(workbook)")
     }
 }

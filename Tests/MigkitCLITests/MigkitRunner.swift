@@ -16,14 +16,17 @@ struct MigkitRunner {
         return nil
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+                    currentDirectory: URL? = nil) throws -> Result {
         guard let binary else { throw RunnerError.binaryNotFound }
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        for k in removing { env[k] = nil }
         p.environment = env
+        if let currentDirectory { p.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -31,7 +31,7 @@ struct ProjectCommandTests {
             #expect(!x.isEmpty)
         }
         let header = try String(contentsOf: a.appendingPathComponent("projections.csv"), encoding: .utf8).split(separator: "\n").first
-        #expect(header == "scenario,geography_level,geography,name,category,year,mean,p05,p10,p50,p90,p95")
+        #expect(header == "scenario,geography_level,geography,name,category,year,mean,p05,p10,p50,p90,p95,note")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("manifest.json"))) as? [String: Any]
         #expect(manifest?["seed"] as? Int == 20261129)
         #expect((manifest?["data_sources"] as? [Any])?.isEmpty == false)

@@ -41,7 +41,8 @@ public struct CountryRegistry: Sendable, Equatable {
         public var iso3: String
         /// UNHCR's code (`coo`/`coa` in the UNHCR files).
         public var unhcrCode: String
-        /// UNHCR's name ("Syrian Arab Rep.", "Unknown").
+        /// The UN M49 English name in UTF-8, trimmed ("Syrian Arab Republic", "Côte d'Ivoire"; see
+        /// `M49Names`), or UNHCR's label for keys that are not countries ("Unknown").
         public var name: String
         /// Country, or which kind of non-country key.
         public var kind: Kind
@@ -105,7 +106,8 @@ public struct CountryRegistry: Sendable, Equatable {
     /// supplementary entries.
     ///
     /// Columns used: `iso_code`, `unhcr_code`, `name`, `unhcr_region`, `unsd_region`,
-    /// `unsd_subregion`. A row without `iso_code` keys on its UNHCR code (kind `other`); `XXX`
+    /// `unsd_subregion`. Names become the M49 English names (`M49Names`), trimmed. A row without
+    /// `iso_code` keys on its UNHCR code (kind `other`); `XXX`
     /// (Unknown) becomes `UNK`, `XXA` is kind `stateless`.
     ///
     /// Throws `ImportError.missingSourceFile`, `.missingColumn`, `.csv`, `.invalidValue` (an
@@ -153,7 +155,7 @@ public struct CountryRegistry: Sendable, Equatable {
             }
             firstRowOfKey[key] = row + 1
             entries.append(Entry(
-                iso3: key, unhcrCode: code, name: names[row] ?? code, kind: kind,
+                iso3: key, unhcrCode: code, name: M49Names.name(iso3: key, given: names[row] ?? code), kind: kind,
                 unhcrRegion: unhcrRegions[row], unRegion: unRegions[row], unSubregion: unSubregions[row]))
         }
         for extra in supplementaryEntries where firstRowOfCode[extra.unhcrCode] == nil && firstRowOfKey[extra.iso3] == nil {
@@ -179,7 +181,7 @@ public struct CountryRegistry: Sendable, Equatable {
     /// |---|---|---|
     /// | `iso3` | string | canonical key (ISO 3166 alpha-3 or a documented non-ISO key) |
     /// | `unhcr_code` | string | UNHCR's code |
-    /// | `name` | string | UNHCR's name |
+    /// | `name` | string | UN M49 English name, UTF-8, trimmed (`M49Names`) |
     /// | `kind` | string | `country`, `unknown`, `various`, `stateless` or `other` |
     /// | `unhcr_region` | string | UNHCR regional bureau (empty for non-country keys) |
     /// | `un_region` | string | UN M49 region |

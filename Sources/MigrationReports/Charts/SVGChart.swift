@@ -4,7 +4,9 @@ import Foundation
 /// JavaScript, nothing loaded from the network).
 ///
 /// Members: `title`, `yTitle`, `source` (attribution line), `series` (lines with optional bands,
-/// drawn in order). Coordinates: x = year, y = value; the y axis starts at 0. Every plotted
+/// drawn in order), `yMax` (a shared top of the y axis). Coordinates: x = year, y = value; the y
+/// axis starts at 0, or below it when a value is negative (then 0 is drawn darker). A title too
+/// long for the width is wrapped onto more lines, never clipped. Every plotted
 /// point carries `data-year` and `data-value` attributes so that tests (and people) can check
 /// the drawing against the CSV it came from.
 public struct SVGChart: Sendable {
@@ -35,6 +37,9 @@ public struct SVGChart: Sendable {
     public var series: [Series]
     public var width = 760.0
     public var height = 420.0
+    /// The top of the y axis; nil: from the data. Charts meant to be compared side by side (the
+    /// fan charts of the scenarios) share one value, so that equal heights mean equal numbers.
+    public var yMax: Double?
 
     public init(title: String, yTitle: String, source: String, series: [Series]) {
         self.title = title; self.yTitle = yTitle; self.source = source; self.series = series
@@ -66,37 +71,76 @@ public struct SVGChart: Sendable {
         return 10 * p
     }
 
-    /// The SVG document.
-    public func render() -> String {
-        let left = 80.0, right = 24.0, top = 48.0, bottom = 112.0
-        let pw = width - left - right, ph = height - top - bottom
-        let allYears = series.flatMap(\.years)
-        let x0 = Double(allYears.min() ?? 0), x1 = Double(max((allYears.max() ?? 1), (allYears.min() ?? 0) + 1))
+    /// The largest value a chart of `series` shows (lines and band tops), for a shared `yMax`.
+    public static func largestValue(_ series: [Series]) -> Double {
         var ymax = 0.0
         for s in series {
             for v in s.values where v.isFinite { ymax = max(ymax, v) }
             for b in s.bands { for v in b.high where v.isFinite { ymax = max(ymax, v) } }
         }
-        let step = SVGChart.niceStep(ymax, ticks: 5)
+        return ymax
+    }
+
+    /// `title` broken at spaces into lines of at most `characters` characters (a word longer
+    /// than that gets its own line), so that no title is clipped at the chart's edge.
+    public static func wrap(_ title: String, characters: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in title.split(separator: " ", omittingEmptySubsequences: true) {
+            if word.hasPrefix("%") && !current.isEmpty { current += " " + word; continue }   // "80 %" stays together
+            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= characters { current += " " + word } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// How many characters of a bold title of `size` px fit in `width` px (Helvetica/Arial bold
+    /// text averages about 0.5 em a character in Chromium; 0.55 em leaves a margin).
+    static func titleCharacters(width: Double, size: Double) -> Int { max(10, Int(width / (size * 0.55))) }
+
+    /// The SVG document.
+    public func render() -> String {
+        let titleLines = SVGChart.wrap(title, characters: SVGChart.titleCharacters(width: width - 80 - 24, size: 17))
+        let left = 80.0, right = 24.0, top = 48.0 + 21 * Double(max(0, titleLines.count - 1)), bottom = 112.0
+        let pw = width - left - right, ph = height - top - bottom
+        let allYears = series.flatMap(\.years)
+        let x0 = Double(allYears.min() ?? 0), x1 = Double(max((allYears.max() ?? 1), (allYears.min() ?? 0) + 1))
+        var ymax = SVGChart.largestValue(series)
+        if let yMax, yMax.isFinite, yMax > 0 { ymax = max(ymax, yMax) }
+        // Negative values (differences between scenarios) extend the axis below 0.
+        var ymin = 0.0
+        for s in series {
+            for v in s.values where v.isFinite { ymin = min(ymin, v) }
+            for b in s.bands { for v in b.low where v.isFinite { ymin = min(ymin, v) } }
+        }
+        let step = SVGChart.niceStep(ymax - ymin, ticks: 5)
         // Near the largest double, rounding the top up to a whole step overflows: keep ymax.
-        let rounded = max(step, ceil(ymax / step) * step)
+        let rounded = ymax > 0 || ymin == 0 ? max(step, ceil(ymax / step) * step) : 0
         let yTop = rounded.isFinite ? rounded : max(ymax, 1)
+        let floored = floor(ymin / step) * step
+        let yBottom = floored.isFinite && floored < 0 ? floored : 0
         func px(_ year: Double) -> Double { left + (year - x0) / (x1 - x0) * pw }
-        func py(_ v: Double) -> Double { top + ph - v / yTop * ph }
+        func py(_ v: Double) -> Double { top + ph - (v - yBottom) / (yTop - yBottom) * ph }
         func f(_ d: Double) -> String { String(format: "%.2f", d) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-        out += "<text x=\"\(f(left))\" y=\"28\" font-size=\"17\" font-weight=\"bold\">\(SVGChart.escape(title))</text>\n"
+        for (k, line) in titleLines.enumerated() {
+            out += "<text class=\"title\" x=\"\(f(left))\" y=\"\(f(28 + 21 * Double(k)))\" font-size=\"17\" font-weight=\"bold\">\(SVGChart.escape(line))</text>\n"
+        }
         // Grid and y ticks.
         // At most a few dozen ticks whatever the values (no endless loop when a step is lost
         // in rounding near the largest double).
-        var v = 0.0
+        var v = yBottom
         var yTicks = 0
         while v <= yTop + step / 2 && yTicks < 50 {
-            out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(py(v)))\" y2=\"\(f(py(v)))\" stroke=\"#dddddd\"/>\n"
+            if yBottom < 0 && abs(v) < step * 1e-9 { v = 0 }
+            out += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(py(v)))\" y2=\"\(f(py(v)))\" stroke=\"\(v == 0 && yBottom < 0 ? "#555555" : "#dddddd")\"/>\n"
             out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(v) + 4))\" font-size=\"12\" text-anchor=\"end\">\(SVGChart.formatNumber(v))</text>\n"
-            v += step
             yTicks += 1
+            v = yBottom < 0 ? yBottom + Double(yTicks) * step : v + step
         }
         // x ticks: every year, 5 or 10 years, or a nice step for long spans (in Double, so that
         // no span of years can overflow an Int).

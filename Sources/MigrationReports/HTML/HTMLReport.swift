@@ -1,5 +1,6 @@
 import Foundation
 import MigrationData
+import MigrationScenarios
 
 /// A self-contained HTML report of a `migkit project` run (inline SVG and CSS; nothing is loaded
 /// from the network), built from the run's own files: projections.csv, in_sample_fit.csv,
@@ -33,6 +34,8 @@ public enum HTMLReport {
         let labels: [String: [String]] = [
             "projections.csv": ["scenario", "geography_level", "geography", "name", "category"],
             "in_sample_fit.csv": ["geography"], "coefficients.csv": ["model", "term"],
+            "contrasts.csv": ["scenario", "reference", "geography_level", "geography", "category"],
+            "summary_wide.csv": ["scenario", "geography_level", "geography", "category", "statistic"],
         ]
         var options = CSVReadOptions()
         // Declare only the label columns the header has (an edited file may lack some).
@@ -73,28 +76,108 @@ public enum HTMLReport {
         return v.map { $0 ?? .nan }
     }
 
+    /// projections.csv parsed once: its columns, by row.
+    struct Projections {
+        let level, geography, name, category, scenario: [String]
+        let year: [Int]
+        let mean, p05, p10, p50, p90, p95: [Double]
+        var count: Int { year.count }
+
+        init(_ t: Table) throws {
+            let f = "projections.csv"
+            level = try strings(t, "geography_level", f)
+            // Older or hand-edited files may lack `geography` (only the world was read then).
+            geography = t["geography"] == nil ? level.map { $0 == "world" ? "World" : $0 } : try strings(t, "geography", f)
+            category = try strings(t, "category", f); scenario = try strings(t, "scenario", f)
+            name = t["name"] == nil ? geography : try strings(t, "name", f)
+            year = try years(t, "year", f); mean = try numbers(t, "mean", f)
+            p05 = try numbers(t, "p05", f); p10 = try numbers(t, "p10", f); p50 = try numbers(t, "p50", f)
+            p90 = try numbers(t, "p90", f); p95 = try numbers(t, "p95", f)
+        }
+
+        func cell(_ i: Int) -> Cell {
+            Cell(scenario: scenario[i], year: year[i], mean: mean[i], p05: p05[i], p10: p10[i], p50: p50[i], p90: p90[i], p95: p95[i])
+        }
+
+        /// Cells of one level and category, per scenario in file order, then per geography in
+        /// file order, sorted by year.
+        func series(level wanted: String, category c: String) -> [(scenario: String, geographies: [(geography: String, name: String, cells: [Cell])])] {
+            var scenarios: [String] = []
+            var geos: [String: [String]] = [:]
+            var names: [String: String] = [:]
+            var cells: [String: [Cell]] = [:]
+            for i in 0..<count where level[i] == wanted && category[i] == c {
+                if geos[scenario[i]] == nil { scenarios.append(scenario[i]); geos[scenario[i]] = [] }
+                let key = scenario[i] + "\u{1}" + geography[i]
+                if cells[key] == nil { geos[scenario[i]]?.append(geography[i]); names[geography[i]] = name[i] }
+                cells[key, default: []].append(cell(i))
+            }
+            return scenarios.map { sc in
+                (sc, (geos[sc] ?? []).map { g in (g, names[g] ?? g, (cells[sc + "\u{1}" + g] ?? []).sorted { $0.year < $1.year }) })
+            }
+        }
+
+        /// World cells of one category, per scenario in file order.
+        func world(category c: String) -> [(String, [Cell])] {
+            series(level: "world", category: c).map { ($0.scenario, $0.geographies.first?.cells ?? []) }
+        }
+    }
+
     /// World cells of one category, per scenario in file order.
     static func world(_ t: Table, category: String) throws -> [(String, [Cell])] {
-        let f = "projections.csv"
-        let level = try strings(t, "geography_level", f), cat = try strings(t, "category", f), sc = try strings(t, "scenario", f)
-        let year = try years(t, "year", f), mean = try numbers(t, "mean", f)
-        let p05 = try numbers(t, "p05", f), p10 = try numbers(t, "p10", f), p50 = try numbers(t, "p50", f)
-        let p90 = try numbers(t, "p90", f), p95 = try numbers(t, "p95", f)
-        var order: [String] = []
-        var cells: [String: [Cell]] = [:]
-        for i in 0..<t.rowCount where level[i] == "world" && cat[i] == category {
-            if cells[sc[i]] == nil { order.append(sc[i]) }
-            cells[sc[i], default: []].append(Cell(scenario: sc[i], year: year[i], mean: mean[i], p05: p05[i], p10: p10[i],
-                                                   p50: p50[i], p90: p90[i], p95: p95[i]))
+        try Projections(t).world(category: category)
+    }
+
+    /// contrasts.csv of the run, or nil when the folder predates it (runs before contrasts).
+    static func contrasts(_ dir: URL) throws -> [ScenarioContrast]? {
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("contrasts.csv").path) else { return nil }
+        let f = "contrasts.csv"
+        let t = try read(dir, f)
+        guard t.rowCount > 0 else { return [] }
+        let sc = try strings(t, "scenario", f), ref = try strings(t, "reference", f), level = try strings(t, "geography_level", f)
+        let geo = try strings(t, "geography", f), cat = try strings(t, "category", f), year = try years(t, "year", f)
+        let p05 = try numbers(t, "p05", f), p50 = try numbers(t, "p50", f), p95 = try numbers(t, "p95", f)
+        let share = try numbers(t, "share_positive", f)
+        return (0..<t.rowCount).map {
+            ScenarioContrast(scenario: sc[$0], reference: ref[$0], geographyLevel: level[$0], geography: geo[$0], category: cat[$0],
+                             year: year[$0], p05: p05[$0], p50: p50[$0], p95: p95[$0], sharePositive: share[$0])
         }
-        return order.map { ($0, (cells[$0] ?? []).sorted { $0.year < $1.year }) }
+    }
+
+    /// Observed history of the aggregates from summary_wide.csv (`statistic` = observed), by
+    /// "level|geography|category"; empty for folders that predate it.
+    static func observedAggregates(_ dir: URL) -> [String: [(Int, Double)]] {
+        guard let t = try? read(dir, "summary_wide.csv"), t.columnNames.contains("statistic"),
+              let level = try? strings(t, "geography_level", "summary_wide.csv"), let geo = try? strings(t, "geography", "summary_wide.csv"),
+              let cat = try? strings(t, "category", "summary_wide.csv"), let stat = try? strings(t, "statistic", "summary_wide.csv") else { return [:] }
+        let yearColumns = t.columnNames.compactMap { name -> (Int, [Double?])? in
+            guard let y = Int(name), let v = t[name]?.doubles() else { return nil }
+            return (y, v)
+        }
+        var out: [String: [(Int, Double)]] = [:]
+        for i in 0..<t.rowCount where stat[i] == "observed" {
+            let key = "\(level[i])|\(geo[i])|\(cat[i])"
+            guard out[key] == nil else { continue }   // repeated per scenario
+            out[key] = yearColumns.compactMap { y, v in v[i].map { (y, $0) } }
+        }
+        return out
     }
 
     static func escape(_ s: String) -> String { SVGChart.escape(s) }
 
+    /// "12.3 M" (people), "–" when not finite.
+    static func m(_ v: Double) -> String { v.isFinite ? String(format: "%.1f M", v / 1e6) : "–" }
+
     /// Builds the report HTML for the run in `directory`.
+    ///
+    /// Sections: summary (world medians and intervals); scenarios compared (medians with 90 %
+    /// bands, and each scenario's difference from the reference with its band); the contrasts
+    /// in words (contrasts.csv; a note when the folder has none); uncertainty by scenario (fan
+    /// charts on one shared y axis); regions (UN regions: a table and small multiples on shared
+    /// axes); the 20 largest origins (a table and small multiples on shared axes); disaster
+    /// displacement; model diagnostics; assumptions; data sources and licences, listed once.
     public static func build(directory: URL) throws -> (html: String, charts: [String: String]) {
-        let proj = try read(directory, "projections.csv")
+        let proj = try Projections(read(directory, "projections.csv"))
         let fit = try read(directory, "in_sample_fit.csv")
         let coef = try read(directory, "coefficients.csv")
         let manifestURL = directory.appendingPathComponent("manifest.json")
@@ -102,45 +185,111 @@ public enum HTMLReport {
               let manifest = try? JSONSerialization.jsonObject(with: manifestData) as? [String: Any] else {
             throw ReportError.missing(manifestURL.path)
         }
+        let contrastRows = try contrasts(directory)
+        let observedAgg = observedAggregates(directory)
         let sources = (manifest["data_sources"] as? [[String: Any]]) ?? []
-        let attribution = "Sources: " + sources.compactMap { $0["attribution"] as? String }.joined(separator: "; ")
         let shortSource = "Data: UNHCR (CC BY 4.0), IDMC, UN DESA WPP 2024, ERA5/OWID, IPCC AR6. Projection: MigrationKit."
-        // Observed world history.
+        let stockCategory = ProjectionCategory.displaced.rawValue
+        // Observed history: the world, and countries (one-step-ahead fit table).
         let fg = try strings(fit, "geography", "in_sample_fit.csv"), fy = try years(fit, "year", "in_sample_fit.csv")
         let fo = try numbers(fit, "observed", "in_sample_fit.csv"), ff = try numbers(fit, "fitted", "in_sample_fit.csv")
         var histYears: [Int] = [], histObserved: [Double] = [], histFitted: [Double] = []
-        for i in 0..<fit.rowCount where fg[i] == "World" { histYears.append(fy[i]); histObserved.append(fo[i]); histFitted.append(ff[i]) }
-        let stock = try world(proj, category: "displaced_stock")
-        let disaster = try world(proj, category: "new_disaster_displacement")
-        var charts: [String: String] = [:]
-        // 1. Scenarios compared, with history.
-        var series: [SVGChart.Series] = [SVGChart.Series(label: "Observed", years: histYears, values: histObserved, color: "#000000")]
-        for (k, (name, cells)) in stock.enumerated() {
-            series.append(SVGChart.Series(label: name, years: cells.map(\.year), values: cells.map(\.p50),
-                                          color: SVGChart.palette[k % SVGChart.palette.count]))
+        var countryHistory: [String: [(Int, Double)]] = [:]
+        for i in 0..<fit.rowCount {
+            if fg[i] == "World" { histYears.append(fy[i]); histObserved.append(fo[i]); histFitted.append(ff[i]) } else if fo[i].isFinite {
+                countryHistory[fg[i], default: []].append((fy[i], fo[i]))
+            }
         }
-        charts["world_scenarios.svg"] = SVGChart(title: "Forcibly displaced people, world: median by scenario", yTitle: "People",
+        let stock = proj.world(category: stockCategory)
+        let disaster = proj.world(category: ProjectionCategory.disaster.rawValue)
+        let scenarioNames = stock.map(\.0)
+        // The reference scenario: contrasts.csv's, else the manifest's (`reference`), else the first.
+        let reference = contrastRows?.first?.reference ?? (manifest["reference"] as? String).flatMap { scenarioNames.contains($0) ? $0 : nil }
+            ?? scenarioNames.first ?? ""
+        let color: [String: String] = Dictionary(uniqueKeysWithValues: scenarioNames.enumerated().map { ($1, SVGChart.palette[$0 % SVGChart.palette.count]) })
+        let baseYear = (manifest["base_year"] as? Int) ?? ((stock.first?.1.first?.year).map { $0 - 1 } ?? 0)
+        let firstYear = stock.first?.1.first?.year ?? baseYear + 1
+        let horizon = (manifest["horizon"] as? Int) ?? (stock.first?.1.last?.year ?? firstYear)
+        var charts: [String: String] = [:]
+        // 1. Scenarios compared, with history and 90 % bands.
+        var series: [SVGChart.Series] = [SVGChart.Series(label: "Observed", years: histYears, values: histObserved, color: "#000000")]
+        for (name, cells) in stock {
+            series.append(SVGChart.Series(label: name, years: cells.map(\.year), values: cells.map(\.p50), color: color[name] ?? "#000000",
+                                          bands: [.init(label: "90 %", low: cells.map(\.p05), high: cells.map(\.p95), opacity: 0.07)]))
+        }
+        charts["world_scenarios.svg"] = SVGChart(title: "Forcibly displaced people, world: median and 90 % interval by scenario", yTitle: "People",
                                                  source: shortSource, series: series).render()
-        // 2. Fan chart per scenario.
+        // 1b. Differences from the reference, with bands (contrasts.csv).
+        let worldContrasts = (contrastRows ?? []).filter { $0.geographyLevel == "world" && $0.category == stockCategory && $0.scenario != $0.reference }
+        if !worldContrasts.isEmpty {
+            var byScenario: [String: [ScenarioContrast]] = [:]
+            var order: [String] = []
+            for c in worldContrasts {
+                if byScenario[c.scenario] == nil { order.append(c.scenario) }
+                byScenario[c.scenario, default: []].append(c)
+            }
+            let cs = order.map { name -> SVGChart.Series in
+                let cells = (byScenario[name] ?? []).sorted { $0.year < $1.year }
+                return SVGChart.Series(label: "\(name) − \(reference)", years: cells.map(\.year), values: cells.map(\.p50), color: color[name] ?? "#000000",
+                                       bands: [.init(label: "90 %", low: cells.map(\.p05), high: cells.map(\.p95), opacity: 0.12)])
+            }
+            charts["contrasts.svg"] = SVGChart(title: "Difference from \(reference), world displaced stock: median and 90 % interval of paired draws",
+                                               yTitle: "People (difference)", source: shortSource, series: cs).render()
+        }
+        // 2. Fan chart per scenario, on one shared y axis.
+        var sharedTop = histObserved.filter(\.isFinite).max() ?? 0
+        for (_, cells) in stock { for c in cells where c.p95.isFinite { sharedTop = max(sharedTop, c.p95) } }
         for (k, (name, cells)) in stock.enumerated() {
-            let color = SVGChart.palette[k % SVGChart.palette.count]
-            let s = SVGChart.Series(label: "\(name) median", years: cells.map(\.year), values: cells.map(\.p50), color: color, bands: [
+            let s = SVGChart.Series(label: "\(name) median", years: cells.map(\.year), values: cells.map(\.p50), color: color[name] ?? "#000000", bands: [
                 .init(label: "90 %", low: cells.map(\.p05), high: cells.map(\.p95), opacity: 0.15),
                 .init(label: "80 %", low: cells.map(\.p10), high: cells.map(\.p90), opacity: 0.25),
             ])
             let h = SVGChart.Series(label: "Observed", years: histYears, values: histObserved, color: "#000000")
-            charts["fan_\(k + 1).svg"] = SVGChart(title: "\(name): forcibly displaced, world (median, 80 % and 90 % intervals)",
-                                                  yTitle: "People", source: shortSource, series: [h, s]).render()
+            var chart = SVGChart(title: "\(name): forcibly displaced, world (median, 80 % and 90 % intervals)",
+                                 yTitle: "People", source: shortSource, series: [h, s])
+            chart.yMax = sharedTop
+            charts["fan_\(k + 1).svg"] = chart.render()
         }
-        // 3. Disaster displacement.
-        let dseries = disaster.enumerated().map { k, e in
-            SVGChart.Series(label: e.0, years: e.1.map(\.year), values: e.1.map(\.p50), color: SVGChart.palette[k % SVGChart.palette.count])
+        // 3. Regions (UN M49 regions) under the reference scenario: small multiples on shared axes.
+        let regionSeries = proj.series(level: "un_region", category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
+        let regionPanels = regionSeries.map { g -> SVGSmallMultiples.Panel in
+            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory)"] ?? []
+            return SVGSmallMultiples.Panel(label: g.name, years: g.cells.map(\.year), median: g.cells.map(\.p50), low: g.cells.map(\.p05),
+                                           high: g.cells.map(\.p95), observedYears: obs.map(\.0), observed: obs.map(\.1))
+        }
+        if !regionPanels.isEmpty {
+            charts["regions.svg"] = SVGSmallMultiples(title: "\(reference): forcibly displaced by UN region of origin (median and 90 % interval; observed in black)",
+                                                      yTitle: "People", source: shortSource, panels: regionPanels, columns: 3).render()
+        }
+        // 4. The 20 largest origins under the reference scenario (by the median of the first
+        // projected year): small multiples on shared axes.
+        let countrySeries = proj.series(level: "country", category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
+        typealias Origin = (geography: String, name: String, cells: [Cell])
+        var ranked: [(origin: Origin, size: Double)] = []
+        for g in countrySeries {
+            let size: Double = g.cells.first(where: { $0.year == firstYear })?.p50 ?? 0
+            ranked.append((g, size.isFinite ? size : 0))
+        }
+        ranked.sort { a, b in a.size != b.size ? a.size > b.size : a.origin.geography < b.origin.geography }
+        let largest: [Origin] = ranked.prefix(20).map { $0.origin }
+        if !largest.isEmpty {
+            let panels = largest.map { g -> SVGSmallMultiples.Panel in
+                let obs = countryHistory[g.geography] ?? []
+                return SVGSmallMultiples.Panel(label: g.name, years: g.cells.map(\.year), median: g.cells.map(\.p50), low: g.cells.map(\.p05),
+                                               high: g.cells.map(\.p95), observedYears: obs.map(\.0), observed: obs.map(\.1))
+            }
+            charts["largest_origins.svg"] = SVGSmallMultiples(title: "\(reference): the \(largest.count) largest origins, forcibly displaced (median and 90 % interval; observed in black)",
+                                                              yTitle: "People", source: shortSource, panels: panels, columns: 5).render()
+        }
+        // 5. Disaster displacement.
+        let dseries = disaster.map { name, cells in
+            SVGChart.Series(label: name, years: cells.map(\.year), values: cells.map(\.p50), color: color[name] ?? "#000000")
         }
         charts["disaster_scenarios.svg"] = SVGChart(title: "New disaster displacements per year, world: median by scenario",
                                                     yTitle: "Displacements", source: shortSource, series: dseries).render()
-        // 3b. New displacement by cause, stacked (median of each cause; the first scenario).
-        let conflictNew = try world(proj, category: "new_conflict_displacement")
-        if let first = conflictNew.first, let dis = disaster.first(where: { $0.0 == first.0 }) {
+        // 5b. New displacement by cause, stacked (median of each cause; the reference scenario).
+        let conflictNew = proj.world(category: ProjectionCategory.newDisplacement.rawValue)
+        if let first = conflictNew.first(where: { $0.0 == reference }) ?? conflictNew.first, let dis = disaster.first(where: { $0.0 == first.0 }) {
             let years = first.1.map(\.year)
             let c = first.1.map(\.p50)
             let d = dis.1.map(\.p50)
@@ -154,26 +303,68 @@ public enum HTMLReport {
                           bands: [.init(label: "disasters", low: c, high: top, opacity: 0.45)]),
                 ]).render()
         }
-        // 4. In-sample fit.
+        // 6. In-sample fit.
         charts["in_sample_fit.svg"] = SVGChart(title: "World displaced stock: observed and one-step-ahead fit", yTitle: "People",
                                                source: shortSource, series: [
                                                    .init(label: "Observed", years: histYears, values: histObserved, color: "#000000"),
                                                    .init(label: "Fitted", years: histYears, values: histFitted, color: "#D55E00", dashed: true),
                                                ]).render()
         // Tables.
-        func m(_ v: Double) -> String { v.isFinite ? String(format: "%.1f M", v / 1e6) : "–" }
+        var tableYears: [Int] = []
+        for y in [2030, 2040, 2050, horizon] where (stock.first?.1.contains { $0.year == y } ?? false) && !tableYears.contains(y) { tableYears.append(y) }
         var summary = "<table><thead><tr><th>Scenario</th>"
-        let years = [2030, 2040, 2050].filter { y in stock.first?.1.contains { $0.year == y } ?? false }
-        for y in years { summary += "<th>\(y) median</th><th>\(y) 90 % interval</th>" }
+        for y in tableYears { summary += "<th>\(y) median</th><th>\(y) 90 % interval</th>" }
         summary += "</tr></thead><tbody>"
         for (name, cells) in stock {
             summary += "<tr><td>\(escape(name))</td>"
-            for y in years {
-                if let c = cells.first(where: { $0.year == y }) { summary += "<td>\(m(c.p50))</td><td>\(m(c.p05)) – \(m(c.p95))</td>" }
+            for y in tableYears {
+                if let c = cells.first(where: { $0.year == y }) { summary += "<td>\(m(c.p50))</td><td>\(m(c.p05)) – \(m(c.p95))</td>" } else { summary += "<td></td><td></td>" }
             }
             summary += "</tr>"
         }
         summary += "</tbody></table>"
+        // The contrasts, in words.
+        var contrastSection = ""
+        if let contrastRows {
+            let cells = ContrastText.worldStock(contrastRows, years: tableYears)
+            if cells.isEmpty {
+                contrastSection = "<p class=\"note\">This run's contrasts.csv has no world rows, so the scenarios are not compared on paired draws here; side-by-side intervals (above) cannot tell whether a difference is larger than the uncertainty.</p>"
+            } else {
+                contrastSection = "<p>Each scenario minus \(escape(reference)), computed draw by draw on the same random numbers (paired draws), for the world's forcibly displaced. Where the 90 % interval of the difference includes zero, the run cannot tell the two scenarios apart.</p>"
+                contrastSection += "<table class=\"contrasts\"><thead><tr><th>Scenario</th><th>Year</th><th>Difference (median)</th><th>90 % interval</th><th>Reading</th></tr></thead><tbody>"
+                for c in cells {
+                    contrastSection += "<tr\(c.intervalIncludesZero ? " class=\"includes-zero\"" : "")><td>\(escape(c.scenario))</td><td>\(c.year)</td><td>\(ContrastText.signed(c.p50))</td><td>\(ContrastText.signed(c.p05)) to \(ContrastText.signed(c.p95))</td><td>\(escape(ContrastText.reading(c)))</td></tr>"
+                }
+                contrastSection += "</tbody></table>"
+            }
+        } else {
+            contrastSection = "<p class=\"note\">This run folder has no contrasts.csv (it was written by an earlier MigrationKit): rerun <code>migkit project</code> to compare the scenarios on paired draws.</p>"
+        }
+        if let chart = charts["contrasts.svg"] { contrastSection += "<figure>\(chart)</figure>" }
+        // Regions table.
+        func intervalCells(_ cells: [Cell], _ years: [Int]) -> String {
+            years.map { y in
+                guard let c = cells.first(where: { $0.year == y }) else { return "<td></td>" }
+                return "<td>\(m(c.p50)) <span class=\"note\">(\(m(c.p05)) – \(m(c.p95)))</span></td>"
+            }.joined()
+        }
+        let shortYears = tableYears.filter { $0 == 2030 || $0 == horizon }
+        var regionTable = "<table><thead><tr><th>UN region</th><th>\(baseYear) observed</th>"
+        for y in shortYears { regionTable += "<th>\(y) median (90 % interval)</th>" }
+        regionTable += "</tr></thead><tbody>"
+        for g in regionSeries {
+            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory)"]?.first { $0.0 == baseYear }?.1 ?? .nan
+            regionTable += "<tr><td>\(escape(g.name))</td><td>\(m(obs))</td>\(intervalCells(g.cells, shortYears))</tr>"
+        }
+        regionTable += "</tbody></table>"
+        var originTable = "<table><thead><tr><th>#</th><th>Origin</th><th>\(firstYear) median</th>"
+        for y in shortYears { originTable += "<th>\(y) median (90 % interval)</th>" }
+        originTable += "</tr></thead><tbody>"
+        for (k, g) in largest.enumerated() {
+            let first = g.cells.first { $0.year == firstYear }?.p50 ?? .nan
+            originTable += "<tr><td>\(k + 1)</td><td>\(escape(g.name))</td><td>\(m(first))</td>\(intervalCells(g.cells, shortYears))</tr>"
+        }
+        originTable += "</tbody></table>"
         let cm = try strings(coef, "model", "coefficients.csv"), ct = try strings(coef, "term", "coefficients.csv")
         let ce = try numbers(coef, "estimate", "coefficients.csv"), cs = try numbers(coef, "std_error", "coefficients.csv")
         let cp = try numbers(coef, "p_value", "coefficients.csv")
@@ -199,24 +390,32 @@ public enum HTMLReport {
         body { font-family: Helvetica, Arial, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
         h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
         table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; } th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
-        th:first-child, td:first-child, td:nth-child(2) { text-align: left; } figure { margin: 1em 0; } pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
+        th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; } figure { margin: 1em 0; } pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
+        svg { max-width: 100%; height: auto; } table.contrasts td:last-child { text-align: left; } tr.includes-zero td { color: #555; }
         .note { color: #555; font-size: 0.9em; }
         </style></head><body>
         <h1>Forced displacement projections</h1>
-        <p>MigrationKit \(escape((manifest["migrationkit_version"] as? String) ?? "")) — \(manifest["draws"] ?? "") Monte Carlo draws per scenario, seed \(manifest["seed"] ?? ""), projections from \(manifest["base_year"] ?? "") to \(manifest["horizon"] ?? "").
+        <p>MigrationKit \(escape((manifest["migrationkit_version"] as? String) ?? "")) — \(manifest["draws"] ?? "") Monte Carlo draws per scenario, seed \(manifest["seed"] ?? ""), observed to \(baseYear), projections from \(firstYear) to \(horizon).
         The stock counts refugees, asylum seekers, other people in need of international protection, conflict IDPs and UNRWA refugees by origin.</p>
         <h2>Summary: forcibly displaced people, world</h2>
         \(summary)
-        <p class="note">Projections start from UNHCR's mid-year figures for the first projected year where they are published (otherwise from the end of the last observed year). Long-run medians compound the growth of displaced stocks observed since 2001; see FORECASTS.md for the backtests (the default model beats the random walk and the drift for the world total at horizons 1–5 years; for individual countries it ties the random walk).</p>
+        <p class="note">Projections start from UNHCR's mid-year figures for the first projected year where they are published (otherwise from the end of the last observed year). See FORECASTS.md for the backtests against naive baselines.</p>
         """
         html += "<h2>Scenarios compared</h2><figure>\(charts["world_scenarios.svg"] ?? "")</figure>"
-        html += "<h2>Uncertainty by scenario</h2>"
+        html += "<h2>Are the scenarios different?</h2>\(contrastSection)"
+        html += "<h2>Uncertainty by scenario</h2><p class=\"note\">All fan charts share one y axis, so that their heights compare.</p>"
         for k in 0..<stock.count { html += "<figure>\(charts["fan_\(k + 1).svg"] ?? "")</figure>" }
+        if let regions = charts["regions.svg"] {
+            html += "<h2>Regions</h2><p>Under \(escape(reference)), by UN (M49) region of origin; all panels share one y axis.</p>\(regionTable)<figure>\(regions)</figure>"
+        }
+        if let origins = charts["largest_origins.svg"] {
+            html += "<h2>The \(largest.count) largest origins</h2><p>Under \(escape(reference)), ranked by the median of \(firstYear); all panels share one y axis (observed 2010–\(baseYear) in black).</p>\(originTable)<figure>\(origins)</figure>"
+        }
         html += "<h2>Disaster displacement</h2><figure>\(charts["disaster_scenarios.svg"] ?? "")</figure>"
         html += "<figure>\(charts["stacked_new_displacement.svg"] ?? "")</figure>"
         html += "<h2>Model diagnostics</h2><figure>\(charts["in_sample_fit.svg"] ?? "")</figure><figure>\(charts["coefficients.svg"] ?? "")</figure>\(coefTable)"
         html += "<h2>Assumptions</h2><p>Scenario file (\(escape((manifest["scenario_file"] as? String) ?? ""))):</p><pre>\(scenarioText)</pre>"
-        html += "<h2>Data sources and licences</h2>\(sourceList)<p class=\"note\">\(escape(attribution))</p></body></html>\n"
+        html += "<h2>Data sources and licences</h2>\(sourceList)</body></html>\n"
         return (html, charts)
     }
 

@@ -26,8 +26,17 @@ public enum NotebookExport {
         ["cell_type": "markdown", "metadata": [String: Any](), "source": lines(text)]
     }
 
-    static func code(_ text: String, outputs: [[String: Any]] = []) -> [String: Any] {
-        ["cell_type": "code", "execution_count": NSNull(), "metadata": [String: Any](), "outputs": outputs, "source": lines(text)]
+    static func code(_ text: String, outputs: [[String: Any]] = [], chart: Bool = false) -> [String: Any] {
+        let metadata: [String: Any] = chart ? ["tags": ["chart"]] : [:]
+        return ["cell_type": "code", "execution_count": NSNull(), "metadata": metadata, "outputs": outputs, "source": lines(text)]
+    }
+
+    /// A chart cell: Python that displays the run's own SVG file (so that running the notebook
+    /// redraws it instead of wiping it), with that SVG as its stored output. Tagged `chart`:
+    /// scripts/check-notebooks checks that every such cell has an output after execution.
+    static func chartCell(_ file: String, svg: String) -> [String: Any] {
+        code("# Chart drawn by MigrationKit: \(file) in the run folder\ndisplay(SVG(filename=f\"{run}/\(file)\"))",
+             outputs: [svgOutput(svg)], chart: true)
     }
 
     static func svgOutput(_ svg: String) -> [String: Any] {
@@ -69,29 +78,46 @@ public enum NotebookExport {
         conflict IDPs and UNRWA refugees by origin. Long-run medians compound the growth of displaced stocks \
         observed since 2001; see FORECASTS.md for how the model performs against naive baselines.
         """))
-        cells.append(markdown("## The world under each scenario\n\nMedian of the Monte Carlo draws, with the observed history."))
-        cells.append(code("# Chart drawn by MigrationKit (charts/world_scenarios.svg)", outputs: [svgOutput(charts["world_scenarios.svg"] ?? "")]))
+        cells.append(markdown("## Setup\n\nThe run folder, relative to this notebook; the charts and tables below are read from it (nothing is written)."))
+        cells.append(code("""
+        %matplotlib inline
+        import pandas as pd
+        import matplotlib.pyplot as plt
+        from IPython.display import SVG, display
+
+        run = "\(relativeRunPath)"
+        """))
+        cells.append(markdown("## The world under each scenario\n\nMedian of the Monte Carlo draws with its 90 % interval, and the observed history."))
+        cells.append(chartCell("charts/world_scenarios.svg", svg: charts["world_scenarios.svg"] ?? ""))
+        if let contrast = charts["contrasts.svg"] {
+            cells.append(markdown("## Are the scenarios different?\n\nEach scenario minus the reference on the same draws; where the 90 % band includes zero the run cannot tell them apart (contrasts.csv)."))
+            cells.append(chartCell("charts/contrasts.svg", svg: contrast))
+        }
         if let fan = charts["fan_2.svg"] ?? charts["fan_1.svg"] {
-            cells.append(markdown("## Uncertainty\n\nMedian with 80 % and 90 % intervals for one scenario (all scenarios: charts/fan_*.svg)."))
-            cells.append(code("# Chart drawn by MigrationKit", outputs: [svgOutput(fan)]))
+            let file = charts["fan_2.svg"] != nil ? "charts/fan_2.svg" : "charts/fan_1.svg"
+            cells.append(markdown("## Uncertainty\n\nMedian with 80 % and 90 % intervals for one scenario (all scenarios: charts/fan_*.svg, on one shared y axis)."))
+            cells.append(chartCell(file, svg: fan))
+        }
+        if let regions = charts["regions.svg"] {
+            cells.append(markdown("## Regions\n\nBy UN region of origin, on shared axes."))
+            cells.append(chartCell("charts/regions.svg", svg: regions))
         }
         cells.append(markdown("## Load the run's tables\n\nColumns are documented in MigrationKit's README (\"Outputs of `migkit project`\")."))
         cells.append(code("""
-        import pandas as pd
-
-        run = "\(relativeRunPath)"
         projections = pd.read_csv(f"{run}/projections.csv")
         coefficients = pd.read_csv(f"{run}/coefficients.csv")
         fit = pd.read_csv(f"{run}/in_sample_fit.csv")
         world = projections[(projections.geography_level == "world") & (projections.category == "displaced_stock")]
         world.pivot(index="year", columns="scenario", values="p50").round(-3).head(10)
         """))
-        cells.append(markdown("## Redraw the main chart with matplotlib"))
+        cells.append(markdown("## Scenario contrasts\n\nEach scenario minus the reference, per geography, category and year (empty in runs made before contrasts were computed)."))
         cells.append(code("""
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        import os
+        contrasts = pd.read_csv(f"{run}/contrasts.csv") if os.path.exists(f"{run}/contrasts.csv") else pd.DataFrame()
+        contrasts[(contrasts.geography_level == "world") & (contrasts.category == "displaced_stock")].head(20) if len(contrasts) else contrasts
+        """))
+        cells.append(markdown("## Redraw the main chart with matplotlib\n\nShown inline; nothing is saved to disk (call `fig.savefig(...)` to keep a copy)."))
+        cells.append(code("""
         fig, ax = plt.subplots(figsize=(9, 5))
         observed = fit[fit.geography == "World"]
         ax.plot(observed.year, observed.observed / 1e6, color="black", label="Observed")
@@ -102,8 +128,8 @@ public enum NotebookExport {
         ax.set_ylabel("Forcibly displaced people (millions)")
         ax.set_title("World: median and 80 % interval by scenario")
         ax.legend(fontsize=8)
-        fig.savefig("world_scenarios_matplotlib.png", dpi=100)
-        """))
+        plt.show()
+        """, chart: true))
         cells.append(markdown("## Fitted coefficients"))
         cells.append(code("coefficients"))
         cells.append(markdown("## Data sources and licences\n\n" + sources.map { "- \($0)" }.joined(separator: "\n")))

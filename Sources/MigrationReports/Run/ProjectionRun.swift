@@ -85,7 +85,7 @@ public enum ProjectionRun {
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
         let seconds = Date().timeIntervalSince(started)
-        let summary = summaryText(rows, set: set, inputs: inputs, models: models)
+        let summary = summaryText(rows, set: set, inputs: inputs, models: models, contrasts: contrasts)
         return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,
                       manifest: manifest, summary: summary, seconds: seconds)
     }
@@ -119,7 +119,7 @@ public enum ProjectionRun {
         func num(_ v: [Double?]) -> Column { .double(v) }
         return [
             ("projections.csv", try ProjectionTables.projections(rows, names: inputs.history.names)),
-            ("summary_wide.csv", try ProjectionTables.wideSummary(rows)),
+            ("summary_wide.csv", try ProjectionTables.wideSummary(rows, history: inputs.history)),
             ("contrasts.csv", try ProjectionTables.contrasts(contrasts)),
             ("coefficients.csv", try ProjectionTables.coefficients(modelList)),
             ("diagnostics.csv", try ProjectionTables.diagnostics(modelList, extra: extra)),
@@ -162,7 +162,12 @@ public enum ProjectionRun {
     /// files keeps them: the old manifest.json — the completion marker `migkit report` checks —
     /// is removed, the files are renamed in one by one, and manifest.json comes last, so a killed
     /// run leaves files without a manifest, which `migkit report` refuses as incomplete.
-    public static func write(_ result: Result, to directory: URL) throws {
+    ///
+    /// `format`: `.csv` (the default) and `.csvExcel` (a UTF-8 byte-order mark and CRLF line ends
+    /// for Excel) choose how the CSV tables are written; `.xlsx` writes the CSV tables (the report
+    /// and the notebook read them) and `workbook.xlsx` beside them: a chart-ready `World` sheet
+    /// (`ProjectionTables.worldSheet`) and one sheet per table, typed numbers, frozen header.
+    public static func write(_ result: Result, to directory: URL, format: TableFileFormat = .csv) throws {
         let fm = FileManager.default
         var st = stat()
         let exists = lstat(directory.path, &st) == 0
@@ -187,7 +192,12 @@ public enum ProjectionRun {
         for (name, table) in result.tables {
             let path = temp.appendingPathComponent(name).path
             slots.append(TemporaryFileRegistry.register(path))
-            try CSVWriter.write(table, to: path)
+            try CSVWriter.write(table, to: path, options: format.csvOptions)
+        }
+        if format == .xlsx {
+            let path = temp.appendingPathComponent(workbookName).path
+            slots.append(TemporaryFileRegistry.register(path))
+            try XLSXWriter.write(workbookSheets(result), to: path, numericTextColumns: ["value"])   // diagnostics.csv's values
         }
         slots.append(TemporaryFileRegistry.register(temp.appendingPathComponent("manifest.json").path))
         try AtomicFile.write(Array(result.manifest), to: temp.appendingPathComponent("manifest.json").path)
@@ -201,7 +211,7 @@ public enum ProjectionRun {
         // swapped in whole (rename, or an atomic exchange of the two folders): a killed run leaves
         // the old run or the new one. A folder with other files in it keeps them, and the run's
         // files move in one by one with the completion marker first out and last in.
-        let runFiles = Set(result.tables.map(\.name) + ["report.html", "manifest.json", "charts"])
+        let runFiles = Set(result.tables.map(\.name) + ["report.html", "manifest.json", "charts", workbookName])
         if !exists {
             guard rename(temp.path, directory.path) == 0 else {
                 throw RunError(description: "\(directory.path): cannot be created — \(String(cString: strerror(errno)))")
@@ -222,7 +232,7 @@ public enum ProjectionRun {
         }
         let marker = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: marker.path) { try fm.removeItem(at: marker) }
-        var files = result.tables.map(\.name) + ["report.html"]
+        var files = result.tables.map(\.name) + ["report.html"] + (format == .xlsx ? [workbookName] : [])
         let charts = (try? fm.contentsOfDirectory(atPath: temp.appendingPathComponent("charts").path)) ?? []
         if !charts.isEmpty { try fm.createDirectory(at: directory.appendingPathComponent("charts"), withIntermediateDirectories: true) }
         files += charts.sorted().map { "charts/\($0)" }
@@ -231,6 +241,24 @@ public enum ProjectionRun {
             let from = temp.appendingPathComponent(name).path, to = directory.appendingPathComponent(name).path
             try replace(to, with: from)
         }
+    }
+
+    /// The workbook of `--format xlsx`, in the run folder.
+    public static let workbookName = "workbook.xlsx"
+
+    /// The sheets of workbook.xlsx: `World` (years in rows: the observed history, then the
+    /// median, p05 and p95 of every scenario — select it and insert a line chart), then one sheet
+    /// per CSV table of the run, named after its file.
+    public static func workbookSheets(_ result: Result) throws -> [(name: String, table: Table)] {
+        var sheets: [(name: String, table: Table)] = [("World", try ProjectionTables.worldSheet(result.rows, history: result.inputs.history,
+                                                                                                 scenarios: result.scenarios.scenarios.map(\.name)))]
+        var taken: Set<String> = ["World"]
+        for (name, table) in result.tables {
+            let sheet = XLSXWriter.sheetName(forFile: name, taken: taken)
+            taken.insert(sheet)
+            sheets.append((sheet, table))
+        }
+        return sheets
     }
 
     /// Linux's renameat2, looked up at run time (Glibc does not export it to Swift); nil where
@@ -268,8 +296,12 @@ public enum ProjectionRun {
     /// growth 2025–2050 (from the median of the first projected year to the median of the
     /// horizon) next to the observed 1990–2024 and 2012–2024 rates; and the largest contributors
     /// to the change in the mean from the jump-off to the horizon, by type and by origin.
+    ///
+    /// With `contrasts`, a section reads each scenario against the reference for the world's
+    /// displaced stock at the horizon, in plain words wherever the 90 % interval includes zero;
+    /// and a line counts the country cells whose mean lies above p95 (heavy tails).
     public static func summaryText(_ rows: [ProjectionRow], set: ScenarioSet, inputs: ProjectionInputs,
-                                   models: FittedProjectionModels) -> String {
+                                   models: FittedProjectionModels, contrasts: [ScenarioContrast] = []) -> String {
         let h = inputs.history
         let base = models.baseYear
         let observed = h.stock.total(base)
@@ -360,7 +392,35 @@ public enum ProjectionRun {
                 s += "\n"
             }
         }
+        s += contrastSummary(contrasts, horizon: set.horizon, width: width)
+        s += heavyTailSummary(rows)
         return s
+    }
+
+    /// The contrasts section of the summary (empty without contrasts): per scenario, its
+    /// difference from the reference in the world's displaced stock at the horizon, median
+    /// [90 % interval], and its reading (`ContrastText.reading`).
+    static func contrastSummary(_ contrasts: [ScenarioContrast], horizon: Int, width: Int) -> String {
+        let cells = ContrastText.worldStock(contrasts, years: [horizon])
+        guard let reference = cells.first?.reference else { return "" }
+        var s = "\nScenarios against \(reference) in \(horizon) (world displaced stock, each scenario minus \(reference) on the same draws; median [90 % interval]):\n"
+        for c in cells {
+            s += "  " + c.scenario.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(ContrastText.interval(c)): \(ContrastText.reading(c))\n"
+        }
+        return s
+    }
+
+    /// One line on heavy tails: the share of country cells (all categories and years) whose
+    /// mean lies above p95; empty when there are none.
+    static func heavyTailSummary(_ rows: [ProjectionRow]) -> String {
+        var cells = 0, above = 0
+        for r in rows where r.geographyLevel == "country" {
+            cells += 1
+            if r.summary.mean.isFinite, r.summary.p95.isFinite, r.summary.mean > r.summary.p95 { above += 1 }
+        }
+        guard cells > 0, above > 0 else { return "" }
+        let share = 100 * Double(above) / Double(cells)
+        return "\nHeavy tails: in \(String(format: "%.0f", share)) % of the country cells the mean lies above p95 (a few draws far above the rest); projections.csv's note column marks them — quote the median and its interval.\n"
     }
 
     static func signedMillions(_ v: Double) -> String { String(format: "%+.1f M", v / 1e6) }

@@ -55,7 +55,7 @@ public enum ProjectionDataLoader {
         let unhcr = try strings(countries, "unhcr_region", "countries.csv"), un = try strings(countries, "un_region", "countries.csv")
         for k in 0..<countries.rowCount {
             guard let c = iso[k] else { continue }
-            history.names[c] = names[k] ?? c
+            history.names[c] = M49Names.name(iso3: c, given: names[k] ?? c)   // one naming standard, trimmed, also for an older data/
             history.regions[c] = (unhcr[k] ?? "Unknown", un[k] ?? "Unknown")
         }
         // Displacement panel.
