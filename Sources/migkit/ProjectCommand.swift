@@ -23,17 +23,23 @@ struct Project: ParsableCommand {
               report.html       self-contained HTML report with the charts (also charts/*.svg)
             The same seed gives identical CSV bytes whatever --threads is.
 
+            With --shard K/N the run is one of N shards (contiguous blocks of draws, for a Slurm \
+            array job): -o names the shard folder (default shards/K-of-N), which receives \
+            shard.bin (per-draw values, checksummed) and shard.json (written last); \
+            `migkit merge` joins the N shard folders into the single run's reports, byte for byte.
+
             Examples:
               migkit project                          # default scenarios → reports/
               migkit project my.toml -o out/ --draws 200
+              migkit project --draws 400 --shard 2/4 -o shards/2   # then: migkit merge shards/* -o reports/
             """
     )
 
     @Argument(help: ArgumentHelp("Scenario file (TOML). Default: data/scenarios/default.toml.", valueName: "scenarios"))
     var scenarioFile: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir"))
-    var output: String = "reports"
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports, or shards/K-of-N with --shard).", valueName: "dir"))
+    var output: String?
 
     @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder.", valueName: "dir"))
     var dataDir: String = "data"
@@ -47,6 +53,9 @@ struct Project: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Override the scenario file's horizon (last projected year).", valueName: "year"))
     var horizon: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Run only shard K of N (draws ⌊(K−1)·D/N⌋ to ⌊K·D/N⌋−1) and write a shard folder for `migkit merge`.", valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -54,6 +63,7 @@ struct Project: ParsableCommand {
         if let h = horizon, !ScenarioSet.yearRange.contains(h) {
             throw ValidationError("--horizon \(h) is outside the pathways' years \(ScenarioSet.yearRange.lowerBound)–\(ScenarioSet.yearRange.upperBound).")
         }
+        if let shard { do { _ = try ProjectionShards.Shard(shard) } catch { throw ValidationError("\(error)") } }
     }
 
     func run() throws {
@@ -67,6 +77,19 @@ struct Project: ParsableCommand {
         }
         let options = ProjectionRun.Options(dataDirectory: URL(fileURLWithPath: dataDir), scenarioFile: scenarioFile, draws: draws,
                                             seed: seed, horizon: horizon, threads: global.threads ?? 0, version: migrationKitVersion)
+        if let shard {
+            let part = try ProjectionShards.Shard(shard)
+            let folder = output ?? "shards/\(part.index)-of-\(part.count)"
+            let written: ProjectionShards.ShardResult
+            do { written = try ProjectionShards.run(options, shard: part, to: URL(fileURLWithPath: folder), progress: report) } catch {
+                progress.finish()
+                throw CLIError.message("\(error)")
+            }
+            progress.finish()
+            print("shard \(part): draws \(written.draws.lowerBound)–\(written.draws.upperBound - 1), \(String(format: "%.1f", Double(written.bytes) / 1e6)) MB in \(String(format: "%.1f", written.seconds)) s; shard folder \(folder)/")
+            return
+        }
+        let output = self.output ?? "reports"
         let result: ProjectionRun.Result
         do { result = try ProjectionRun.execute(options, progress: report) } catch { progress.finish(); throw CLIError.message("\(error)") }
         progress.finish()
