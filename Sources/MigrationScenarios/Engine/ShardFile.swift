@@ -22,6 +22,9 @@ import MigrationData
 /// between preamble and index exactly. The checksum is `ShardChecksum` (64-bit, detects any
 /// single corrupted 8-byte word with certainty; not cryptographic — it guards against truncated
 /// copies and bit rot, not against tampering).
+#if _endian(big)
+#error("shard files are little-endian and written by copying memory: port ShardFile before building on a big-endian machine")
+#endif
 package enum ShardFile {
     package static let magic = Array("MIGKSHRD".utf8)
     package static let formatVersion: UInt32 = 1
@@ -49,7 +52,7 @@ package enum ShardFile {
             for b in bits where b != 0 { append(b, to: &out) }
         } else {
             out.append(1)
-            for b in bits { append(b, to: &out) }
+            out.append(contentsOf: UnsafeRawBufferPointer(bits))   // little-endian machines only (see above)
         }
     }
 
@@ -76,7 +79,7 @@ package enum ShardFile {
                 for k in 0..<n { target[k] = v }
             case 1:
                 guard p + 8 * n <= bytes.count else { return false }
-                for k in 0..<n { target[k] = word(p + 8 * k) }
+                if n > 0 { UnsafeMutableRawPointer(target).copyMemory(from: bytes.baseAddress! + p, byteCount: 8 * n) }
                 p += 8 * n
             case 2:
                 let mapBytes = (n + 7) / 8
