@@ -18,6 +18,6 @@ struct Migkit: ParsableCommand {
               migkit --version
             """,
         version: migrationKitVersion,
-        subcommands: [Project.self, ReportCommand.self, NotebookCommand.self, BacktestCommand.self, Fit.self, FlowsCommand.self, ScheduleCommand.self, MarkovCommand.self, CohortCommand.self, DataCommand.self, Doctor.self]
+        subcommands: [Project.self, MergeCommand.self, ReportCommand.self, NotebookCommand.self, BacktestCommand.self, Fit.self, FlowsCommand.self, ScheduleCommand.self, MarkovCommand.self, CohortCommand.self, DataCommand.self, Doctor.self]
     )
 }

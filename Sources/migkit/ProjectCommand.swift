@@ -27,19 +27,25 @@ struct Project: ParsableCommand {
             The same seed gives identical CSV bytes whatever --threads is. The data folder is \
             --data-dir, else $MIGKIT_DATA, else data/ in the current folder.
 
+            With --shard K/N the run is one of N shards (contiguous blocks of draws, for a Slurm \
+            array job): -o names the shard folder (default shards/K-of-N), which receives \
+            shard.bin (per-draw values, checksummed) and shard.json (written last); \
+            `migkit merge` joins the N shard folders into the single run's reports, byte for byte.
+
             Examples:
               migkit project                          # default scenarios → reports/
               migkit project my.toml -o out/ --draws 200
               migkit project --format xlsx --progress plain 2> run.log
               MIGKIT_DATA=~/MigrationKit/data migkit project -o ~/runs/today
+              migkit project --draws 400 --shard 2/4 -o shards/2   # then: migkit merge shards/* -o reports/
             """
     )
 
     @Argument(help: ArgumentHelp("Scenario file (TOML). Default: data/scenarios/default.toml.", valueName: "scenarios"))
     var scenarioFile: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir"))
-    var output: String = "reports"
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports, or shards/K-of-N with --shard).", valueName: "dir"))
+    var output: String?
 
     @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder (default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir"))
     var dataDir: String?
@@ -63,6 +69,8 @@ struct Project: ParsableCommand {
     var quiet = false
 
     @OptionGroup var formatOptions: FormatOptions
+    @Option(name: .long, help: ArgumentHelp("Run only shard K of N (draws ⌊(K−1)·D/N⌋ to ⌊K·D/N⌋−1) and write a shard folder for `migkit merge`.", valueName: "K/N"))
+    var shard: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -71,6 +79,7 @@ struct Project: ParsableCommand {
         if let h = horizon, !ScenarioSet.yearRange.contains(h) {
             throw ValidationError("--horizon \(h) is outside the pathways' years \(ScenarioSet.yearRange.lowerBound)–\(ScenarioSet.yearRange.upperBound).")
         }
+        if let shard { do { _ = try ProjectionShards.Shard(shard) } catch { throw ValidationError("\(error)") } }
     }
 
     func run() throws {
@@ -80,6 +89,19 @@ struct Project: ParsableCommand {
         defer { progress.finish() }
         let options = ProjectionRun.Options(dataDirectory: data, scenarioFile: scenarioFile, draws: draws,
                                             seed: seed, horizon: horizon, threads: global.threads ?? 0, version: migrationKitVersion)
+        if let shard {
+            let part = try ProjectionShards.Shard(shard)
+            let folder = output ?? "shards/\(part.index)-of-\(part.count)"
+            let written: ProjectionShards.ShardResult
+            do { written = try ProjectionShards.run(options, shard: part, to: URL(fileURLWithPath: folder), progress: progress.callback) } catch {
+                progress.finish()
+                throw CLIError.message("\(error)")
+            }
+            progress.finish()
+            print("shard \(part): draws \(written.draws.lowerBound)–\(written.draws.upperBound - 1), \(String(format: "%.1f", Double(written.bytes) / 1e6)) MB in \(String(format: "%.1f", written.seconds)) s; shard folder \(folder)/")
+            return
+        }
+        let output = self.output ?? "reports"
         let result: ProjectionRun.Result
         do { result = try ProjectionRun.execute(options, progress: progress.callback) } catch { throw CLIError.message("\(error)") }
         do { try ProjectionRun.write(result, to: URL(fileURLWithPath: output), format: formatOptions.format) } catch { throw CLIError.message("\(error)") }

@@ -81,9 +81,17 @@ public enum ProjectionRun {
                                                   progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
         } catch { throw RunError(description: "\(scenarioPath): \(error)") }
         progress?(.writing, 0)
-        let rows = output.rows, contrasts = output.contrasts
+        return try assemble(set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: output.rows, contrasts: output.contrasts,
+                            version: options.version, started: started)
+    }
+
+    /// The result of a run from its projected rows and contrasts: the report tables, the
+    /// manifest and the summary. `execute` and the merge of shards (`ProjectionShards.merge`)
+    /// both end here, so a merged run writes the single run's bytes.
+    static func assemble(_ set: ScenarioSet, scenarioPath: String, inputs: ProjectionInputs, models: FittedProjectionModels,
+                         rows: [ProjectionRow], contrasts: [ScenarioContrast], version: String, started: Date) throws -> Result {
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
-        let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: options.version)
+        let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: version)
         let seconds = Date().timeIntervalSince(started)
         let summary = summaryText(rows, set: set, inputs: inputs, models: models, contrasts: contrasts)
         return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,

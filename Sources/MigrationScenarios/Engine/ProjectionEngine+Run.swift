@@ -43,7 +43,8 @@ extension ProjectionEngine {
 
     static func project(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs, threads: Int, blockSize: Int?,
                         sketchCompression: Double, tails: Bool, contrasts wantContrasts: Bool,
-                        progress: (@Sendable (Double) -> Void)?) throws -> ProjectionOutput {
+                        progress: (@Sendable (Double) -> Void)?,
+                        drawRange: Range<Int>? = nil, collector: (any DrawCollector)? = nil) throws -> ProjectionOutput {
         let base = models.baseYear
         guard set.horizon > base else { throw ProjectionError.horizon(set.horizon, base: base) }
         let years = Array((base + 1)...set.horizon)
@@ -58,8 +59,11 @@ extension ProjectionEngine {
         // Draws are simulated in blocks of at most `blockSize`: one block (the usual case) gives
         // exact type-7 quantiles from all draws; more blocks stream every cell into a t-digest
         // (QuantileSketch), so memory does not grow with the number of draws.
-        let B = max(1, min(set.draws, blockSize ?? exactDrawLimit))
-        let blockStarts = Array(stride(from: 0, to: set.draws, by: B))
+        // Shard hook: a shard runs draws [a, b) of the full run (global draw indices, so its
+        // draws are the full run's); `collector` then receives every cell's per-draw values.
+        let allDraws = drawRange ?? 0..<set.draws
+        let B = max(1, min(allDraws.count, blockSize ?? exactDrawLimit))
+        let blockStarts = Array(stride(from: allDraws.lowerBound, to: allDraws.upperBound, by: B))
         let streamed = blockStarts.count > 1
         let cIn = choleskyFactor(models.conflict.inflow.vcov), cEx = choleskyFactor(models.conflict.exit.vcov)
         let cDis = models.disaster.hazards.map { choleskyFactor($0.fit.vcov) }
@@ -128,7 +132,7 @@ extension ProjectionEngine {
         let pop = inputs.population
         let referenceIndex = set.reference.flatMap { r in set.scenarios.firstIndex { $0.name == r } } ?? 0
         let referenceName = set.scenarios[referenceIndex].name
-        let doContrasts = wantContrasts && S > 1
+        let doContrasts = wantContrasts && S > 1 && collector == nil
         let countryContrasts = doContrasts && !streamed
         // The reference runs first in each block, so the others can be differenced against it.
         let order = [referenceIndex] + (0..<S).filter { $0 != referenceIndex }
@@ -137,6 +141,10 @@ extension ProjectionEngine {
         let workers = workerCount(threads)
         let scratch = WorkerScratch(workers: workers)
 
+        try collector?.begin(DrawLayout(scenarios: set.scenarios.map(\.name), referenceIndex: referenceIndex, years: years,
+                                        countries: countries, countryCategories: countryCategories.map(\.rawValue),
+                                        aggregates: aggregates.map { DrawLayout.Aggregate(level: $0.level, name: $0.name, categories: $0.categories.map(\.rawValue)) },
+                                        draws: allDraws, blocks: blockStarts.count))
         let empty = QuantileSketch(compression: sketchCompression)
         var rowsByScenario = [[ProjectionRow]](repeating: [], count: S)
         var contrastsByScenario = [[ScenarioContrast]](repeating: [], count: S)
@@ -147,7 +155,7 @@ extension ProjectionEngine {
         var contrastPositive = [[Double]](repeating: [Double](repeating: 0, count: streamed && doContrasts ? cellBlocks : 0), count: S)
 
         for first in blockStarts {
-            let range = first..<min(first + B, set.draws)
+            let range = first..<min(first + B, allDraws.upperBound)
             let n = range.count
             let draws = try drawInputs(range)   // shared by every scenario (common random numbers)
             var referenceTotals: FixedPointAccumulator? = nil
@@ -205,7 +213,10 @@ extension ProjectionEngine {
                                                      inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
                         for k in 0..<values.count { sim[k] = values[k] }
                     }
-                    if streamed {
+                    if let collector {   // shard hook: per-draw values instead of summaries
+                        collector.country(scenario: si, country: ci, firstDraw: range.lowerBound, n: n,
+                                          values: UnsafeBufferPointer(rebasing: sim[0..<(KC * T * n)]))
+                    } else if streamed {
                         sketches.update(ci) { cellSketches in
                             for cell in 0..<(KC * T) { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
                         }
@@ -242,6 +253,10 @@ extension ProjectionEngine {
                 }
                 runParallel(countries.count, threads: threads, work)
                 acc.sum(into: aggregateOffset[0], blocks: K * T, from: unhcrIndices.map { aggregateOffset[$0] }, n: n)
+                if let collector {   // shard hook: the fixed-point sums instead of summaries
+                    collector.aggregates(scenario: si, firstDraw: range.lowerBound, n: n, values: UnsafeBufferPointer(acc.cells))
+                    continue
+                }
                 // Summaries (and contrasts) of the aggregate cells, in parallel over aggregates.
                 let reference = referenceTotals
                 let summaries = IndexedBox<[QuantileSummary]>(repeating: [], count: streamed ? 0 : aggregates.count)
@@ -306,7 +321,7 @@ extension ProjectionEngine {
                             contrastsByScenario[si].append(ScenarioContrast(
                                 scenario: scenario.name, reference: referenceName, geographyLevel: agg.level, geography: agg.name,
                                 category: category.rawValue, year: y, p05: s.quantile(0.05), p50: s.quantile(0.5), p95: s.quantile(0.95),
-                                sharePositive: contrastPositive[si][block] / Double(set.draws)))
+                                sharePositive: contrastPositive[si][block] / Double(allDraws.count)))
                         }
                     }
                 }

@@ -1,0 +1,115 @@
+import Foundation
+
+extension ProjectionEngine {
+    /// The rows and contrasts of a run from its shards' per-draw values (exact mode): for every
+    /// cell the draws of all shards are put back in global draw order and summarised exactly as
+    /// `project` summarises one block — type-7 quantiles and the mean over the same values in the
+    /// same order, aggregates from the same fixed-point sums, contrasts from the same paired
+    /// differences (fixed point for aggregates, whole persons for countries) — so the result is
+    /// bit for bit the single run's.
+    ///
+    /// `shards` must cover draws 0..<layout.drawCount contiguously (`ShardSet` checks it). Work
+    /// is parallel over countries and aggregates; memory is two cells' draws per worker per item
+    /// (one country or aggregate of the reference and of the scenario in hand).
+    /// - Parameters:
+    ///   - shards: the shard files, opened against `layout`.
+    ///   - layout: the run's layout with its full draw range.
+    ///   - tails: whether rows carry p025 and p975 (`project` leaves them NaN).
+    ///   - contrasts: whether to contrast the scenarios with the reference.
+    ///   - threads: worker threads (0: one per core).
+    package static func mergeExact(_ shards: [ShardReader], layout: DrawLayout, tails: Bool = false, contrasts wantContrasts: Bool = true,
+                                   threads: Int = 0) throws -> ProjectionOutput {
+        let D = layout.drawCount, S = layout.scenarios.count, A = layout.aggregates.count, C = layout.countries.count
+        let T = layout.years.count
+        let r = layout.referenceIndex
+        let doContrasts = wantContrasts && S > 1
+        let order = [r] + (0..<S).filter { $0 != r }
+        let rowsBox = IndexedBox<[[ProjectionRow]]>(repeating: [], count: A + C)
+        let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A + C)
+        let failure = IndexedBox<Error?>(repeating: nil, count: 1)
+        runParallel(A + C, threads: threads) { item, _ in
+            if failure.all[0] != nil { return }
+            let isCountry = item >= A
+            let index = isCountry ? item - A : item
+            let kind: ShardFile.Kind = isCountry ? .country : .aggregate
+            let level = isCountry ? "country" : layout.aggregates[index].level
+            let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
+            let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
+            let cells = categories.count * T
+            var reference = [UInt64](repeating: 0, count: cells * D), current = [UInt64](repeating: 0, count: cells * D)
+            var rows = [[ProjectionRow]](repeating: [], count: S), diffs = [[ScenarioContrast]](repeating: [], count: S)
+            var d = [Double](repeating: 0, count: D)
+            do {
+                for si in order {
+                    let isReference = si == r
+                    func load(_ buffer: inout [UInt64]) throws {
+                        try buffer.withUnsafeMutableBufferPointer { b in
+                            for shard in shards {
+                                try shard.read(kind, scenario: si, item: index, cells: cells, into: b.baseAddress!, stride: D,
+                                               start: shard.firstDraw - layout.firstDraw)
+                            }
+                        }
+                    }
+                    if isReference { try load(&reference) } else { try load(&current) }
+                    let values = isReference ? reference : current
+                    for (kc, category) in categories.enumerated() {
+                        for (t, y) in layout.years.enumerated() {
+                            let cell = kc * T + t, base = cell * D
+                            let draws: [Double] = isCountry
+                                ? (0..<D).map { Double(bitPattern: values[base + $0]) }
+                                : (0..<D).map { Double(Int64(bitPattern: values[base + $0])) / FixedPointAccumulator.scale }
+                            rows[si].append(ProjectionRow(scenario: layout.scenarios[si], geographyLevel: level, geography: geography,
+                                                          category: category, year: y, summary: QuantileSummary(draws, tails: tails)))
+                            guard doContrasts, !isReference else { continue }
+                            for k in 0..<D {
+                                if isCountry {
+                                    d[k] = Double(ReferenceStore.whole(Double(bitPattern: values[base + k])))
+                                        - Double(ReferenceStore.whole(Double(bitPattern: reference[base + k])))
+                                } else {
+                                    d[k] = Double(Int64(bitPattern: values[base + k]) &- Int64(bitPattern: reference[base + k])) / FixedPointAccumulator.scale
+                                }
+                            }
+                            diffs[si].append(d.withUnsafeMutableBufferPointer {
+                                ScenarioContrast.summarise($0, scenario: layout.scenarios[si], reference: layout.scenarios[r], level: level,
+                                                           geography: geography, category: category, year: y)
+                            })
+                        }
+                    }
+                }
+            } catch {
+                failure.set(0, error)
+                return
+            }
+            rowsBox.set(item, rows)
+            contrastsBox.set(item, diffs)
+        }
+        if let error = failure.all[0] { throw error }
+        let rows = rowsBox.all, diffs = contrastsBox.all
+        var outRows: [ProjectionRow] = [], outContrasts: [ScenarioContrast] = []
+        for si in 0..<S {
+            for item in 0..<(A + C) { outRows += rows[item][si] }
+            for item in 0..<(A + C) { outContrasts += diffs[item][si] }
+        }
+        return ProjectionOutput(rows: outRows, contrasts: outContrasts)
+    }
+}
+
+extension ProjectionEngine {
+    /// Runs draws `drawRange` of the run `project` would make (the same global draw indices, so
+    /// the same random numbers) and hands every cell's per-draw values to `collector` instead of
+    /// summarising them (a shard of `migkit project --shard K/N`).
+    /// - Parameters:
+    ///   - set: the scenario set (its `draws` is the whole run's).
+    ///   - models: the fitted models.
+    ///   - inputs: the data.
+    ///   - drawRange: the shard's draws, within 0..<set.draws.
+    ///   - collector: receives the values.
+    ///   - threads: worker threads (0: one per core).
+    ///   - progress: receives the fraction done.
+    package static func projectShard(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs, drawRange: Range<Int>,
+                                     collector: any DrawCollector, threads: Int = 0,
+                                     progress: (@Sendable (Double) -> Void)? = nil) throws {
+        _ = try project(set, models: models, inputs: inputs, threads: threads, blockSize: nil, sketchCompression: 200, tails: false,
+                        contrasts: true, progress: progress, drawRange: drawRange, collector: collector)
+    }
+}

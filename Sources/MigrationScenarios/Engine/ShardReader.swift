@@ -1,0 +1,127 @@
+import Foundation
+
+/// Reads a `shard.bin` (see `ShardFile`): checks its structure and checksums when opened (the
+/// preamble, trailer and index; that the chunks tile the file and that every scenario × country
+/// and scenario × aggregate is present exactly once), and each chunk's checksum when it is read.
+/// Errors name the file and the part that is wrong.
+package final class ShardReader: @unchecked Sendable {
+    package let path: String
+    package let firstDraw: Int
+    package let drawCount: Int
+    package let layoutHash: UInt64
+    package let trailerHash: UInt64
+    private let descriptor: Int32
+    private let layout: DrawLayout
+    /// [kind][scenario][item] → entry.
+    private var countryEntries: [[ShardFile.Entry?]] = []
+    private var aggregateEntries: [[ShardFile.Entry?]] = []
+
+    package init(path: String, layout: DrawLayout) throws {
+        self.path = path
+        self.layout = layout
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ShardError(file: path, message: "cannot be opened — \(String(cString: strerror(errno)))") }
+        descriptor = fd
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ShardError(file: path, message: "is not a regular file")
+        }
+        let size = Int(st.st_size)
+        func fail(_ m: String) -> ShardError {
+            close(fd)
+            return ShardError(file: path, message: m + " — the file is damaged or incomplete; run this shard again")
+        }
+        guard size >= ShardFile.preambleSize + ShardFile.trailerSize else { throw fail("too short to be a shard file (\(size) bytes)") }
+        let preamble = ShardReader.read(fd, at: 0, count: ShardFile.preambleSize)
+        guard let preamble, Array(preamble.prefix(8)) == ShardFile.magic else { throw fail("not a MigrationKit shard file (no MIGKSHRD header)") }
+        guard let trailer = ShardReader.read(fd, at: UInt64(size - ShardFile.trailerSize), count: ShardFile.trailerSize) else {
+            throw fail("cannot read the trailer")
+        }
+        let t = (0..<8).map { i in trailer.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) } }
+        let version = preamble.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+        guard version == ShardFile.formatVersion, t[6] == UInt64(ShardFile.formatVersion) else {
+            throw fail("shard format version \(version), this migkit reads version \(ShardFile.formatVersion)")
+        }
+        guard ShardFile.trailerHash(Array(trailer.prefix(56))) == t[7] else { throw fail("checksum error in the header or trailer") }
+        let indexOffset = t[0], count = t[1]
+        guard count <= UInt64(size / ShardFile.entrySize), indexOffset >= UInt64(ShardFile.preambleSize),
+              indexOffset + count * UInt64(ShardFile.entrySize) + UInt64(ShardFile.trailerSize) == UInt64(size) else {
+            throw fail("the index does not fit the file size (\(size) bytes)")
+        }
+        guard let index = ShardReader.read(fd, at: indexOffset, count: Int(count) * ShardFile.entrySize) else { throw fail("cannot read the index") }
+        guard ShardChecksum.hash(index) == t[5] else { throw fail("checksum error in the index") }
+        firstDraw = Int(t[2])
+        drawCount = Int(t[3])
+        layoutHash = t[4]
+        trailerHash = t[7]
+        countryEntries = Array(repeating: Array(repeating: nil, count: layout.countries.count), count: layout.scenarios.count)
+        aggregateEntries = Array(repeating: Array(repeating: nil, count: layout.aggregates.count), count: layout.scenarios.count)
+        var spans: [(UInt64, UInt64)] = []
+        for i in 0..<Int(count) {
+            let e = index.withUnsafeBytes { b -> (UInt32, UInt32, UInt32, UInt64, UInt64, UInt64) in
+                let base = i * ShardFile.entrySize
+                return (UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
+                        UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self)),
+                        UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base + 8, as: UInt32.self)),
+                        UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self)),
+                        UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 24, as: UInt64.self)),
+                        UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 32, as: UInt64.self)))
+            }
+            guard let kind = ShardFile.Kind(rawValue: e.0), Int(e.1) < layout.scenarios.count else { throw fail("index entry \(i) is invalid") }
+            let s = Int(e.1), item = Int(e.2)
+            let entry = ShardFile.Entry(kind: kind, scenario: s, item: item, offset: e.3, length: e.4, hash: e.5)
+            switch kind {
+            case .country:
+                guard item < layout.countries.count, countryEntries[s][item] == nil else { throw fail("index entry \(i) is invalid or repeated") }
+                countryEntries[s][item] = entry
+            case .aggregate:
+                guard item < layout.aggregates.count, aggregateEntries[s][item] == nil else { throw fail("index entry \(i) is invalid or repeated") }
+                aggregateEntries[s][item] = entry
+            }
+            spans.append((e.3, e.4))
+        }
+        guard countryEntries.allSatisfy({ $0.allSatisfy { $0 != nil } }), aggregateEntries.allSatisfy({ $0.allSatisfy { $0 != nil } }) else {
+            throw fail("cells are missing from the index")
+        }
+        spans.sort { $0.0 < $1.0 }
+        var at = UInt64(ShardFile.preambleSize)
+        for (offset, length) in spans {
+            guard offset == at else { throw fail("the chunks do not tile the file") }
+            at += length
+        }
+        guard at == indexOffset else { throw fail("the chunks do not tile the file") }
+    }
+
+    deinit { close(descriptor) }
+
+    static func read(_ fd: Int32, at offset: UInt64, count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { b -> Bool in
+            while done < count {
+                let r = pread(fd, b.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if r < 0 && errno == EINTR { continue }
+                if r <= 0 { return false }
+                done += r
+            }
+            return true
+        }
+        return ok ? out : nil
+    }
+
+    /// Decodes the chunk of scenario `scenario`, country or aggregate `item`, into
+    /// `out[cell * stride + start + k]` for its `cells` cells and this shard's draws k.
+    package func read(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int, into out: UnsafeMutablePointer<UInt64>,
+                      stride: Int, start: Int) throws {
+        let entry = kind == .country ? countryEntries[scenario][item] : aggregateEntries[scenario][item]
+        guard let entry, let bytes = ShardReader.read(descriptor, at: entry.offset, count: Int(entry.length)) else {
+            throw ShardError(file: path, message: "cannot read a chunk — the file is damaged or was truncated; run this shard again")
+        }
+        guard ShardChecksum.hash(bytes) == entry.hash else {
+            throw ShardError(file: path, message: "checksum error in the values of scenario \(layout.scenarios[scenario]), \(kind == .country ? "country " + layout.countries[item] : layout.aggregates[item].level + " " + layout.aggregates[item].name) (bytes \(entry.offset)–\(entry.offset + entry.length)) — the file is corrupt; run this shard again")
+        }
+        let ok = bytes.withUnsafeBytes { ShardFile.decode($0, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
+        guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
+    }
+}
