@@ -35,7 +35,7 @@ struct Project: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Scenario file (TOML). Default: data/scenarios/default.toml.", valueName: "scenarios"))
+    @Argument(help: ArgumentHelp("Scenario file (TOML). Default: scenarios/default.toml in the data folder.", valueName: "scenarios"))
     var scenarioFile: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir"))
