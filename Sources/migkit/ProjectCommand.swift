@@ -41,7 +41,7 @@ struct Project: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Scenario file (TOML). Default: data/scenarios/default.toml.", valueName: "scenarios"))
+    @Argument(help: ArgumentHelp("Scenario file (TOML). Default: scenarios/default.toml in the data folder.", valueName: "scenarios"))
     var scenarioFile: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (default: reports, or shards/K-of-N with --shard).", valueName: "dir"))

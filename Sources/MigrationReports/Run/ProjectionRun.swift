@@ -124,7 +124,8 @@ public enum ProjectionRun {
         extra += models.lifeCycle.diagnostics
         if let channel = models.climateChannel { extra += channel.diagnostics }
         let breaks = models.lifeCycle.breaks.breaks
-        func num(_ v: [Double?]) -> Column { .double(v) }
+        // People counts as whole persons (a spreadsheet keeps 15 digits; "41057823.0" reads as a fraction).
+        func num(_ v: [Double?]) -> Column { .int(v.map { $0.flatMap(ProjectionTables.persons) }) }
         return [
             ("projections.csv", try ProjectionTables.projections(rows, names: inputs.history.names)),
             ("summary_wide.csv", try ProjectionTables.wideSummary(rows, history: inputs.history)),
@@ -139,7 +140,7 @@ public enum ProjectionRun {
             ])),
             ("in_sample_fit.csv", try Table([
                 ("geography", .string(fitRows.map(\.geography))), ("year", .int(fitRows.map(\.year))),
-                ("observed", .double(fitRows.map(\.observed))), ("fitted", .double(fitRows.map { $0.fitted.rounded() })),
+                ("observed", num(fitRows.map(\.observed))), ("fitted", num(fitRows.map(\.fitted))),
             ])),
         ]
     }

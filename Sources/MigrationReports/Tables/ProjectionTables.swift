@@ -158,8 +158,8 @@ public enum ProjectionTables {
             ("scenario", .string(rows.map(\.scenario))), ("reference", .string(rows.map(\.reference))),
             ("geography_level", .string(rows.map(\.geographyLevel))), ("geography", .string(rows.map(\.geography))),
             ("category", .string(rows.map(\.category))), ("year", .int(rows.map(\.year))),
-            ("p05", .double(rows.map { $0.p05.rounded() })), ("p50", .double(rows.map { $0.p50.rounded() })),
-            ("p95", .double(rows.map { $0.p95.rounded() })), ("share_positive", .double(rows.map(\.sharePositive))),
+            ("p05", .int(rows.map { persons($0.p05) })), ("p50", .int(rows.map { persons($0.p50) })),
+            ("p95", .int(rows.map { persons($0.p95) })), ("share_positive", .double(rows.map(\.sharePositive))),
         ])
     }
 
