@@ -100,7 +100,7 @@ struct ShardMergeTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
     }
 
-    @Test("--shard is validated: K within 1…N, at most one shard per draw, exact mode only")
+    @Test("--shard is validated: K within 1…N, at most one shard per draw")
     func shardOptionIsValidated() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -110,7 +110,5 @@ struct ShardMergeTests {
         #expect(text.status != 0 && text.stderr.contains("expected K/N"), "\(text.stderr)")
         let many = try MigkitRunner.run(["project", "--data-dir", Self.data, "--draws", "3", "--horizon", "2026", "--shard", "1/4", "-o", dir.path])
         #expect(many.status != 0 && many.stderr.contains("more shards than draws"), "\(many.stderr)")
-        let big = try MigkitRunner.run(["project", "--data-dir", Self.data, "--draws", "10001", "--horizon", "2026", "--shard", "1/4", "-o", dir.path])
-        #expect(big.status != 0 && big.stderr.contains("10000 draws"), "\(big.stderr)")
     }
 }
