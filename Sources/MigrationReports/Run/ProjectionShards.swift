@@ -32,8 +32,11 @@ public enum ProjectionShards {
 
     /// Shard K of N (1 ≤ K ≤ N).
     public struct Shard: Sendable, Equatable, CustomStringConvertible {
+        /// K, from 1.
         public let index: Int
+        /// N, the number of shards.
         public let count: Int
+        /// Shard `index` of `count`; throws unless 1 ≤ index ≤ count.
         public init(index: Int, count: Int) throws {
             guard count >= 1, (1...count).contains(index) else {
                 throw ProjectionRun.RunError(description: "--shard \(index)/\(count): K must be between 1 and N (shards are numbered 1…N)")
@@ -57,8 +60,11 @@ public enum ProjectionShards {
     /// What a shard run wrote.
     public struct ShardResult: Sendable {
         public let shard: Shard
+        /// The global draw indices the shard ran.
         public let draws: Range<Int>
+        /// The size of shard.bin.
         public let bytes: Int
+        /// Wall time of the whole shard run (loading, fitting, projecting, writing).
         public let seconds: Double
     }
 
