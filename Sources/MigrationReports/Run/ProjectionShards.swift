@@ -128,7 +128,7 @@ public enum ProjectionShards {
         let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
         try AtomicFile.write(Array(json), to: manifestPath)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: binPath)[.size] as? Int) ?? 0
-        return ShardResult(shard: shard, draws: range, bytes: bytes ?? 0, seconds: Date().timeIntervalSince(started))
+        return ShardResult(shard: shard, draws: range, bytes: bytes, seconds: Date().timeIntervalSince(started))
     }
 
     /// Creates the shard folder, refusing a file or a link in its place.
