@@ -19,6 +19,7 @@ struct BacktestCommand: ParsableCommand {
 
             Example:
               migkit backtest --from 2010 --to 2019 --horizon 10 -o reports/
+              migkit backtest --from 2010 --to 2019 --shard 1/2 -o bt/1   # then: migkit merge bt/1 bt/2 -o reports/
             """
     )
 
@@ -33,6 +34,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder.", valueName: "dir")) var output: String = "reports"
     @Option(name: .long, help: ArgumentHelp("MigrationKit's data folder (default: $MIGKIT_DATA, else data/ in the current folder).", valueName: "dir")) var dataDir: String?
     @OptionGroup var formatOptions: FormatOptions
+    @Option(name: .long, help: ArgumentHelp("Run only shard K of N (a contiguous block of the origin years) into the shard folder -o, for `migkit merge`.", valueName: "K/N"))
+    var shard: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -47,6 +50,17 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try global.apply()
+        if let shard {
+            let settings = BacktestShards.Settings(origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
+                                                   stockModel: StockModel(rawValue: stockModel) ?? .lifecycle)
+            do {
+                let part = try ProjectionShards.Shard(shard)
+                let n = try BacktestShards.run(settings, shard: part, dataDirectory: try DataDirectory.resolve(dataDir), to: URL(fileURLWithPath: output),
+                                               threads: global.threads ?? 0, version: migrationKitVersion)
+                print("backtest shard \(part): \(n) forecasts; shard folder \(output)/")
+            } catch { throw CLIError.message("\(error)") }
+            return
+        }
         let inputs: ProjectionInputs
         let forecasts: [BacktestForecast]
         do {
@@ -54,47 +68,12 @@ struct BacktestCommand: ParsableCommand {
             forecasts = try Backtest.run(inputs, origins: from...to, horizon: horizon, topOrigins: top, draws: draws, seed: seed,
                                          stockModel: StockModel(rawValue: stockModel) ?? .lifecycle, threads: global.threads ?? 0)
         } catch { throw CLIError.message("\(error)") }
-        let metrics = Backtest.metrics(forecasts, history: inputs.history)
-        let pit = Backtest.pitHistogram(forecasts)
-        func col(_ v: [Double]) -> Column { .double(v.map { $0.isFinite ? $0 : nil }) }
         do {
-            let f = try Table([
-                ("origin_year", .int(forecasts.map(\.origin))), ("horizon", .int(forecasts.map(\.horizon))),
-                ("geography", .string(forecasts.map(\.geography))), ("observed", col(forecasts.map(\.observed))),
-                ("model_p50", col(forecasts.map(\.model.p50))), ("model_mean", col(forecasts.map(\.model.mean))),
-                ("model_p025", col(forecasts.map(\.model.p025))), ("model_p10", col(forecasts.map(\.model.p10))),
-                ("model_p90", col(forecasts.map(\.model.p90))), ("model_p975", col(forecasts.map(\.model.p975))),
-                ("random_walk", col(forecasts.map(\.randomWalk))), ("drift", col(forecasts.map(\.drift))),
-                ("log_drift", col(forecasts.map(\.logDrift))),
-                ("geography_level", .string(forecasts.map(\.level))),
-                ("prw_p025", col(forecasts.map(\.probabilisticRandomWalk.p025))), ("prw_p10", col(forecasts.map(\.probabilisticRandomWalk.p10))),
-                ("prw_p50", col(forecasts.map(\.probabilisticRandomWalk.p50))), ("prw_p90", col(forecasts.map(\.probabilisticRandomWalk.p90))),
-                ("prw_p975", col(forecasts.map(\.probabilisticRandomWalk.p975))),
-            ])
-            let m = try Table([
-                ("group", .string(metrics.map(\.group))), ("horizon", .int(metrics.map(\.horizon))), ("method", .string(metrics.map(\.method))),
-                ("forecasts", .int(metrics.map(\.count))), ("mae", col(metrics.map(\.mae))), ("mape_percent", col(metrics.map(\.mape))),
-                ("mase", col(metrics.map(\.mase))), ("wis", col(metrics.map(\.wis))), ("share_within_10_percent", col(metrics.map(\.within10))),
-                ("coverage_80", col(metrics.map(\.coverage80))), ("coverage_95", col(metrics.map(\.coverage95))),
-            ])
-            let p = try Table([
-                ("group", .string(pit.map(\.group))), ("method", .string(pit.map(\.method))),
-                ("pit_from", col(pit.map(\.lower))), ("pit_to", col(pit.map(\.upper))), ("forecasts", .int(pit.map(\.count))),
-                ("observed_share", col(pit.map(\.observedShare))), ("expected_share", col(pit.map(\.expectedShare))),
-            ])
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             func file(_ name: String) -> String { (output as NSString).appendingPathComponent(name) }
-            try CLIOutput.write([(f, file("backtest_forecasts.csv")), (m, file("backtest_metrics.csv")), (p, file("backtest_pit.csv"))],
+            try CLIOutput.write(try BacktestReport.tables(forecasts, history: inputs.history).map { ($0.table, file($0.name)) },
                                 format: formatOptions.format, workbook: file("backtest.xlsx"))
         } catch let e as CLIError { throw e } catch { throw CLIError.message("\(output): \(error)") }
-        var s = "group      h  method                      WIS (M)  MAPE%   MASE  cover80  cover95\n"
-        for m in metrics {
-            s += m.group.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %2d  ", m.horizon)
-            s += m.method.padding(toLength: 26, withPad: " ", startingAt: 0)
-            s += String(format: "  %7.3f  %5.1f  %5.2f", m.wis / 1e6, m.mape, m.mase)
-            s += m.coverage80.isFinite ? String(format: "  %6.0f%%  %6.0f%%", m.coverage80 * 100, m.coverage95 * 100) : ""
-            s += "\n"
-        }
-        print(s, terminator: "")
+        print(BacktestReport.summaryText(forecasts, history: inputs.history), terminator: "")
     }
 }

@@ -100,7 +100,7 @@ struct ShardMergeTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
     }
 
-    @Test("--shard is validated: K within 1…N, at most one shard per draw, exact mode only")
+    @Test("--shard is validated: K within 1…N, at most one shard per draw")
     func shardOptionIsValidated() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -110,7 +110,36 @@ struct ShardMergeTests {
         #expect(text.status != 0 && text.stderr.contains("expected K/N"), "\(text.stderr)")
         let many = try MigkitRunner.run(["project", "--data-dir", Self.data, "--draws", "3", "--horizon", "2026", "--shard", "1/4", "-o", dir.path])
         #expect(many.status != 0 && many.stderr.contains("more shards than draws"), "\(many.stderr)")
-        let big = try MigkitRunner.run(["project", "--data-dir", Self.data, "--draws", "10001", "--horizon", "2026", "--shard", "1/4", "-o", dir.path])
-        #expect(big.status != 0 && big.stderr.contains("10000 draws"), "\(big.stderr)")
+    }
+
+    @Test("backtest shards over the origin years merge to the single backtest's bytes; a missing or corrupt one is refused")
+    func backtestShards() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let settings = ["--data-dir", Self.data, "--from", "2016", "--to", "2019", "--horizon", "2", "--draws", "10", "--top", "3"]
+        let single = dir.appendingPathComponent("single"), merged = dir.appendingPathComponent("merged")
+        let r = try MigkitRunner.run(["backtest"] + settings + ["-o", single.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folders = (1...3).map { dir.appendingPathComponent("shard\($0)") }
+        for (k, folder) in folders.enumerated() {
+            let s = try MigkitRunner.run(["backtest"] + settings + ["--shard", "\(k + 1)/3", "-o", folder.path])
+            #expect(s.status == 0, "\(s.stderr)")
+        }
+        let m = try MigkitRunner.run(["merge", "--data-dir", Self.data, "-o", merged.path] + folders.reversed().map(\.path))
+        #expect(m.status == 0, "\(m.stderr)")
+        #expect(m.stdout == r.stdout)
+        for f in ["backtest_forecasts.csv", "backtest_metrics.csv", "backtest_pit.csv"] {
+            let x = try Data(contentsOf: single.appendingPathComponent(f)), y = try Data(contentsOf: merged.appendingPathComponent(f))
+            let same = x == y
+            #expect(same && !x.isEmpty, "\(f) of the merged backtest differs from the single run")
+        }
+        let missing = try MigkitRunner.run(["merge", "--data-dir", Self.data, "-o", dir.appendingPathComponent("m2").path, folders[0].path, folders[2].path])
+        #expect(missing.status != 0 && missing.stderr.contains("backtest shard 2/3 is missing"), "\(missing.stderr)")
+        let tsv = folders[1].appendingPathComponent("backtest_forecasts.tsv")
+        var bytes = try Data(contentsOf: tsv)
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == 0x61 ? 0x62 : 0x61
+        try bytes.write(to: tsv)
+        let corrupt = try MigkitRunner.run(["merge", "--data-dir", Self.data, "-o", dir.appendingPathComponent("m3").path] + folders.map(\.path))
+        #expect(corrupt.status != 0 && corrupt.stderr.contains(tsv.path) && corrupt.stderr.contains("checksum error"), "\(corrupt.stderr)")
     }
 }

@@ -136,9 +136,15 @@ extension ProjectionShards {
         }
         let inputs = try ProjectionDataLoader.load(directory: dataDirectory)
         let models = try ProjectionEngine.fit(inputs)
+        let sketchMode = first.draws > ProjectionEngine.exactDrawLimit
+        for reader in readers where reader.mode != (sketchMode ? 1 : 0) {
+            throw ProjectionRun.RunError(description: "\(reader.path): holds \(reader.mode == 1 ? "quantile sketches" : "per-draw values") but a run of \(first.draws) draws needs \(sketchMode ? "sketches" : "per-draw values") — the file is damaged or from another migkit; run this shard again")
+        }
         let output: ProjectionOutput
         do {
-            output = try ProjectionEngine.mergeExact(readers, layout: first.layout.withDraws(0..<first.draws), threads: threads)
+            let layout = first.layout.withDraws(0..<first.draws)
+            output = sketchMode ? try ProjectionEngine.mergeSketches(readers, layout: layout, threads: threads)
+                : try ProjectionEngine.mergeExact(readers, layout: layout, threads: threads)
         } catch { throw ProjectionRun.RunError(description: "\(error)") }
         return try ProjectionRun.assemble(set, scenarioPath: first.scenarioFile, inputs: inputs, models: models, rows: output.rows,
                                           contrasts: output.contrasts, version: version, started: started)

@@ -113,3 +113,77 @@ extension ProjectionEngine {
                         contrasts: true, progress: progress, drawRange: drawRange, collector: collector)
     }
 }
+
+extension ProjectionEngine {
+    /// The rows and contrasts of a run from its shards' t-digests (sketch mode, more than
+    /// `exactDrawLimit` draws): each cell's digests are merged in shard order
+    /// (`QuantileSketch.merge`) and summarised as the single run's streamed path summarises its
+    /// own digest — the mean exact up to the order of summation, the quantiles t-digest
+    /// estimates. Error bound (k₁ scale, δ = 200): the estimate of the q-quantile has a rank
+    /// within about n·(2π/δ)·√(q(1−q)) + 1 of q·(n − 1) — 1.6 % of the draws at the median,
+    /// 0.7 % at p05 and p95 — for one digest and for merged digests alike (a merge
+    /// recompresses under the same limit); tested against the exact quantiles in
+    /// `ShardSketchTests`. Contrasts cover the world and the regions, as in a single streamed
+    /// run; rows and contrasts come in the single run's order.
+    /// - Parameters:
+    ///   - shards: the shard files (mode 1), in draw order.
+    ///   - layout: the run's layout.
+    ///   - threads: worker threads (0: one per core).
+    package static func mergeSketches(_ shards: [ShardReader], layout: DrawLayout, threads: Int = 0) throws -> ProjectionOutput {
+        let S = layout.scenarios.count, A = layout.aggregates.count, C = layout.countries.count, T = layout.years.count
+        let r = layout.referenceIndex
+        let rowsBox = IndexedBox<[[ProjectionRow]]>(repeating: [], count: A + C)
+        let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A)
+        let failure = IndexedBox<Error?>(repeating: nil, count: 1)
+        let draws = Double(layout.drawCount)
+        runParallel(A + C, threads: threads) { item, _ in
+            if failure.all[0] != nil { return }
+            let isCountry = item >= A
+            let index = isCountry ? item - A : item
+            let level = isCountry ? "country" : layout.aggregates[index].level
+            let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
+            let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
+            let cells = categories.count * T
+            var rows = [[ProjectionRow]](repeating: [], count: S), diffs = [[ScenarioContrast]](repeating: [], count: S)
+            func merged(_ kind: ShardFile.Kind, _ s: Int) throws -> [(QuantileSketch, Double)] {
+                var out: [(QuantileSketch, Double)] = []
+                for shard in shards {
+                    let part = try shard.sketches(kind, scenario: s, item: index, cells: cells)
+                    if out.isEmpty { out = part } else { for c in 0..<cells { out[c].0.merge(part[c].0); out[c].1 += part[c].1 } }
+                }
+                return out
+            }
+            do {
+                for s in 0..<S {
+                    let values = try merged(isCountry ? .countrySketch : .aggregateSketch, s)
+                    let contrast = !isCountry && S > 1 && s != r ? try merged(.contrastSketch, s) : []
+                    for (kc, category) in categories.enumerated() {
+                        for (t, y) in layout.years.enumerated() {
+                            let cell = kc * T + t
+                            rows[s].append(ProjectionRow(scenario: layout.scenarios[s], geographyLevel: level, geography: geography,
+                                                         category: category, year: y, summary: values[cell].0.summary))
+                            guard !contrast.isEmpty else { continue }
+                            let d = contrast[cell].0
+                            diffs[s].append(ScenarioContrast(scenario: layout.scenarios[s], reference: layout.scenarios[r], geographyLevel: level,
+                                                             geography: geography, category: category, year: y, p05: d.quantile(0.05),
+                                                             p50: d.quantile(0.5), p95: d.quantile(0.95), sharePositive: contrast[cell].1 / draws))
+                        }
+                    }
+                }
+            } catch {
+                failure.set(0, error)
+                return
+            }
+            rowsBox.set(item, rows)
+            if !isCountry { contrastsBox.set(item, diffs) }
+        }
+        if let error = failure.all[0] { throw error }
+        let rows = rowsBox.all, diffs = contrastsBox.all
+        var outRows: [ProjectionRow] = [], outContrasts: [ScenarioContrast] = []
+        for s in 0..<S {
+            for item in 0..<(A + C) { outRows += rows[item][s] }
+            for item in 0..<A { outContrasts += diffs[item][s] }
+        }
+        return ProjectionOutput(rows: outRows, contrasts: outContrasts)
+    }
+}

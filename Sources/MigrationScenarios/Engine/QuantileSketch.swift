@@ -128,3 +128,75 @@ public struct QuantileSketch: Sendable, Equatable {
         return QuantileSummary(mean: sum / Double(count), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
     }
 }
+
+extension QuantileSketch {
+    /// A sketch from its stored state (`ShardFile`'s sketch chunks); `means` sorted, `weights`
+    /// positive, both of one length.
+    package init(compression: Double, count: Int, sum: Double, minimum: Double, maximum: Double, means: [Double], weights: [Double]) {
+        self.init(compression: compression)
+        self.count = count
+        self.sum = sum
+        self.minimum = minimum
+        self.maximum = maximum
+        self.means = means
+        self.weights = weights
+    }
+
+    /// The centroids (means and weights, sorted by mean).
+    package var centroids: (means: [Double], weights: [Double]) { (means, weights) }
+
+    /// Adds the values summarised by `other` (the merge of two t-digests, Dunning & Ertl 2019
+    /// §2.2): both centroid lists merged by mean and recompressed greedily under the same k₁
+    /// size limit over the combined count, so a merged digest obeys the bound of a single one —
+    /// a centroid spans at most one unit of k, i.e. at most q-width ≈ (2π/δ)·√(q(1−q)) around q.
+    /// Count, sum, minimum and maximum combine exactly (the sum in the order of merging).
+    package mutating func merge(_ other: QuantileSketch) {
+        guard other.count > 0 else { return }
+        count += other.count
+        sum += other.sum
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        let total = Double(count)
+        var outMeans: [Double] = [], outWeights: [Double] = []
+        var i = 0, j = 0
+        var curMean = 0.0, curWeight = 0.0, before = 0.0, limit = 0.0
+        func next() -> (Double, Double)? {
+            if i < means.count, j >= other.means.count || means[i] <= other.means[j] {
+                defer { i += 1 }
+                return (means[i], weights[i])
+            }
+            if j < other.means.count {
+                defer { j += 1 }
+                return (other.means[j], other.weights[j])
+            }
+            return nil
+        }
+        while let (m, w) = next() {
+            if curWeight == 0 {
+                curMean = m; curWeight = w
+                limit = total * mergeUpperQuantile(before / total)
+                continue
+            }
+            if before + curWeight + w <= limit {
+                curWeight += w
+                curMean += (m - curMean) * w / curWeight
+            } else {
+                outMeans.append(curMean); outWeights.append(curWeight)
+                before += curWeight
+                curMean = m; curWeight = w
+                limit = total * mergeUpperQuantile(before / total)
+            }
+        }
+        if curWeight > 0 { outMeans.append(curMean); outWeights.append(curWeight) }
+        means = outMeans
+        weights = outWeights
+    }
+
+    /// k⁻¹(k(q₀) + 1) for the k₁ scale (as `add` uses).
+    private func mergeUpperQuantile(_ q0: Double) -> Double {
+        let scale = compression / (2 * Double.pi)
+        let k = scale * asin(Swift.max(-1, Swift.min(1, 2 * q0 - 1))) + 1
+        if k >= compression / 4 { return 1 }
+        return (sin(k / scale) + 1) / 2
+    }
+}

@@ -5,7 +5,7 @@ import MigrationData
 /// cell for the shard's draws, from which `ShardMerge` recomputes the single run's quantiles
 /// exactly. Version 1, little-endian:
 ///
-///     preamble   16 bytes   "MIGKSHRD", format version (UInt32), 0 (UInt32)
+///     preamble   16 bytes   "MIGKSHRD", format version (UInt32), mode (UInt32: 0 exact, 1 sketch)
 ///     chunks     one per scenario × (country | aggregate), in the order the workers finished
 ///     index      40 bytes per chunk: kind (UInt32: 0 country, 1 aggregate), scenario (UInt32),
 ///                item (UInt32: country or aggregate index), 0 (UInt32), offset, length, hash (UInt64)
@@ -16,6 +16,9 @@ import MigrationData
 /// draw the same 8-byte value (one value follows); 1 = all draws (n × 8 bytes); 2 = sparse
 /// (a bitmap of the draws whose value is not all-zero bits, ⌈n/8⌉ bytes, then those values).
 /// Country values are the engine's Doubles (bit for bit), aggregates its fixed-point Int64 sums.
+/// In sketch mode a chunk is its cells' t-digests instead, each: count, sum, minimum, maximum,
+/// compression, positive draws (contrasts), centroid count m (UInt64 or Double bits), then m
+/// means and m weights (see `ShardSketchWriter`).
 ///
 /// **Integrity.** Every byte is covered by a checksum: chunks by their index entry, the index by
 /// the trailer, preamble and trailer by the trailer hash, and the chunks must tile the space
@@ -30,7 +33,8 @@ package enum ShardFile {
     package static let formatVersion: UInt32 = 1
     static let preambleSize = 16, entrySize = 40, trailerSize = 64
 
-    package enum Kind: UInt32, Sendable { case country = 0, aggregate = 1 }
+    /// Chunk kinds: per-draw values (exact mode, preamble mode 0) or t-digests (sketch mode, 1).
+    package enum Kind: UInt32, Sendable, Hashable { case country = 0, aggregate = 1, countrySketch = 2, aggregateSketch = 3, contrastSketch = 4 }
 
     package struct Entry: Sendable {
         let kind: Kind, scenario: Int, item: Int, offset: UInt64, length: UInt64, hash: UInt64
@@ -146,10 +150,7 @@ package final class ShardWriter: DrawCollector, @unchecked Sendable {
     package init(path: String) throws {
         self.path = path
         file = try AtomicFile(path: path)
-        var preamble = ShardFile.magic
-        withUnsafeBytes(of: ShardFile.formatVersion.littleEndian) { preamble += $0 }
-        preamble += [0, 0, 0, 0]
-        try file.write(preamble)
+        try file.write(ShardFile.preamble(mode: 0))
     }
 
     package func begin(_ layout: DrawLayout) throws {
@@ -211,21 +212,10 @@ package final class ShardWriter: DrawCollector, @unchecked Sendable {
         defer { lock.unlock() }
         if let failure { throw failure }
         guard let layout else { throw ShardError(file: path, message: "the engine produced no values") }
-        // The index in a canonical order (the chunks' order in the file depends on scheduling).
-        let sorted = entries.sorted { ($0.kind.rawValue, $0.scenario, $0.item) < ($1.kind.rawValue, $1.scenario, $1.item) }
-        var index: [UInt8] = []
-        for e in sorted {
-            for v in [UInt32(e.kind.rawValue), UInt32(e.scenario), UInt32(e.item), 0] { withUnsafeBytes(of: v.littleEndian) { index += $0 } }
-            for v in [e.offset, e.length, e.hash] { ShardFile.append(v, to: &index) }
-        }
-        var trailer: [UInt8] = []
-        for v in [offset, UInt64(sorted.count), UInt64(layout.firstDraw), UInt64(layout.drawCount), try ShardFormat.layoutHash(layout),
-                  ShardChecksum.hash(index), UInt64(ShardFile.formatVersion)] { ShardFile.append(v, to: &trailer) }
-        let trailerHash = ShardFile.trailerHash(trailer)
-        ShardFile.append(trailerHash, to: &trailer)
-        try file.write(index + trailer)
+        let tail = try ShardFile.indexAndTrailer(entries, end: offset, mode: 0, layout: layout)
+        try file.write(tail.bytes)
         try file.finish()
-        return trailerHash
+        return tail.hash
     }
 
     /// Removes the temporary file (after an error).
@@ -238,11 +228,81 @@ package final class ShardWriter: DrawCollector, @unchecked Sendable {
 
 extension ShardFile {
     /// The hash of the preamble and the trailer's first 56 bytes.
-    static func trailerHash(_ trailer56: [UInt8]) -> UInt64 {
+    static func trailerHash(_ trailer56: [UInt8], mode: UInt32 = 0) -> UInt64 {
+        ShardChecksum.hash(preamble(mode: mode) + trailer56.prefix(56))
+    }
+
+    static func preamble(mode: UInt32) -> [UInt8] {
         var preamble = magic
         withUnsafeBytes(of: formatVersion.littleEndian) { preamble += $0 }
-        preamble += [0, 0, 0, 0]
-        return ShardChecksum.hash(preamble + trailer56.prefix(56))
+        withUnsafeBytes(of: mode.littleEndian) { preamble += $0 }
+        return preamble
+    }
+
+    /// Index and trailer of `entries` (chunks ending at `end`), sorted canonically.
+    static func indexAndTrailer(_ entries: [Entry], end: UInt64, mode: UInt32, layout: DrawLayout) throws -> (bytes: [UInt8], hash: UInt64) {
+        let sorted = entries.sorted { ($0.kind.rawValue, $0.scenario, $0.item) < ($1.kind.rawValue, $1.scenario, $1.item) }
+        var index: [UInt8] = []
+        for e in sorted {
+            for v in [UInt32(e.kind.rawValue), UInt32(e.scenario), UInt32(e.item), 0] { withUnsafeBytes(of: v.littleEndian) { index += $0 } }
+            for v in [e.offset, e.length, e.hash] { append(v, to: &index) }
+        }
+        var trailer: [UInt8] = []
+        for v in [end, UInt64(sorted.count), UInt64(layout.firstDraw), UInt64(layout.drawCount), try ShardFormat.layoutHash(layout),
+                  ShardChecksum.hash(index), UInt64(formatVersion)] { append(v, to: &trailer) }
+        let h = trailerHash(trailer, mode: mode)
+        append(h, to: &trailer)
+        return (index + trailer, h)
+    }
+
+    /// Writes a whole shard file of `chunks` (kind, scenario, item, bytes) through `file` and
+    /// finishes it; returns the trailer hash.
+    static func write(_ chunks: [(Kind, Int, Int, [UInt8])], mode: UInt32, layout: DrawLayout, to file: AtomicFile) throws -> UInt64 {
+        try file.write(preamble(mode: mode))
+        var offset = UInt64(preambleSize)
+        var entries: [Entry] = []
+        for (kind, s, item, bytes) in chunks {
+            try file.write(bytes)
+            entries.append(Entry(kind: kind, scenario: s, item: item, offset: offset, length: UInt64(bytes.count), hash: ShardChecksum.hash(bytes)))
+            offset += UInt64(bytes.count)
+        }
+        let tail = try indexAndTrailer(entries, end: offset, mode: mode, layout: layout)
+        try file.write(tail.bytes)
+        try file.finish()
+        return tail.hash
+    }
+
+    /// Appends a digest (and, for contrasts, its count of positive draws).
+    static func encodeSketch(_ sketch: QuantileSketch, positive: Double, into out: inout [UInt8]) {
+        let c = sketch.centroids
+        append(UInt64(sketch.count), to: &out)
+        for v in [sketch.sum, sketch.minimum, sketch.maximum, sketch.compression, positive] { append(v.bitPattern, to: &out) }
+        append(UInt64(c.means.count), to: &out)
+        for v in c.means { append(v.bitPattern, to: &out) }
+        for v in c.weights { append(v.bitPattern, to: &out) }
+    }
+
+    /// Decodes `cells` digests; nil unless the bytes hold exactly that.
+    static func decodeSketches(_ bytes: UnsafeRawBufferPointer, cells: Int) -> [(QuantileSketch, Double)]? {
+        var p = 0
+        func word() -> UInt64? {
+            guard p + 8 <= bytes.count else { return nil }
+            defer { p += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+        }
+        var out: [(QuantileSketch, Double)] = []
+        for _ in 0..<cells {
+            guard let count = word(), let sum = word(), let lo = word(), let hi = word(), let delta = word(), let up = word(), let m = word(),
+                  count <= UInt64(Int.max), m <= UInt64((bytes.count - p) / 16) else { return nil }
+            var means = [Double](), weights = [Double]()
+            means.reserveCapacity(Int(m)); weights.reserveCapacity(Int(m))
+            for _ in 0..<Int(m) { guard let v = word() else { return nil }; means.append(Double(bitPattern: v)) }
+            for _ in 0..<Int(m) { guard let v = word() else { return nil }; weights.append(Double(bitPattern: v)) }
+            out.append((QuantileSketch(compression: Double(bitPattern: delta), count: Int(count), sum: Double(bitPattern: sum),
+                                       minimum: Double(bitPattern: lo), maximum: Double(bitPattern: hi), means: means, weights: weights),
+                        Double(bitPattern: up)))
+        }
+        return p == bytes.count ? out : nil
     }
 }
 

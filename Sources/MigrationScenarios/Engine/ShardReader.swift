@@ -10,11 +10,12 @@ package final class ShardReader: @unchecked Sendable {
     package let drawCount: Int
     package let layoutHash: UInt64
     package let trailerHash: UInt64
+    /// 0: per-draw values (exact), 1: t-digests (sketch mode).
+    package let mode: UInt32
     private let descriptor: Int32
     private let layout: DrawLayout
-    /// [kind][scenario][item] → entry.
-    private var countryEntries: [[ShardFile.Entry?]] = []
-    private var aggregateEntries: [[ShardFile.Entry?]] = []
+    private struct Key: Hashable { let kind: ShardFile.Kind, scenario: Int, item: Int }
+    private var entries: [Key: ShardFile.Entry] = [:]
 
     package init(path: String, layout: DrawLayout) throws {
         self.path = path
@@ -40,10 +41,11 @@ package final class ShardReader: @unchecked Sendable {
         }
         let t = (0..<8).map { i in trailer.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) } }
         let version = preamble.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+        let mode = preamble.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) }
         guard version == ShardFile.formatVersion, t[6] == UInt64(ShardFile.formatVersion) else {
             throw fail("shard format version \(version), this migkit reads version \(ShardFile.formatVersion)")
         }
-        guard ShardFile.trailerHash(Array(trailer.prefix(56))) == t[7] else { throw fail("checksum error in the header or trailer") }
+        guard mode <= 1, ShardFile.trailerHash(Array(trailer.prefix(56)), mode: mode) == t[7] else { throw fail("checksum error in the header or trailer") }
         let indexOffset = t[0], count = t[1]
         guard count <= UInt64(size / ShardFile.entrySize), indexOffset >= UInt64(ShardFile.preambleSize),
               indexOffset + count * UInt64(ShardFile.entrySize) + UInt64(ShardFile.trailerSize) == UInt64(size) else {
@@ -55,8 +57,7 @@ package final class ShardReader: @unchecked Sendable {
         drawCount = Int(t[3])
         layoutHash = t[4]
         trailerHash = t[7]
-        countryEntries = Array(repeating: Array(repeating: nil, count: layout.countries.count), count: layout.scenarios.count)
-        aggregateEntries = Array(repeating: Array(repeating: nil, count: layout.aggregates.count), count: layout.scenarios.count)
+        self.mode = mode
         var spans: [(UInt64, UInt64)] = []
         for i in 0..<Int(count) {
             let e = index.withUnsafeBytes { b -> (UInt32, UInt32, UInt32, UInt64, UInt64, UInt64) in
@@ -71,19 +72,20 @@ package final class ShardReader: @unchecked Sendable {
             guard let kind = ShardFile.Kind(rawValue: e.0), Int(e.1) < layout.scenarios.count else { throw fail("index entry \(i) is invalid") }
             let s = Int(e.1), item = Int(e.2)
             let entry = ShardFile.Entry(kind: kind, scenario: s, item: item, offset: e.3, length: e.4, hash: e.5)
-            switch kind {
-            case .country:
-                guard item < layout.countries.count, countryEntries[s][item] == nil else { throw fail("index entry \(i) is invalid or repeated") }
-                countryEntries[s][item] = entry
-            case .aggregate:
-                guard item < layout.aggregates.count, aggregateEntries[s][item] == nil else { throw fail("index entry \(i) is invalid or repeated") }
-                aggregateEntries[s][item] = entry
-            }
+            let isCountry = kind == .country || kind == .countrySketch
+            guard (kind.rawValue >= 2) == (mode == 1), item < (isCountry ? layout.countries.count : layout.aggregates.count),
+                  entries[Key(kind: kind, scenario: s, item: item)] == nil else { throw fail("index entry \(i) is invalid or repeated") }
+            entries[Key(kind: kind, scenario: s, item: item)] = entry
             spans.append((e.3, e.4))
         }
-        guard countryEntries.allSatisfy({ $0.allSatisfy { $0 != nil } }), aggregateEntries.allSatisfy({ $0.allSatisfy { $0 != nil } }) else {
-            throw fail("cells are missing from the index")
+        let S = layout.scenarios.count
+        let contrasted = S > 1 ? S - 1 : 0
+        let expected = mode == 0 ? S * (layout.countries.count + layout.aggregates.count)
+            : S * (layout.countries.count + layout.aggregates.count) + contrasted * layout.aggregates.count
+        let contrastsComplete = mode == 0 || (0..<S).allSatisfy { s in
+            s == layout.referenceIndex || S == 1 || layout.aggregates.indices.allSatisfy { entries[Key(kind: .contrastSketch, scenario: s, item: $0)] != nil }
         }
+        guard entries.count == expected, contrastsComplete else { throw fail("cells are missing from the index") }
         spans.sort { $0.0 < $1.0 }
         var at = UInt64(ShardFile.preambleSize)
         for (offset, length) in spans {
@@ -114,14 +116,29 @@ package final class ShardReader: @unchecked Sendable {
     /// `out[cell * stride + start + k]` for its `cells` cells and this shard's draws k.
     package func read(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int, into out: UnsafeMutablePointer<UInt64>,
                       stride: Int, start: Int) throws {
-        let entry = kind == .country ? countryEntries[scenario][item] : aggregateEntries[scenario][item]
+        let bytes = try chunk(kind, scenario: scenario, item: item)
+        let ok = bytes.withUnsafeBytes { ShardFile.decode($0, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
+        guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
+    }
+
+    /// The digests (and positive counts) of a sketch-mode chunk.
+    package func sketches(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int) throws -> [(QuantileSketch, Double)] {
+        let bytes = try chunk(kind, scenario: scenario, item: item)
+        guard let out = bytes.withUnsafeBytes({ ShardFile.decodeSketches($0, cells: cells) }) else {
+            throw ShardError(file: path, message: "a chunk does not decode to \(cells) quantile sketches — the file is damaged; run this shard again")
+        }
+        return out
+    }
+
+    /// A chunk's bytes, checksum verified.
+    private func chunk(_ kind: ShardFile.Kind, scenario: Int, item: Int) throws -> [UInt8] {
+        let entry = entries[Key(kind: kind, scenario: scenario, item: item)]
         guard let entry, let bytes = ShardReader.read(descriptor, at: entry.offset, count: Int(entry.length)) else {
             throw ShardError(file: path, message: "cannot read a chunk — the file is damaged or was truncated; run this shard again")
         }
         guard ShardChecksum.hash(bytes) == entry.hash else {
-            throw ShardError(file: path, message: "checksum error in the values of scenario \(layout.scenarios[scenario]), \(kind == .country ? "country " + layout.countries[item] : layout.aggregates[item].level + " " + layout.aggregates[item].name) (bytes \(entry.offset)–\(entry.offset + entry.length)) — the file is corrupt; run this shard again")
+            throw ShardError(file: path, message: "checksum error in the values of scenario \(layout.scenarios[scenario]), \(kind == .country || kind == .countrySketch ? "country " + layout.countries[item] : layout.aggregates[item].level + " " + layout.aggregates[item].name) (bytes \(entry.offset)–\(entry.offset + entry.length)) — the file is corrupt; run this shard again")
         }
-        let ok = bytes.withUnsafeBytes { ShardFile.decode($0, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
-        guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
+        return bytes
     }
 }
