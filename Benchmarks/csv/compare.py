@@ -1,36 +1,88 @@
 #!/usr/bin/env python3
-"""Reads ../shared/data/unhcr/population.csv (or --file) into typed columns with MigrationKit's
-CSVReader and with pandas.read_csv in one run, best of --repeats after a warm-up, and prints the
-ratio. Usage (repo root): python3 Benchmarks/csv/compare.py [--file F] [--repeats 5]"""
-import argparse, json, os, subprocess, sys, time
+"""CSV ingest: MigrationKit's CSVReader against pandas.read_csv, in one run, in-process and whole
+process, on UNHCR's population.csv (integers and short strings) and on the float-heavy
+1e6 x 20 file of Benchmarks/csv/generate.py (written on first use into --data-dir).
+
+  in-process:    best of --repeats after a warm-up: csv-bench FILE --repeats N --threads T
+                 against pandas.read_csv(FILE) timed inside one Python process;
+  whole process: best of --repeats, wall clock and peak RSS from /usr/bin/time, of
+                 `csv-bench FILE --repeats 0 --threads T` (start, read once, exit) against
+                 `python3 -c 'import pandas; pandas.read_csv(FILE)'`.
+
+--threads 1 pins both sides to one core (taskset -c 0) and sets CSVReadOptions.threads = 1;
+--threads 2 lets the reader split each read window between two threads (pandas' C parser uses
+one). Prints a Markdown table with the load average before and after.
+
+Usage (repository root): python3 Benchmarks/csv/compare.py [--threads 2] [--repeats 3] [--data-dir DIR]
+"""
+import argparse, json, os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXE = os.path.join(ROOT, "Benchmarks", ".build", "release", "csv-bench")
+
+
+def timed(cmd, pin):
+    full = ["/usr/bin/time", "-f", "%e %M"] + (["taskset", "-c", "0"] if pin else []) + cmd
+    r = subprocess.run(full, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{r.stdout}\n{r.stderr}")
+    wall, rss = r.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss) / 1024.0, r.stdout
+
+
+PANDAS_INPROC = r'''
+import sys, time, json
+import pandas as pd
+f, n = sys.argv[1], int(sys.argv[2])
+df = pd.read_csv(f)
+best = float("inf")
+for _ in range(n):
+    s = time.perf_counter(); df = pd.read_csv(f); best = min(best, time.perf_counter() - s)
+print(json.dumps({"seconds": best, "rows": len(df), "columns": df.shape[1], "version": pd.__version__}))
+'''
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--file", default=os.path.join(os.path.dirname(ROOT), "shared", "data", "unhcr", "population.csv"))
-    p.add_argument("--repeats", type=int, default=5)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "migkit-csv-bench"))
+    p.add_argument("--files", nargs="*", help="CSV files (default: population.csv and the float-heavy file)")
+    p.add_argument("--no-build", action="store_true")
     a = p.parse_args()
-    import pandas as pd
-    pd.read_csv(a.file)  # warm-up
-    best = float("inf")
-    for _ in range(a.repeats):
-        s = time.perf_counter()
-        df = pd.read_csv(a.file)
-        best = min(best, time.perf_counter() - s)
-    b = subprocess.run(["swift", "build", "-c", "release", "--package-path", "Benchmarks", "--product", "csv-bench"],
-                       cwd=ROOT, capture_output=True, text=True)
-    if b.returncode != 0:
-        sys.exit(b.stdout + b.stderr)
-    r = subprocess.run([os.path.join(ROOT, "Benchmarks", ".build", "release", "csv-bench"), a.file, "--repeats", str(a.repeats)],
-                       capture_output=True, text=True, check=True)
-    sw = json.loads(r.stdout.strip().splitlines()[-1])
-    print(f"# {os.path.basename(a.file)}: {len(df):,} rows x {df.shape[1]} columns; best of {a.repeats}; pandas {pd.__version__}")
-    print("| reader | seconds | ratio |")
-    print("|---|---|---|")
-    print(f"| MigrationKit CSVReader.readTable (typed columns: {sw['types']}) | {sw['seconds']:.4f} | {sw['seconds'] / best:.2f}x pandas |")
-    print(f"| pandas.read_csv | {best:.4f} | 1.00 |")
+    files = a.files
+    if not files:
+        os.makedirs(a.data_dir, exist_ok=True)
+        heavy = os.path.join(a.data_dir, "float20.csv")
+        if not os.path.exists(heavy):
+            subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "csv", "generate.py"), heavy], check=True)
+        files = [os.path.join(os.path.dirname(ROOT), "shared", "data", "unhcr", "population.csv"), heavy]
+    if not a.no_build:
+        b = subprocess.run(["swift", "build", "-c", "release", "--package-path", "Benchmarks", "--product", "csv-bench"],
+                           cwd=ROOT, capture_output=True, text=True)
+        if b.returncode != 0:
+            sys.exit(b.stdout + b.stderr)
+    pin = a.threads == 1
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"# CSV ingest, {a.threads} thread(s){' (both pinned: taskset -c 0)' if pin else ''}, best of {a.repeats}; "
+          f"CPU {cpu}, {os.cpu_count()} cores; kernel {os.uname().release}; load before {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    print("| file | rows × cols | MigrationKit in-process (s) | pandas in-process (s) | ratio | MigrationKit whole process (s, MB) | pandas whole process (s, MB) | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for f in files:
+        _, _, out = timed([EXE, f, "--repeats", str(a.repeats), "--threads", str(a.threads)], pin)
+        sw = json.loads(out.strip().splitlines()[-1])
+        _, _, out = timed([sys.executable, "-c", PANDAS_INPROC, f, str(a.repeats)], pin)
+        pd = json.loads(out.strip().splitlines()[-1])
+        bm = bp = (float("inf"), 0.0)
+        for _ in range(a.repeats):
+            w, r, _ = timed([EXE, f, "--repeats", "0", "--threads", str(a.threads)], pin)
+            bm = min(bm, (w, r))
+            w, r, _ = timed([sys.executable, "-c", f"import pandas; pandas.read_csv({f!r})"], pin)
+            bp = min(bp, (w, r))
+        print(f"| {os.path.basename(f)} | {sw['rows']:,} × {sw['columns']} | {sw['seconds']:.3f} | {pd['seconds']:.3f} | "
+              f"{sw['seconds'] / pd['seconds']:.2f}× | {bm[0]:.2f}, {bm[1]:.0f} | {bp[0]:.2f}, {bp[1]:.0f} | {bm[0] / bp[0]:.2f}× |")
+    print(f"# pandas {pd['version']}; MigrationKit column types of the last file: {sw['types'][:60]}…; "
+          f"load after {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@
     migkit fit ppml --data ppml_hard.csv --formula 'flow ~ ldist + contig + lang + x4 | orig_year + dest_year' \
         --vcov cluster:pair --ssc fixest -o coef.csv
     python3 -c 'pandas.read_csv + pyfixest.fepois(..., vcov={"CRV1": "pair"}) + coefficients to CSV'
+  Doubly constrained spatial interaction (--flows): n x n origin-destination pairs without the
+  diagonal (n = 500: 249,500 flows; n = 2000: 3,998,000), the data of Benchmarks/flows/compare.py:
+    migkit flows sim --data odN.csv --model doubly --cost exponential -o params.csv
+    python3 -c 'pandas.read_csv + spint.gravity.Doubly(..., "exp") + parameters to CSV'
   OLS + HC1 on the float-heavy CSV (Benchmarks/csv/generate.py, 1e6 x 20, 395 MB; --ols):
     migkit fit ols --data float20.csv --formula 'y ~ x1 + ... + x19' --vcov hc1 --ssc statsmodels -o coef.csv
     python3 -c 'pandas.read_csv + statsmodels OLS(...).fit(cov_type="HC1") + coefficients to CSV'
@@ -44,7 +48,14 @@ kind, data, fml, out = sys.argv[1:5]
 t1 = time.perf_counter()
 df = pd.read_csv(data)
 t2 = time.perf_counter()
-if kind == "ppml":
+if kind == "flows":
+    import numpy as np
+    from spint.gravity import Doubly
+    t2b = time.perf_counter()
+    o = np.array([f"o{v}" for v in df["origin"].values]); d = np.array([f"d{v}" for v in df["destination"].values])
+    m = Doubly(df["flow"].values.astype(np.int64).reshape(-1, 1), o, d, df["cost"].values.reshape(-1, 1), "exp")
+    tab = pd.DataFrame({"term": ["cost"], "estimate": [float(np.ravel(m.params)[-1])], "std_error": [float(np.ravel(m.std_err)[-1])]})
+elif kind == "ppml":
     import pyfixest as pf
     t2b = time.perf_counter()
     fit = pf.fepois(fml, data=df, vcov={"CRV1": "pair"})
@@ -67,6 +78,18 @@ def timed(cmd, env, pin):
         sys.exit(f"failed: {' '.join(cmd)}\n{r.stdout}\n{r.stderr}")
     wall, rss = r.stderr.strip().splitlines()[-1].split()
     return float(wall), int(rss) / 1024.0, r.stdout
+
+
+def write_od(n, path):
+    """The origin-destination data of Benchmarks/flows/compare.py (seeded per n) as a CSV."""
+    import numpy as np
+    import pandas as pd
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("flows_compare", os.path.join(ROOT, "Benchmarks", "flows", "compare.py"))
+    flows = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(flows)
+    y, d, o, dd = flows.od_data(n, np.random.default_rng(flows.SEED + n))
+    pd.DataFrame({"origin": o, "destination": dd, "flow": y, "cost": d}).to_csv(path, index=False)
 
 
 def coefficients(path):
@@ -93,25 +116,34 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "migkit-whole-process"))
     p.add_argument("--ols", action="store_true", help="also the OLS + HC1 run on the float-heavy CSV")
+    p.add_argument("--flows", nargs="*", type=int, help="spatial interaction sizes (e.g. 500 2000)")
+    p.add_argument("--no-ppml", action="store_true")
     a = p.parse_args()
     if not os.path.exists(MIGKIT):
         sys.exit(f"{MIGKIT} missing: swift build -c release --product migkit")
     os.makedirs(a.data_dir, exist_ok=True)
     tasks = []
     ppml_csv = os.path.join(a.data_dir, "ppml_hard.csv")
-    if not os.path.exists(ppml_csv):
+    if not a.no_ppml and not os.path.exists(ppml_csv):
         d = os.path.join(a.data_dir, "ppml_hard_1e6")
         compare.generate("ppml_hard_1e6", d)
         compare.write_csv(d, ppml_csv)
-    tasks.append(("ppml", ppml_csv, compare.PPML_HARD_FML,
-                  ["fit", "ppml", "--data", ppml_csv, "--formula", compare.PPML_HARD_FML, "--vcov", "cluster:pair",
-                   "--ssc", "fixest"]))
+    if not a.no_ppml:
+        tasks.append(("ppml", ppml_csv, compare.PPML_HARD_FML,
+                      ["fit", "ppml", "--data", ppml_csv, "--formula", compare.PPML_HARD_FML, "--vcov", "cluster:pair",
+                       "--ssc", "fixest", "--stats", "none"]))
+    for n in a.flows or []:
+        od = os.path.join(a.data_dir, f"od{n}.csv")
+        if not os.path.exists(od):
+            write_od(n, od)
+        tasks.append(("flows", od, str(n), ["flows", "sim", "--data", od, "--model", "doubly", "--cost", "exponential"]))
     if a.ols:
         ols_csv = os.path.join(a.data_dir, "float20.csv")
         if not os.path.exists(ols_csv):
             subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "csv", "generate.py"), ols_csv], check=True)
         tasks.append(("ols", ols_csv, OLS_FML,
-                      ["fit", "ols", "--data", ols_csv, "--formula", OLS_FML, "--vcov", "hc1", "--ssc", "statsmodels"]))
+                      ["fit", "ols", "--data", ols_csv, "--formula", OLS_FML, "--vcov", "hc1", "--ssc", "statsmodels",
+                       "--stats", "none"]))
 
     env = dict(os.environ)
     env["OPENBLAS_CORETYPE"] = a.kernel
@@ -131,16 +163,17 @@ def main():
         best_m = best_p = (float("inf"), 0.0)
         inproc = None
         for _ in range(a.repeats):
-            w, r, _ = timed([MIGKIT] + args + ["-o", out_m, "--stats", "none"], env, pin)
+            w, r, _ = timed([MIGKIT] + args + ["-o", out_m], env, pin)
             best_m = min(best_m, (w, r))
             w, r, out = timed([sys.executable, "-c", PEER, kind, data, fml, out_p], env, pin)
             best_p = min(best_p, (w, r))
             info = json.loads(out.strip().splitlines()[-1])
             inproc = info if inproc is None or info["read_csv"] + info["fit"] < inproc["read_csv"] + inproc["fit"] else inproc
         cm, cp = coefficients(out_m), coefficients(out_p)
-        peer = "pyfixest `fepois`" if kind == "ppml" else "statsmodels OLS HC1"
-        print(f"| {kind.upper()} ({peer}) | {best_m[0]:.2f} | {best_m[1]:.0f} | {best_p[0]:.2f} | {best_p[1]:.0f} | "
-              f"{best_m[0] / best_p[0]:.2f}× | {inproc['read_csv']:.2f} / {inproc['fit']:.2f} | "
+        peer = {"ppml": "pyfixest `fepois`", "ols": "statsmodels OLS HC1", "flows": "spint `Doubly`"}[kind]
+        label = f"doubly constrained, n = {fml}" if kind == "flows" else kind.upper()
+        print(f"| {label} ({peer}) | {best_m[0]:.2f} | {best_m[1]:.0f} | {best_p[0]:.2f} | {best_p[1]:.0f} | "
+              f"{best_m[0] / best_p[0]:.2f}× ({best_p[0] / best_m[0]:.1f}× faster) | {inproc['read_csv']:.2f} / {inproc['fit']:.2f} | "
               f"{maxrel(cm, cp, 0):.1e} | {maxrel(cm, cp, 1):.1e} |")
     print(f"# load after: {' '.join(open('/proc/loadavg').read().split()[:3])}")
 

@@ -31,9 +31,14 @@ import Dispatch
 /// `FILE:LINE:COLUMN: what is wrong — what to do`. After an error the reader is finished: every
 /// later call throws the same error. No input bytes can make the reader trap.
 ///
-/// **Speed.** The reader scans raw bytes, parses integers and most doubles without building
-/// strings, validates UTF-8 once per distinct string per column, and shares equal strings.
-/// On the 8.6 MB, 138,893-row UNHCR `population.csv` it is faster than `pandas.read_csv`.
+/// **Speed.** The reader scans raw bytes (eight at a time for unquoted fields), parses integers
+/// and doubles without building strings (Eisel–Lemire, correctly rounded; see `NumberParsing`),
+/// validates UTF-8 once per distinct string per column, and shares equal strings. `readTable`
+/// and `readAll` split each read window at a record boundary outside quotes and parse the two
+/// parts on two threads (`CSVReadOptions.threads`); `CSVReadOptions.columns` skips the columns
+/// a caller does not need. Memory: the columns plus the read window (`readSize`) and the longest
+/// record; the second thread's rows of a window are copied into the columns after it. Measured
+/// against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {
@@ -404,8 +409,15 @@ public final class CSVReader {
             builders.deinitialize(count: initialized)
             builders.deallocate()
         }
-        // Whole files are parsed on two threads, window by window (see `parallelRound`).
+        // Whole files are parsed on two threads, window by window (see `parallelRound`), the
+        // second thread into `sideBuilders`, reused from round to round.
         let parallel = maxRows == Int.max && options.threads > 1 && columnCount > 0
+        let sideBuilders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: parallel ? columnCount : 0)
+        var sideInitialized = 0
+        defer {
+            sideBuilders.deinitialize(count: sideInitialized)
+            sideBuilders.deallocate()
+        }
 
         attempt: while true {
             builders.deinitialize(count: initialized)
@@ -438,7 +450,13 @@ public final class CSVReader {
                 }
                 var outcome: RecordsOutcome
                 if parallel && reserved && state.buffer.count - state.position >= Self.minimumParallelBytes {
-                    outcome = parallelRound(&state, &scratch, builders: builders, selected: selected, rows: &rows)
+                    if sideInitialized == 0 {
+                        for slot in 0..<columnCount { (sideBuilders + slot).initialize(to: builders[slot].continuation()) }
+                        sideInitialized = columnCount
+                    } else {
+                        for slot in 0..<columnCount { sideBuilders[slot].restart(continuing: builders[slot]) }
+                    }
+                    outcome = parallelRound(&state, &scratch, builders: builders, sideBuilders: sideBuilders, selected: selected, rows: &rows)
                 } else {
                     outcome = selected.withUnsafeBufferPointer { selectedColumns in
                         Self.appendRecords(
@@ -545,14 +563,14 @@ public final class CSVReader {
 
     /// One window read on two threads: the unread bytes are split at a record boundary near
     /// their middle (`splitPoint`, which follows the quotes from the record start); this thread
-    /// reads the first part into `builders`, a second thread the rest into continuation
-    /// builders, which are then appended (`ColumnBuilder.absorb`). The second part starts on an
+    /// reads the first part into `builders`, a second thread the rest into `sideBuilders`
+    /// (continuations of `builders`), which are then appended (`ColumnBuilder.absorb`). The second part starts on an
     /// unknown line, so when it fails in any way (a format error, a type change) its work is
     /// dropped and the caller reads it again in order, which reports the error at the right
     /// place. Either way the result is that of reading the records one by one.
     private func parallelRound(
         _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
-        selected: [Int], rows: inout Int
+        sideBuilders: UnsafeMutablePointer<ColumnBuilder>, selected: [Int], rows: inout Int
     ) -> RecordsOutcome {
         let bytes = UnsafePointer(state.buffer.bytes)
         let name = self.name
@@ -567,14 +585,7 @@ public final class CSVReader {
         let columnCount = selected.count
         let side = ParallelSide(
             state: ScanState(buffer: state.buffer, tokenizer: sideTokenizer, position: split, line: 1),
-            scratch: sideScratch, builders: UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount))
-        for slot in 0..<columnCount {
-            (side.builders + slot).initialize(to: builders[slot].continuation())
-        }
-        defer {
-            side.builders.deinitialize(count: columnCount)
-            side.builders.deallocate()
-        }
+            scratch: sideScratch, builders: sideBuilders)
         let first = FirstPart(state: state, scratch: scratch, builders: builders)
         let work: @Sendable (Int) -> Void = { part in
             selected.withUnsafeBufferPointer { selectedColumns in

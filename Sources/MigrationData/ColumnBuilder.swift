@@ -40,7 +40,7 @@ struct ColumnBuilder {
         case invalidUTF8(offset: Int, byte: UInt8)
     }
 
-    let mode: Mode
+    private(set) var mode: Mode
     private(set) var kind: Kind
     /// Tokens that mean missing in numeric columns and in string columns.
     private let numericMissing: MissingTokens
@@ -321,6 +321,23 @@ struct ColumnBuilder {
     func continuation() -> ColumnBuilder {
         ColumnBuilder(type: inferredType, mode: mode, expectedRows: 0,
                       numericMissing: numericMissing, stringMissing: stringMissing)
+    }
+
+    /// Empties this builder, keeping its storage and interned strings, and makes it what
+    /// `main.continuation()` would be: the second thread's builders are reused window after
+    /// window instead of growing fresh arrays (and page-faulting them in) every time.
+    mutating func restart(continuing main: ColumnBuilder) {
+        kind = main.kind
+        mode = main.kind == .pending ? .open : main.mode
+        ints.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        strings.removeAll(keepingCapacity: true)
+        pendingCount = 0
+        pendingTexts = []
+        reservedRows = 0
+        previousWords = (0, 0)
+        previousCount = -1
+        previousString = nil
     }
 
     /// Whether `absorb(next)` succeeds.

@@ -3,7 +3,7 @@ import Foundation
 import MigrationKit
 
 /// Reads a CSV file into typed columns N times and prints one JSON line with the best time.
-/// Usage: csv-bench FILE [--repeats N] [--threads T] [--columns a,b]
+/// Usage: csv-bench FILE [--repeats N] [--threads T] [--columns a,b] [--read-size BYTES]
 ///   --repeats 0: read once without a warm-up (for whole-process timing by the caller).
 @main
 struct CSVBenchmark {
@@ -16,6 +16,7 @@ struct CSVBenchmark {
         let path = args[1]
         var options = CSVReadOptions()
         if let threads = BenchmarkData.option("--threads").flatMap(Int.init) { options.threads = threads }
+        if let size = BenchmarkData.option("--read-size").flatMap(Int.init) { options.readSize = size }
         if let columns = BenchmarkData.option("--columns") { options.columns = columns.split(separator: ",").map(String.init) }
         var table = Table()
         let seconds: Double
