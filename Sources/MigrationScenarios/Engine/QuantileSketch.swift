@@ -40,6 +40,13 @@ public struct QuantileSketch: Sendable, Equatable {
         incoming.sort()
         count += incoming.count
         // Merge the sorted centroids and the sorted batch, then compress greedily.
+        recompress(with: incoming, weights: nil)
+    }
+
+    /// Merges the centroids with `otherMeans` (sorted; weights `otherWeights`, or 1 each when
+    /// nil) by mean and compresses them greedily: a centroid grows while it spans at most one
+    /// unit of k over the total count (`count`, already updated).
+    private mutating func recompress(with otherMeans: [Double], weights otherWeights: [Double]?) {
         let total = Double(count)
         var outMeans: [Double] = [], outWeights: [Double] = []
         outMeans.reserveCapacity(Int(compression) + 8)
@@ -48,13 +55,13 @@ public struct QuantileSketch: Sendable, Equatable {
         var curMean = 0.0, curWeight = 0.0, before = 0.0
         var limit = 0.0
         func next() -> (Double, Double)? {
-            if i < means.count, j >= incoming.count || means[i] <= incoming[j] {
+            if i < means.count, j >= otherMeans.count || means[i] <= otherMeans[j] {
                 defer { i += 1 }
                 return (means[i], weights[i])
             }
-            if j < incoming.count {
+            if j < otherMeans.count {
                 defer { j += 1 }
-                return (incoming[j], 1)
+                return (otherMeans[j], otherWeights?[j] ?? 1)
             }
             return nil
         }
@@ -156,47 +163,7 @@ extension QuantileSketch {
         sum += other.sum
         minimum = Swift.min(minimum, other.minimum)
         maximum = Swift.max(maximum, other.maximum)
-        let total = Double(count)
-        var outMeans: [Double] = [], outWeights: [Double] = []
-        var i = 0, j = 0
-        var curMean = 0.0, curWeight = 0.0, before = 0.0, limit = 0.0
-        func next() -> (Double, Double)? {
-            if i < means.count, j >= other.means.count || means[i] <= other.means[j] {
-                defer { i += 1 }
-                return (means[i], weights[i])
-            }
-            if j < other.means.count {
-                defer { j += 1 }
-                return (other.means[j], other.weights[j])
-            }
-            return nil
-        }
-        while let (m, w) = next() {
-            if curWeight == 0 {
-                curMean = m; curWeight = w
-                limit = total * mergeUpperQuantile(before / total)
-                continue
-            }
-            if before + curWeight + w <= limit {
-                curWeight += w
-                curMean += (m - curMean) * w / curWeight
-            } else {
-                outMeans.append(curMean); outWeights.append(curWeight)
-                before += curWeight
-                curMean = m; curWeight = w
-                limit = total * mergeUpperQuantile(before / total)
-            }
-        }
-        if curWeight > 0 { outMeans.append(curMean); outWeights.append(curWeight) }
-        means = outMeans
-        weights = outWeights
+        recompress(with: other.means, weights: other.weights)
     }
 
-    /// k⁻¹(k(q₀) + 1) for the k₁ scale (as `add` uses).
-    private func mergeUpperQuantile(_ q0: Double) -> Double {
-        let scale = compression / (2 * Double.pi)
-        let k = scale * asin(Swift.max(-1, Swift.min(1, 2 * q0 - 1))) + 1
-        if k >= compression / 4 { return 1 }
-        return (sin(k / scale) + 1) / 2
-    }
 }
