@@ -583,10 +583,10 @@ public final class CSVReader {
             }
         }
         let columnCount = selected.count
-        let side = ParallelSide(
+        let side = ParallelPart(
             state: ScanState(buffer: state.buffer, tokenizer: sideTokenizer, position: split, line: 1),
             scratch: sideScratch, builders: sideBuilders)
-        let first = FirstPart(state: state, scratch: scratch, builders: builders)
+        let first = ParallelPart(state: state, scratch: scratch, builders: builders)
         let work: @Sendable (Int) -> Void = { part in
             selected.withUnsafeBufferPointer { selectedColumns in
                 if part == 0 {
@@ -664,22 +664,8 @@ public final class CSVReader {
         return nil
     }
 
-    /// What the first thread of a parallel round works on (one writer, read after the join).
-    private final class FirstPart: @unchecked Sendable {
-        var state: ScanState
-        var scratch: EscapeScratch
-        let builders: UnsafeMutablePointer<ColumnBuilder>
-        var outcome: RecordsOutcome?
-        var rows = 0
-        init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
-            self.state = state
-            self.scratch = scratch
-            self.builders = builders
-        }
-    }
-
-    /// What the second thread of a parallel round works on.
-    private final class ParallelSide: @unchecked Sendable {
+    /// What one thread of a parallel round works on (one writer, read after the join).
+    private final class ParallelPart: @unchecked Sendable {
         var state: ScanState
         var scratch: EscapeScratch
         let builders: UnsafeMutablePointer<ColumnBuilder>

@@ -28,7 +28,9 @@ extension ProjectionEngine {
                                   medianExit: Double, into out: UnsafeMutableBufferPointer<Double>) {
         let D = draws.zClimate.count, T = years.count
         let K = ProjectionCategory.categories(.lifecycle).count
-        precondition(out.count >= K * T * D, "simulation buffer too small")
+        // The caller sizes `out` from the same categories, years and draws (`WorkerScratch`):
+        // no input can make it short, so only debug builds check.
+        assert(out.count >= K * T * D, "simulation buffer too small")
         UnsafeMutableBufferPointer(rebasing: out[0..<(K * T * D)]).update(repeating: 0)
         let lc = models.lifeCycle
         let (cb0, idp0, un0, hasMidyear) = history.jumpOff(c, base: base)
