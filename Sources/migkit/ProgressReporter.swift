@@ -39,7 +39,7 @@ final class ProgressReporter: @unchecked Sendable {
 
     init(mode: ProgressMode, isTerminal: Bool = isatty(STDERR_FILENO) == 1,
          write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
-         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSinceReferenceDate }) {
+         clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }) {
         switch mode {
         case .auto: style = isTerminal ? .bar : .plain
         default: style = mode

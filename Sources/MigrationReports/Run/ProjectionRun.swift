@@ -64,7 +64,7 @@ public enum ProjectionRun {
 
     /// Loads, fits, projects and builds the tables (nothing is written).
     public static func execute(_ options: Options, progress: (@Sendable (Phase, Double) -> Void)? = nil) throws -> Result {
-        let started = Date()
+        let started = ContinuousClock.now   // monotonic: a VM's wall clock can step backwards
         progress?(.loading, 0)
         let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
         var set = try ScenarioSet.load(path: scenarioPath)
@@ -89,10 +89,11 @@ public enum ProjectionRun {
     /// manifest and the summary. `execute` and the merge of shards (`ProjectionShards.merge`)
     /// both end here, so a merged run writes the single run's bytes.
     static func assemble(_ set: ScenarioSet, scenarioPath: String, inputs: ProjectionInputs, models: FittedProjectionModels,
-                         rows: [ProjectionRow], contrasts: [ScenarioContrast], version: String, started: Date) throws -> Result {
+                         rows: [ProjectionRow], contrasts: [ScenarioContrast], version: String, started: ContinuousClock.Instant) throws -> Result {
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: version)
-        let seconds = Date().timeIntervalSince(started)
+        let elapsed = started.duration(to: .now).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         let summary = summaryText(rows, set: set, inputs: inputs, models: models, contrasts: contrasts)
         return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,
                       manifest: manifest, summary: summary, seconds: seconds)

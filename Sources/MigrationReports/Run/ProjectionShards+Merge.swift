@@ -84,7 +84,7 @@ extension ProjectionShards {
     ///   - threads: worker threads (0: one per core); the bytes do not depend on it.
     ///   - version: the running software version (shards must have been made by the same).
     public static func merge(_ folders: [URL], dataDirectory: URL, threads: Int = 0, version: String = "unknown") throws -> ProjectionRun.Result {
-        let started = Date()
+        let started = ContinuousClock.now
         guard !folders.isEmpty else { throw ProjectionRun.RunError(description: "merge: no shard folders given") }
         let manifests = try folders.map { try ShardManifest(folder: $0.path) }
         let first = manifests[0]
