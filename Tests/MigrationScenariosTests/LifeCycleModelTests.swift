@@ -45,6 +45,64 @@ struct LifeCycleModelTests {
         #expect(path.last! < 0.5 * path[peakIndex])
     }
 
+    /// Common shocks that persist: 60 origins with crises of 100,000 people whose growth is a
+    /// shared year effect c(t) = ρ·c(t−1) + 0.15·√(1 − ρ²)·z(t) plus their own noise (sd 0.1),
+    /// once with ρ = 0.7 and once with ρ = 0 (the same z). The momentum term φ takes part of the
+    /// persistence, so the fitted ρ̂ is below 0.7; what must hold: ρ̂ clearly positive for the
+    /// persistent shocks and near 0 for the independent ones, the shock's s.d. of the right size,
+    /// and the projection starting from the last year's state (its sign).
+    @Test func persistentCommonShocksAreFound() throws {
+        func fit(rho: Double) throws -> (CrisisLifeCycleModel, last: Double) {
+            var h = DisplacementHistory()
+            var pop = CountryYearSeries()
+            var rng = DrawRandomStream(seed: 11, draw: 0, purpose: .other, key: 2)
+            var common = [Int: Double]()
+            var c = 0.0
+            for y in 1991...2024 { c = rho * c + 0.15 * (1 - rho * rho).squareRoot() * rng.normal(); common[y] = c }
+            for i in 0..<60 {
+                let o = String(format: "Y%02d", i)
+                var d = 1e5
+                for y in 1990...2024 {
+                    pop[o, y] = 10_000
+                    if y > 1990 { d *= exp((common[y] ?? 0) + 0.1 * rng.normal()) }
+                    h.refugees[o, y] = d; h.crossBorder[o, y] = d; h.stock[o, y] = d
+                }
+            }
+            let m = try CrisisLifeCycleModel.fit(.crossBorder, history: h, breaks: SeriesBreaks.detect(h), population: pop,
+                                                 years: 1991...2024, onsets: [])
+            let mean = common.values.reduce(0, +) / Double(common.count)
+            return (m, (common[2024] ?? 0) - mean)
+        }
+        let (persistent, last) = try fit(rho: 0.7)
+        let (independent, _) = try fit(rho: 0)
+        #expect(persistent.yearRho > 0.25 && persistent.yearRho <= 0.9, "persistent: ρ̂ \(persistent.yearRho)")
+        #expect(independent.yearRho < 0.25, "independent: ρ̂ \(independent.yearRho)")
+        #expect(persistent.yearSigma > 0.05 && persistent.yearSigma < 0.25, "s.d. \(persistent.yearSigma)")
+        #expect(independent.yearSigma > 0.08 && independent.yearSigma < 0.22, "s.d. \(independent.yearSigma)")
+        if abs(last) > 0.05 { #expect(persistent.yearState * last > 0, "state \(persistent.yearState), last effect \(last)") }
+        #expect(persistent.yearStateVariance < persistent.yearSigma * persistent.yearSigma / 4)
+    }
+
+    /// The origin effect's persistence λ is the weight its estimate deserves k years on: with
+    /// effects that never change (u_c ~ N(0, 0.2²), noise 0.3) it is near 1; with residuals that
+    /// carry no origin effect at all it is near 0.
+    @Test func originEffectPersistenceSeparatesLastingFromNoise() {
+        var rng = DrawRandomStream(seed: 5, draw: 0, purpose: .other, key: 3)
+        var lasting: [String: [Int: Double]] = [:], noise: [String: [Int: Double]] = [:]
+        for i in 0..<120 {
+            let u = 0.2 * rng.normal()
+            for y in 1991...2024 {
+                lasting["O\(i)", default: [:]][y] = u + 0.3 * rng.normal()
+                noise["O\(i)", default: [:]][y] = 0.3 * rng.normal()
+            }
+        }
+        let a = CrisisLifeCycleModel.originEffectPersistence(lasting, tau2: 0.04, sigma2: 0.09)
+        let b = CrisisLifeCycleModel.originEffectPersistence(noise, tau2: 0.04, sigma2: 0.09)
+        #expect(a.lambda >= 0.85, "lasting effects: λ \(a.lambda), slopes \(a.slopes)")
+        #expect(b.lambda <= 0.3, "no effects: λ \(b.lambda), slopes \(b.slopes)")
+        #expect(a.slopes.count == 10)
+    }
+
     /// The 2009 IDP reallocation: IDMC's country detail starts in 2009, when 26 M IDPs left the
     /// Unknown row for their countries. It is a break, so no IDP growth into 2009 is learned,
     /// and the cross-border stock (no break) still counts as like for like.

@@ -13,8 +13,9 @@ extension ProjectionEngine {
     ///    and the crisis starts with a resampled observed following-year growth.
     /// 2. Otherwise each type moves by its life cycle (`CrisisLifeCycleModel`):
     ///    (D+1)/P(t) = (D+1)/P(t−1)·exp(step·(α_k + u_c + φ_k·g − (f_exit − 1)·r_c) + √step·e),
-    ///    with the drift's decline divided by f_duration and the year's common shock s·z(t) − s²/2
-    ///    added (one z per draw and year for all origins); background stocks revert to their level.
+    ///    with the drift's decline divided by f_duration and the year's common shock c(t) − s²/2
+    ///    added, c(t) = ρ·c(t−1) + s·√(1 − ρ²)·z(t) from the fitted jump-off state (one z per draw
+    ///    and year for all origins); background stocks revert to their level.
     /// 3. The cross-border + IDP stock is capped at the ceiling share × P (`DisplacementCeiling`).
     /// 4. UNRWA refugees (origin PSE) grow with Palestine's population plus the observed excess.
     /// The flows beside the stock — new conflict displacement (the PPML inflow model at the
@@ -55,9 +56,11 @@ extension ProjectionEngine {
         let lower = types.map { $0.classes.map(\.lowerBound) }
         let phi = types.map { $0.classes.map(\.phi) }
         let residuals = types.map { $0.classes.map(\.residuals) }
-        // The origin effect's weight φ^(t+1) per type, class and year.
-        let fade = types.map { m in m.classes.map { f in (0..<T).map { pow(max(f.phi, 0), Double($0 + 1)) } } }
-        let yearSigma = types.map(\.yearSigma)
+        // The origin effect's weight λ^(t+1) per type, class and year (λ the fitted persistence).
+        let fade = types.map { m in m.classes.map { _ in (0..<T).map { pow(m.originPersistence, Double($0 + 1)) } } }
+        let yearSigma = types.map(\.yearSigma), yearRho = types.map(\.yearRho)
+        let yearInnovation = types.map { $0.yearSigma * (1 - $0.yearRho * $0.yearRho).squareRoot() }
+        let yearState = types.map(\.yearState), yearStateSD = types.map { $0.yearStateVariance.squareRoot() }
         let bgPsi = types.map(\.backgroundPsi), bgResiduals = types.map(\.backgroundResiduals)
         let effects = types.map { $0.originEffect[c] }
         let tau = types.map { $0.tau2.squareRoot() }
@@ -145,6 +148,9 @@ extension ProjectionEngine {
             let factors = climate?.hazardFactor[d] ?? []
             let conflictRow = climate?.conflictFactor[d]
             let shockRow = held ? [] : draws.yearShock[d]
+            // The common shock's state, from a draw of its jump-off posterior.
+            var common0 = held ? 0 : yearState[0] + yearStateSD[0] * shockRow[T]
+            var common1 = held ? 0 : yearState[1] + yearStateSD[1] * shockRow[T]
             let zc = draws.zClimate[d]
             let warmBase = warm0 + zc * (zc >= 0 ? warmUp : warmDown)
             /// One type's step (see the doc comment), returning the new stock and realised growth.
@@ -221,9 +227,12 @@ extension ProjectionEngine {
             }
             for t in 0..<T {
                 let step = t == 0 ? firstStep : 1
-                // The year's common shock (shared by all origins in this draw), mean-one in levels.
+                // The year's common shock (shared by all origins in this draw), an AR(1) with
+                // stationary s.d. s, mean-one in levels (marginally).
                 let z = held ? 0 : shockRow[t]
-                let common = (yearSigma[0] * z - yearSigma[0] * yearSigma[0] / 2, yearSigma[1] * z - yearSigma[1] * yearSigma[1] / 2)
+                common0 = yearRho[0] * common0 + yearInnovation[0] * z
+                common1 = yearRho[1] * common1 + yearInnovation[1] * z
+                let common = (common0 - yearSigma[0] * yearSigma[0] / 2, common1 - yearSigma[1] * yearSigma[1] / 2)
                 if !held {
                     let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
                     let factor = conflictRow?[t] ?? 1

@@ -92,7 +92,7 @@ extension ProjectionEngine {
                     var rng = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 13)
                     alphas.append(DisplacedStockType.allCases.map { t in lc.model(t).classes.flatMap { c in (0..<2).map { c.alpha[$0] + c.alphaStandardError[$0] * rng.normal() } } })
                     onsetBeta.append(drawCoefficients(lc.onset.rate, cOnset, &rng))
-                    yearShock.append(years.map { _ in rng.normal() })
+                    yearShock.append((0...years.count).map { _ in rng.normal() })
                     if models.climateChannel != nil {
                         var cr = DrawRandomStream(seed: set.seed, draw: d, purpose: .other, key: 14)
                         responses.append((0...ClimateChannel.hazardsInOrder.count).map { _ in cr.uniform() })

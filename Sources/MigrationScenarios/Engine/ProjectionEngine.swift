@@ -272,7 +272,8 @@ public enum ProjectionEngine {
         /// [draw][type][class × 2 + phase] life-cycle drifts α_k,phase and [draw] onset coefficients (lifecycle only).
         let lifeCycleAlpha: [[[Double]]]
         let onsetBeta: [[Double]]
-        /// [draw][year] the common standard normal of the year shock shared by all origins.
+        /// [draw][year] the common standard normals of the year shock shared by all origins, and
+        /// one more (index years.count) for the shock's state at the jump-off.
         let yearShock: [[Double]]
         /// [draw][hazard…, conflict] the uniforms from which each scenario draws its warming
         /// responses (common to scenarios: paired draws even when a scenario overrides a range).
@@ -433,6 +434,11 @@ extension LifeCycleModels {
             }
             out.append((name, "origin_effect_tau2", String(m.tau2)))
             out.append((name, "year_shock_sigma", String(m.yearSigma)))
+            out.append((name, "origin_effect_persistence", String(m.originPersistence)))
+            for (k, r) in m.originEffectSlopes.enumerated() { out.append((name, "origin_effect_slope_h\(k + 1)", String(r))) }
+            out.append((name, "year_shock_rho", String(m.yearRho)))
+            out.append((name, "year_shock_state", String(m.yearState)))
+            out.append((name, "year_shock_state_sd", String(m.yearStateVariance.squareRoot())))
             out.append((name, "origins_with_effect", String(m.originEffect.count)))
             out.append((name, "background_psi", String(m.backgroundPsi)))
             out.append((name, "background_observations", String(m.backgroundResiduals.count)))

@@ -80,8 +80,22 @@ public struct CrisisLifeCycleModel: Sendable {
     public let lastGrowth: [String: Double]
     public let fitYears: ClosedRange<Int>
     /// Standard deviation s of the common (year) shock shared by all origins; the projection adds
-    /// s·z(t) − s²/2 to every crisis's growth in year t (z the draw's standard normal for t).
+    /// c(t) − s²/2 to every crisis's growth in year t, c an AR(1) with stationary s.d. s (below).
     public var yearSigma: Double = 0
+    /// Persistence ρ of the common shock: c(t) = ρ·c(t−1) + s·√(1 − ρ²)·z(t), so its stationary
+    /// standard deviation stays s (ρ = 0: independent years).
+    public var yearRho: Double = 0
+    /// The common shock's state in the last fitted year (the year's mean residual shrunk towards 0
+    /// by s²/(s² + σ²/n)) and its posterior variance s²·(σ²/n)/(s² + σ²/n); a projection starts
+    /// its c(t) recursion from a draw of it.
+    public var yearState: Double = 0
+    public var yearStateVariance: Double = 0
+    /// Persistence λ of the origin effect: a projection gives u_c the weight λ^(t+1) in its
+    /// (t+1)-th year, so an origin's deviation from its class fades as it did in the data
+    /// (`originEffectPersistence`). A constant u_c would compound for ever.
+    public var originPersistence: Double = 0
+    /// The predictive slopes b_1…b_10 behind λ (diagnostics; `originEffectPersistence`).
+    public var originEffectSlopes: [Double] = []
     /// Set when this type had too few observations and uses another type's parameters.
     public private(set) var borrowedFrom: DisplacedStockType? = nil
 
@@ -89,7 +103,9 @@ public struct CrisisLifeCycleModel: Sendable {
     public func borrowed(as type: DisplacedStockType) -> CrisisLifeCycleModel {
         var m = CrisisLifeCycleModel(type: type, classes: classes, originEffect: [:], tau2: tau2, backgroundPsi: backgroundPsi,
                                      backgroundResiduals: backgroundResiduals, backgroundLevel: [:],
-                                     defaultBackgroundLevel: defaultBackgroundLevel, lastGrowth: [:], fitYears: fitYears, yearSigma: yearSigma)
+                                     defaultBackgroundLevel: defaultBackgroundLevel, lastGrowth: [:], fitYears: fitYears, yearSigma: yearSigma,
+                                    yearRho: yearRho, yearState: yearState, yearStateVariance: yearStateVariance,
+                                    originPersistence: originPersistence, originEffectSlopes: originEffectSlopes)
         m.borrowedFrom = self.type
         return m
     }
@@ -162,6 +178,7 @@ public struct CrisisLifeCycleModel: Sendable {
         guard rows[0].count >= 20 else { throw FitError.noData("\(type.rawValue): only \(rows[0].count) like-for-like crisis changes in \(years)") }
         var classes: [ClassFit] = []
         var residualsByOrigin: [String: [Double]] = [:]
+        var residualAt: [String: [Int: Double]] = [:]
         // Common shocks: the years' mean residuals over all origins vary more than independent
         // residuals would (crises erupt together: 2012–2015, 2022–2023). Their variance,
         // s² = Var(ē_year) − mean(σ²/n_year) (method of moments), becomes a shock shared by all
@@ -196,6 +213,23 @@ public struct CrisisLifeCycleModel: Sendable {
         let betweenYears = ym.reduce(0) { $0 + ($1 - grandYear) * ($1 - grandYear) } / Double(max(1, ym.count - 1))
         let noiseYears = yearsSorted.reduce(0) { $0 + within / Double(byYear[$1]?.count ?? 1) } / Double(max(1, byYear.count))
         let yearSigma = ym.count >= 5 ? max(0, betweenYears - noiseYears).squareRoot() : 0
+        // Displacement moves in regimes (the declining 1990s, the 2012–2024 surge), so the common
+        // shocks of consecutive years are correlated: ρ = γ₁/s², γ₁ the lag-1 autocovariance of
+        // the year means over consecutive years (their sampling noise is independent across years
+        // and leaves γ₁ unbiased), clipped to [0, 0.9]. The projection starts from the last fitted
+        // year's state, shrunk like a random effect.
+        var yearRho = 0.0, yearState = 0.0, yearStateVariance = 0.0
+        if yearSigma > 0, let last = yearsSorted.last, let lastMean = yearMean[last] {
+            let s2 = yearSigma * yearSigma
+            var gamma1 = 0.0, pairs = 0
+            for i in 1..<ym.count where yearsSorted[i - 1] == yearsSorted[i] - 1 {
+                gamma1 += (ym[i] - grandYear) * (ym[i - 1] - grandYear); pairs += 1
+            }
+            if pairs >= 5 { yearRho = max(0, min(0.9, gamma1 / Double(pairs) / s2)) }
+            let noiseLast = within / Double(max(1, byYear[last]?.count ?? 1))
+            yearState = (lastMean - grandYear) * s2 / (s2 + noiseLast)
+            yearStateVariance = s2 * noiseLast / (s2 + noiseLast)
+        }
         for (k, r) in rows.enumerated() {
             let n = Double(r.count)
             let (phi, ols) = fits[k]
@@ -203,6 +237,7 @@ public struct CrisisLifeCycleModel: Sendable {
             for o in r {
                 let e = o.g - ols[ClassFit.phase(o.prev)] - phi * o.prev - (yearSigma > 0 ? yearMean[o.year] ?? 0 : 0)
                 res.append(e); residualsByOrigin[o.origin, default: []].append(e)
+                residualAt[o.origin, default: [:]][o.year] = e
             }
             // Aggregate-consistent intercept: the bootstrap gives any stock of the class any
             // residual, and the large residuals belong to the small stocks, so α is set for the
@@ -232,6 +267,7 @@ public struct CrisisLifeCycleModel: Sendable {
         let between = meanList.reduce(0) { $0 + ($1.0 - grand) * ($1.0 - grand) } / max(1, m - 1)
         let noise = meanList.reduce(0) { $0 + sigma2 / $1.1 } / max(1, m)
         let tau2 = max(1e-6, between - noise)
+        let persistence = originEffectPersistence(residualAt, tau2: tau2, sigma2: sigma2)
         var effects: [String: (mean: Double, variance: Double)] = [:]
         for (c, (e, n)) in means {
             let precision = 1 / tau2 + n / sigma2
@@ -249,7 +285,40 @@ public struct CrisisLifeCycleModel: Sendable {
         let defaultLevel = allLevels.isEmpty ? log(1e-5) : QuantileSummary.quantile(sorted: allLevels, 0.5)
         return CrisisLifeCycleModel(type: type, classes: classes, originEffect: effects, tau2: tau2,
                                     backgroundPsi: psi, backgroundResiduals: bres.isEmpty ? [0] : bres, backgroundLevel: level,
-                                    defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years, yearSigma: yearSigma)
+                                    defaultBackgroundLevel: defaultLevel, lastGrowth: lastGrowth, fitYears: years, yearSigma: yearSigma,
+                                    yearRho: yearRho, yearState: yearState, yearStateVariance: yearStateVariance,
+                                    originPersistence: persistence.lambda, originEffectSlopes: persistence.slopes)
+    }
+
+    /// The persistence λ of an origin's deviation from its class drift, estimated as the
+    /// projection uses it: how much the origin effect known at year y (the shrunk mean of its
+    /// residuals up to y, û_c(y) = ē·nτ²/(nτ² + σ²)) predicts its residuals k = 1…10 years later.
+    /// b_k = Σ û_c(y)·e_c(y+k) / Σ û_c(y)² pooled over origins and years; λ minimises
+    /// Σ_k W_k·(b_k − λ^k)² (W_k = Σ û², grid 0…0.95 by 0.01). A constant effect (λ = 1) would
+    /// compound for ever; λ = 0 ignores the origin's history. Returns λ and b_1…b_10.
+    static func originEffectPersistence(_ residualAt: [String: [Int: Double]], tau2: Double, sigma2: Double) -> (lambda: Double, slopes: [Double]) {
+        let H = 10
+        var num = [Double](repeating: 0, count: H), den = [Double](repeating: 0, count: H)
+        for c in residualAt.keys.sorted() {
+            guard let r = residualAt[c] else { continue }
+            let years = r.keys.sorted()
+            var sum = 0.0, n = 0.0
+            for y in years {
+                guard let e = r[y] else { continue }
+                sum += e; n += 1
+                let u = sum / n * (n * tau2) / (n * tau2 + sigma2)
+                for k in 1...H { if let later = r[y + k] { num[k - 1] += u * later; den[k - 1] += u * u } }
+            }
+        }
+        let b = (0..<H).map { den[$0] > 0 ? num[$0] / den[$0] : 0 }
+        var best = (lambda: 0.0, loss: Double.infinity)
+        for step in 0...95 {
+            let l = Double(step) / 100
+            var loss = 0.0, power = 1.0
+            for k in 0..<H { power *= l; loss += den[k] * (b[k] - power) * (b[k] - power) }
+            if loss < best.loss { best = (l, loss) }
+        }
+        return (best.lambda, b)
     }
 
     /// The class fit of a stock of `stock` people (≥ crisisThreshold).
