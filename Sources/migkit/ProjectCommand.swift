@@ -109,6 +109,7 @@ struct Project: ParsableCommand {
         if quiet { return }
         print(result.summary, terminator: "")
         let workbook = formatOptions.format == .xlsx ? " (workbook: \(output)/\(ProjectionRun.workbookName))" : ""
-        print("\(result.scenarios.draws) draws × \(result.scenarios.scenarios.count) scenarios in \(String(format: "%.1f", result.seconds)) s; reports in \(output)/\(workbook)")
+        let scenarioCount = result.scenarios.scenarios.count
+        print("\(result.scenarios.draws) draws × \(scenarioCount) scenario\(scenarioCount == 1 ? "" : "s") in \(String(format: "%.1f", result.seconds)) s; reports in \(output)/\(workbook)")
     }
 }

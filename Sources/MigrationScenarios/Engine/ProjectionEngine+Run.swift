@@ -220,10 +220,6 @@ extension ProjectionEngine {
                         sketches.update(ci) { cellSketches in
                             for cell in 0..<(KC * T) { cellSketches[cell].add(contentsOf: sim[(cell * n)..<((cell + 1) * n)]) }
                         }
-                    } else {
-                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
-                            QuantileSummary(Array(sim[(cell * n)..<((cell + 1) * n)]), tails: tails)
-                        })
                     }
                     if let store = referenceCountries {
                         let base = ci * KC * T * n
@@ -248,6 +244,12 @@ extension ProjectionEngine {
                     }
                     acc.add(UnsafeBufferPointer(sim), n: n, targets: targetsByCountry[ci],
                             scratch: scratch.fixed(w, count: K * T * n), nonZero: scratch.nonZero(w, count: K * T))
+                    if collector == nil && !streamed {
+                        // Last: the selection rearranges each cell's draws in the buffer.
+                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
+                            QuantileSummary(rearranging: UnsafeMutableBufferPointer(rebasing: sim[(cell * n)..<((cell + 1) * n)]), tails: tails)
+                        })
+                    }
                     let done = counter.increment()
                     progress?(Double(done) / total)
                 }

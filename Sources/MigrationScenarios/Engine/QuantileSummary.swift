@@ -28,22 +28,28 @@ public struct QuantileSummary: Sendable, Equatable {
     /// type 7 interpolates towards, is the minimum up to the next selected rank. With `tails`
     /// false the 2.5 % and 97.5 % quantiles (used by backtests only) are skipped and left NaN.
     public init(_ values: [Double], tails: Bool = true) {
-        guard !values.isEmpty else { self.init(mean: .nan, p05: .nan, p10: .nan, p50: .nan, p90: .nan, p95: .nan); return }
-        var sum = 0.0, smallest = values[0], largest = values[0]
-        for v in values { sum += v; smallest = min(smallest, v); largest = max(largest, v) }
-        let n = values.count
+        var a = values
+        self = a.withUnsafeMutableBufferPointer { QuantileSummary(rearranging: $0, tails: tails) }
+    }
+
+    /// The summary of `init(_:tails:)` computed in place: the values in `p` are rearranged
+    /// (the engine summarises its simulation buffer once nothing else needs the draw order).
+    init(rearranging p: UnsafeMutableBufferPointer<Double>, tails: Bool = true) {
+        guard let first = p.first else { self.init(mean: .nan, p05: .nan, p10: .nan, p50: .nan, p90: .nan, p95: .nan); return }
+        var sum = 0.0, smallest = first, largest = first
+        for v in p { sum += v; smallest = min(smallest, v); largest = max(largest, v) }
+        let n = p.count
         if smallest == largest {
             // Every draw the same (often all zero: no flow in that country): no selection needed.
             let x = smallest, t = tails ? x : .nan
             self.init(mean: sum / Double(n), p05: x, p10: x, p50: x, p90: x, p95: x, p025: t, p975: t)
             return
         }
-        var a = values
         if tails {
-            let q = a.withUnsafeMutableBufferPointer { QuantileSummary.quantiles($0, QuantileSummary.probabilities) }
+            let q = QuantileSummary.quantiles(p, QuantileSummary.probabilities)
             self.init(mean: sum / Double(n), p05: q[1], p10: q[2], p50: q[3], p90: q[4], p95: q[5], p025: q[0], p975: q[6])
         } else {
-            let q = a.withUnsafeMutableBufferPointer { QuantileSummary.quantiles($0, [0.05, 0.10, 0.50, 0.90, 0.95]) }
+            let q = QuantileSummary.quantiles(p, [0.05, 0.10, 0.50, 0.90, 0.95])
             self.init(mean: sum / Double(n), p05: q[0], p10: q[1], p50: q[2], p90: q[3], p95: q[4])
         }
     }
