@@ -229,10 +229,15 @@ extension ProjectionEngine {
                 let step = t == 0 ? firstStep : 1
                 // The year's common shock (shared by all origins in this draw), an AR(1) with
                 // stationary s.d. s, mean-one in levels (marginally).
+                // A first step of half a year takes half the expected shock and half its variance.
                 let z = held ? 0 : shockRow[t]
-                common0 = yearRho[0] * common0 + yearInnovation[0] * z
-                common1 = yearRho[1] * common1 + yearInnovation[1] * z
-                let common = (common0 - yearSigma[0] * yearSigma[0] / 2, common1 - yearSigma[1] * yearSigma[1] / 2)
+                let expected = (yearRho[0] * common0, yearRho[1] * common1)
+                common0 = expected.0 + yearInnovation[0] * z
+                common1 = expected.1 + yearInnovation[1] * z
+                let common = step == 1
+                    ? (common0 - yearSigma[0] * yearSigma[0] / 2, common1 - yearSigma[1] * yearSigma[1] / 2)
+                    : (step * (expected.0 - yearSigma[0] * yearSigma[0] / 2) + step.squareRoot() * yearInnovation[0] * z,
+                       step * (expected.1 - yearSigma[1] * yearSigma[1] / 2) + step.squareRoot() * yearInnovation[1] * z)
                 if !held {
                     let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
                     let factor = conflictRow?[t] ?? 1
