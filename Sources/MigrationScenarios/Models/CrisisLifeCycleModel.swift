@@ -36,7 +36,10 @@ public enum DisplacedStockType: String, Sendable, CaseIterable {
 /// (α_k,decline + u_c)/(1 − φ_k) is negative, so a path grows, peaks and declines. The origin effect u_c is shrunk towards 0
 /// (empirical Bayes, normal–normal: û_c = ē_c·n_cτ²/(n_cτ² + σ²), posterior variance
 /// (1/τ² + n_c/σ²)⁻¹, τ² by the method of moments) and drawn from its posterior in every draw,
-/// as α_k is from its sampling distribution: parameter uncertainty widens the long run.
+/// as α_k is from its sampling distribution: parameter uncertainty widens the long run. A
+/// projection weights u_c by λ^(t+1), λ the persistence estimated by `originEffectPersistence`,
+/// and adds a common year shock c(t) = ρ·c(t−1) + s·√(1 − ρ²)·z(t) shared by all origins
+/// (`yearSigma`, `yearRho`, `yearState`).
 ///
 /// Below `crisisThreshold` people a stock is background (a few asylum seekers from most
 /// countries): its log share reverts to the origin's background level m_c,
