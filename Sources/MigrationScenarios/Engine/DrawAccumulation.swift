@@ -52,12 +52,15 @@ final class FixedPointAccumulator: @unchecked Sendable {
     }
 
     /// Adds `values` (blocks of `n` draws, laid out [block][draw]) into each target: target t
-    /// receives the first `blocks` blocks at cell block `offset`, under lock `lock`. Blocks that
-    /// more than one target receives are converted once into `scratch` (at least values.count);
-    /// the rest of the largest target's blocks are converted as they are added. `nonZero` (at
-    /// least the number of blocks) is the caller's.
+    /// receives the first `blocks` blocks at cell block `offset`, under lock `lock`, as draws
+    /// `firstDraw`..<`firstDraw` + n of cells that hold `cellDraws` draws (default n: all of
+    /// them). Blocks that more than one target receives are converted once into `scratch` (at
+    /// least values.count); the rest of the largest target's blocks are converted as they are
+    /// added. `nonZero` (at least the number of blocks) is the caller's.
     func add(_ values: UnsafeBufferPointer<Double>, n: Int, targets: [(offset: Int, blocks: Int, lock: Int)],
-             scratch: UnsafeMutableBufferPointer<Int64>, nonZero: UnsafeMutableBufferPointer<Bool>) {
+             scratch: UnsafeMutableBufferPointer<Int64>, nonZero: UnsafeMutableBufferPointer<Bool>,
+             cellDraws: Int? = nil, firstDraw: Int = 0) {
+        let m = cellDraws ?? n
         let sorted = targets.sorted { $0.blocks < $1.blocks }
         guard let largest = sorted.last else { return }
         let shared = sorted.count > 1 ? sorted[sorted.count - 2].blocks : 0
@@ -74,12 +77,12 @@ final class FixedPointAccumulator: @unchecked Sendable {
         for t in sorted {
             locks[t.lock].lock()
             for b in 0..<min(t.blocks, shared) where nonZero[b] {
-                let from = b * n, to = (t.offset + b) * n
+                let from = b * n, to = (t.offset + b) * m + firstDraw
                 for k in 0..<n { cells[to + k] &+= scratch[from + k] }
             }
             if t.blocks == largest.blocks && t.offset == largest.offset && t.lock == largest.lock {
                 for b in shared..<t.blocks {
-                    let from = b * n, to = (t.offset + b) * n
+                    let from = b * n, to = (t.offset + b) * m + firstDraw
                     var any = false
                     for k in 0..<n where values[from + k] != 0 { any = true; break }
                     guard any else { continue }
@@ -115,18 +118,21 @@ final class WorkerScratch: @unchecked Sendable {
     private var integers: [UnsafeMutableBufferPointer<Int64>]
     private var flags: [UnsafeMutableBufferPointer<Bool>]
     private var diffs: [UnsafeMutableBufferPointer<Double>]
+    private var chunks: [UnsafeMutableBufferPointer<Double>]
 
     init(workers: Int) {
         doubles = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
         integers = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
         flags = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
         diffs = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
+        chunks = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
     }
     deinit {
         for b in doubles where b.baseAddress != nil { b.deallocate() }
         for b in integers where b.baseAddress != nil { b.deallocate() }
         for b in flags where b.baseAddress != nil { b.deallocate() }
         for b in diffs where b.baseAddress != nil { b.deallocate() }
+        for b in chunks where b.baseAddress != nil { b.deallocate() }
     }
 
     private static func ensure<T>(_ b: inout UnsafeMutableBufferPointer<T>, _ count: Int, _ zero: T) -> UnsafeMutableBufferPointer<T> {
@@ -143,6 +149,8 @@ final class WorkerScratch: @unchecked Sendable {
     func fixed(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Int64> { Self.ensure(&integers[w], count, 0) }
     func nonZero(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Bool> { Self.ensure(&flags[w], count, false) }
     func differences(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Double> { Self.ensure(&diffs[w], count, 0) }
+    /// The worker's buffer for one chunk of draws of a simulation (contents undefined).
+    func chunk(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Double> { Self.ensure(&chunks[w], count, 0) }
 }
 
 /// Thread-safe counter.

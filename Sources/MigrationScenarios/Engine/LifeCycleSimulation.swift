@@ -1,9 +1,13 @@
 import Foundation
 
 extension ProjectionEngine {
-    /// Simulates one origin under the `lifecycle` stock model for all draws into `out` (at
-    /// least categories × years × draws values, overwritten), laid out [category][year][draw] in
-    /// `ProjectionCategory.categories(.lifecycle)` order.
+    /// Simulates one origin under the `lifecycle` stock model for all draws, `chunk` draws at a
+    /// time: each chunk's values are written to `out` (at least categories × years × chunk values,
+    /// overwritten), laid out [category][year][draw in the chunk] in
+    /// `ProjectionCategory.categories(.lifecycle)` order, and handed to `chunkDone` with the
+    /// chunk's draw indices before the next chunk overwrites them. Chunks small enough for the
+    /// cache keep the values out of main memory; every draw's random streams depend only on
+    /// (seed, draw, country), so the values do not depend on the chunk size.
     ///
     /// Per draw and year t (P the scenario's population, step 1/2 in a first year that starts
     /// from a mid-year figure):
@@ -26,13 +30,14 @@ extension ProjectionEngine {
                                   draws: DrawInputs, warming: [[Double]], climate: ScenarioClimate?, includeDisasterIDPs: Bool,
                                   models: FittedProjectionModels, history: DisplacementHistory,
                                   population: PopulationPathways, seed: UInt64, inflowTerms: [String], exitTerms: [String],
-                                  medianExit: Double, into out: UnsafeMutableBufferPointer<Double>) {
+                                  medianExit: Double, chunk: Int, into out: UnsafeMutableBufferPointer<Double>,
+                                  chunkDone: (Range<Int>) -> Void) {
         let D = draws.zClimate.count, T = years.count
         let K = ProjectionCategory.categories(.lifecycle).count
-        // The caller sizes `out` from the same categories, years and draws (`WorkerScratch`):
+        let B = max(1, min(chunk, D))
+        // The caller sizes `out` from the same categories, years and chunk (`WorkerScratch`):
         // no input can make it short, so only debug builds check.
-        assert(out.count >= K * T * D, "simulation buffer too small")
-        UnsafeMutableBufferPointer(rebasing: out[0..<(K * T * D)]).update(repeating: 0)
+        assert(out.count >= K * T * B, "simulation buffer too small")
         let lc = models.lifeCycle
         let (cb0, idp0, un0, hasMidyear) = history.jumpOff(c, base: base)
         let firstStep = hasMidyear ? 0.5 : 1.0
@@ -126,210 +131,216 @@ extension ProjectionEngine {
             return max(0, (lambda + lambda.squareRoot() * rng.normal()).rounded())
         }
 
-        for d in 0..<D {
-            var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
-            var s0 = cb0, s1 = idp0, g0d = g0[0], g1d = g0[1]
-            var un = un0
-            var sinceCrisis = sinceCrisis0
-            // Origin effects drawn from their posteriors (unseen origins: from the population of origins).
-            // (Constants, not variables: the nested steps below capture them without dynamic
-            // exclusivity checks.)
-            let z0 = rng.normal()
-            let u0 = effects[0].map { $0.mean + $0.variance.squareRoot() * z0 } ?? tau[0] * z0
-            let z1 = rng.normal()
-            let u1 = effects[1].map { $0.mean + $0.variance.squareRoot() * z1 } ?? tau[1] * z1
-            let alphas = held ? [] : draws.lifeCycleAlpha[d]
-            let beta = held ? [] : draws.onsetBeta[d]
-            let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
-            let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
-            let inTrend = iTrend.map { bIn[$0] } ?? 0, inLag = iLag.map { bIn[$0] } ?? 0, inTemp = iTemp.map { bIn[$0] } ?? 0
-            // This draw's rows (hoisted: no nested-array access in the year loop).
-            let warmRow = warming[d]
-            let factors = climate?.hazardFactor[d] ?? []
-            let conflictRow = climate?.conflictFactor[d]
-            let shockRow = held ? [] : draws.yearShock[d]
-            // The common shock's state, from a draw of its jump-off posterior.
-            var common0 = held ? 0 : yearState[0] + yearStateSD[0] * shockRow[T]
-            var common1 = held ? 0 : yearState[1] + yearStateSD[1] * shockRow[T]
-            let zc = draws.zClimate[d]
-            let warmBase = warm0 + zc * (zc >= 0 ? warmUp : warmDown)
-            /// One type's step (see the doc comment), returning the new stock and realised growth.
-            @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
-                                        _ uniform: Double) -> (Double, Double) {
-                let p0 = pop[t], p1 = pop[t + 1]
-                if stock >= threshold {
-                    let ci = StockGrowthModel.classIndex(stock, lower[k])   // the size-class lookup of the growth model
-                    let f = phi[k][ci]
-                    var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][ci][t]
-                    if fDuration[t] != 1 {
-                        let mu = a / (1 - f)
-                        if mu < 0 { a = (1 - f) * mu / fDuration[t] }
-                    }
-                    let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate + common
-                    let e = pick(residuals[k][ci], uniform)
-                    let change = step == 1 ? drift + e : step * drift + step.squareRoot() * e
-                    return (max(0, (stock + 1) * popRatio[t] * exp(change) - 1), change)
-                }
-                let x = log((stock + 1) / p0)
-                let psi = step == 1 ? bgPsi[k] : pow(bgPsi[k], step)
-                let e = pick(bgResiduals[k], uniform)
-                let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
-                return (max(0, p1 * exp(x1) - 1), x1 - x)
-            }
-            // The counterfactual path (warming held at the jump-off level) shares every random
-            // number: each year draws the same uniforms whichever path erupts.
-            var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
-            var counterfactualSame = true
-            for j in 0..<H { hazardStock[j] = jumpOffHazard[j]; hazardStockCF[j] = jumpOffHazard[j] }
-            // Disasters draw from their own stream, so the weather is the same under every
-            // scenario (paired draws: geophysical displacement does not depend on the pathway).
-            var disasterRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .disaster, key: countryIndex)
-            // The reported flows' counts draw from their own stream too: a Poisson draw uses as
-            // many numbers as its mean requires, and sharing the stock's stream would let a
-            // scenario's flows shift the stock's random numbers (unpaired draws).
-            var flowRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .shocks, key: countryIndex)
-            for j in 0..<H { rates[j] = 0; noiseSD[j] = 0 }
-            if channel != nil, let p = pop.first, p.isFinite {
-                for j in 0..<H where hazardMean[j] > 0 {
-                    // HazardDisplacementModel.sampleRate with the lookups hoisted out of the draw loop.
-                    if let q = rateDraw[j] { rates[j] = q.rate * disasterRNG.gamma(shape: q.shape) / q.shape } else { rates[j] = fallbackRate[j] }
-                    // Year-to-year: lognormal with the hazard's two-term variance at the jump-off
-                    // mean, CV² = 1/θ + δ/μ (σ² = log(1 + CV²)).
-                    noiseSD[j] = log1p(invTheta[j] + cluster[j] / max(rates[j] * p, 1)).squareRoot()
-                }
-            }
-            /// One year of the cross-border and IDP stocks of one path.
-            @inline(__always) func advance(_ a: inout Double, _ b: inout Double, _ ga: inout Double, _ gb: inout Double, _ since: inout Int,
-                                           onsetFactor: Double, t: Int, step: Double, u: (Double, Double, Double, Double, Double, Double),
-                                           common: (Double, Double)) {
-                let p0 = pop[t], p1 = pop[t + 1]
-                var erupted = false
-                if (a + b) / p0 < CrisisOnsetModel.eligibleShare {
-                    let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: since < 10)
-                    let prob = min(0.5, hazard * onsetFactor) * fOnset[t] * step
-                    if u.0 < prob {
-                        erupted = true
-                        let increase = min(exp(pick(sizes, u.1) + elasticity * logPop[t + 1]), ceiling * p1)
-                        let f = pick(fractions, u.2)
-                        a += increase * (1 - f)
-                        b += increase * f
-                        ga = pick(following, u.3); gb = ga
-                    }
-                }
-                if !erupted {
-                    (a, ga) = move(0, a, ga, u0, common.0, t, step, u.4)
-                    (b, gb) = move(1, b, gb, u1, common.1, t, step, u.5)
-                }
-                let cap = ceiling * p1
-                let both = a + b
-                if both > cap { let r = cap / both; a *= r; b *= r }
-                since = (a + b) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : since + 1
-            }
-            for t in 0..<T {
-                let step = t == 0 ? firstStep : 1
-                // The year's common shock (shared by all origins in this draw), an AR(1) with
-                // stationary s.d. s, mean-one in levels (marginally).
-                // A first step of half a year takes half the expected shock and half its variance.
-                let z = held ? 0 : shockRow[t]
-                let expected = (yearRho[0] * common0, yearRho[1] * common1)
-                common0 = expected.0 + yearInnovation[0] * z
-                common1 = expected.1 + yearInnovation[1] * z
-                let common = step == 1
-                    ? (common0 - yearSigma[0] * yearSigma[0] / 2, common1 - yearSigma[1] * yearSigma[1] / 2)
-                    : (step * (expected.0 - yearSigma[0] * yearSigma[0] / 2) + step.squareRoot() * yearInnovation[0] * z,
-                       step * (expected.1 - yearSigma[1] * yearSigma[1] / 2) + step.squareRoot() * yearInnovation[1] * z)
-                if !held {
-                    let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
-                    let factor = conflictRow?[t] ?? 1
-                    if channel != nil && counterfactualSame {
-                        // The paths share every random number, so they stay equal until warming
-                        // changes an onset decision: only then is the counterfactual stepped apart.
-                        let pre = (s0, s1, g0d, g1d, sinceCrisis)
-                        advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
-                        var same = true
-                        if factor != 1, (pre.0 + pre.1) / pop[t] < CrisisOnsetModel.eligibleShare {
-                            let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: pre.4 < 10)
-                            same = (u.0 < min(0.5, hazard * factor) * fOnset[t] * step) == (u.0 < min(0.5, hazard) * fOnset[t] * step)
+        for first in stride(from: 0, to: D, by: B) {
+            let n = min(B, D - first)   // this chunk's draws, the stride of `out`
+            UnsafeMutableBufferPointer(rebasing: out[0..<(K * T * n)]).update(repeating: 0)
+            for d in first..<(first + n) {
+                let j0 = d - first      // the draw's position in the chunk
+                var rng = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .country, key: countryIndex)
+                var s0 = cb0, s1 = idp0, g0d = g0[0], g1d = g0[1]
+                var un = un0
+                var sinceCrisis = sinceCrisis0
+                // Origin effects drawn from their posteriors (unseen origins: from the population of origins).
+                // (Constants, not variables: the nested steps below capture them without dynamic
+                // exclusivity checks.)
+                let z0 = rng.normal()
+                let u0 = effects[0].map { $0.mean + $0.variance.squareRoot() * z0 } ?? tau[0] * z0
+                let z1 = rng.normal()
+                let u1 = effects[1].map { $0.mean + $0.variance.squareRoot() * z1 } ?? tau[1] * z1
+                let alphas = held ? [] : draws.lifeCycleAlpha[d]
+                let beta = held ? [] : draws.onsetBeta[d]
+                let bIn = draws.betaIn[d], bEx = draws.betaEx[d]
+                let exitRateFlow = exp(min(gamma + (iExTrend.map { bEx[$0] } ?? 0) * trend, 0))
+                let inTrend = iTrend.map { bIn[$0] } ?? 0, inLag = iLag.map { bIn[$0] } ?? 0, inTemp = iTemp.map { bIn[$0] } ?? 0
+                // This draw's rows (hoisted: no nested-array access in the year loop).
+                let warmRow = warming[d]
+                let factors = climate?.hazardFactor[d] ?? []
+                let conflictRow = climate?.conflictFactor[d]
+                let shockRow = held ? [] : draws.yearShock[d]
+                // The common shock's state, from a draw of its jump-off posterior.
+                var common0 = held ? 0 : yearState[0] + yearStateSD[0] * shockRow[T]
+                var common1 = held ? 0 : yearState[1] + yearStateSD[1] * shockRow[T]
+                let zc = draws.zClimate[d]
+                let warmBase = warm0 + zc * (zc >= 0 ? warmUp : warmDown)
+                /// One type's step (see the doc comment), returning the new stock and realised growth.
+                @inline(__always) func move(_ k: Int, _ stock: Double, _ g: Double, _ u: Double, _ common: Double, _ t: Int, _ step: Double,
+                                            _ uniform: Double) -> (Double, Double) {
+                    let p0 = pop[t], p1 = pop[t + 1]
+                    if stock >= threshold {
+                        let ci = StockGrowthModel.classIndex(stock, lower[k])   // the size-class lookup of the growth model
+                        let f = phi[k][ci]
+                        var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][ci][t]
+                        if fDuration[t] != 1 {
+                            let mu = a / (1 - f)
+                            if mu < 0 { a = (1 - f) * mu / fDuration[t] }
                         }
-                        if same {
-                            c0 = s0; c1 = s1; cg0 = g0d; cg1 = g1d; cSince = sinceCrisis
+                        let drift = a + f * max(-clip, min(clip, g)) - (fExit[t] - 1) * exitRate + common
+                        let e = pick(residuals[k][ci], uniform)
+                        let change = step == 1 ? drift + e : step * drift + step.squareRoot() * e
+                        return (max(0, (stock + 1) * popRatio[t] * exp(change) - 1), change)
+                    }
+                    let x = log((stock + 1) / p0)
+                    let psi = step == 1 ? bgPsi[k] : pow(bgPsi[k], step)
+                    let e = pick(bgResiduals[k], uniform)
+                    let x1 = background[k] + psi * (x - background[k]) + step.squareRoot() * e
+                    return (max(0, p1 * exp(x1) - 1), x1 - x)
+                }
+                // The counterfactual path (warming held at the jump-off level) shares every random
+                // number: each year draws the same uniforms whichever path erupts.
+                var c0 = s0, c1 = s1, cg0 = g0d, cg1 = g1d, cSince = sinceCrisis
+                var counterfactualSame = true
+                for j in 0..<H { hazardStock[j] = jumpOffHazard[j]; hazardStockCF[j] = jumpOffHazard[j] }
+                // Disasters draw from their own stream, so the weather is the same under every
+                // scenario (paired draws: geophysical displacement does not depend on the pathway).
+                var disasterRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .disaster, key: countryIndex)
+                // The reported flows' counts draw from their own stream too: a Poisson draw uses as
+                // many numbers as its mean requires, and sharing the stock's stream would let a
+                // scenario's flows shift the stock's random numbers (unpaired draws).
+                var flowRNG = DrawRandomStream(seed: seed, draw: draws.firstDraw + d, purpose: .shocks, key: countryIndex)
+                for j in 0..<H { rates[j] = 0; noiseSD[j] = 0 }
+                if channel != nil, let p = pop.first, p.isFinite {
+                    for j in 0..<H where hazardMean[j] > 0 {
+                        // HazardDisplacementModel.sampleRate with the lookups hoisted out of the draw loop.
+                        if let q = rateDraw[j] { rates[j] = q.rate * disasterRNG.gamma(shape: q.shape) / q.shape } else { rates[j] = fallbackRate[j] }
+                        // Year-to-year: lognormal with the hazard's two-term variance at the jump-off
+                        // mean, CV² = 1/θ + δ/μ (σ² = log(1 + CV²)).
+                        noiseSD[j] = log1p(invTheta[j] + cluster[j] / max(rates[j] * p, 1)).squareRoot()
+                    }
+                }
+                /// One year of the cross-border and IDP stocks of one path.
+                @inline(__always) func advance(_ a: inout Double, _ b: inout Double, _ ga: inout Double, _ gb: inout Double, _ since: inout Int,
+                                               onsetFactor: Double, t: Int, step: Double, u: (Double, Double, Double, Double, Double, Double),
+                                               common: (Double, Double)) {
+                    let p0 = pop[t], p1 = pop[t + 1]
+                    var erupted = false
+                    if (a + b) / p0 < CrisisOnsetModel.eligibleShare {
+                        let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: since < 10)
+                        let prob = min(0.5, hazard * onsetFactor) * fOnset[t] * step
+                        if u.0 < prob {
+                            erupted = true
+                            let increase = min(exp(pick(sizes, u.1) + elasticity * logPop[t + 1]), ceiling * p1)
+                            let f = pick(fractions, u.2)
+                            a += increase * (1 - f)
+                            b += increase * f
+                            ga = pick(following, u.3); gb = ga
+                        }
+                    }
+                    if !erupted {
+                        (a, ga) = move(0, a, ga, u0, common.0, t, step, u.4)
+                        (b, gb) = move(1, b, gb, u1, common.1, t, step, u.5)
+                    }
+                    let cap = ceiling * p1
+                    let both = a + b
+                    if both > cap { let r = cap / both; a *= r; b *= r }
+                    since = (a + b) / p1 >= CrisisOnsetModel.eligibleShare ? 0 : since + 1
+                }
+                for t in 0..<T {
+                    let step = t == 0 ? firstStep : 1
+                    // The year's common shock (shared by all origins in this draw), an AR(1) with
+                    // stationary s.d. s, mean-one in levels (marginally).
+                    // A first step of half a year takes half the expected shock and half its variance.
+                    let z = held ? 0 : shockRow[t]
+                    let expected = (yearRho[0] * common0, yearRho[1] * common1)
+                    common0 = expected.0 + yearInnovation[0] * z
+                    common1 = expected.1 + yearInnovation[1] * z
+                    let common = step == 1
+                        ? (common0 - yearSigma[0] * yearSigma[0] / 2, common1 - yearSigma[1] * yearSigma[1] / 2)
+                        : (step * (expected.0 - yearSigma[0] * yearSigma[0] / 2) + step.squareRoot() * yearInnovation[0] * z,
+                           step * (expected.1 - yearSigma[1] * yearSigma[1] / 2) + step.squareRoot() * yearInnovation[1] * z)
+                    if !held {
+                        let u = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform())
+                        let factor = conflictRow?[t] ?? 1
+                        if channel != nil && counterfactualSame {
+                            // The paths share every random number, so they stay equal until warming
+                            // changes an onset decision: only then is the counterfactual stepped apart.
+                            let pre = (s0, s1, g0d, g1d, sinceCrisis)
+                            advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
+                            var same = true
+                            if factor != 1, (pre.0 + pre.1) / pop[t] < CrisisOnsetModel.eligibleShare {
+                                let hazard = CrisisOnsetModel.hazard(beta, logPopulationMillions: logPopMillions[t], recent: pre.4 < 10)
+                                same = (u.0 < min(0.5, hazard * factor) * fOnset[t] * step) == (u.0 < min(0.5, hazard) * fOnset[t] * step)
+                            }
+                            if same {
+                                c0 = s0; c1 = s1; cg0 = g0d; cg1 = g1d; cSince = sinceCrisis
+                            } else {
+                                counterfactualSame = false
+                                (c0, c1, cg0, cg1, cSince) = pre
+                                advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                            }
                         } else {
-                            counterfactualSame = false
-                            (c0, c1, cg0, cg1, cSince) = pre
-                            advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                            advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
+                            if channel != nil {
+                                advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                            }
                         }
-                    } else {
-                        advance(&s0, &s1, &g0d, &g1d, &sinceCrisis, onsetFactor: factor, t: t, step: step, u: u, common: common)
-                        if channel != nil {
-                            advance(&c0, &c1, &cg0, &cg1, &cSince, onsetFactor: 1, t: t, step: step, u: u, common: common)
+                        let unNoise = rng.normal()
+                        if un > 0 {
+                            un *= exp(step * (logPopRatio[t] + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * unNoise)
                         }
                     }
-                    let unNoise = rng.normal()
-                    if un > 0 {
-                        un *= exp(step * (logPopRatio[t] + lc.unrwa.excess) + step.squareRoot() * lc.unrwa.sigma * unNoise)
-                    }
-                }
-                // Flows beside the stock.
-                var newDisp = 0.0, dis = 0.0, disCF = 0.0
-                // The year's weather around the country's warming. The conflict-inflow regression's
-                // temperature coefficient is not distinguishable from zero (diagnostics.csv), so
-                // new conflict displacement sees the temperature at the jump-off warming, never
-                // the scenario's warming: climate reaches conflict only through the literature's
-                // response on onsets (ClimateChannel, `conflict_warming`).
-                let weather = pattern.map { $0.s * rng.normal() } ?? 0
-                let temp = pattern.map { $0.a + $0.b * warmRow[t] + weather } ?? warmRow[t]
-                let inflowTemp = pattern.map { $0.a + $0.b * warmBase + weather } ?? warmBase
-                let p1 = pop[t + 1]
-                // New disaster displacement by hazard and the disaster-IDP stock (paired with the
-                // counterfactual: the same weather draw G, the count at warming held).
-                var disasterIDPs = 0.0, disasterIDPsCF = 0.0
-                if climate != nil, p1.isFinite, p1 > 0 {
-                    for j in 0..<H {
-                        var n = 0.0, ncf = 0.0
-                        if rates[j] > 0 {
-                            let f = factors[t * H + j]
-                            let sd = noiseSD[j]
-                            n = rates[j] * p1 * f * fDisaster[t] * exp(sd * disasterRNG.normal() - sd * sd / 2)
-                            ncf = n / f
-                            // (The buffer starts at zero: hazards absent here leave their cells so.)
-                            out[(firstHazardCategory + j) * T * D + t * D + d] = n
-                            out[(firstAttributableHazard + j) * T * D + t * D + d] = n - ncf
+                    // Flows beside the stock.
+                    var newDisp = 0.0, dis = 0.0, disCF = 0.0
+                    // The year's weather around the country's warming. The conflict-inflow regression's
+                    // temperature coefficient is not distinguishable from zero (diagnostics.csv), so
+                    // new conflict displacement sees the temperature at the jump-off warming, never
+                    // the scenario's warming: climate reaches conflict only through the literature's
+                    // response on onsets (ClimateChannel, `conflict_warming`).
+                    let weather = pattern.map { $0.s * rng.normal() } ?? 0
+                    let temp = pattern.map { $0.a + $0.b * warmRow[t] + weather } ?? warmRow[t]
+                    let inflowTemp = pattern.map { $0.a + $0.b * warmBase + weather } ?? warmBase
+                    let p1 = pop[t + 1]
+                    // New disaster displacement by hazard and the disaster-IDP stock (paired with the
+                    // counterfactual: the same weather draw G, the count at warming held).
+                    var disasterIDPs = 0.0, disasterIDPsCF = 0.0
+                    if climate != nil, p1.isFinite, p1 > 0 {
+                        for j in 0..<H {
+                            var nd = 0.0, ncf = 0.0
+                            if rates[j] > 0 {
+                                let f = factors[t * H + j]
+                                let sd = noiseSD[j]
+                                nd = rates[j] * p1 * f * fDisaster[t] * exp(sd * disasterRNG.normal() - sd * sd / 2)
+                                ncf = nd / f
+                                // (The buffer starts at zero: hazards absent here leave their cells so.)
+                                out[((firstHazardCategory + j) * T + t) * n + j0] = nd
+                                out[((firstAttributableHazard + j) * T + t) * n + j0] = nd - ncf
+                            }
+                            dis += nd; disCF += ncf
+                            hazardStock[j] = hazardStock[j] * keep[j] + nd * durations[j] * (1 - keep[j])
+                            hazardStockCF[j] = hazardStockCF[j] * keep[j] + ncf * durations[j] * (1 - keep[j])
+                            disasterIDPs += hazardStock[j]; disasterIDPsCF += hazardStockCF[j]
                         }
-                        dis += n; disCF += ncf
-                        hazardStock[j] = hazardStock[j] * keep[j] + n * durations[j] * (1 - keep[j])
-                        hazardStockCF[j] = hazardStockCF[j] * keep[j] + ncf * durations[j] * (1 - keep[j])
-                        disasterIDPs += hazardStock[j]; disasterIDPsCF += hazardStockCF[j]
                     }
-                }
-                if !includeDisasterIDPs { disasterIDPs = 0; disasterIDPsCF = 0 }
-                let total = s0 + s1 + un + disasterIDPs
-                let totalCF = c0 + c1 + un + disasterIDPsCF
-                if let alphaIn, p1.isFinite, p1 > 0 {
-                    let eta = alphaIn + inTrend * trend + inLag * log1p(s0 + s1 + un) + inTemp * inflowTemp + logPop[t + 1]
-                    newDisp = count(min(exp(min(eta, 40)), p1), &flowRNG)
-                }
-                let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &flowRNG))
-                if climate == nil, p1.isFinite, p1 > 0 {
-                    for (h, a, theta) in hazards {
-                        let b = draws.betaDis[d][h]
-                        let eta = a + logPop[t + 1] + b[0] * temp + b[1] * trend
-                        let mu = min(exp(min(eta, 40)) * flowRNG.gamma(shape: theta) / theta, p1)
-                        dis += count(mu * fDisaster[t], &flowRNG)
+                    if !includeDisasterIDPs { disasterIDPs = 0; disasterIDPsCF = 0 }
+                    let total = s0 + s1 + un + disasterIDPs
+                    let totalCF = c0 + c1 + un + disasterIDPsCF
+                    if let alphaIn, p1.isFinite, p1 > 0 {
+                        let eta = alphaIn + inTrend * trend + inLag * log1p(s0 + s1 + un) + inTemp * inflowTemp + logPop[t + 1]
+                        newDisp = count(min(exp(min(eta, 40)), p1), &flowRNG)
                     }
-                }
-                out[t * D + d] = total
-                out[(T + t) * D + d] = s0
-                out[(2 * T + t) * D + d] = s1
-                out[(3 * T + t) * D + d] = un
-                out[(4 * T + t) * D + d] = disasterIDPs
-                out[(5 * T + t) * D + d] = newDisp
-                out[(6 * T + t) * D + d] = exits
-                out[(7 * T + t) * D + d] = dis
-                if climate != nil {
-                    out[(attributableNewCategory) * T * D + t * D + d] = dis - disCF
-                    out[(attributableStockCategory) * T * D + t * D + d] = total - totalCF
+                    let exits = min(s0 + s1 + un, count((s0 + s1 + un) * min(1, exitRateFlow * fExit[t]), &flowRNG))
+                    if climate == nil, p1.isFinite, p1 > 0 {
+                        for (h, a, theta) in hazards {
+                            let b = draws.betaDis[d][h]
+                            let eta = a + logPop[t + 1] + b[0] * temp + b[1] * trend
+                            let mu = min(exp(min(eta, 40)) * flowRNG.gamma(shape: theta) / theta, p1)
+                            dis += count(mu * fDisaster[t], &flowRNG)
+                        }
+                    }
+                    out[t * n + j0] = total
+                    out[(T + t) * n + j0] = s0
+                    out[(2 * T + t) * n + j0] = s1
+                    out[(3 * T + t) * n + j0] = un
+                    out[(4 * T + t) * n + j0] = disasterIDPs
+                    out[(5 * T + t) * n + j0] = newDisp
+                    out[(6 * T + t) * n + j0] = exits
+                    out[(7 * T + t) * n + j0] = dis
+                    if climate != nil {
+                        out[(attributableNewCategory * T + t) * n + j0] = dis - disCF
+                        out[(attributableStockCategory * T + t) * n + j0] = total - totalCF
+                    }
                 }
             }
+            chunkDone(first..<(first + n))
         }
     }
 }

@@ -200,13 +200,29 @@ extension ProjectionEngine {
                 let sketches = countrySketches[si]
                 let work: @Sendable (Int, Int) -> Void = { ci, w in
                     let c = countries[ci]
-                    let sim = scratch.simulation(w, count: K * T * n)
+                    let sim: UnsafeMutableBufferPointer<Double>
                     if set.stockModel == .lifecycle {
+                        // Chunks of draws: each chunk's values (every category) are added to the
+                        // aggregates while they are in the cache; only the country categories are
+                        // kept for all draws (`sim`, the first KC categories).
+                        sim = scratch.simulation(w, count: KC * T * n)
+                        let block = scratch.chunk(w, count: K * T * min(simulationChunk, n))
                         simulateLifeCycle(c, countryIndex: ci, scenario: scenario, years: years, base: base, draws: draws,
                                           warming: warming, climate: scenarioClimate, includeDisasterIDPs: set.disasterIDPs, models: models,
                                           history: history, population: pop, seed: set.seed,
-                                          inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit, into: sim)
+                                          inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit,
+                                          chunk: simulationChunk, into: block) { range in
+                            let b = range.count
+                            acc.add(UnsafeBufferPointer(rebasing: block[0..<(K * T * b)]), n: b, targets: targetsByCountry[ci],
+                                    scratch: scratch.fixed(w, count: K * T * b), nonZero: scratch.nonZero(w, count: K * T),
+                                    cellDraws: n, firstDraw: range.lowerBound)
+                            for cell in 0..<(KC * T) {
+                                UnsafeMutableBufferPointer(rebasing: sim[(cell * n + range.lowerBound)..<(cell * n + range.upperBound)])
+                                    .update(fromContentsOf: UnsafeBufferPointer(rebasing: block[(cell * b)..<(cell * b + b)]))
+                            }
+                        }
                     } else {
+                        sim = scratch.simulation(w, count: K * T * n)
                         let values = simulateCountry(c, countryIndex: ci, scenario: scenario, stockModel: set.stockModel, years: years, base: base,
                                                      draws: draws, warming: warming,
                                                      models: models, history: history, population: pop, seed: set.seed,
@@ -242,8 +258,10 @@ extension ProjectionEngine {
                             countryDiffs.set(ci, out)
                         }
                     }
-                    acc.add(UnsafeBufferPointer(sim), n: n, targets: targetsByCountry[ci],
-                            scratch: scratch.fixed(w, count: K * T * n), nonZero: scratch.nonZero(w, count: K * T))
+                    if set.stockModel != .lifecycle {
+                        acc.add(UnsafeBufferPointer(sim), n: n, targets: targetsByCountry[ci],
+                                scratch: scratch.fixed(w, count: K * T * n), nonZero: scratch.nonZero(w, count: K * T))
+                    }
                     if collector == nil && !streamed {
                         // Last: the selection rearranges each cell's draws in the buffer.
                         countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
