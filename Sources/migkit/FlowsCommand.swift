@@ -21,6 +21,7 @@ struct FlowsCommand: ParsableCommand {
               migkit flows rescale-net --net net.csv --integer -o rescaled.csv
               migkit flows from-stocks --start stock2010.csv --end stock2020.csv --decrease return -o flows.csv
               migkit flows net-to-flows --net net.csv --prior prior.csv --method least-squares -o flows.csv
+              migkit flows net-to-flows --net net.csv --method minimum-cost --costs distances.csv -o flows.csv
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
             """,
         subcommands: [FlowsSim.self, FlowsIPF.self, FlowsIPF3.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self,
@@ -744,18 +745,29 @@ struct FlowsNetToFlows: ParsableCommand {
 
             Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
             zeros stay zero), least-squares: the non-negative flows closest to the prior in \
-            Σ(y − m)² (migest net_matrix_optim). With --total (multiplicative only) the flows \
+            Σ(y − m)² (migest net_matrix_optim), minimum-cost: the flows of least total cost \
+            Σ c_ij·y_ij by linear programming (migest net_matrix_lp) — with unit costs (the \
+            default, migest's objective) the least total migration, Σ max(net, 0) when every pair \
+            is allowed; that optimum is usually not unique and one of them is returned. \
+            --costs (origin, destination, cost ≥ 0; e.g. distances) sets the costs and picks among \
+            them; pairs it does not list are not allowed (flows may then pass through other \
+            regions). The prior does not enter minimum-cost: with --prior, --stats reports \
+            prior_deviation Σ|y − m| (migest's value). With --total (multiplicative only) the flows \
             also sum to that grand total: y_ij = λ·α_i·m_ij/α_j (migest cm_net_tot). --rescale \
             with --integer rounds the rescaled nets to integers (migest rescale_net's \
             integer_result). Writes origin, destination, flow for every pair of different regions; \
             --parameters writes the multiplicative model's fitted parameters (parameter, region, \
-            value: alpha per region with the first = 1, and lambda).
+            value: alpha per region with the first = 1, and lambda). --stats writes method, \
+            regions, iterations (shortest-path steps for minimum-cost), max_net_residual, \
+            converged, total, and for minimum-cost total_cost and prior_deviation.
 
-            Example:
+            Examples:
               migkit flows net-to-flows --net net.csv --prior prior.csv --method multiplicative -o flows.csv
+              migkit flows net-to-flows --net net.csv --method minimum-cost --costs distances.csv \\
+                --cost-column distance --stats stats.csv -o flows.csv
             """
     )
-    enum Method: String, ExpressibleByArgument, CaseIterable { case multiplicative, leastSquares = "least-squares" }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case multiplicative, leastSquares = "least-squares", minimumCost = "minimum-cost" }
     enum Rescale: String, ExpressibleByArgument, CaseIterable { case none, noSwitches = "no-switches", switches }
 
     @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
@@ -769,7 +781,9 @@ struct FlowsNetToFlows: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
     @Option(name: .long, help: ArgumentHelp("Prior: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
     @Option(name: .long, help: ArgumentHelp("Prior: value column (default: value).", valueName: "column")) var valueColumn = "value"
-    @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
+    @Option(name: .long, help: ArgumentHelp("Minimum-cost: costs CSV (origin, destination, cost ≥ 0); pairs not listed are not allowed.", valueName: "file")) var costs: String?
+    @Option(name: .long, help: ArgumentHelp("Costs: cost column (default: cost; origin and destination as for the prior).", valueName: "column")) var costColumn = "cost"
+    @Option(name: .long, help: ArgumentHelp("multiplicative, least-squares or minimum-cost.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
@@ -780,12 +794,14 @@ struct FlowsNetToFlows: ParsableCommand {
         if total != nil && method != .multiplicative { throw ValidationError("--total needs --method multiplicative.") }
         if let total, !(total.isFinite && total > 0) { throw ValidationError("--total must be a positive number.") }
         if integer && rescale == .none { throw ValidationError("--integer applies to --rescale no-switches or switches.") }
-        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (least squares has no such parameters).") }
+        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (\(method.rawValue) has no such parameters).") }
+        if costs != nil && method != .minimumCost { throw ValidationError("--costs needs --method minimum-cost.") }
     }
 
     func run() throws {
         let cmd = "flows net-to-flows"
-        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
+        let inputs = [net, prior, costs].compactMap { $0 }
+        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: inputs)   // before any work
         let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
@@ -809,6 +825,10 @@ struct FlowsNetToFlows: ParsableCommand {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
         for i in regions.indices { m[i, i] = 0 }
+        if method == .minimumCost {
+            try runMinimumCost(regions: regions, nets: nets, prior: prior == nil ? nil : m, inputs: inputs)
+            return
+        }
         let r: NetFlowResult
         do {
             switch method {
@@ -817,6 +837,7 @@ struct FlowsNetToFlows: ParsableCommand {
                     r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
                 }
             case .leastSquares: r = try NetMigrationFlows.leastSquares(netTotals: nets, prior: m)
+            case .minimumCost: return
             }
         } catch {
             let files = prior.map { "\(net), \($0)" } ?? net
@@ -835,8 +856,38 @@ struct FlowsNetToFlows: ParsableCommand {
                                                      ("converged", r.converged ? "true" : "false"),
                                                      ("total", String(r.flows.elements.reduce(0, +)))]), stats))
         }
-        try CLIOutput.write(outputs, inputs: [net, prior].compactMap { $0 })
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
+    }
+
+    /// `--method minimum-cost`: `NetMigrationFlows.minimumCost` with the costs of --costs (pairs
+    /// not listed are structural zeros) or unit costs on every pair of different regions.
+    func runMinimumCost(regions: [String], nets: [Double], prior: Matrix?, inputs: [String]) throws {
+        var costMatrix: Matrix? = nil
+        var zeros: [[Bool]]? = nil
+        if let costs {
+            let c = try FlowsCSV.matrix(costs, value: costColumn, rows: regions, cols: regions, square: true, command: "flows net-to-flows",
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
+            costMatrix = c.matrix
+            zeros = regions.indices.map { i in regions.indices.map { j in i == j || !c.present[i][j] } }
+        }
+        let r: MinimumCostFlowResult
+        do {
+            r = try NetMigrationFlows.minimumCost(netTotals: nets, costs: costMatrix, structuralZeros: zeros, prior: prior)
+        } catch {
+            throw CLIError.message("\(inputs.joined(separator: ", ")): \(error) (positions count regions from 0 in the order of \(net))")
+        }
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let stats {
+            var rows: [(String, String)] = [("method", method.rawValue), ("regions", String(regions.count)),
+                                            ("iterations", String(r.augmentations)), ("max_net_residual", String(r.maxNetResidual)),
+                                            ("converged", "true"), ("total", String(r.totalFlow)), ("total_cost", String(r.totalCost))]
+            if let d = r.priorDeviation { rows.append(("prior_deviation", String(d))) }
+            outputs.append((try FlowsCSV.statistics(rows), stats))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(r.totalFlow), total cost \(r.totalCost), \(r.augmentations) shortest-path steps")
     }
 }
 

@@ -178,4 +178,59 @@ struct MigestCommandTests {
         let rescaled = try values(path("r.csv"), keyColumns: 1, column: 2)
         #expect(x.indices.allSatisfy { rescaled["R\($0)"] == expected[$0] })
     }
+
+    @Test("net-to-flows --method minimum-cost: migest net_matrix_lp's example (total 70) and a random-cost case's unique optimum (HiGHS)")
+    func minimumCost() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/flows/lp_reference.json"))
+        let cases = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["cases"] as? [String: [String: Any]])
+        // migest's example, with its prior for prior_deviation.
+        let example = try #require(cases["migest_example"])
+        let net = Self.vector(example["net"]), m = Self.matrix(example["prior"])
+        let netFile = try file("lp-net.csv", "region,net\n" + net.indices.map { "\(regions[$0]),\(net[$0])\n" }.joined())
+        var prior = "origin,destination,value\n"
+        for i in 0..<4 { for j in 0..<4 where i != j { prior += "\(regions[i]),\(regions[j]),\(m[i][j])\n" } }
+        let priorFile = try file("lp-prior.csv", prior)
+        let r = try MigkitRunner.run(["flows", "net-to-flows", "--net", netFile, "--prior", priorFile, "--method", "minimum-cost",
+                                      "-o", path("lp.csv"), "--stats", path("lp-stats.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let flows = try values(path("lp.csv"), keyColumns: 2, column: 2)
+        #expect(abs(flows.values.reduce(0, +) - 70) < 1e-9)
+        for (k, region) in regions.enumerated() {
+            let inflow = flows.filter { $0.key.hasSuffix("|\(region)") }.values.reduce(0, +)
+            let outflow = flows.filter { $0.key.hasPrefix("\(region)|") }.values.reduce(0, +)
+            #expect(abs(inflow - outflow - net[k]) < 1e-9)
+        }
+        let stats = try values(path("lp-stats.csv"), keyColumns: 1, column: 1)
+        #expect(abs((stats["total_cost"] ?? .nan) - 70) < 1e-9)
+        var deviation = 0.0
+        for i in 0..<4 { for j in 0..<4 where i != j { deviation += abs((flows["\(regions[i])|\(regions[j])"] ?? .nan) - m[i][j]) } }
+        #expect(abs((stats["prior_deviation"] ?? .nan) - deviation) < 1e-9)
+
+        // Random costs (a masked case: pairs not listed in --costs are not allowed), other column names.
+        let c = try #require(cases["random_costs_9_masked"])
+        let net9 = Self.vector(c["net"]), cost = Self.matrix(c["costs"]), expected = Self.matrix(c["flows"])
+        let mask = try #require(c["mask"] as? [[Bool]])
+        let names = (0..<9).map { "R\($0)" }
+        let net9File = try file("lp-net9.csv", "area,balance\n" + net9.indices.map { "\(names[$0]),\(net9[$0])\n" }.joined())
+        var costs = "from,to,distance\n"
+        for i in 0..<9 { for j in 0..<9 where !mask[i][j] { costs += "\(names[i]),\(names[j]),\(cost[i][j])\n" } }
+        let costFile = try file("lp-costs.csv", costs)
+        let q = try MigkitRunner.run(["flows", "net-to-flows", "--net", net9File, "--region-column", "area", "--net-column", "balance",
+                                      "--method", "minimum-cost", "--costs", costFile, "--origin-column", "from", "--destination-column", "to",
+                                      "--cost-column", "distance", "-o", path("lp9.csv"), "--stats", path("lp9-stats.csv")])
+        #expect(q.status == 0, "\(q.stderr)")
+        let got = try values(path("lp9.csv"), keyColumns: 2, column: 2)
+        var worst = 0.0
+        for i in 0..<9 { for j in 0..<9 where i != j { worst = max(worst, abs((got["\(names[i])|\(names[j])"] ?? .nan) - expected[i][j])) } }
+        #expect(worst < 1e-9)
+        let stats9 = try values(path("lp9-stats.csv"), keyColumns: 1, column: 1)
+        #expect(abs((stats9["total_cost"] ?? .nan) - ((c["objective"] as? NSNumber)?.doubleValue ?? .nan)) < 1e-9 * 1000)
+
+        // Errors: --costs without minimum-cost; nets not summing to zero.
+        let bad = try MigkitRunner.run(["flows", "net-to-flows", "--net", netFile, "--costs", costFile, "-o", path("x.csv")])
+        #expect(bad.status != 0 && bad.stderr.contains("--costs needs --method minimum-cost"))
+        let unbalanced = try file("lp-bad.csv", "region,net\nA,1\nB,2\n")
+        let u = try MigkitRunner.run(["flows", "net-to-flows", "--net", unbalanced, "--method", "minimum-cost", "-o", path("y.csv")])
+        #expect(u.status != 0 && u.stderr.contains("not zero"))
+    }
 }
