@@ -324,7 +324,7 @@ struct FlowsSim: ParsableCommand {
 struct FlowsIPF: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipf",
-        abstract: "Two-way iterative proportional fitting of a seed matrix to row and/or column totals.",
+        abstract: "Two-way iterative proportional fitting of a seed matrix to row and/or column totals (or by type: migest cm3).",
         discussion: """
             Inputs:
               --seed           origin, destination, value (long). Pairs not listed, and listed \
@@ -342,9 +342,19 @@ struct FlowsIPF: ParsableCommand {
             (migest cm2's theta; side, name, factor; β = 1 at the first column of each connected \
             group of cells).
 
-            Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
+            By type (migest cm3; Abel 2005): with --type-column the seed has a fourth column, a \
+            migrant type (age group, sex, …), and the origin and destination totals are spread \
+            over the types: y_ijk = α_i·β_j·m_ijk with Σ_jk y_ijk the row totals and Σ_ik y_ijk the \
+            column totals (both needed). Writes origin, destination, type, value for every cell; \
+            --parameters and --stats as above (the factors are those of the two-way fit of \
+            Σ_k m_ijk).
+
+            Examples (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
             give 13.2502, 4.7498 / 2.7498, 17.2502:
               migkit flows ipf --seed seed.csv --row-totals rows.csv --column-totals cols.csv -o fitted.csv
+            migest cm3's first example (seed columns origin, destination, type, value):
+              migkit flows ipf --seed seed_by_type.csv --type-column type --row-totals rows.csv \\
+                --column-totals cols.csv --parameters factors.csv -o fitted.csv
             """
     )
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
@@ -353,6 +363,7 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
     @Option(name: .long, help: ArgumentHelp("Seed: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
     @Option(name: .long, help: ArgumentHelp("Seed: value column (default: value).", valueName: "column")) var valueColumn = "value"
+    @Option(name: .long, help: ArgumentHelp("Seed: migrant-type column; fits by type (migest cm3).", valueName: "column")) var typeColumn: String?
     @Option(name: .long, help: ArgumentHelp("Totals: region-name column (default: name).", valueName: "column")) var nameColumn = "name"
     @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
     @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
@@ -372,9 +383,13 @@ struct FlowsIPF: ParsableCommand {
         guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000, got \(maxIterations).") }
         guard tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
+        if typeColumn != nil && (seed == nil || rowTotals == nil || columnTotals == nil) {
+            throw ValidationError("--type-column (the fit by type, migest cm3) needs --seed, --row-totals and --column-totals.")
+        }
     }
 
     func run() throws {
+        if typeColumn != nil { return try runByType() }
         let cmd = "flows ipf"
         let inputs = [seed, rowTotals, columnTotals].compactMap { $0 }
         try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
@@ -418,6 +433,72 @@ struct FlowsIPF: ParsableCommand {
         }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+
+    /// `--type-column`: `IterativeProportionalFitting.fitByType` (migest cm3) on an origin ×
+    /// destination × type seed; rows and columns are the totals files' names, types in order of
+    /// first appearance in the seed.
+    func runByType() throws {
+        let cmd = "flows ipf"
+        guard let seed, let rowTotals, let columnTotals, let typeColumn else { return }
+        let inputs = [seed, rowTotals, columnTotals]
+        try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
+        let rt = try FlowsCSV.regionValues(rowTotals, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true)
+        let ct = try FlowsCSV.regionValues(columnTotals, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true)
+        try FlowsCSV.checkRegionCount(rt.labels.count, limit: maxRegions, rowTotals)
+        try FlowsCSV.checkRegionCount(ct.labels.count, limit: maxRegions, columnTotals)
+        let t = try FlowsCSV.read(seed, [originColumn, destinationColumn, typeColumn, valueColumn], command: cmd)
+        let o = try FlowsCSV.labels(t, originColumn, seed), d = try FlowsCSV.labels(t, destinationColumn, seed)
+        let k = try FlowsCSV.labels(t, typeColumn, seed)
+        let v = try FlowsCSV.numbers(t, valueColumn, seed, nonNegative: true)
+        var types: [String] = [], typeIndex: [String: Int] = [:]
+        for label in k where typeIndex[label] == nil { typeIndex[label] = types.count; types.append(label) }
+        let ni = rt.labels.count, nj = ct.labels.count, nk = types.count
+        let cells = ni.multipliedReportingOverflow(by: nj), all = cells.partialValue.multipliedReportingOverflow(by: nk)
+        guard !cells.overflow, !all.overflow, all.partialValue <= 50_000_000 else {
+            throw CLIError.message("\(seed): \(ni) rows × \(nj) columns × \(nk) types is more than 50 million cells — check the type column, or fit fewer types at a time")
+        }
+        let ri = Dictionary(uniqueKeysWithValues: rt.labels.enumerated().map { ($1, $0) })
+        let ci = Dictionary(uniqueKeysWithValues: ct.labels.enumerated().map { ($1, $0) })
+        var values = [Double](repeating: 0, count: all.partialValue)
+        var present = [Bool](repeating: false, count: all.partialValue)
+        for q in o.indices {
+            guard let i = ri[o[q]] else { throw CLIError.message("\(seed): line \(q + 2): origin '\(o[q])' is not in \(rowTotals)") }
+            guard let j = ci[d[q]] else { throw CLIError.message("\(seed): line \(q + 2): destination '\(d[q])' is not in \(columnTotals)") }
+            let cell = (i * nj + j) * nk + (typeIndex[k[q]] ?? 0)
+            if present[cell] { throw CLIError.message("\(seed): line \(q + 2): \(o[q]) → \(d[q]), type '\(k[q])' appears twice — give one row per cell") }
+            present[cell] = true
+            values[cell] = v[q]
+        }
+        var options = IPFOptions()
+        options.tolerance = tolerance
+        options.maxIterations = maxIterations
+        let r: TypedFitResult
+        do {
+            r = try IterativeProportionalFitting.fitByType(seed: try ContingencyTable(shape: [ni, nj, nk], values: values),
+                                                           rowTotals: rt.values, columnTotals: ct.values, options: options)
+        } catch {
+            throw CLIError.message("\(inputs.joined(separator: ", ")): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
+        }
+        var origin: [String?] = [], destination: [String?] = [], type: [String?] = [], fitted: [Double?] = []
+        for i in 0..<ni { for j in 0..<nj { for c in 0..<nk {
+            origin.append(rt.labels[i]); destination.append(ct.labels[j]); type.append(types[c]); fitted.append(r.fitted.values[(i * nj + j) * nk + c])
+        } } }
+        var outputs: [(table: Table, path: String)] = [(try Table([("origin", .string(origin)), ("destination", .string(destination)),
+                                                                   ("type", .string(type)), ("value", .double(fitted))]), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([
+                ("rows", String(ni)), ("columns", String(nj)), ("types", String(nk)), ("iterations", String(r.iterations)),
+                ("max_relative_deviation", String(r.maxRelativeDeviation)), ("tolerance", String(tolerance)),
+                ("converged", r.converged ? "true" : "false"),
+            ]), stats))
+        }
+        if let parameters {
+            outputs.append((try Table([("side", .string(rt.labels.map { _ in "row" } + ct.labels.map { _ in "column" })),
+                                       ("name", .string(rt.labels + ct.labels)), ("factor", .double(r.rowFactors + r.columnFactors))]), parameters))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("IPF by type \(ni)×\(nj)×\(nk): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
     }
 }
 

@@ -117,6 +117,43 @@ struct MigestCommandTests {
         for (k, b) in Self.vector(c["beta_normalised"]).enumerated() { #expect(abs((p["column|\(["A", "B"][k])"] ?? .nan) - b) < 1e-8) }
     }
 
+    @Test("flows ipf --type-column equals cm3's first example: flows by type and the factors (--parameters), stats")
+    func ipfByType() throws {
+        let c = try #require(try Self.reference("cm3") as? [String: Any])
+        let m = Self.vector(c["m_row_major"]), n = Self.vector(c["n_row_major"])
+        let rows = Self.vector(c["row_tot"]), cols = Self.vector(c["col_tot"])
+        let labels = ["A", "B"], types = ["ILL", "HEALTHY"]
+        var seedText = "from,to,group,aux\n"
+        for i in 0..<2 { for j in 0..<2 { for k in 0..<2 { seedText += "\(labels[i]),\(labels[j]),\(types[k]),\(m[(i * 2 + j) * 2 + k])\n" } } }
+        let seed = try file("seed3.csv", seedText)
+        let rowFile = try file("rows3.csv", "name,total\nA,\(rows[0])\nB,\(rows[1])\n")
+        let colFile = try file("cols3.csv", "name,total\nA,\(cols[0])\nB,\(cols[1])\n")
+        let r = try MigkitRunner.run(["flows", "ipf", "--seed", seed, "--type-column", "group", "--origin-column", "from",
+                                      "--destination-column", "to", "--value-column", "aux", "--row-totals", rowFile, "--column-totals", colFile,
+                                      "--tolerance", "1e-13", "-o", path("f3.csv"), "--parameters", path("p3.csv"), "--stats", path("s3.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let fitted = try values(path("f3.csv"), keyColumns: 3, column: 3)
+        #expect(fitted.count == 8)
+        for i in 0..<2 { for j in 0..<2 { for k in 0..<2 {
+            #expect(abs((fitted["\(labels[i])|\(labels[j])|\(types[k])"] ?? .nan) - n[(i * 2 + j) * 2 + k]) < 1e-8)
+        } } }
+        let p = try values(path("p3.csv"), keyColumns: 2, column: 2)
+        for (k, a) in Self.vector(c["alpha_normalised"]).enumerated() { #expect(abs((p["row|\(labels[k])"] ?? .nan) - a) < 1e-8) }
+        for (k, b) in Self.vector(c["beta_normalised"]).enumerated() { #expect(abs((p["column|\(labels[k])"] ?? .nan) - b) < 1e-8) }
+        let s = try values(path("s3.csv"), keyColumns: 1, column: 1)
+        #expect(s["types"] == 2)
+        #expect(try String(contentsOfFile: path("s3.csv"), encoding: .utf8).contains("converged,true\n"))
+        #expect((s["max_relative_deviation"] ?? 1) <= 1e-13)
+        // --type-column without column totals is refused before any work.
+        let bad = try MigkitRunner.run(["flows", "ipf", "--seed", seed, "--type-column", "group", "--row-totals", rowFile, "-o", path("x3.csv")])
+        #expect(bad.status != 0 && bad.stderr.contains("--type-column"))
+        // A duplicated cell names its line.
+        let dup = try file("dup3.csv", seedText + "A,A,ILL,1\n")
+        let d = try MigkitRunner.run(["flows", "ipf", "--seed", dup, "--type-column", "group", "--origin-column", "from", "--destination-column", "to",
+                                      "--value-column", "aux", "--row-totals", rowFile, "--column-totals", colFile, "-o", path("y3.csv")])
+        #expect(d.status != 0 && d.stderr.contains("line 10"))
+    }
+
     @Test("flows indices --median interpolated gives matrixStats' weighted median of the distances")
     func interpolatedMedian() throws {
         var f = "origin,destination,flow\n", d = "origin,destination,distance\n"
