@@ -676,7 +676,9 @@ struct FlowsFromStocksCommand: ParsableCommand {
             Methods:
               differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
             --decrease return reads a fall in the j-born stock of i as a return move i → j \
-            (migest ffs_diff).
+            (migest ffs_diff); --include-native-born keeps the diagonal (migest's \
+            include_native_born): the output then also has the rows origin = destination, the \
+            rise (zero) or absolute change (return) of each native-born stock.
               dennett       the start stocks' foreign-born shares times --total-flow M (migest \
             ffs_rates "dennett"; Dennett 2015).
               rogers-von-rabenau  growth matrix S₁⁻¹S₂ times the start populations at risk (migest \
@@ -689,9 +691,13 @@ struct FlowsFromStocksCommand: ParsableCommand {
             matched before the births and deaths are removed (--global-matching after), an optional \
             origin × destination --seed (origin, destination, value; e.g. a distance prior); \
             --native-born-rounding integer applies migest's integer rule (nb_scale_global) instead \
-            of proportional rescaling.
-            Writes origin, destination, flow for every pair of different regions; --stats writes \
-            the total flow and, for demographic, the IPF iterations and maximum relative deviation.
+            of proportional rescaling; --births-method proportion spreads the births of each \
+            residence over birthplaces like its end stocks instead of counting them all as native \
+            born (migest birth_method).
+            Writes origin, destination, flow for every pair of different regions (and origin = \
+            destination with --include-native-born); --stats writes the total flow between \
+            different regions and, for demographic, the IPF iterations and maximum relative \
+            deviation.
 
             Examples:
               migkit flows from-stocks --start s2010.csv --end s2020.csv --decrease zero -o flows.csv
@@ -708,17 +714,20 @@ struct FlowsFromStocksCommand: ParsableCommand {
     enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, independent }
     enum GlobalMatching: String, ExpressibleByArgument, CaseIterable { case before, after }
     enum DeathMethod: String, ExpressibleByArgument, CaseIterable { case proportion, accounting }
+    enum BirthMethod: String, ExpressibleByArgument, CaseIterable { case native, proportion }
 
     @Option(name: .long, help: ArgumentHelp("Stocks at the start (birthplace, residence, stock).", valueName: "file")) var start: String
     @Option(name: .long, help: ArgumentHelp("Stocks at the end (birthplace, residence, stock).", valueName: "file")) var end: String
     @Option(name: .long, help: ArgumentHelp("differencing or demographic.", valueName: "method")) var method: Method = .differencing
     @Option(name: .long, help: ArgumentHelp("Differencing: a fall in a stock is zero or a return flow.", valueName: "rule")) var decrease: Decrease = .return
+    @Flag(name: .long, help: "Differencing: keep the native born (the diagonal) and write the rows origin = destination too.") var includeNativeBorn = false
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: stayers fixed at min(start, end) (default) or an independent fit.", valueName: "rule")) var stayers: Stayers = .fixed
     @Option(name: .long, help: ArgumentHelp("Demographic: equal birthplace totals by rescale (default), open or open-dr.", valueName: "rule")) var birthplaceMatching: String = "rescale"
     @Option(name: .long, help: ArgumentHelp("Demographic: match the global stock change before (default) or after removing births and deaths.", valueName: "when")) var globalMatching: GlobalMatching = .before
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by birthplace in proportion to the start stocks (default) or by accounting.", valueName: "method")) var deathsMethod: DeathMethod = .proportion
+    @Option(name: .long, help: ArgumentHelp("Demographic: births all native born (default) or in proportion to the end stocks.", valueName: "method")) var birthsMethod: BirthMethod = .native
     @Option(name: .long, help: ArgumentHelp("Demographic: origin × destination seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: native-born rescaling, proportional (default) or integer (migest's rule).", valueName: "rule")) var nativeBornRounding: NativeBornRounding = .proportional
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Dennett: the global flow total M.", valueName: "x")) var totalFlow: Double?
@@ -742,7 +751,10 @@ struct FlowsFromStocksCommand: ParsableCommand {
             }
         } else if births != nil || deaths != nil || seed != nil {
             throw ValidationError("--births, --deaths and --seed are used only with --method demographic.")
+        } else if birthsMethod != .native {
+            throw ValidationError("--births-method is used only with --method demographic.")
         }
+        if includeNativeBorn && method != .differencing { throw ValidationError("--include-native-born is used only with --method differencing.") }
         if method == .dennett {
             guard let totalFlow, totalFlow.isFinite, totalFlow >= 0 else { throw ValidationError("--method dennett needs --total-flow M (≥ 0).") }
         } else if totalFlow != nil {
@@ -765,7 +777,8 @@ struct FlowsFromStocksCommand: ParsableCommand {
         switch method {
         case .differencing:
             do {
-                flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows)
+                flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows,
+                                                             includeNativeBorn: includeNativeBorn)
             } catch { throw CLIError.message("\(start), \(end): \(error)") }
         case .dennett:
             do { flows = try FlowsFromStocks.dennettRates(stockStart: s1.matrix, totalFlow: totalFlow ?? 0) } catch {
@@ -790,6 +803,7 @@ struct FlowsFromStocksCommand: ParsableCommand {
             options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) ?? .rescale
             options.globalMatching = globalMatching == .after ? .afterDemographicAdjustment : .beforeDemographicAdjustment
             options.deathMethod = deathsMethod == .accounting ? .accounting : .proportion
+            options.birthMethod = birthsMethod == .proportion ? .proportion : .native
             options.nativeBornRescaling = nativeBornRounding == .integer ? .migestInteger : .proportional
             if let seed {
                 options.seed = try FlowsCSV.matrix(seed, value: "value", rows: regions, cols: regions, square: true, command: cmd,
@@ -804,7 +818,7 @@ struct FlowsFromStocksCommand: ParsableCommand {
         var total = 0.0
         for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
         var outputs: [(table: Table, path: String)] = [
-            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: !includeNativeBorn), output)]
         if let stats { outputs.append((try FlowsCSV.statistics([("method", method.rawValue)] + statistics + [("total_flow", String(total))]), stats)) }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")

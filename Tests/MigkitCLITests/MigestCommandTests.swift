@@ -270,4 +270,23 @@ struct MigestCommandTests {
         let u = try MigkitRunner.run(["flows", "net-to-flows", "--net", unbalanced, "--method", "minimum-cost", "-o", path("y.csv")])
         #expect(u.status != 0 && u.stderr.contains("not zero"))
     }
+
+    @Test("from-stocks --include-native-born equals ffs_diff(include_native_born = TRUE) on its example, diagonal rows included")
+    func differencingWithNativeBorn() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/flows/reference.json"))
+        let stocks = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["stocks"] as? [String: Any])
+        let c = try #require(stocks["ffs_diff"] as? [String: Any])
+        let start = try self.stocks("nb-s1.csv", Self.matrix(c["stock_start"])), end = try self.stocks("nb-s2.csv", Self.matrix(c["stock_end"]))
+        for (decrease, key) in [("zero", "native_zero"), ("return", "native_return")] {
+            let r = try MigkitRunner.run(["flows", "from-stocks", "--start", start, "--end", end, "--decrease", decrease, "--include-native-born",
+                                          "-o", path("nb-\(decrease).csv")])
+            #expect(r.status == 0, "\(r.stderr)")
+            let got = try values(path("nb-\(decrease).csv"), keyColumns: 2, column: 2), expected = Self.matrix(c[key])
+            #expect(got.count == 16)
+            for i in 0..<4 { for j in 0..<4 { #expect(got["\(regions[i])|\(regions[j])"] == expected[i][j]) } }
+        }
+        let bad = try MigkitRunner.run(["flows", "from-stocks", "--start", start, "--end", end, "--method", "dennett", "--total-flow", "10",
+                                        "--include-native-born"])
+        #expect(bad.status != 0 && bad.stderr.contains("--include-native-born"))
+    }
 }
