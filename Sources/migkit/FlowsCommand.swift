@@ -21,6 +21,7 @@ struct FlowsCommand: ParsableCommand {
               migkit flows rescale-net --net net.csv --integer -o rescaled.csv
               migkit flows from-stocks --start stock2010.csv --end stock2020.csv --decrease return -o flows.csv
               migkit flows net-to-flows --net net.csv --prior prior.csv --method least-squares -o flows.csv
+              migkit flows net-to-flows --net net.csv --method minimum-cost --costs distances.csv -o flows.csv
               migkit flows indices --flows od.csv --populations pop.csv --distances dist.csv -o indices.csv
             """,
         subcommands: [FlowsSim.self, FlowsIPF.self, FlowsIPF3.self, FlowsFromStocksCommand.self, FlowsNetToFlows.self, FlowsIndices.self,
@@ -323,7 +324,7 @@ struct FlowsSim: ParsableCommand {
 struct FlowsIPF: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipf",
-        abstract: "Two-way iterative proportional fitting of a seed matrix to row and/or column totals.",
+        abstract: "Two-way iterative proportional fitting of a seed matrix to row and/or column totals (or by type: migest cm3).",
         discussion: """
             Inputs:
               --seed           origin, destination, value (long). Pairs not listed, and listed \
@@ -341,9 +342,19 @@ struct FlowsIPF: ParsableCommand {
             (migest cm2's theta; side, name, factor; β = 1 at the first column of each connected \
             group of cells).
 
-            Example (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
+            By type (migest cm3; Abel 2005): with --type-column the seed has a fourth column, a \
+            migrant type (age group, sex, …), and the origin and destination totals are spread \
+            over the types: y_ijk = α_i·β_j·m_ijk with Σ_jk y_ijk the row totals and Σ_ik y_ijk the \
+            column totals (both needed). Writes origin, destination, type, value for every cell; \
+            --parameters and --stats as above (the factors are those of the two-way fit of \
+            Σ_k m_ijk).
+
+            Examples (Willekens 1999): seed 5, 2 / 1, 7, row totals 18, 20 and column totals 16, 22 \
             give 13.2502, 4.7498 / 2.7498, 17.2502:
               migkit flows ipf --seed seed.csv --row-totals rows.csv --column-totals cols.csv -o fitted.csv
+            migest cm3's first example (seed columns origin, destination, type, value):
+              migkit flows ipf --seed seed_by_type.csv --type-column type --row-totals rows.csv \\
+                --column-totals cols.csv --parameters factors.csv -o fitted.csv
             """
     )
     @Option(name: .long, help: ArgumentHelp("Seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
@@ -352,6 +363,7 @@ struct FlowsIPF: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
     @Option(name: .long, help: ArgumentHelp("Seed: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
     @Option(name: .long, help: ArgumentHelp("Seed: value column (default: value).", valueName: "column")) var valueColumn = "value"
+    @Option(name: .long, help: ArgumentHelp("Seed: migrant-type column; fits by type (migest cm3).", valueName: "column")) var typeColumn: String?
     @Option(name: .long, help: ArgumentHelp("Totals: region-name column (default: name).", valueName: "column")) var nameColumn = "name"
     @Option(name: .long, help: ArgumentHelp("Totals: total column (default: total).", valueName: "column")) var totalColumn = "total"
     @Option(name: .long, help: ArgumentHelp("Write the fit statistics (statistic, value) to this CSV.", valueName: "file")) var stats: String?
@@ -371,9 +383,13 @@ struct FlowsIPF: ParsableCommand {
         guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be between 1 and 10000000, got \(maxIterations).") }
         guard tolerance.isFinite else { throw ValidationError("--tolerance must be a finite positive number.") }
         guard maxRegions >= 1 else { throw ValidationError("--max-regions must be positive.") }
+        if typeColumn != nil && (seed == nil || rowTotals == nil || columnTotals == nil) {
+            throw ValidationError("--type-column (the fit by type, migest cm3) needs --seed, --row-totals and --column-totals.")
+        }
     }
 
     func run() throws {
+        if typeColumn != nil { return try runByType() }
         let cmd = "flows ipf"
         let inputs = [seed, rowTotals, columnTotals].compactMap { $0 }
         try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
@@ -417,6 +433,72 @@ struct FlowsIPF: ParsableCommand {
         }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("IPF \(rows.count)×\(cols.count): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
+    }
+
+    /// `--type-column`: `IterativeProportionalFitting.fitByType` (migest cm3) on an origin ×
+    /// destination × type seed; rows and columns are the totals files' names, types in order of
+    /// first appearance in the seed.
+    func runByType() throws {
+        let cmd = "flows ipf"
+        guard let seed, let rowTotals, let columnTotals, let typeColumn else { return }
+        let inputs = [seed, rowTotals, columnTotals]
+        try CLIOutput.checkPaths([output, stats, parameters].compactMap { $0 }, inputs: inputs)   // before any work
+        let rt = try FlowsCSV.regionValues(rowTotals, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true)
+        let ct = try FlowsCSV.regionValues(columnTotals, region: nameColumn, value: totalColumn, command: cmd, nonNegative: true)
+        try FlowsCSV.checkRegionCount(rt.labels.count, limit: maxRegions, rowTotals)
+        try FlowsCSV.checkRegionCount(ct.labels.count, limit: maxRegions, columnTotals)
+        let t = try FlowsCSV.read(seed, [originColumn, destinationColumn, typeColumn, valueColumn], command: cmd)
+        let o = try FlowsCSV.labels(t, originColumn, seed), d = try FlowsCSV.labels(t, destinationColumn, seed)
+        let k = try FlowsCSV.labels(t, typeColumn, seed)
+        let v = try FlowsCSV.numbers(t, valueColumn, seed, nonNegative: true)
+        var types: [String] = [], typeIndex: [String: Int] = [:]
+        for label in k where typeIndex[label] == nil { typeIndex[label] = types.count; types.append(label) }
+        let ni = rt.labels.count, nj = ct.labels.count, nk = types.count
+        let cells = ni.multipliedReportingOverflow(by: nj), all = cells.partialValue.multipliedReportingOverflow(by: nk)
+        guard !cells.overflow, !all.overflow, all.partialValue <= 50_000_000 else {
+            throw CLIError.message("\(seed): \(ni) rows × \(nj) columns × \(nk) types is more than 50 million cells — check the type column, or fit fewer types at a time")
+        }
+        let ri = Dictionary(uniqueKeysWithValues: rt.labels.enumerated().map { ($1, $0) })
+        let ci = Dictionary(uniqueKeysWithValues: ct.labels.enumerated().map { ($1, $0) })
+        var values = [Double](repeating: 0, count: all.partialValue)
+        var present = [Bool](repeating: false, count: all.partialValue)
+        for q in o.indices {
+            guard let i = ri[o[q]] else { throw CLIError.message("\(seed): line \(q + 2): origin '\(o[q])' is not in \(rowTotals)") }
+            guard let j = ci[d[q]] else { throw CLIError.message("\(seed): line \(q + 2): destination '\(d[q])' is not in \(columnTotals)") }
+            let cell = (i * nj + j) * nk + (typeIndex[k[q]] ?? 0)
+            if present[cell] { throw CLIError.message("\(seed): line \(q + 2): \(o[q]) → \(d[q]), type '\(k[q])' appears twice — give one row per cell") }
+            present[cell] = true
+            values[cell] = v[q]
+        }
+        var options = IPFOptions()
+        options.tolerance = tolerance
+        options.maxIterations = maxIterations
+        let r: TypedFitResult
+        do {
+            r = try IterativeProportionalFitting.fitByType(seed: try ContingencyTable(shape: [ni, nj, nk], values: values),
+                                                           rowTotals: rt.values, columnTotals: ct.values, options: options)
+        } catch {
+            throw CLIError.message("\(inputs.joined(separator: ", ")): \(error) (axes [0] are the row totals, axes [1] the column totals; positions count from 0 in the order of the totals files)")
+        }
+        var origin: [String?] = [], destination: [String?] = [], type: [String?] = [], fitted: [Double?] = []
+        for i in 0..<ni { for j in 0..<nj { for c in 0..<nk {
+            origin.append(rt.labels[i]); destination.append(ct.labels[j]); type.append(types[c]); fitted.append(r.fitted.values[(i * nj + j) * nk + c])
+        } } }
+        var outputs: [(table: Table, path: String)] = [(try Table([("origin", .string(origin)), ("destination", .string(destination)),
+                                                                   ("type", .string(type)), ("value", .double(fitted))]), output)]
+        if let stats {
+            outputs.append((try FlowsCSV.statistics([
+                ("rows", String(ni)), ("columns", String(nj)), ("types", String(nk)), ("iterations", String(r.iterations)),
+                ("max_relative_deviation", String(r.maxRelativeDeviation)), ("tolerance", String(tolerance)),
+                ("converged", r.converged ? "true" : "false"),
+            ]), stats))
+        }
+        if let parameters {
+            outputs.append((try Table([("side", .string(rt.labels.map { _ in "row" } + ct.labels.map { _ in "column" })),
+                                       ("name", .string(rt.labels + ct.labels)), ("factor", .double(r.rowFactors + r.columnFactors))]), parameters))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("IPF by type \(ni)×\(nj)×\(nk): \(r.iterations) iterations, maximum relative deviation of the totals \(r.maxRelativeDeviation)")
     }
 }
 
@@ -594,7 +676,9 @@ struct FlowsFromStocksCommand: ParsableCommand {
             Methods:
               differencing  Δ = end − start off the diagonal; --decrease zero sets falls to 0, \
             --decrease return reads a fall in the j-born stock of i as a return move i → j \
-            (migest ffs_diff).
+            (migest ffs_diff); --include-native-born keeps the diagonal (migest's \
+            include_native_born): the output then also has the rows origin = destination, the \
+            rise (zero) or absolute change (return) of each native-born stock.
               dennett       the start stocks' foreign-born shares times --total-flow M (migest \
             ffs_rates "dennett"; Dennett 2015).
               rogers-von-rabenau  growth matrix S₁⁻¹S₂ times the start populations at risk (migest \
@@ -607,9 +691,13 @@ struct FlowsFromStocksCommand: ParsableCommand {
             matched before the births and deaths are removed (--global-matching after), an optional \
             origin × destination --seed (origin, destination, value; e.g. a distance prior); \
             --native-born-rounding integer applies migest's integer rule (nb_scale_global) instead \
-            of proportional rescaling.
-            Writes origin, destination, flow for every pair of different regions; --stats writes \
-            the total flow and, for demographic, the IPF iterations and maximum relative deviation.
+            of proportional rescaling; --births-method proportion spreads the births of each \
+            residence over birthplaces like its end stocks instead of counting them all as native \
+            born (migest birth_method).
+            Writes origin, destination, flow for every pair of different regions (and origin = \
+            destination with --include-native-born); --stats writes the total flow between \
+            different regions and, for demographic, the IPF iterations and maximum relative \
+            deviation.
 
             Examples:
               migkit flows from-stocks --start s2010.csv --end s2020.csv --decrease zero -o flows.csv
@@ -626,17 +714,20 @@ struct FlowsFromStocksCommand: ParsableCommand {
     enum Stayers: String, ExpressibleByArgument, CaseIterable { case fixed, independent }
     enum GlobalMatching: String, ExpressibleByArgument, CaseIterable { case before, after }
     enum DeathMethod: String, ExpressibleByArgument, CaseIterable { case proportion, accounting }
+    enum BirthMethod: String, ExpressibleByArgument, CaseIterable { case native, proportion }
 
     @Option(name: .long, help: ArgumentHelp("Stocks at the start (birthplace, residence, stock).", valueName: "file")) var start: String
     @Option(name: .long, help: ArgumentHelp("Stocks at the end (birthplace, residence, stock).", valueName: "file")) var end: String
     @Option(name: .long, help: ArgumentHelp("differencing or demographic.", valueName: "method")) var method: Method = .differencing
     @Option(name: .long, help: ArgumentHelp("Differencing: a fall in a stock is zero or a return flow.", valueName: "rule")) var decrease: Decrease = .return
+    @Flag(name: .long, help: "Differencing: keep the native born (the diagonal) and write the rows origin = destination too.") var includeNativeBorn = false
     @Option(name: .long, help: ArgumentHelp("Demographic: births by residence (region, births).", valueName: "file")) var births: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by residence (region, deaths).", valueName: "file")) var deaths: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: stayers fixed at min(start, end) (default) or an independent fit.", valueName: "rule")) var stayers: Stayers = .fixed
     @Option(name: .long, help: ArgumentHelp("Demographic: equal birthplace totals by rescale (default), open or open-dr.", valueName: "rule")) var birthplaceMatching: String = "rescale"
     @Option(name: .long, help: ArgumentHelp("Demographic: match the global stock change before (default) or after removing births and deaths.", valueName: "when")) var globalMatching: GlobalMatching = .before
     @Option(name: .long, help: ArgumentHelp("Demographic: deaths by birthplace in proportion to the start stocks (default) or by accounting.", valueName: "method")) var deathsMethod: DeathMethod = .proportion
+    @Option(name: .long, help: ArgumentHelp("Demographic: births all native born (default) or in proportion to the end stocks.", valueName: "method")) var birthsMethod: BirthMethod = .native
     @Option(name: .long, help: ArgumentHelp("Demographic: origin × destination seed CSV (origin, destination, value).", valueName: "file")) var seed: String?
     @Option(name: .long, help: ArgumentHelp("Demographic: native-born rescaling, proportional (default) or integer (migest's rule).", valueName: "rule")) var nativeBornRounding: NativeBornRounding = .proportional
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Dennett: the global flow total M.", valueName: "x")) var totalFlow: Double?
@@ -660,7 +751,10 @@ struct FlowsFromStocksCommand: ParsableCommand {
             }
         } else if births != nil || deaths != nil || seed != nil {
             throw ValidationError("--births, --deaths and --seed are used only with --method demographic.")
+        } else if birthsMethod != .native {
+            throw ValidationError("--births-method is used only with --method demographic.")
         }
+        if includeNativeBorn && method != .differencing { throw ValidationError("--include-native-born is used only with --method differencing.") }
         if method == .dennett {
             guard let totalFlow, totalFlow.isFinite, totalFlow >= 0 else { throw ValidationError("--method dennett needs --total-flow M (≥ 0).") }
         } else if totalFlow != nil {
@@ -683,7 +777,8 @@ struct FlowsFromStocksCommand: ParsableCommand {
         switch method {
         case .differencing:
             do {
-                flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows)
+                flows = try FlowsFromStocks.stockDifferences(start: s1.matrix, end: s2.matrix, decrease: decrease == .zero ? .zero : .returnFlows,
+                                                             includeNativeBorn: includeNativeBorn)
             } catch { throw CLIError.message("\(start), \(end): \(error)") }
         case .dennett:
             do { flows = try FlowsFromStocks.dennettRates(stockStart: s1.matrix, totalFlow: totalFlow ?? 0) } catch {
@@ -708,6 +803,7 @@ struct FlowsFromStocksCommand: ParsableCommand {
             options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: birthplaceMatching) ?? .rescale
             options.globalMatching = globalMatching == .after ? .afterDemographicAdjustment : .beforeDemographicAdjustment
             options.deathMethod = deathsMethod == .accounting ? .accounting : .proportion
+            options.birthMethod = birthsMethod == .proportion ? .proportion : .native
             options.nativeBornRescaling = nativeBornRounding == .integer ? .migestInteger : .proportional
             if let seed {
                 options.seed = try FlowsCSV.matrix(seed, value: "value", rows: regions, cols: regions, square: true, command: cmd,
@@ -722,7 +818,7 @@ struct FlowsFromStocksCommand: ParsableCommand {
         var total = 0.0
         for i in regions.indices { for j in regions.indices where i != j { total += flows[i, j] } }
         var outputs: [(table: Table, path: String)] = [
-            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+            (try FlowsCSV.longTable(flows, rows: regions, cols: regions, value: "flow", offDiagonal: !includeNativeBorn), output)]
         if let stats { outputs.append((try FlowsCSV.statistics([("method", method.rawValue)] + statistics + [("total_flow", String(total))]), stats)) }
         try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(total)")
@@ -744,18 +840,29 @@ struct FlowsNetToFlows: ParsableCommand {
 
             Methods (--method): multiplicative y_ij = m_ij·α_j/α_i (migest net_matrix_ipf; prior \
             zeros stay zero), least-squares: the non-negative flows closest to the prior in \
-            Σ(y − m)² (migest net_matrix_optim). With --total (multiplicative only) the flows \
+            Σ(y − m)² (migest net_matrix_optim), minimum-cost: the flows of least total cost \
+            Σ c_ij·y_ij by linear programming (migest net_matrix_lp) — with unit costs (the \
+            default, migest's objective) the least total migration, Σ max(net, 0) when every pair \
+            is allowed; that optimum is usually not unique and one of them is returned. \
+            --costs (origin, destination, cost ≥ 0; e.g. distances) sets the costs and picks among \
+            them; pairs it does not list are not allowed (flows may then pass through other \
+            regions). The prior does not enter minimum-cost: with --prior, --stats reports \
+            prior_deviation Σ|y − m| (migest's value). With --total (multiplicative only) the flows \
             also sum to that grand total: y_ij = λ·α_i·m_ij/α_j (migest cm_net_tot). --rescale \
             with --integer rounds the rescaled nets to integers (migest rescale_net's \
             integer_result). Writes origin, destination, flow for every pair of different regions; \
             --parameters writes the multiplicative model's fitted parameters (parameter, region, \
-            value: alpha per region with the first = 1, and lambda).
+            value: alpha per region with the first = 1, and lambda). --stats writes method, \
+            regions, iterations (shortest-path steps for minimum-cost), max_net_residual, \
+            converged, total, and for minimum-cost total_cost and prior_deviation.
 
-            Example:
+            Examples:
               migkit flows net-to-flows --net net.csv --prior prior.csv --method multiplicative -o flows.csv
+              migkit flows net-to-flows --net net.csv --method minimum-cost --costs distances.csv \\
+                --cost-column distance --stats stats.csv -o flows.csv
             """
     )
-    enum Method: String, ExpressibleByArgument, CaseIterable { case multiplicative, leastSquares = "least-squares" }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case multiplicative, leastSquares = "least-squares", minimumCost = "minimum-cost" }
     enum Rescale: String, ExpressibleByArgument, CaseIterable { case none, noSwitches = "no-switches", switches }
 
     @Option(name: .long, help: ArgumentHelp("Net totals CSV (region, net).", valueName: "file")) var net: String
@@ -769,7 +876,9 @@ struct FlowsNetToFlows: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Prior: origin column (default: origin).", valueName: "column")) var originColumn = "origin"
     @Option(name: .long, help: ArgumentHelp("Prior: destination column (default: destination).", valueName: "column")) var destinationColumn = "destination"
     @Option(name: .long, help: ArgumentHelp("Prior: value column (default: value).", valueName: "column")) var valueColumn = "value"
-    @Option(name: .long, help: ArgumentHelp("multiplicative or least-squares.", valueName: "method")) var method: Method = .multiplicative
+    @Option(name: .long, help: ArgumentHelp("Minimum-cost: costs CSV (origin, destination, cost ≥ 0); pairs not listed are not allowed.", valueName: "file")) var costs: String?
+    @Option(name: .long, help: ArgumentHelp("Costs: cost column (default: cost; origin and destination as for the prior).", valueName: "column")) var costColumn = "cost"
+    @Option(name: .long, help: ArgumentHelp("multiplicative, least-squares or minimum-cost.", valueName: "method")) var method: Method = .multiplicative
     @Option(name: .long, help: ArgumentHelp("Rescale the nets to a zero sum first: none, no-switches, switches.", valueName: "rule")) var rescale: Rescale = .none
     @Option(name: [.short, .long], help: ArgumentHelp("Flows CSV ('-' for stdout).", valueName: "file")) var output: String = "-"
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest number of regions (the region × region table has n² cells; default 2000).", valueName: "n"))
@@ -780,12 +889,14 @@ struct FlowsNetToFlows: ParsableCommand {
         if total != nil && method != .multiplicative { throw ValidationError("--total needs --method multiplicative.") }
         if let total, !(total.isFinite && total > 0) { throw ValidationError("--total must be a positive number.") }
         if integer && rescale == .none { throw ValidationError("--integer applies to --rescale no-switches or switches.") }
-        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (least squares has no such parameters).") }
+        if parameters != nil && method != .multiplicative { throw ValidationError("--parameters needs --method multiplicative (\(method.rawValue) has no such parameters).") }
+        if costs != nil && method != .minimumCost { throw ValidationError("--costs needs --method minimum-cost.") }
     }
 
     func run() throws {
         let cmd = "flows net-to-flows"
-        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: [net, prior].compactMap { $0 })   // before any work
+        let inputs = [net, prior, costs].compactMap { $0 }
+        try CLIOutput.checkPaths([output, parameters, stats].compactMap { $0 }, inputs: inputs)   // before any work
         let n = try FlowsCSV.regionValues(net, region: regionColumn, value: netColumn, command: cmd)
         let regions = n.labels
         guard regions.count >= 2 else { throw CLIError.message("\(net): needs at least two regions") }
@@ -809,6 +920,10 @@ struct FlowsNetToFlows: ParsableCommand {
             do { m = try Matrix(rows: regions.count, cols: regions.count, repeating: 1) } catch { throw CLIError.message("\(error)") }
         }
         for i in regions.indices { m[i, i] = 0 }
+        if method == .minimumCost {
+            try runMinimumCost(regions: regions, nets: nets, prior: prior == nil ? nil : m, inputs: inputs)
+            return
+        }
         let r: NetFlowResult
         do {
             switch method {
@@ -817,6 +932,7 @@ struct FlowsNetToFlows: ParsableCommand {
                     r = try NetMigrationFlows.multiplicative(netTotals: nets, prior: m)
                 }
             case .leastSquares: r = try NetMigrationFlows.leastSquares(netTotals: nets, prior: m)
+            case .minimumCost: return
             }
         } catch {
             let files = prior.map { "\(net), \($0)" } ?? net
@@ -835,8 +951,38 @@ struct FlowsNetToFlows: ParsableCommand {
                                                      ("converged", r.converged ? "true" : "false"),
                                                      ("total", String(r.flows.elements.reduce(0, +)))]), stats))
         }
-        try CLIOutput.write(outputs, inputs: [net, prior].compactMap { $0 })
+        try CLIOutput.write(outputs, inputs: inputs)
         FlowsCSV.note("\(method.rawValue): \(regions.count) regions, \(r.iterations) iterations, largest net residual \(r.maxNetResidual)")
+    }
+
+    /// `--method minimum-cost`: `NetMigrationFlows.minimumCost` with the costs of --costs (pairs
+    /// not listed are structural zeros) or unit costs on every pair of different regions.
+    func runMinimumCost(regions: [String], nets: [Double], prior: Matrix?, inputs: [String]) throws {
+        var costMatrix: Matrix? = nil
+        var zeros: [[Bool]]? = nil
+        if let costs {
+            let c = try FlowsCSV.matrix(costs, value: costColumn, rows: regions, cols: regions, square: true, command: "flows net-to-flows",
+                                        origin: originColumn, destination: destinationColumn, maxRegions: maxRegions)
+            costMatrix = c.matrix
+            zeros = regions.indices.map { i in regions.indices.map { j in i == j || !c.present[i][j] } }
+        }
+        let r: MinimumCostFlowResult
+        do {
+            r = try NetMigrationFlows.minimumCost(netTotals: nets, costs: costMatrix, structuralZeros: zeros, prior: prior)
+        } catch {
+            throw CLIError.message("\(inputs.joined(separator: ", ")): \(error) (positions count regions from 0 in the order of \(net))")
+        }
+        var outputs: [(table: Table, path: String)] = [
+            (try FlowsCSV.longTable(r.flows, rows: regions, cols: regions, value: "flow", offDiagonal: true), output)]
+        if let stats {
+            var rows: [(String, String)] = [("method", method.rawValue), ("regions", String(regions.count)),
+                                            ("iterations", String(r.augmentations)), ("max_net_residual", String(r.maxNetResidual)),
+                                            ("converged", "true"), ("total", String(r.totalFlow)), ("total_cost", String(r.totalCost))]
+            if let d = r.priorDeviation { rows.append(("prior_deviation", String(d))) }
+            outputs.append((try FlowsCSV.statistics(rows), stats))
+        }
+        try CLIOutput.write(outputs, inputs: inputs)
+        FlowsCSV.note("\(method.rawValue): \(regions.count) regions, total flow \(r.totalFlow), total cost \(r.totalCost), \(r.augmentations) shortest-path steps")
     }
 }
 

@@ -103,8 +103,8 @@ struct ColumnOptionsCommandTests {
 
     /// The migest ffs_demo options from the CLI equal the library's numpy references
     /// (Tests/Fixtures/flows: demo_imr_open, demo_imr_independent_seed), summed over birthplace.
-    @Test("flows from-stocks: renamed columns, --birthplace-matching open and --stayers independent --seed match the ffs_demo references", arguments: [
-        "demo_imr_open", "demo_imr_independent_seed",
+    @Test("flows from-stocks: renamed columns, --birthplace-matching open, --stayers independent --seed and --births-method proportion match the ffs_demo references", arguments: [
+        "demo_imr_open", "demo_imr_independent_seed", "demo_science_births_proportion",
     ])
     func fromStocksOptions(_ name: String) throws {
         let c = try Self.flowsReference(name)
@@ -124,6 +124,7 @@ struct ColumnOptionsCommandTests {
                     "--region-column", "area", "--births-column", "b", "--deaths-column", "d",
                     "--birthplace-matching", (c["method"] as? String) ?? "rescale", "-o", path("f-\(name).csv"), "--stats", path("s-\(name).csv")]
         if (c["stayer"] as? Bool) == false { args += ["--stayers", "independent"] }
+        if let births = c["birth_method"] as? String { args += ["--births-method", births] }
         if c["seed_used"] != nil {
             let seed = Self.matrix(c["seed_used"])
             var t = "origin,destination,value\n"

@@ -103,6 +103,14 @@ struct FitTableCommandTests {
                 checkTable(text, latex: true, models)
                 #expect(text.hasPrefix("\\begin{tabular}{lcc}\n\\toprule\n"))
                 #expect(text.contains("\\bottomrule"))
+                // Negative numbers carry a math minus, never a text hyphen: x2 = −1.931 in model 2.
+                let grid = cells(text, latex: true)
+                let x2 = grid.first { $0.first == "x2" }
+                #expect(x2?.last?.hasPrefix("$-$1.931") == true, "\(x2 ?? [])")
+                let hyphenated = grid.flatMap { $0.dropFirst() }.filter { cell in
+                    cell.replacingOccurrences(of: "$-$", with: "").range(of: #"(^|[(\[ ;])-[0-9.]"#, options: .regularExpression) != nil
+                }
+                #expect(hyphenated.isEmpty, "\(hyphenated)")
             default:
                 // Full precision: estimate and std_error rows per term, one column per model.
                 let grid = try rows(table)

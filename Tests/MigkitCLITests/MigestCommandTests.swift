@@ -117,6 +117,43 @@ struct MigestCommandTests {
         for (k, b) in Self.vector(c["beta_normalised"]).enumerated() { #expect(abs((p["column|\(["A", "B"][k])"] ?? .nan) - b) < 1e-8) }
     }
 
+    @Test("flows ipf --type-column equals cm3's first example: flows by type and the factors (--parameters), stats")
+    func ipfByType() throws {
+        let c = try #require(try Self.reference("cm3") as? [String: Any])
+        let m = Self.vector(c["m_row_major"]), n = Self.vector(c["n_row_major"])
+        let rows = Self.vector(c["row_tot"]), cols = Self.vector(c["col_tot"])
+        let labels = ["A", "B"], types = ["ILL", "HEALTHY"]
+        var seedText = "from,to,group,aux\n"
+        for i in 0..<2 { for j in 0..<2 { for k in 0..<2 { seedText += "\(labels[i]),\(labels[j]),\(types[k]),\(m[(i * 2 + j) * 2 + k])\n" } } }
+        let seed = try file("seed3.csv", seedText)
+        let rowFile = try file("rows3.csv", "name,total\nA,\(rows[0])\nB,\(rows[1])\n")
+        let colFile = try file("cols3.csv", "name,total\nA,\(cols[0])\nB,\(cols[1])\n")
+        let r = try MigkitRunner.run(["flows", "ipf", "--seed", seed, "--type-column", "group", "--origin-column", "from",
+                                      "--destination-column", "to", "--value-column", "aux", "--row-totals", rowFile, "--column-totals", colFile,
+                                      "--tolerance", "1e-13", "-o", path("f3.csv"), "--parameters", path("p3.csv"), "--stats", path("s3.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let fitted = try values(path("f3.csv"), keyColumns: 3, column: 3)
+        #expect(fitted.count == 8)
+        for i in 0..<2 { for j in 0..<2 { for k in 0..<2 {
+            #expect(abs((fitted["\(labels[i])|\(labels[j])|\(types[k])"] ?? .nan) - n[(i * 2 + j) * 2 + k]) < 1e-8)
+        } } }
+        let p = try values(path("p3.csv"), keyColumns: 2, column: 2)
+        for (k, a) in Self.vector(c["alpha_normalised"]).enumerated() { #expect(abs((p["row|\(labels[k])"] ?? .nan) - a) < 1e-8) }
+        for (k, b) in Self.vector(c["beta_normalised"]).enumerated() { #expect(abs((p["column|\(labels[k])"] ?? .nan) - b) < 1e-8) }
+        let s = try values(path("s3.csv"), keyColumns: 1, column: 1)
+        #expect(s["types"] == 2)
+        #expect(try String(contentsOfFile: path("s3.csv"), encoding: .utf8).contains("converged,true\n"))
+        #expect((s["max_relative_deviation"] ?? 1) <= 1e-13)
+        // --type-column without column totals is refused before any work.
+        let bad = try MigkitRunner.run(["flows", "ipf", "--seed", seed, "--type-column", "group", "--row-totals", rowFile, "-o", path("x3.csv")])
+        #expect(bad.status != 0 && bad.stderr.contains("--type-column"))
+        // A duplicated cell names its line.
+        let dup = try file("dup3.csv", seedText + "A,A,ILL,1\n")
+        let d = try MigkitRunner.run(["flows", "ipf", "--seed", dup, "--type-column", "group", "--origin-column", "from", "--destination-column", "to",
+                                      "--value-column", "aux", "--row-totals", rowFile, "--column-totals", colFile, "-o", path("y3.csv")])
+        #expect(d.status != 0 && d.stderr.contains("line 10"))
+    }
+
     @Test("flows indices --median interpolated gives matrixStats' weighted median of the distances")
     func interpolatedMedian() throws {
         var f = "origin,destination,flow\n", d = "origin,destination,distance\n"
@@ -177,5 +214,79 @@ struct MigestCommandTests {
         #expect(q.status == 0, "\(q.stderr)")
         let rescaled = try values(path("r.csv"), keyColumns: 1, column: 2)
         #expect(x.indices.allSatisfy { rescaled["R\($0)"] == expected[$0] })
+    }
+
+    @Test("net-to-flows --method minimum-cost: migest net_matrix_lp's example (total 70) and a random-cost case's unique optimum (HiGHS)")
+    func minimumCost() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/flows/lp_reference.json"))
+        let cases = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["cases"] as? [String: [String: Any]])
+        // migest's example, with its prior for prior_deviation.
+        let example = try #require(cases["migest_example"])
+        let net = Self.vector(example["net"]), m = Self.matrix(example["prior"])
+        let netFile = try file("lp-net.csv", "region,net\n" + net.indices.map { "\(regions[$0]),\(net[$0])\n" }.joined())
+        var prior = "origin,destination,value\n"
+        for i in 0..<4 { for j in 0..<4 where i != j { prior += "\(regions[i]),\(regions[j]),\(m[i][j])\n" } }
+        let priorFile = try file("lp-prior.csv", prior)
+        let r = try MigkitRunner.run(["flows", "net-to-flows", "--net", netFile, "--prior", priorFile, "--method", "minimum-cost",
+                                      "-o", path("lp.csv"), "--stats", path("lp-stats.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let flows = try values(path("lp.csv"), keyColumns: 2, column: 2)
+        #expect(abs(flows.values.reduce(0, +) - 70) < 1e-9)
+        for (k, region) in regions.enumerated() {
+            let inflow = flows.filter { $0.key.hasSuffix("|\(region)") }.values.reduce(0, +)
+            let outflow = flows.filter { $0.key.hasPrefix("\(region)|") }.values.reduce(0, +)
+            #expect(abs(inflow - outflow - net[k]) < 1e-9)
+        }
+        let stats = try values(path("lp-stats.csv"), keyColumns: 1, column: 1)
+        #expect(abs((stats["total_cost"] ?? .nan) - 70) < 1e-9)
+        var deviation = 0.0
+        for i in 0..<4 { for j in 0..<4 where i != j { deviation += abs((flows["\(regions[i])|\(regions[j])"] ?? .nan) - m[i][j]) } }
+        #expect(abs((stats["prior_deviation"] ?? .nan) - deviation) < 1e-9)
+
+        // Random costs (a masked case: pairs not listed in --costs are not allowed), other column names.
+        let c = try #require(cases["random_costs_9_masked"])
+        let net9 = Self.vector(c["net"]), cost = Self.matrix(c["costs"]), expected = Self.matrix(c["flows"])
+        let mask = try #require(c["mask"] as? [[Bool]])
+        let names = (0..<9).map { "R\($0)" }
+        let net9File = try file("lp-net9.csv", "area,balance\n" + net9.indices.map { "\(names[$0]),\(net9[$0])\n" }.joined())
+        var costs = "from,to,distance\n"
+        for i in 0..<9 { for j in 0..<9 where !mask[i][j] { costs += "\(names[i]),\(names[j]),\(cost[i][j])\n" } }
+        let costFile = try file("lp-costs.csv", costs)
+        let q = try MigkitRunner.run(["flows", "net-to-flows", "--net", net9File, "--region-column", "area", "--net-column", "balance",
+                                      "--method", "minimum-cost", "--costs", costFile, "--origin-column", "from", "--destination-column", "to",
+                                      "--cost-column", "distance", "-o", path("lp9.csv"), "--stats", path("lp9-stats.csv")])
+        #expect(q.status == 0, "\(q.stderr)")
+        let got = try values(path("lp9.csv"), keyColumns: 2, column: 2)
+        var worst = 0.0
+        for i in 0..<9 { for j in 0..<9 where i != j { worst = max(worst, abs((got["\(names[i])|\(names[j])"] ?? .nan) - expected[i][j])) } }
+        #expect(worst < 1e-9)
+        let stats9 = try values(path("lp9-stats.csv"), keyColumns: 1, column: 1)
+        #expect(abs((stats9["total_cost"] ?? .nan) - ((c["objective"] as? NSNumber)?.doubleValue ?? .nan)) < 1e-9 * 1000)
+
+        // Errors: --costs without minimum-cost; nets not summing to zero.
+        let bad = try MigkitRunner.run(["flows", "net-to-flows", "--net", netFile, "--costs", costFile, "-o", path("x.csv")])
+        #expect(bad.status != 0 && bad.stderr.contains("--costs needs --method minimum-cost"))
+        let unbalanced = try file("lp-bad.csv", "region,net\nA,1\nB,2\n")
+        let u = try MigkitRunner.run(["flows", "net-to-flows", "--net", unbalanced, "--method", "minimum-cost", "-o", path("y.csv")])
+        #expect(u.status != 0 && u.stderr.contains("not zero"))
+    }
+
+    @Test("from-stocks --include-native-born equals ffs_diff(include_native_born = TRUE) on its example, diagonal rows included")
+    func differencingWithNativeBorn() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/flows/reference.json"))
+        let stocks = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["stocks"] as? [String: Any])
+        let c = try #require(stocks["ffs_diff"] as? [String: Any])
+        let start = try self.stocks("nb-s1.csv", Self.matrix(c["stock_start"])), end = try self.stocks("nb-s2.csv", Self.matrix(c["stock_end"]))
+        for (decrease, key) in [("zero", "native_zero"), ("return", "native_return")] {
+            let r = try MigkitRunner.run(["flows", "from-stocks", "--start", start, "--end", end, "--decrease", decrease, "--include-native-born",
+                                          "-o", path("nb-\(decrease).csv")])
+            #expect(r.status == 0, "\(r.stderr)")
+            let got = try values(path("nb-\(decrease).csv"), keyColumns: 2, column: 2), expected = Self.matrix(c[key])
+            #expect(got.count == 16)
+            for i in 0..<4 { for j in 0..<4 { #expect(got["\(regions[i])|\(regions[j])"] == expected[i][j]) } }
+        }
+        let bad = try MigkitRunner.run(["flows", "from-stocks", "--start", start, "--end", end, "--method", "dennett", "--total-flow", "10",
+                                        "--include-native-born"])
+        #expect(bad.status != 0 && bad.stderr.contains("--include-native-born"))
     }
 }

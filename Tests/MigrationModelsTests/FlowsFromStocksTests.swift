@@ -22,10 +22,17 @@ struct FlowsFromStocksTests {
         let back = try FlowsFromStocks.stockDifferences(start: s1, end: s2, decrease: .returnFlows)
         #expect(zero.maxAbsDifference(try Self.matrix(c["zero"])) == 0)
         #expect(back.maxAbsDifference(try Self.matrix(c["return"])) == 0)
+        // include_native_born = TRUE: the diagonal keeps the native-born change.
+        let nativeZero = try FlowsFromStocks.stockDifferences(start: s1, end: s2, decrease: .zero, includeNativeBorn: true)
+        let nativeBack = try FlowsFromStocks.stockDifferences(start: s1, end: s2, decrease: .returnFlows, includeNativeBorn: true)
+        #expect(nativeZero.maxAbsDifference(try Self.matrix(c["native_zero"])) == 0)
+        #expect(nativeBack.maxAbsDifference(try Self.matrix(c["native_return"])) == 0)
+        #expect((0..<4).contains { nativeBack[$0, $0] != 0 })
         #expect(throws: FlowEstimationError.self) { _ = try FlowsFromStocks.stockDifferences(start: s1, end: try Matrix([[1, 2]])) }
     }
 
-    static let demoCases = ["demo_dr_stayers", "demo_dr_births_open_dr", "demo_science_rescale", "demo_imr_independent_seed", "demo_imr_open"]
+    static let demoCases = ["demo_dr_stayers", "demo_dr_births_open_dr", "demo_science_rescale", "demo_science_births_proportion",
+                            "demo_imr_independent_seed", "demo_imr_open"]
 
     @Test("Demographic accounting (migest ffs_demo's paper examples) equals the numpy reference to 1e-8", arguments: demoCases)
     func demographicAccounting(name: String) throws {
@@ -34,6 +41,7 @@ struct FlowsFromStocksTests {
         options.stayerAssumption = (c["stayer"] as? Bool) ?? true
         options.birthplaceMatching = DemographicAccountingOptions.BirthplaceMatching(rawValue: (c["method"] as? String) ?? "rescale") ?? .rescale
         if c["seed_used"] != nil { options.seed = try Self.matrix(c["seed_used"]) }
+        options.birthMethod = DemographicAccountingOptions.BirthMethod(rawValue: (c["birth_method"] as? String) ?? "native") ?? .native
         options.ipf.tolerance = 1e-12
         let r = try FlowsFromStocks.demographicAccounting(stockStart: try Self.matrix(c["s1"]), stockEnd: try Self.matrix(c["s2"]),
                                                           births: try Self.vector(c["births"]), deaths: try Self.vector(c["deaths"]), options: options)

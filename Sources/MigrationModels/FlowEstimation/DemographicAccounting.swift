@@ -50,9 +50,23 @@ public struct DemographicAccountingOptions: Sendable {
     /// The native-born rescaling rule (see `NativeBornRescaling`).
     public var nativeBornRescaling: NativeBornRescaling = .proportional
     public var birthplaceMatching: BirthplaceMatching = .rescale
-    /// Births are all native born; when a residence's native-born end stock is smaller than its
+    /// How births by residence are split by place of birth (migest `birth_mat`'s `method`).
+    public enum BirthMethod: String, Sendable {
+        /// All births are native born: they are removed from the diagonal of the end stocks
+        /// (migest's default, `"native"`).
+        case native
+        /// Births of residence j are spread over birthplaces like the end stocks of j,
+        /// B[i, j] = S₂[i, j] · births[j] / Σᵢ S₂[i, j] (migest `"proportion"`: a one-margin
+        /// IPF of S₂ to the births) — the foreign born have children too, or births are counted
+        /// by the mother's birthplace.
+        case proportion
+    }
+    /// The split of births by birthplace (see `BirthMethod`; default `.native`).
+    public var birthMethod: BirthMethod = .native
+    /// With `.native` births: when a residence's native-born end stock is smaller than its
     /// births, its births are spread over birthplaces like the end stocks (migest
-    /// `birth_non_negative`).
+    /// `birth_non_negative`). Without it such a residence's adjusted stock turns negative, which
+    /// is an error.
     public var birthsNonNegative = true
     public var deathMethod: DeathMethod = .proportion
     /// Origin × destination offset (e.g. a distance-based prior), used in both the independent
@@ -94,7 +108,7 @@ extension FlowsFromStocks {
     /// Steps: (1) negative native-born stocks are raised to 0 by shrinking the foreign born of
     /// that residence (migest `nb_non_zero`); (2) with `.rescale`, the native-born cells are
     /// rescaled so that ΣS₂ − ΣS₁ = Σbirths − Σdeaths (before or after step 3); (3) births are
-    /// removed from S₂ (native born) and deaths from S₁ (`DeathMethod`); (4) the place-of-birth
+    /// removed from S₂ (`BirthMethod`) and deaths from S₁ (`DeathMethod`); (4) the place-of-birth
     /// totals are matched (`BirthplaceMatching`); (5) flows y_ijk (origin i, destination j,
     /// birthplace k) are fitted by IPF to Σ_j y_ijk = S₁[k, i] and Σ_i y_ijk = S₂[k, j], either
     /// independently (log y_ijk = α_ik + β_jk + log m_ij) or with the stayers y_iik fixed at
@@ -130,11 +144,9 @@ extension FlowsFromStocks {
         }
         // Births (native born, or spread like the end stocks) and deaths.
         var birthMatrix = Matrix.diagonal(births)
-        if options.birthsNonNegative {
-            for j in 0..<n where s2[j, j] - births[j] < 0 {
-                let column = (0..<n).reduce(0) { $0 + s2[$1, j] }
-                for i in 0..<n { birthMatrix[i, j] = column > 0 ? s2[i, j] * births[j] / column : 0 }
-            }
+        for j in 0..<n where options.birthMethod == .proportion || (options.birthsNonNegative && s2[j, j] - births[j] < 0) {
+            let column = (0..<n).reduce(0) { $0 + s2[$1, j] }
+            for i in 0..<n { birthMatrix[i, j] = column > 0 ? s2[i, j] * births[j] / column : 0 }
         }
         var deathMatrix = try Matrix(rows: n, cols: n)
         switch options.deathMethod {

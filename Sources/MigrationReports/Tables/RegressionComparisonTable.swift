@@ -234,13 +234,15 @@ public struct RegressionComparisonTable: Sendable {
     }
 
     /// The table as a LaTeX `tabular` with booktabs rules (`\usepackage{booktabs}`); special
-    /// characters in names are escaped.
+    /// characters in names are escaped. Negative numbers get a math minus, `$-$0.1234`, where
+    /// a hyphen-minus in text mode would print a hyphen (fixest's `etable` writes the hyphen,
+    /// `-0.1234`; the `$-$` form is the one LaTeX typesets as a minus, the width of a plus).
     public func latex() -> String {
         let g = grid { "$^{\($0)}$" }
         let n = entries.count
         func line(_ cells: [String], escapeValues: Bool = true) -> String {
             let first = Self.latexEscape(cells[0])
-            let rest = cells.dropFirst().map { escapeValues ? Self.latexEscape($0) : $0 }
+            let rest = cells.dropFirst().map { Self.latexMinus(escapeValues ? Self.latexEscape($0) : $0) }
             return ([first] + rest).joined(separator: " & ") + " \\\\\n"
         }
         var out = "\\begin{tabular}{l" + String(repeating: "c", count: n) + "}\n\\toprule\n"
@@ -257,6 +259,27 @@ public struct RegressionComparisonTable: Sendable {
         out += "\\bottomrule\n"
         out += "\\multicolumn{\(n + 1)}{l}{\\footnotesize " + Self.latexEscape(footnote) + "} \\\\\n"
         out += "\\end{tabular}\n"
+        return out
+    }
+
+    /// Replaces the hyphen-minus of every negative number in a value cell by `$-$`: a `-`
+    /// followed by a digit or a point, at the start of the cell or after `(`, `[`, a space or
+    /// `;` (so "-1.986", "(-0.5)", "[-0.3; 0.2]" change, an exponent's "1.2e-05" and a label's
+    /// "log-likelihood" do not).
+    static func latexMinus(_ s: String) -> String {
+        var out = ""
+        var previous: Character? = nil
+        let characters = Array(s)
+        for (k, ch) in characters.enumerated() {
+            let next = k + 1 < characters.count ? characters[k + 1] : nil
+            if ch == "-", let next, next.isASCII && (next.isNumber || next == "."),
+               previous == nil || previous == "(" || previous == "[" || previous == " " || previous == ";" {
+                out += "$-$"
+            } else {
+                out.append(ch)
+            }
+            previous = ch
+        }
         return out
     }
 

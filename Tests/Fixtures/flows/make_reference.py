@@ -385,18 +385,21 @@ def rogers_castro_cases(ref, rng):
 # Flows from stocks, net flows, indices (independent numpy implementations of migest's methods)
 # ---------------------------------------------------------------------------------------------
 
-def ffs_diff(m1, m2, decrease):
+def ffs_diff(m1, m2, decrease, include_native_born=False):
     m1 = np.array(m1, float); m2 = np.array(m2, float)
-    np.fill_diagonal(m1, 0); np.fill_diagonal(m2, 0)
+    if not include_native_born:
+        np.fill_diagonal(m1, 0); np.fill_diagonal(m2, 0)
     y0 = m2 - m1
     if decrease == "zero":
         return np.maximum(y0, 0)
     return np.maximum(y0, 0) + np.maximum(-y0.T, 0)
 
 
-def ffs_demo(s1, s2, b, d, stayer=True, method="rescale", match_global="before", seed=None):
-    """migest 2.0.5 ffs_demo (birth_method native, non-negative births, death proportion), with the
-    native-born rescaling done proportionally (no integer rounding) and every IPF converged."""
+def ffs_demo(s1, s2, b, d, stayer=True, method="rescale", match_global="before", seed=None, birth_method="native"):
+    """migest 2.0.5 ffs_demo (birth_method native with non-negative births, or proportion; death
+    proportion), with the native-born rescaling done proportionally (no integer rounding) and
+    every IPF converged. birth_mat(method = "proportion") is a one-margin mipfp::Ipfp of m2 to the
+    births by residence: each column of m2 scaled to its births."""
     s1 = np.array(s1, float); s2 = np.array(s2, float); b = np.array(b, float); d = np.array(d, float)
     n = len(b)
     if method == "rescale" and match_global == "before":
@@ -406,7 +409,7 @@ def ffs_demo(s1, s2, b, d, stayer=True, method="rescale", match_global="before",
         s2[np.diag_indices(n)] *= (t2 + dd / 2) / t2
     bm = np.diag(b)
     for j in range(n):
-        if s2[j, j] - b[j] < 0:
+        if birth_method == "proportion" or s2[j, j] - b[j] < 0:
             bm[:, j] = s2[:, j] * b[j] / s2[:, j].sum()
     dm = s1 * (d / s1.sum(0))[None, :]
     a = s1 - dm
@@ -502,7 +505,9 @@ def stocks_cases(ref, rng):
     s1 = [[100, 10, 10, 0], [20, 55, 25, 10], [10, 40, 140, 65], [20, 25, 20, 200]]
     s2 = [[75, 25, 5, 15], [20, 45, 30, 15], [30, 40, 150, 35], [10, 50, 5, 200]]
     cases["ffs_diff"] = {"stock_start": s1, "stock_end": s2, "zero": ffs_diff(s1, s2, "zero").tolist(),
-                         "return": ffs_diff(s1, s2, "return").tolist()}
+                         "return": ffs_diff(s1, s2, "return").tolist(),
+                         "native_zero": ffs_diff(s1, s2, "zero", include_native_born=True).tolist(),
+                         "native_return": ffs_diff(s1, s2, "return", include_native_born=True).tolist()}
     # migest ffs_demo examples (Abel 2013 Demographic Research; Abel 2018 IMR)
     dr1 = [[1000, 100, 10, 0], [55, 555, 50, 5], [80, 40, 800, 40], [20, 25, 20, 200]]
     dr2 = [[950, 100, 60, 0], [80, 505, 75, 5], [90, 30, 800, 40], [40, 45, 0, 180]]
@@ -518,6 +523,10 @@ def stocks_cases(ref, rng):
     bb2 = [80, 20, 60, 60]
     cases["demo_science_rescale"] = {"s1": b1, "s2": b2, "births": bb2, "deaths": dd, "stayer": True, "method": "rescale",
                                      "flows": fl(ffs_demo(b1, b2, bb2, dd))}
+    # the same with births spread over birthplaces like the end stocks (birth_method "proportion")
+    cases["demo_science_births_proportion"] = {"s1": b1, "s2": b2, "births": bb2, "deaths": dd, "stayer": True, "method": "rescale",
+                                               "birth_method": "proportion",
+                                               "flows": fl(ffs_demo(b1, b2, bb2, dd, birth_method="proportion"))}
     i1 = np.array([100, 20, 10, 20, 10, 55, 40, 25, 10, 25, 140, 20, 0, 10, 65, 200], float).reshape(4, 4, order="F")
     i2 = np.array([75, 20, 30, 30, 25, 45, 40, 30, 5, 30, 150, 20, 0, 15, 60, 230], float).reshape(4, 4, order="F")
     ib, idd = [10, 50, 25, 60], [30, 10, 40, 10]
