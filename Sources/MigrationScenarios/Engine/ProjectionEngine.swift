@@ -251,8 +251,11 @@ public enum ProjectionEngine {
     public static let exactDrawLimit = 10_000
 
     /// Draws per chunk of a life-cycle simulation: categories × years × chunk values (28 × 26 ×
-    /// 128 × 8 bytes ≈ 0.75 MB) stay in a core's L2 cache while they are added to the aggregates.
-    static let simulationChunk = 128
+    /// 1,024 × 8 bytes ≈ 6 MB, within the L3 cache) are added to the aggregates before the next
+    /// chunk, so a country keeps only its 8 reported categories for all draws (10,000 draws: 720
+    /// instead of 940 MB). Smaller chunks cost time: the aggregates' cells hold all draws, so a
+    /// chunk adds short runs far apart (128 draws: 5 % more CPU).
+    static let simulationChunk = 1024
 
     /// One geography's rows, category by category and year by year; `summary` receives the cell
     /// index category × years.count + year index (the layout of `simulateCountry`'s output).
