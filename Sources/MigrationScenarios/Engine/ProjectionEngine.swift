@@ -252,8 +252,8 @@ public enum ProjectionEngine {
 
     /// Draws per chunk of a life-cycle simulation: categories × years × chunk values (28 × 26 ×
     /// 1,024 × 8 bytes ≈ 6 MB, within the L3 cache) are added to the aggregates before the next
-    /// chunk, so a country keeps only its 8 reported categories for all draws (10,000 draws: 720
-    /// instead of 940 MB). Smaller chunks cost time: the aggregates' cells hold all draws, so a
+    /// chunk, so a country keeps only its 8 reported categories for all draws (10,000 draws: about
+    /// 740 instead of 940 MB). Smaller chunks cost time: the aggregates' cells hold all draws, so a
     /// chunk adds short runs far apart (128 draws: 5 % more CPU).
     static let simulationChunk = 1024
 
