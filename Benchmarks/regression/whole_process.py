@@ -182,7 +182,7 @@ def main():
         cm, cp = coefficients(out_m), coefficients(out_p)
         peer = {"ppml": "pyfixest `fepois`", "ols": "statsmodels OLS HC1", "flows": "spint `Doubly`"}[kind]
         label = f"doubly constrained, n = {fml}" if kind == "flows" else kind.upper()
-        print(f"| {label} ({peer}) | {best_m[0]:.2f} | {best_m[1]:.0f} | {best_p[0]:.2f} | {best_p[1]:.0f} | "
+        print(f"| {label} ({peer}) | {best_m[0]:.3f} | {best_m[1]:.0f} | {best_p[0]:.3f} | {best_p[1]:.0f} | "
               f"{best_m[0] / best_p[0]:.2f}× ({best_p[0] / best_m[0]:.1f}× faster) | {inproc['read_csv']:.2f} / {inproc['fit']:.2f} | "
               f"{maxrel(cm, cp, 0):.1e} | {maxrel(cm, cp, 1):.1e} |")
     print(f"# load after: {' '.join(open('/proc/loadavg').read().split()[:3])}")

@@ -70,8 +70,7 @@ enum FlowsCSV {
     /// A numeric column; empty, non-finite or larger than `maximumMagnitude` cells are an error.
     static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
-        guard let d = c.doubles() else { throw CLIInput.notNumeric(path, column, t) }
-        return try d.enumerated().map { i, v in
+        func checked(_ i: Int, _ v: Double?) throws -> Double {
             guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
             if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }
             if Swift.abs(v) > maximumMagnitude {
@@ -79,6 +78,20 @@ enum FlowsCSV {
             }
             return v
         }
+        // Straight from the column's storage (`Column.doubles()` would first copy an integer
+        // column into a [Double?]); integers convert as there, by `Double.init`.
+        var out: [Double] = []
+        switch c {
+        case .double(let values):
+            out.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() { out.append(try checked(i, v)) }
+        case .int(let values):
+            out.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() { out.append(try checked(i, v.map(Double.init))) }
+        case .string:
+            throw CLIInput.notNumeric(path, column, t)
+        }
+        return out
     }
 
     /// region → value from a two-column table; duplicates are an error.
