@@ -680,8 +680,7 @@ public final class CSVReader {
 
     /// Reserves room in every column for the rows this chunk will probably hold, estimated from
     /// the bytes per row so far, to save the copies of repeated array growth. The estimate is
-    /// padded by 25%: memory reserved but never written costs no physical pages (with huge pages
-    /// at most the 2 MiB page the last row falls in, per column).
+    /// padded by 25%: memory reserved but never written costs no physical pages.
     private func reserveEstimatedRows(
         _ builders: UnsafeMutablePointer<ColumnBuilder>, rows: Int, state: ScanState, startOffset: Int, maxRows: Int
     ) {

@@ -70,9 +70,9 @@ struct ColumnBuilder {
         self.stringMissing = stringMissing
         switch type {
         case nil: kind = .pending
-        case .int?: kind = .int; ints.reserveCapacity(expectedRows); AllocatorTuning.adviseHugePages(&ints)
-        case .double?: kind = .double; doubles.reserveCapacity(expectedRows); AllocatorTuning.adviseHugePages(&doubles)
-        case .string?: kind = .string; strings.reserveCapacity(expectedRows); AllocatorTuning.adviseHugePages(&strings)
+        case .int?: kind = .int; ints.reserveCapacity(expectedRows)
+        case .double?: kind = .double; doubles.reserveCapacity(expectedRows)
+        case .string?: kind = .string; strings.reserveCapacity(expectedRows)
         }
     }
 
@@ -85,9 +85,9 @@ struct ColumnBuilder {
         reservedRows = rows
         switch kind {
         case .pending: break
-        case .int: ints.reserveCapacity(rows); AllocatorTuning.adviseHugePages(&ints)
-        case .double: doubles.reserveCapacity(rows); AllocatorTuning.adviseHugePages(&doubles)
-        case .string: strings.reserveCapacity(rows); AllocatorTuning.adviseHugePages(&strings)
+        case .int: ints.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .string: strings.reserveCapacity(rows)
         }
     }
 
@@ -274,7 +274,6 @@ struct ColumnBuilder {
             switch NumberParsing.parseInt(start, length) {
             case .value(let value):
                 ints.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-                AllocatorTuning.adviseHugePages(&ints)
                 ints.append(contentsOf: repeatElement(nil, count: pendingCount))
                 ints.append(value)
                 pendingTexts = []
@@ -284,7 +283,6 @@ struct ColumnBuilder {
                 if let value = NumberParsing.parseDouble(start, length),
                    value.isFinite || !numericMissing.contains(start, length) {
                     doubles.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-                    AllocatorTuning.adviseHugePages(&doubles)
                     doubles.append(contentsOf: repeatElement(nil, count: pendingCount))
                     doubles.append(value)
                     pendingTexts = []

@@ -264,34 +264,6 @@ package enum AllocatorTuning {
     /// million-row arrays every iteration page-faults them in again each time (measured: 8 %
     /// of a PPML fit, 19 % of a spatial interaction fit). Peak memory is unchanged: what is kept
     /// is reused by the next allocation. No effect on other C libraries.
-    /// Asks the kernel to back the 2 MiB-aligned interior of `[start, start + byteCount)` with
-    /// transparent huge pages (`madvise(MADV_HUGEPAGE)`; Linux, where THP is in `madvise` mode
-    /// as on Debian), before the memory is first touched: filling a 16 MB column then takes 8
-    /// page faults instead of 4,096 (measured: page faults were a third of the time spent
-    /// reading a 1e6 × 20 float CSV). Ranges under 4 MiB hold no whole huge page and are left
-    /// alone. A hint only: results are the same with or without it, and a failure is ignored.
-    package static func adviseHugePages(_ start: UnsafeMutableRawPointer, byteCount: Int) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard byteCount >= 2 * huge else { return }
-        let address = UInt(bitPattern: start)
-        let first = (address + UInt(huge - 1)) & ~UInt(huge - 1)
-        let end = (address + UInt(byteCount)) & ~UInt(huge - 1)
-        guard end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(pointer, Int(end - first), 14)   // MADV_HUGEPAGE
-        #endif
-    }
-
-    /// `adviseHugePages` on the capacity of `array` (reserved room included), for an array
-    /// about to be filled.
-    package static func adviseHugePages<Element>(_ array: inout [Element]) {
-        let bytes = array.capacity * MemoryLayout<Element>.stride
-        guard bytes >= 4 << 20 else { return }
-        array.withUnsafeMutableBufferPointer { buffer in
-            if let base = buffer.baseAddress { adviseHugePages(UnsafeMutableRawPointer(base), byteCount: bytes) }
-        }
-    }
-
     package static func reuseFreedMemory() {
         #if canImport(Glibc)
         // `mallopt` is not in the Glibc module map: look it up. M_TRIM_THRESHOLD = -1,
