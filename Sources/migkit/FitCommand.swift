@@ -169,9 +169,8 @@ struct Fit: ParsableCommand {
         let formulas = try formulas()
         let spec: VarianceSpecification
         do { spec = try vcov.map { try VarianceSpecification(parsing: $0) } ?? model.defaultVariance } catch { throw CLIError.message("--vcov \(error)") }
-        var readOptions = CSVReadOptions()
-        readOptions.columns = usedColumns(formulas, variance: spec)
         let table: Table
+        let readOptions = CLIInput.readOptions(selecting: usedColumns(formulas, variance: spec), in: data)
         do { table = try CSVReader.readTable(path: data, options: readOptions) } catch { throw CLIError.message("\(error)") }
         let correction = try SmallSampleCorrection(named: ssc)
         var options = RegressionOptions()
@@ -207,23 +206,16 @@ struct Fit: ParsableCommand {
     }
 
     /// The columns the fits read — every formula's variables and fixed effects, the cluster,
-    /// weight and offset columns — or `nil` (read every column) when a formula does not parse or
-    /// names a column the header lacks, or the data is standard input: those runs then fail
-    /// exactly as with the whole table (the error lists the file's columns). Only these columns
-    /// are parsed and stored (`CSVReadOptions.columns`), which is what makes a fit on a wide
-    /// file cost the reading of the fields it uses.
+    /// weight and offset columns — or `nil` when a formula does not parse (that error then
+    /// comes after the data is read, as always). Only these columns are parsed
+    /// (`CLIInput.readOptions`).
     func usedColumns(_ formulas: [String], variance: VarianceSpecification) -> [String]? {
-        guard data != "-", let header = try? CSVReader(path: data).header else { return nil }
         var names: [String] = []
         for text in formulas {
             guard let parsed = try? Formula(text) else { return nil }
             names += parsed.variables
         }
-        names += variance.clusterColumns + [weights, offset].compactMap { $0 }
-        let available = Set(header)
-        guard names.allSatisfy(available.contains) else { return nil }
-        var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
+        return names + variance.clusterColumns + [weights, offset].compactMap { $0 }
     }
 
     /// Builds every table, then writes them together (nothing is written if one fails). With

@@ -33,9 +33,12 @@ struct FlowsCommand: ParsableCommand {
 /// Helpers for the long CSV layouts of `migkit flows` (rows are reported as file lines: the
 /// header is line 1, the first data row line 2).
 enum FlowsCSV {
-    static func read(_ path: String, _ needed: [String], command: String) throws -> Table {
+    /// Reads `path`; with `onlyNeeded` only the `needed` columns are parsed (for commands that
+    /// use no other column; see `CLIInput.readOptions`).
+    static func read(_ path: String, _ needed: [String], command: String, onlyNeeded: Bool = false) throws -> Table {
         let t: Table
-        do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
+        let options = CLIInput.readOptions(selecting: onlyNeeded ? needed : nil, in: path)
+        do { t = try CSVReader.readTable(path: path, options: options) } catch { throw CLIError.message("\(error)") }
         for c in needed where t[c] == nil {
             throw CLIError.message("\(path): column `\(c)` is missing (has \(t.columnNames.joined(separator: ", "))) — see `migkit \(command) --help`")
         }
@@ -258,7 +261,7 @@ struct FlowsSim: ParsableCommand {
         try global.apply()
         try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
-        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
+        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
         let originFE = try FlowsCSV.factorized(t, originColumn, data), destinationFE = try FlowsCSV.factorized(t, destinationColumn, data)
         let flows = try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true)
         let costs = try FlowsCSV.numbers(t, costColumn, data)
