@@ -17,7 +17,9 @@ Both sides get the same environment before they start (OPENBLAS_CORETYPE, OPENBL
 RAYON_NUM_THREADS, OMP_NUM_THREADS); with --threads 1 both are also pinned to one core
 (`taskset -c 0`), so neither can use a second core for its own threads (MigrationKit's CSV reader
 and demeaning, pyfixest's Rust demeaner). Runs alternate between the two sides; each time is the
-best of --repeats, wall clock by perf_counter and peak RSS by wait4. The peer also reports its
+best of --repeats, wall clock by perf_counter, peak RSS and CPU time (user + sys) by wait4; on a
+shared machine the CPU times are the steadier measure (waiting for a core counts in the wall
+clock, not in them). The peer also reports its
 in-process times (read_csv, fit). Prints a Markdown table and the largest relative differences of
 the coefficients and standard errors.
 
@@ -89,7 +91,7 @@ def timed(cmd, env, pin):
         out, err = so.read().decode(), se.read().decode()
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{out}\n{err}")
-    return wall, usage.ru_maxrss / 1024.0, out
+    return wall, usage.ru_maxrss / 1024.0, out, usage.ru_utime + usage.ru_stime
 
 
 def write_od(n, path):
@@ -169,25 +171,29 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"# whole process, {a.threads} thread(s){' (taskset -c 0)' if pin else ''}, OPENBLAS_CORETYPE={a.kernel}, "
           f"best of {a.repeats} (wall clock by perf_counter, peak RSS by wait4); CPU {cpu}, {os.cpu_count()} cores; kernel {os.uname().release}; load before {' '.join(load)}")
-    print("| task | migkit (s) | migkit RSS (MB) | pandas + peer (s) | peer RSS (MB) | ratio | peer in-process: read_csv / fit (s) | max rel coef diff | max rel SE diff |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| task | migkit (s) | migkit RSS (MB) | pandas + peer (s) | peer RSS (MB) | ratio | CPU s (user + sys): migkit / peer, ratio | peer in-process: read_csv / fit (s) | max rel coef diff | max rel SE diff |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for kind, data, fml, args in tasks:
         out_m = os.path.join(a.data_dir, f"{kind}_migkit.csv")
         out_p = os.path.join(a.data_dir, f"{kind}_peer.csv")
         best_m = best_p = (float("inf"), 0.0)
+        cpu_m = cpu_p = float("inf")
         inproc = None
         for _ in range(a.repeats):
-            w, r, _ = timed([MIGKIT] + args + ["-o", out_m], env, pin)
+            w, r, _, c = timed([MIGKIT] + args + ["-o", out_m], env, pin)
             best_m = min(best_m, (w, r))
-            w, r, out = timed([sys.executable, "-c", PEER, kind, data, fml, out_p], env, pin)
+            cpu_m = min(cpu_m, c)
+            w, r, out, c = timed([sys.executable, "-c", PEER, kind, data, fml, out_p], env, pin)
             best_p = min(best_p, (w, r))
+            cpu_p = min(cpu_p, c)
             info = json.loads(out.strip().splitlines()[-1])
             inproc = info if inproc is None or info["read_csv"] + info["fit"] < inproc["read_csv"] + inproc["fit"] else inproc
         cm, cp = coefficients(out_m), coefficients(out_p)
         peer = {"ppml": "pyfixest `fepois`", "ols": "statsmodels OLS HC1", "flows": "spint `Doubly`"}[kind]
         label = f"doubly constrained, n = {fml}" if kind == "flows" else "OLS y ~ x1" if fml == "y ~ x1" else kind.upper()
         print(f"| {label} ({peer}) | {best_m[0]:.3f} | {best_m[1]:.0f} | {best_p[0]:.3f} | {best_p[1]:.0f} | "
-              f"{best_m[0] / best_p[0]:.2f}× ({best_p[0] / best_m[0]:.1f}× faster) | {inproc['read_csv']:.2f} / {inproc['fit']:.2f} | "
+              f"{best_m[0] / best_p[0]:.2f}× ({best_p[0] / best_m[0]:.1f}× faster) | {cpu_m:.3f} / {cpu_p:.3f}, {cpu_m / cpu_p:.3f}× | "
+              f"{inproc['read_csv']:.2f} / {inproc['fit']:.2f} | "
               f"{maxrel(cm, cp, 0):.1e} | {maxrel(cm, cp, 1):.1e} |")
     print(f"# load after: {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
