@@ -12,6 +12,8 @@
   OLS + HC1 on the float-heavy CSV (Benchmarks/csv/generate.py, 1e6 x 20, 395 MB; --ols):
     migkit fit ols --data float20.csv --formula 'y ~ x1 + ... + x19' --vcov hc1 --ssc statsmodels -o coef.csv
     python3 -c 'pandas.read_csv + statsmodels OLS(...).fit(cov_type="HC1") + coefficients to CSV'
+  The same with 'y ~ x1' (--ols-narrow): migkit parses 2 of the 20 columns (`fit` reads only the
+  columns its formulas use); pandas reads all 20, as a plain read_csv does.
 
 Both sides get the same environment before they start (OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS,
 RAYON_NUM_THREADS, OMP_NUM_THREADS); with --threads 1 both are also pinned to one core
@@ -19,9 +21,8 @@ RAYON_NUM_THREADS, OMP_NUM_THREADS); with --threads 1 both are also pinned to on
 and demeaning, pyfixest's Rust demeaner). Runs alternate between the two sides; each time is the
 best of --repeats, wall clock by perf_counter, peak RSS and CPU time (user + sys) by wait4; on a
 shared machine the CPU times are the steadier measure (waiting for a core counts in the wall
-clock, not in them). The peer also reports its
-in-process times (read_csv, fit). Prints a Markdown table and the largest relative differences of
-the coefficients and standard errors.
+clock, not in them). The peer also reports its in-process times (read_csv, fit). Prints a
+Markdown table and the largest relative differences of the coefficients and standard errors.
 
 Usage (repository root, after `swift build -c release --product migkit`):
     python3 Benchmarks/regression/whole_process.py [--threads 1] [--repeats 3] [--data-dir DIR] [--ols] [--ols-narrow]
