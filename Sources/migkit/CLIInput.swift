@@ -13,4 +13,21 @@ enum CLIInput {
         }
         return .message("\(path): column `\(column)` must be numeric (it holds text)")
     }
+
+    /// Read options that parse only the `wanted` columns of `path` (`CSVReadOptions.columns`),
+    /// or every column when `wanted` is nil, names a column the header lacks, the header cannot
+    /// be read, or `path` is standard input: such runs then fail exactly as after a full read
+    /// (the messages list the file's columns). A command on a wide file then pays only for
+    /// parsing the fields it uses.
+    static func readOptions(selecting wanted: [String]?, in path: String) -> CSVReadOptions {
+        var options = CSVReadOptions()
+        var probe = CSVReadOptions()
+        probe.readSize = 1 << 16   // the header only (the buffer grows for a longer one)
+        guard let wanted, path != "-", let header = try? CSVReader(path: path, options: probe).header else { return options }
+        let available = Set(header)
+        guard wanted.allSatisfy(available.contains) else { return options }
+        var seen = Set<String>()
+        options.columns = wanted.filter { seen.insert($0).inserted }
+        return options
+    }
 }

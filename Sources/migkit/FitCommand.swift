@@ -167,10 +167,11 @@ struct Fit: ParsableCommand {
         try global.apply()
         try CLIOutput.checkPaths(outputPaths, inputs: [data])   // before any work
         let formulas = try formulas()
-        let table: Table
-        do { table = try CSVReader.readTable(path: data) } catch { throw CLIError.message("\(error)") }
         let spec: VarianceSpecification
         do { spec = try vcov.map { try VarianceSpecification(parsing: $0) } ?? model.defaultVariance } catch { throw CLIError.message("--vcov \(error)") }
+        let table: Table
+        let readOptions = CLIInput.readOptions(selecting: usedColumns(formulas, variance: spec), in: data)
+        do { table = try CSVReader.readTable(path: data, options: readOptions) } catch { throw CLIError.message("\(error)") }
         let correction = try SmallSampleCorrection(named: ssc)
         var options = RegressionOptions()
         options.maxIterations = maxIterations
@@ -202,6 +203,19 @@ struct Fit: ParsableCommand {
             let name = fits.count > 1 ? "(\(k + 1)) \(model.rawValue) \(fit.formula.source)" : model.rawValue
             FileHandle.standardError.write(Data(RegressionSummary.text(fit.result, model: name).utf8))
         }
+    }
+
+    /// The columns the fits read — every formula's variables and fixed effects, the cluster,
+    /// weight and offset columns — or `nil` when a formula does not parse (that error then
+    /// comes after the data is read, as always). Only these columns are parsed
+    /// (`CLIInput.readOptions`).
+    func usedColumns(_ formulas: [String], variance: VarianceSpecification) -> [String]? {
+        var names: [String] = []
+        for text in formulas {
+            guard let parsed = try? Formula(text) else { return nil }
+            names += parsed.variables
+        }
+        return names + variance.clusterColumns + [weights, offset].compactMap { $0 }
     }
 
     /// Builds every table, then writes them together (nothing is written if one fails). With

@@ -34,9 +34,12 @@ struct FlowsCommand: ParsableCommand {
 /// Helpers for the long CSV layouts of `migkit flows` (rows are reported as file lines: the
 /// header is line 1, the first data row line 2).
 enum FlowsCSV {
-    static func read(_ path: String, _ needed: [String], command: String) throws -> Table {
+    /// Reads `path`; with `onlyNeeded` only the `needed` columns are parsed (for commands that
+    /// use no other column; see `CLIInput.readOptions`).
+    static func read(_ path: String, _ needed: [String], command: String, onlyNeeded: Bool = false) throws -> Table {
         let t: Table
-        do { t = try CSVReader.readTable(path: path) } catch { throw CLIError.message("\(error)") }
+        let options = CLIInput.readOptions(selecting: onlyNeeded ? needed : nil, in: path)
+        do { t = try CSVReader.readTable(path: path, options: options) } catch { throw CLIError.message("\(error)") }
         for c in needed where t[c] == nil {
             throw CLIError.message("\(path): column `\(c)` is missing (has \(t.columnNames.joined(separator: ", "))) — see `migkit \(command) --help`")
         }
@@ -53,6 +56,17 @@ enum FlowsCSV {
         }
     }
 
+    /// A label column factorized by order of first appearance (the levels of
+    /// `FixedEffect(name:labels:)` on `labels`): an integer column without formatting a label
+    /// per row (`FixedEffect(name:integerLabels:)`, the same levels and codes). Empty cells are
+    /// the error of `labels`.
+    static func factorized(_ t: Table, _ column: String, _ path: String) throws -> FixedEffect {
+        if case .int(let values)? = t[column], !values.contains(nil) {
+            return FixedEffect(name: column, integerLabels: values.map { $0! })
+        }
+        return FixedEffect(name: column, labels: try labels(t, column, path))
+    }
+
     /// The largest magnitude of a number read by `numbers` (flows, costs, populations, ages and
     /// rates): beyond it the models' sums and squares overflow and would return garbage.
     static let maximumMagnitude = 1e100
@@ -60,8 +74,7 @@ enum FlowsCSV {
     /// A numeric column; empty, non-finite or larger than `maximumMagnitude` cells are an error.
     static func numbers(_ t: Table, _ column: String, _ path: String, nonNegative: Bool = false) throws -> [Double] {
         guard let c = t[column] else { throw CLIError.message("\(path): column `\(column)` is missing") }
-        guard let d = c.doubles() else { throw CLIInput.notNumeric(path, column, t) }
-        return try d.enumerated().map { i, v in
+        func checked(_ i: Int, _ v: Double?) throws -> Double {
             guard let v, v.isFinite else { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is empty or not a finite number — fill it in or drop the row") }
             if nonNegative && v < 0 { throw CLIError.message("\(path): line \(i + 2), column `\(column)` is \(v) — it must be ≥ 0") }
             if Swift.abs(v) > maximumMagnitude {
@@ -69,6 +82,20 @@ enum FlowsCSV {
             }
             return v
         }
+        // Straight from the column's storage (`Column.doubles()` would first copy an integer
+        // column into a [Double?]); integers convert as there, by `Double.init`.
+        var out: [Double] = []
+        switch c {
+        case .double(let values):
+            out.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() { out.append(try checked(i, v)) }
+        case .int(let values):
+            out.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() { out.append(try checked(i, v.map(Double.init))) }
+        case .string:
+            throw CLIInput.notNumeric(path, column, t)
+        }
+        return out
     }
 
     /// region → value from a two-column table; duplicates are an error.
@@ -235,15 +262,18 @@ struct FlowsSim: ParsableCommand {
         try global.apply()
         try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
-        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim")
-        let origins = try FlowsCSV.labels(t, originColumn, data), destinations = try FlowsCSV.labels(t, destinationColumn, data)
+        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
+        let originFE = try FlowsCSV.factorized(t, originColumn, data), destinationFE = try FlowsCSV.factorized(t, destinationColumn, data)
         let flows = try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true)
         let costs = try FlowsCSV.numbers(t, costColumn, data)
         let oa = try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
         let da = try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
         let result: SpatialInteractionResult
+        let od: OriginDestinationFlows
         do {
-            let od = try OriginDestinationFlows(origins: origins, destinations: destinations, flows: flows, costs: costs)
+            od = try OriginDestinationFlows(originIndex: originFE.codes, originLabels: originFE.levelLabels,
+                                            destinationIndex: destinationFE.codes, destinationLabels: destinationFE.levelLabels,
+                                            flows: flows, costs: costs)
             let spec = SpatialInteractionSpecification(
                 constraint: SpatialInteractionConstraint(rawValue: model.rawValue) ?? .doubly,
                 costFunction: cost == .power ? .power : .exponential,
@@ -262,11 +292,17 @@ struct FlowsSim: ParsableCommand {
         // bⱼ = log(BⱼDⱼ), with Oᵢ, Dⱼ the observed totals of the rows used. Treatment coding
         // (spint/statsmodels with dummies) takes the first region in sorted order as the
         // reference: its intercept is a_ref (+ b_ref), the dummies the contrasts.
-        var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
+        // Summed by code, in row order (the order of a per-label sum), then keyed by label.
+        var originSum = [Double](repeating: 0, count: od.originLabels.count), destinationSum = [Double](repeating: 0, count: od.destinationLabels.count)
+        var originSeen = [Bool](repeating: false, count: od.originLabels.count), destinationSeen = [Bool](repeating: false, count: od.destinationLabels.count)
         for i in result.usedRows {
-            originTotal[origins[i], default: 0] += flows[i]
-            destinationTotal[destinations[i], default: 0] += flows[i]
+            let a = Int(od.originIndex[i]), b = Int(od.destinationIndex[i])
+            originSum[a] += flows[i]; originSeen[a] = true
+            destinationSum[b] += flows[i]; destinationSeen[b] = true
         }
+        var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
+        for k in originSum.indices where originSeen[k] { originTotal[od.originLabels[k]] = originSum[k] }
+        for k in destinationSum.indices where destinationSeen[k] { destinationTotal[od.destinationLabels[k]] = destinationSum[k] }
         func effects(_ labels: [String], _ factors: [Double], _ totals: [String: Double]) -> [Double] {
             zip(labels, factors).map { l, f in log(f * (totals[l] ?? 0)) }
         }
@@ -308,7 +344,7 @@ struct FlowsSim: ParsableCommand {
         }
         if let fitted {
             let f: [Double?] = result.fittedFlows.map { $0.isNaN ? nil : $0 }
-            outputs.append((try Table([("origin", .string(origins)), ("destination", .string(destinations)),
+            outputs.append((try Table([("origin", .string(od.origins)), ("destination", .string(od.destinations)),
                                        ("flow", .double(flows)), ("fitted", .double(f))]), fitted))
         }
         // Everything is computed; write all outputs together (NaN/Inf become empty cells).

@@ -61,6 +61,29 @@ struct FitCommandTests {
         #expect(r.stderr.contains("--vcov cluster:COLUMN needs a column name."))
     }
 
+    @Test("fit parses only the columns it uses: bytes that are not UTF-8 in another column do not stop it")
+    func readsOnlyTheColumnsItUses() throws {
+        let dir = try tempDir()
+        let data = dir.appendingPathComponent("wide.csv")
+        var bytes = Array("y,x,note,w\n".utf8)
+        for (i, y) in [1.0, 2.5, 2.0, 4.5, 5.0, 6.5].enumerated() {
+            bytes += Array("\(y),\(i),".utf8) + (i == 3 ? [0x41, 0xFF, 0x42] : Array("ok".utf8)) + Array(",1\n".utf8)
+        }
+        try Data(bytes).write(to: data)
+        let coef = dir.appendingPathComponent("coef.csv")
+        let fine = try MigkitRunner.run(["fit", "ols", "--data", data.path, "--formula", "y ~ x", "--weights", "w", "-o", coef.path])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        // numpy.polyfit(range(6), [1, 2.5, 2, 4.5, 5, 6.5], 1): slope 15/14, intercept 19/21.
+        let c = try coefficients(coef)
+        #expect(abs((c["x"]?.estimate ?? .nan) - 15.0 / 14.0) < 1e-12)
+        #expect(abs((c["Intercept"]?.estimate ?? .nan) - 19.0 / 21.0) < 1e-12)
+        // The same bytes in a column the formula uses are the reader's error, with line and column.
+        let used = try MigkitRunner.run(["fit", "ols", "--data", data.path, "--formula", "y ~ x + note", "-o", coef.path])
+        #expect(used.status != 0)
+        #expect(used.stderr.contains("wide.csv:5:3: column 3 (\"note\")"), "\(used.stderr)")
+        #expect(used.stderr.contains("invalid UTF-8"), "\(used.stderr)")
+    }
+
     @Test func missingFileIsNamed() throws {
         let r = try MigkitRunner.run(["fit", "ols", "--data", "/nonexistent/flows.csv", "--formula", "y ~ x"])
         #expect(r.status != 0)

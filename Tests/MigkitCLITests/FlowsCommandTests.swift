@@ -62,6 +62,34 @@ struct FlowsCommandTests {
         #expect(f.count == 73)
     }
 
+    @Test("sim: integer region codes fit as text labels do; a column it does not use is not parsed")
+    func simIntegerRegionsAndUnusedColumns() throws {
+        let pairs: [(Int, Int, Int, String)] = [(30, 10, 12, "1.5"), (30, 20, 4, "2"), (10, 30, 7, "1"), (10, 20, 5, "1.25"),
+                                               (20, 30, 2, "2.5"), (20, 10, 6, "0.75"), (10, 10, 9, "0.1")]
+        var coded = Array("origin,destination,flow,cost,note\n".utf8)
+        var labelled = "origin,destination,flow,cost\n"
+        for (k, (o, d, f, c)) in pairs.enumerated() {
+            // Bytes that are not UTF-8 in the note column: an error if that column were parsed.
+            coded += Array("\(o),\(d),\(f),\(c),".utf8) + (k == 2 ? [0xC3, 0x28] : Array("ok".utf8)) + [0x0A]
+            labelled += "r\(o),r\(d),\(f),\(c)\n"
+        }
+        let codedPath = dir.appendingPathComponent("coded.csv")
+        try Data(coded).write(to: codedPath)
+        let labelledPath = try file("labelled.csv", labelled)
+        var outputs: [[String]] = []
+        for data in [codedPath.path, labelledPath] {
+            let stats = dir.appendingPathComponent("stats.csv").path, factors = dir.appendingPathComponent("factors.csv").path
+            let r = try MigkitRunner.run(["flows", "sim", "--data", data, "--model", "doubly", "-o", "-", "--stats", stats,
+                                          "--balancing-factors", factors])
+            #expect(r.status == 0, "\(r.stderr)")
+            // The balancing-factor rows without their region label.
+            let factorRows = try String(contentsOfFile: factors, encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 1 }.map(\.element).joined(separator: ",") }
+            outputs.append([r.stdout, try String(contentsOfFile: stats, encoding: .utf8)] + factorRows)
+        }
+        #expect(outputs[0].count == 9 && outputs[0] == outputs[1])
+    }
+
     @Test func simNegativeFlowIsAClearError() throws {
         let d = try file("od.csv", "origin,destination,flow,cost\nA,B,10,1\nB,A,-3,1\nA,C,4,2\nC,A,2,2\n")
         let r = try MigkitRunner.run(["flows", "sim", "--data", d])
