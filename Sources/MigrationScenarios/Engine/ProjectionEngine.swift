@@ -100,7 +100,8 @@ public struct ProjectionRow: Sendable, Equatable {
     public let summary: QuantileSummary
 }
 
-/// Projection categories, in output order.
+/// Projection categories, in output order. The raw values are the names written in the
+/// `category` column of projections.csv, contrasts.csv and summary_wide.csv.
 public enum ProjectionCategory: String, CaseIterable, Sendable {
     case displaced = "displaced_stock"
     case crossBorder = "displaced_cross_border"
