@@ -57,12 +57,12 @@ struct ReportContentTests {
 
     @Test("an interval that excludes zero reads as a direction with the share of paired draws")
     func contrastExcludingZero() {
-        let c = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: "world", geography: "World", category: "displaced_stock",
+        let c = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: .world, geography: "World", category: .displaced,
                                  year: 2050, p05: 1e6, p50: 4e6, p95: 9e6, sharePositive: 0.97)
         #expect(!c.intervalIncludesZero)
         #expect(ContrastText.reading(c) == "higher than Low in 97 % of paired draws (the 90 % interval excludes zero)")
         #expect(ContrastText.interval(c) == "+4.0 M [+1.0 M to +9.0 M]")
-        let zero = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: "world", geography: "World", category: "displaced_stock",
+        let zero = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: .world, geography: "World", category: .displaced,
                                     year: 2050, p05: -1e6, p50: 4e6, p95: 9e6, sharePositive: 0.8)
         #expect(ContrastText.reading(zero).hasPrefix("the 90 % interval includes zero"))
     }
@@ -166,7 +166,7 @@ struct ReportContentTests {
         #expect(heavy.mean > heavy.p95)
         #expect(ProjectionTables.tailNote(heavy)?.hasPrefix("mean above p95") == true)
         #expect(ProjectionTables.tailNote(QuantileSummary([1, 2, 3, 4, 5])) == nil)
-        let row = ProjectionRow(scenario: "s", geographyLevel: "country", geography: "CUW", category: "displaced_stock", year: 2030, summary: heavy)
+        let row = ProjectionRow(scenario: "s", geographyLevel: .country, geography: "CUW", category: .displaced, year: 2030, summary: heavy)
         let t = try ProjectionTables.projections([row], names: ["CUW": "Curacao "])
         #expect(t["mean"] == .int([25]))
         #expect(t["name"] == .string(["Curaçao"]))
@@ -175,7 +175,7 @@ struct ReportContentTests {
 
     @Test("contrasts.csv has the documented columns, differences in whole persons")
     func contrastsTable() throws {
-        let c = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: "world", geography: "World", category: "displaced_stock",
+        let c = ScenarioContrast(scenario: "High", reference: "Low", geographyLevel: .world, geography: "World", category: .displaced,
                                  year: 2050, p05: -1.4, p50: 2.6, p95: 9.5, sharePositive: 0.75)
         let t = try ProjectionTables.contrasts([c])
         #expect(t.columnNames == ["scenario", "reference", "geography_level", "geography", "category", "year", "p05", "p50", "p95", "share_positive"])
@@ -187,7 +187,7 @@ struct ReportContentTests {
 @Suite("Run summary: contrasts and heavy tails in words")
 struct SummaryWordsTests {
     static func contrast(_ scenario: String, p05: Double, p50: Double, p95: Double, share: Double, year: Int = 2050) -> ScenarioContrast {
-        ScenarioContrast(scenario: scenario, reference: "SSP2-4.5", geographyLevel: "world", geography: "World", category: "displaced_stock",
+        ScenarioContrast(scenario: scenario, reference: "SSP2-4.5", geographyLevel: .world, geography: "World", category: .displaced,
                          year: year, p05: p05, p50: p50, p95: p95, sharePositive: share)
     }
 
@@ -208,10 +208,10 @@ struct SummaryWordsTests {
     func heavyTails() {
         let heavy = QuantileSummary(Array(repeating: 0, count: 39) + [1000])
         let normal = QuantileSummary([1, 2, 3, 4, 5])
-        func row(_ s: QuantileSummary, _ level: String = "country") -> ProjectionRow {
-            ProjectionRow(scenario: "s", geographyLevel: level, geography: "X", category: "displaced_stock", year: 2030, summary: s)
+        func row(_ s: QuantileSummary, _ level: GeographyLevel = .country) -> ProjectionRow {
+            ProjectionRow(scenario: "s", geographyLevel: level, geography: "X", category: .displaced, year: 2030, summary: s)
         }
-        let line = ProjectionRun.heavyTailSummary([row(heavy), row(normal), row(normal), row(normal), row(heavy, "world")])
+        let line = ProjectionRun.heavyTailSummary([row(heavy), row(normal), row(normal), row(normal), row(heavy, .world)])
         #expect(line.contains("in 25 % of the country cells the mean lies above p95"))
         #expect(ProjectionRun.heavyTailSummary([row(normal)]).isEmpty)
     }
@@ -235,10 +235,10 @@ struct SpreadsheetTablesTests {
     static func rows() -> [ProjectionRow] {
         [2025, 2026].flatMap { y in
             ["S1", "S2"].map { sc in
-                ProjectionRow(scenario: sc, geographyLevel: "world", geography: "World", category: "displaced_stock", year: y,
+                ProjectionRow(scenario: sc, geographyLevel: .world, geography: "World", category: .displaced, year: y,
                               summary: QuantileSummary(mean: 120, p05: 100.4, p10: 105, p50: 115.6, p90: 130, p95: 140))
             }
-        } + [ProjectionRow(scenario: "S1", geographyLevel: "un_region", geography: "Africa", category: "displaced_stock", year: 2025,
+        } + [ProjectionRow(scenario: "S1", geographyLevel: .unRegion, geography: "Africa", category: .displaced, year: 2025,
                            summary: QuantileSummary(mean: 1, p05: 1, p10: 1, p50: 1, p90: 1, p95: 1))]
     }
 

@@ -16,7 +16,7 @@ struct ClimateChannelEngineTests {
         for p in ["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5"] { text += "[[scenario]]\npathway = \"\(p)\"\npopulation = \"medium\"\n" }
         let rows = try ProjectionEngine.run(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
         func world(_ s: String, _ c: ProjectionCategory) throws -> QuantileSummary {
-            try #require(rows.first { $0.scenario == s && $0.geographyLevel == "world" && $0.year == 2050 && $0.category == c.rawValue }).summary
+            try #require(rows.first { $0.scenario == s && $0.geographyLevel == .world && $0.year == 2050 && $0.category == c }).summary
         }
         let names = ["SSP1-2.6", "SSP2-4.5", "SSP3-7.0", "SSP5-8.5"]
         let attributable = try names.map { try world($0, .attributableNew).p50 }
@@ -43,14 +43,14 @@ struct ClimateChannelEngineTests {
         var text = "[run]\ndraws = 100\nhorizon = 2045\n"
         for p in ["SSP1-2.6", "SSP5-8.5"] { text += "[[scenario]]\nname = \"\(p)\"\npathway = \"\(p)\"\npopulation = \"medium\"\nconflict_warming = false\n" }
         let out = try ProjectionEngine.project(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
-        let conflict: Set<String> = ["new_conflict_displacement", "displaced_cross_border", "displaced_conflict_idps", "exits"]
+        let conflict: Set<ProjectionCategory> = [.newDisplacement, .crossBorder, .conflictIDPs, .exits]
         let cells = out.contrasts.filter { conflict.contains($0.category) }
         #expect(!cells.isEmpty)
         let moved = cells.filter { $0.p05 != 0 || $0.p95 != 0 }
         let none = moved.isEmpty
         #expect(none, "\(moved.count) cells moved, e.g. \(moved.first.map { "\($0.geography) \($0.category) \($0.year)" } ?? "")")
         // Disaster displacement does respond to the pathway.
-        #expect(out.contrasts.contains { $0.geographyLevel == "world" && $0.category == "new_disaster_displacement" && $0.year == 2045 && $0.p05 > 0 })
+        #expect(out.contrasts.contains { $0.geographyLevel == .world && $0.category == .disaster && $0.year == 2045 && $0.p05 > 0 })
     }
 
     /// The disaster-IDP stock starts from IDMC's end-2024 figures (9,847,217). Its first
@@ -64,14 +64,14 @@ struct ClimateChannelEngineTests {
         #expect(abs(jump - 9_847_217) < 1)
         let rows = try ProjectionEngine.run(try ScenarioSet.parse("[run]\ndraws = 300\nhorizon = 2026\n[[scenario]]\npathway = \"SSP2-4.5\"\n"),
                                             models: models, inputs: inputs, threads: 2)
-        let first = try #require(rows.first { $0.geographyLevel == "world" && $0.year == 2025 && $0.category == "displaced_disaster_idps" })
+        let first = try #require(rows.first { $0.geographyLevel == .world && $0.year == 2025 && $0.category == .disasterIDPs })
         #expect(abs(first.summary.mean / 9_847_217 - 1) < 0.15, "\(first.summary)")
         // Backtests leave them out of displaced_stock (UNHCR's stock has none).
         var set = try ScenarioSet.parse("[run]\ndraws = 20\nhorizon = 2026\ndisaster_idps = false\n[[scenario]]\npathway = \"SSP2-4.5\"\n")
         #expect(!set.disasterIDPs)
         set.draws = 20
         let off = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
-        #expect(off.first { $0.geographyLevel == "world" && $0.year == 2025 && $0.category == "displaced_disaster_idps" }?.summary.p95 == 0)
+        #expect(off.first { $0.geographyLevel == .world && $0.year == 2025 && $0.category == .disasterIDPs }?.summary.p95 == 0)
     }
 
     /// Scenario overrides of the literature's responses are validated with the key path.
@@ -119,7 +119,7 @@ struct ClimateChannelEngineTests {
             """
         let rows = try ProjectionEngine.run(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
         func w(_ s: String, _ c: ProjectionCategory) -> QuantileSummary {
-            rows.first { $0.scenario == s && $0.geographyLevel == "world" && $0.year == 2040 && $0.category == c.rawValue }!.summary
+            rows.first { $0.scenario == s && $0.geographyLevel == .world && $0.year == 2040 && $0.category == c }!.summary
         }
         #expect(w("strong floods", .attributableFlood).p50 > w("ref", .attributableFlood).p50)
         #expect(w("no conflict link", .attributableStock).mean <= w("ref", .attributableStock).mean + 1e-6)

@@ -135,16 +135,16 @@ struct LifeCycleModelTests {
         let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
         var checked = 0
         // Each type is at most the capped cross-border + IDP stock, so each type's p95 is too.
-        for r in rows where r.geographyLevel == "country" && r.year == 2050
-            && (r.category == ProjectionCategory.crossBorder.rawValue || r.category == ProjectionCategory.conflictIDPs.rawValue) {
+        for r in rows where r.geographyLevel == .country && r.year == 2050
+            && (r.category == .crossBorder || r.category == .conflictIDPs) {
             guard !CrisisOnsetModel.nonOrigins.contains(r.geography), let p = inputs.population.value(r.geography, 2050, .high) else { continue }
             #expect(r.summary.p95 <= ceiling.share(for: r.geography) * p * 1000 * (1 + 1e-9), "\(r.geography) \(r.category) \(r.summary.p95)")
             checked += 1
         }
         #expect(checked > 300)
         // The types add up to the stock (means add exactly).
-        let world = rows.filter { $0.geographyLevel == "world" && $0.year == 2050 }
-        func mean(_ c: ProjectionCategory) -> Double { world.first { $0.category == c.rawValue }!.summary.mean }
+        let world = rows.filter { $0.geographyLevel == .world && $0.year == 2050 }
+        func mean(_ c: ProjectionCategory) -> Double { world.first { $0.category == c }!.summary.mean }
         let parts = mean(.crossBorder) + mean(.conflictIDPs) + mean(.unrwa) + mean(.disasterIDPs)
         #expect(abs(parts / mean(.displaced) - 1) < 1e-6)
     }
@@ -208,7 +208,7 @@ struct LifeCycleModelTests {
             """
         let rows = try ProjectionEngine.run(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
         func w(_ s: String) -> QuantileSummary {
-            rows.first { $0.scenario == s && $0.geographyLevel == "world" && $0.year == 2040 && $0.category == "displaced_stock" }!.summary
+            rows.first { $0.scenario == s && $0.geographyLevel == .world && $0.year == 2040 && $0.category == .displaced }!.summary
         }
         #expect(w("no onsets").mean < w("ref").mean)
         #expect(w("exits x2").p50 < w("ref").p50)

@@ -17,7 +17,7 @@ struct ProjectionEngineTests {
         #expect(models.baseYear == 2024)
         let set = try ScenarioSet.parse("[run]\ndraws = 40\nhorizon = 2027\n[[scenario]]\npathway = \"SSP2-4.5\"\n")
         let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
-        let world2025 = try #require(rows.first { $0.geographyLevel == "world" && $0.category == "displaced_stock" && $0.year == 2025 })
+        let world2025 = try #require(rows.first { $0.geographyLevel == .world && $0.category == .displaced && $0.year == 2025 })
         let observed = inputs.history.stock.total(2024)
         #expect(observed > 124e6 && observed < 125e6)
         // The last observation is mid-2025 where UNHCR published it (210 origins, 119.3 M): the
@@ -32,14 +32,14 @@ struct ProjectionEngineTests {
         #expect(disasterIDPs > 9.8e6 && disasterIDPs < 9.9e6)
         #expect(abs(world2025.summary.p50 / (mid2025 + disasterIDPs) - 1) < 0.05, "\(world2025.summary)")
         // Syria: 13.5 M at the end of 2024, 11.0 M at mid-2025 (returns after December 2024).
-        let syr = try #require(rows.first { $0.geography == "SYR" && $0.category == "displaced_stock" && $0.year == 2025 })
+        let syr = try #require(rows.first { $0.geography == "SYR" && $0.category == .displaced && $0.year == 2025 })
         let syrMid = try #require(midyear["SYR", 2025])
         #expect(abs(syr.summary.p50 / syrMid - 1) < 0.1, "SYR 2025 \(syr.summary) vs mid-2025 \(syrMid)")
         #expect(world2025.summary.p05 <= world2025.summary.p50 && world2025.summary.p50 <= world2025.summary.p95)
         // Country rows for every country with a 2024 stock, eight categories (the stock, its four
         // types, three flows), three years.
         let countries = inputs.history.stock.countries.filter { inputs.history.stock[$0, 2024] != nil }
-        #expect(rows.filter { $0.geographyLevel == "country" }.count == countries.count * 8 * 3)
+        #expect(rows.filter { $0.geographyLevel == .country }.count == countries.count * 8 * 3)
     }
 
     @Test func sameSeedSameNumbersOnOneAndTwoThreads() throws {

@@ -39,7 +39,7 @@ struct ScenarioContrastTests {
         for c in out.contrasts {
             let key = "|\(c.geographyLevel)|\(c.geography)|\(c.category)|\(c.year)"
             let s = try #require(means[c.scenario + key]), r = try #require(means["base" + key])
-            let expected = c.geographyLevel == "country" ? s.rounded() - r.rounded() : s - r
+            let expected = c.geographyLevel == .country ? s.rounded() - r.rounded() : s - r
             worst = max(worst, abs(c.p50 - expected))
             #expect(c.p05 == c.p50 && c.p95 == c.p50)
             #expect(c.sharePositive == (c.p50 > 0 ? 1 : c.p50 == 0 ? 0.5 : 0))
@@ -50,7 +50,7 @@ struct ScenarioContrastTests {
         // Every reported cell of the other two scenarios has its contrast.
         #expect(checked == out.rows.filter { $0.scenario != "base" }.count)
         // Faster solutions lower the world's displaced stock by 2030.
-        let world = try #require(out.contrasts.first { $0.scenario == "faster" && $0.geographyLevel == "world" && $0.category == "displaced_stock" && $0.year == 2030 })
+        let world = try #require(out.contrasts.first { $0.scenario == "faster" && $0.geographyLevel == .world && $0.category == .displaced && $0.year == 2030 })
         #expect(world.p50 < 0)
     }
 
@@ -75,7 +75,7 @@ struct ScenarioContrastTests {
             """
         let out = try ProjectionEngine.project(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 2)
         #expect(out.contrasts.allSatisfy { $0.p05 <= $0.p50 && $0.p50 <= $0.p95 && (0...1).contains($0.sharePositive) })
-        let world = try #require(out.contrasts.first { $0.geographyLevel == "world" && $0.category == "displaced_stock" && $0.year == 2040 })
+        let world = try #require(out.contrasts.first { $0.geographyLevel == .world && $0.category == .displaced && $0.year == 2040 })
         #expect(world.p95 < 0 && world.sharePositive < 0.05 && !world.intervalIncludesZero, "\(world)")
         // One thread gives the same contrasts.
         let one = try ProjectionEngine.project(try ScenarioSet.parse(text), models: models, inputs: inputs, threads: 1)

@@ -76,7 +76,7 @@ struct GrowthEngineTests {
         #expect(set.stockModel == .growth)
         let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: 2)
         func stock(_ s: String, _ g: String, _ y: Int) throws -> QuantileSummary {
-            try #require(rows.first { $0.scenario == s && $0.geography == g && $0.category == "displaced_stock" && $0.year == y }).summary
+            try #require(rows.first { $0.scenario == s && $0.geography == g && $0.category == .displaced && $0.year == y }).summary
         }
         for g in ["World", "SYR", "AFG", "SDN", "COD"] {
             for y in [2025, 2030, 2035] {

@@ -40,7 +40,7 @@ struct DisplacementAnalysis {
             pathway = "SSP2-4.5"
             """)
         let rows = try ProjectionEngine.run(scenarios, models: models, inputs: inputs)
-        for row in rows where row.geographyLevel == "world" && row.category == "displaced_stock" && row.year % 5 == 0 {
+        for row in rows where row.geographyLevel == .world && row.category == .displaced && row.year % 5 == 0 {
             print(String(format: "%d: median %.1f M, 90 %% interval %.1f–%.1f M", row.year,
                          row.summary.p50 / 1e6, row.summary.p05 / 1e6, row.summary.p95 / 1e6))
         }

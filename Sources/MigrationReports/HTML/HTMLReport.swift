@@ -14,12 +14,18 @@ public enum HTMLReport {
         /// A cell that must hold a year (a whole number from 1 to 9999) is empty, NaN or not a
         /// year; `line` is the file line (the header is line 1).
         case invalidYear(file: String, line: Int, column: String, value: String)
+        /// A `geography_level` or `category` cell that names no `GeographyLevel` or
+        /// `ProjectionCategory`; `line` is the file line (the header is line 1), `expected` the
+        /// names allowed.
+        case unknownName(file: String, line: Int, column: String, value: String, expected: [String])
         public var description: String {
             switch self {
             case .missing(let f): return "\(f): not found — run `migkit project -o DIR` first, then `migkit report DIR`"
             case .malformed(let f): return "\(f): unexpected content — regenerate the run with `migkit project`"
             case let .invalidYear(f, line, column, value):
                 return "\(f): line \(line), column `\(column)`: \(value.isEmpty ? "the cell is empty" : "'\(value)' is not a year") — every row needs a whole-number year (was the file edited?); restore it or regenerate the run with `migkit project`"
+            case let .unknownName(f, line, column, value, expected):
+                return "\(f): line \(line), column `\(column)`: '\(value)' is not one of the names migkit writes there (\(expected.joined(separator: ", "))) — was the file edited? Restore it or regenerate the run with `migkit project`"
             }
         }
     }
@@ -71,6 +77,18 @@ public enum HTMLReport {
         }
     }
 
+    /// A label column of names of `Name` (`GeographyLevel`, `ProjectionCategory`): every cell
+    /// one of its raw values, else `ReportError.unknownName` naming the line and the value.
+    static func names<Name: RawRepresentable & CaseIterable>(_ t: Table, _ c: String, _ f: String, _: Name.Type) throws -> [Name]
+        where Name.RawValue == String {
+        try strings(t, c, f).enumerated().map { i, text in
+            guard let name = Name(rawValue: text) else {
+                throw ReportError.unknownName(file: f, line: i + 2, column: c, value: text, expected: Name.allCases.map(\.rawValue))
+            }
+            return name
+        }
+    }
+
     static func numbers(_ t: Table, _ c: String, _ f: String) throws -> [Double] {
         guard let v = t[c]?.doubles() else { throw ReportError.malformed(f) }
         return v.map { $0 ?? .nan }
@@ -78,17 +96,19 @@ public enum HTMLReport {
 
     /// projections.csv parsed once: its columns, by row.
     struct Projections {
-        let level, geography, name, category, scenario: [String]
+        let level: [GeographyLevel]
+        let category: [ProjectionCategory]
+        let geography, name, scenario: [String]
         let year: [Int]
         let mean, p05, p10, p50, p90, p95: [Double]
         var count: Int { year.count }
 
         init(_ t: Table) throws {
             let f = "projections.csv"
-            level = try strings(t, "geography_level", f)
+            level = try names(t, "geography_level", f, GeographyLevel.self)
             // Older or hand-edited files may lack `geography` (only the world was read then).
-            geography = t["geography"] == nil ? level.map { $0 == "world" ? "World" : $0 } : try strings(t, "geography", f)
-            category = try strings(t, "category", f); scenario = try strings(t, "scenario", f)
+            geography = t["geography"] == nil ? level.map { $0 == .world ? "World" : $0.rawValue } : try strings(t, "geography", f)
+            category = try names(t, "category", f, ProjectionCategory.self); scenario = try strings(t, "scenario", f)
             name = t["name"] == nil ? geography : try strings(t, "name", f)
             year = try years(t, "year", f); mean = try numbers(t, "mean", f)
             p05 = try numbers(t, "p05", f); p10 = try numbers(t, "p10", f); p50 = try numbers(t, "p50", f)
@@ -101,7 +121,7 @@ public enum HTMLReport {
 
         /// Cells of one level and category, per scenario in file order, then per geography in
         /// file order, sorted by year.
-        func series(level wanted: String, category c: String) -> [(scenario: String, geographies: [(geography: String, name: String, cells: [Cell])])] {
+        func series(level wanted: GeographyLevel, category c: ProjectionCategory) -> [(scenario: String, geographies: [(geography: String, name: String, cells: [Cell])])] {
             var scenarios: [String] = []
             var geos: [String: [String]] = [:]
             var names: [String: String] = [:]
@@ -118,13 +138,13 @@ public enum HTMLReport {
         }
 
         /// World cells of one category, per scenario in file order.
-        func world(category c: String) -> [(String, [Cell])] {
-            series(level: "world", category: c).map { ($0.scenario, $0.geographies.first?.cells ?? []) }
+        func world(category c: ProjectionCategory) -> [(String, [Cell])] {
+            series(level: .world, category: c).map { ($0.scenario, $0.geographies.first?.cells ?? []) }
         }
     }
 
     /// World cells of one category, per scenario in file order.
-    static func world(_ t: Table, category: String) throws -> [(String, [Cell])] {
+    static func world(_ t: Table, category: ProjectionCategory) throws -> [(String, [Cell])] {
         try Projections(t).world(category: category)
     }
 
@@ -134,8 +154,8 @@ public enum HTMLReport {
         let f = "contrasts.csv"
         let t = try read(dir, f)
         guard t.rowCount > 0 else { return [] }
-        let sc = try strings(t, "scenario", f), ref = try strings(t, "reference", f), level = try strings(t, "geography_level", f)
-        let geo = try strings(t, "geography", f), cat = try strings(t, "category", f), year = try years(t, "year", f)
+        let sc = try strings(t, "scenario", f), ref = try strings(t, "reference", f), level = try names(t, "geography_level", f, GeographyLevel.self)
+        let geo = try strings(t, "geography", f), cat = try names(t, "category", f, ProjectionCategory.self), year = try years(t, "year", f)
         let p05 = try numbers(t, "p05", f), p50 = try numbers(t, "p50", f), p95 = try numbers(t, "p95", f)
         let share = try numbers(t, "share_positive", f)
         return (0..<t.rowCount).map {
@@ -189,7 +209,7 @@ public enum HTMLReport {
         let observedAgg = observedAggregates(directory)
         let sources = (manifest["data_sources"] as? [[String: Any]]) ?? []
         let shortSource = "Data: UNHCR (CC BY 4.0), IDMC, UN DESA WPP 2024, ERA5/OWID, IPCC AR6. Projection: MigrationKit."
-        let stockCategory = ProjectionCategory.displaced.rawValue
+        let stockCategory = ProjectionCategory.displaced
         // Observed history: the world, and countries (one-step-ahead fit table).
         let fg = try strings(fit, "geography", "in_sample_fit.csv"), fy = try years(fit, "year", "in_sample_fit.csv")
         let fo = try numbers(fit, "observed", "in_sample_fit.csv"), ff = try numbers(fit, "fitted", "in_sample_fit.csv")
@@ -201,7 +221,7 @@ public enum HTMLReport {
             }
         }
         let stock = proj.world(category: stockCategory)
-        let disaster = proj.world(category: ProjectionCategory.disaster.rawValue)
+        let disaster = proj.world(category: .disaster)
         let scenarioNames = stock.map(\.0)
         // The reference scenario: contrasts.csv's, else the manifest's (`reference`), else the first.
         let reference = contrastRows?.first?.reference ?? (manifest["reference"] as? String).flatMap { scenarioNames.contains($0) ? $0 : nil }
@@ -220,7 +240,7 @@ public enum HTMLReport {
         charts["world_scenarios.svg"] = SVGChart(title: "Forcibly displaced people, world: median and 90 % interval by scenario", yTitle: "People",
                                                  source: shortSource, series: series).render()
         // 1b. Differences from the reference, with bands (contrasts.csv).
-        let worldContrasts = (contrastRows ?? []).filter { $0.geographyLevel == "world" && $0.category == stockCategory && $0.scenario != $0.reference }
+        let worldContrasts = (contrastRows ?? []).filter { $0.geographyLevel == .world && $0.category == stockCategory && $0.scenario != $0.reference }
         if !worldContrasts.isEmpty {
             var byScenario: [String: [ScenarioContrast]] = [:]
             var order: [String] = []
@@ -251,9 +271,9 @@ public enum HTMLReport {
             charts["fan_\(k + 1).svg"] = chart.render()
         }
         // 3. Regions (UN M49 regions) under the reference scenario: small multiples on shared axes.
-        let regionSeries = proj.series(level: "un_region", category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
+        let regionSeries = proj.series(level: .unRegion, category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
         let regionPanels = regionSeries.map { g -> SVGSmallMultiples.Panel in
-            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory)"] ?? []
+            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory.rawValue)"] ?? []
             return SVGSmallMultiples.Panel(label: g.name, years: g.cells.map(\.year), median: g.cells.map(\.p50), low: g.cells.map(\.p05),
                                            high: g.cells.map(\.p95), observedYears: obs.map(\.0), observed: obs.map(\.1))
         }
@@ -263,7 +283,7 @@ public enum HTMLReport {
         }
         // 4. The 20 largest origins under the reference scenario (by the median of the first
         // projected year): small multiples on shared axes.
-        let countrySeries = proj.series(level: "country", category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
+        let countrySeries = proj.series(level: .country, category: stockCategory).first { $0.scenario == reference }?.geographies ?? []
         typealias Origin = (geography: String, name: String, cells: [Cell])
         var ranked: [(origin: Origin, size: Double)] = []
         for g in countrySeries {
@@ -288,7 +308,7 @@ public enum HTMLReport {
         charts["disaster_scenarios.svg"] = SVGChart(title: "New disaster displacements per year, world: median by scenario",
                                                     yTitle: "Displacements", source: shortSource, series: dseries).render()
         // 5b. New displacement by cause, stacked (median of each cause; the reference scenario).
-        let conflictNew = proj.world(category: ProjectionCategory.newDisplacement.rawValue)
+        let conflictNew = proj.world(category: .newDisplacement)
         if let first = conflictNew.first(where: { $0.0 == reference }) ?? conflictNew.first, let dis = disaster.first(where: { $0.0 == first.0 }) {
             let years = first.1.map(\.year)
             let c = first.1.map(\.p50)
@@ -353,7 +373,7 @@ public enum HTMLReport {
         for y in shortYears { regionTable += "<th>\(y) median (90 % interval)</th>" }
         regionTable += "</tr></thead><tbody>"
         for g in regionSeries {
-            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory)"]?.first { $0.0 == baseYear }?.1 ?? .nan
+            let obs = observedAgg["un_region|\(g.geography)|\(stockCategory.rawValue)"]?.first { $0.0 == baseYear }?.1 ?? .nan
             regionTable += "<tr><td>\(escape(g.name))</td><td>\(m(obs))</td>\(intervalCells(g.cells, shortYears))</tr>"
         }
         regionTable += "</tbody></table>"

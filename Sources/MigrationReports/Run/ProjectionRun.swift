@@ -327,8 +327,8 @@ public enum ProjectionRun {
         }
         s += "\n"
         var index: [String: QuantileSummary] = [:]
-        for r in rows where r.geographyLevel == "world" || (r.geographyLevel == "country" && r.year == set.horizon) {
-            index["\(r.scenario)|\(r.geographyLevel)|\(r.geography)|\(r.category)|\(r.year)"] = r.summary
+        for r in rows where r.geographyLevel == .world || (r.geographyLevel == .country && r.year == set.horizon) {
+            index["\(r.scenario)|\(r.geographyLevel.rawValue)|\(r.geography)|\(r.category.rawValue)|\(r.year)"] = r.summary
         }
         func world(_ sc: String, _ cat: ProjectionCategory, _ y: Int) -> QuantileSummary? { index["\(sc)|world|World|\(cat.rawValue)|\(y)"] }
         var years: [Int] = []
@@ -424,7 +424,7 @@ public enum ProjectionRun {
     /// mean lies above p95; empty when there are none.
     static func heavyTailSummary(_ rows: [ProjectionRow]) -> String {
         var cells = 0, above = 0
-        for r in rows where r.geographyLevel == "country" {
+        for r in rows where r.geographyLevel == .country {
             cells += 1
             if r.summary.mean.isFinite, r.summary.p95.isFinite, r.summary.mean > r.summary.p95 { above += 1 }
         }

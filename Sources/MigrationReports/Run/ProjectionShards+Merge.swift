@@ -58,6 +58,8 @@ extension ProjectionShards {
             let layoutObject = try value("layout", [String: Any].self)
             do {
                 layout = try JSONDecoder().decode(DrawLayout.self, from: JSONSerialization.data(withJSONObject: layoutObject))
+            } catch let DecodingError.dataCorrupted(context) {   // e.g. an unknown geography level or category
+                throw ProjectionRun.RunError(description: "\(path): key \"layout\" cannot be read: \(context.debugDescription) — the file is damaged or not from this migkit; run this shard again")
             } catch {
                 throw ProjectionRun.RunError(description: "\(path): key \"layout\" cannot be read — the file is damaged; run this shard again")
             }

@@ -39,7 +39,7 @@ public enum ContrastText {
     public static func worldStock(_ contrasts: [ScenarioContrast], years: [Int]) -> [ScenarioContrast] {
         let wanted = Set(years)
         return contrasts.filter {
-            $0.geographyLevel == "world" && $0.category == ProjectionCategory.displaced.rawValue && wanted.contains($0.year) && $0.scenario != $0.reference
+            $0.geographyLevel == .world && $0.category == .displaced && wanted.contains($0.year) && $0.scenario != $0.reference
         }
     }
 }

@@ -39,10 +39,10 @@ public enum ProjectionTables {
         func d(_ f: (QuantileSummary) -> Double) -> Column { .int(rows.map { persons(f($0.summary)) }) }
         return try Table([
             ("scenario", .string(rows.map(\.scenario))),
-            ("geography_level", .string(rows.map(\.geographyLevel))),
+            ("geography_level", .string(rows.map(\.geographyLevel.rawValue))),
             ("geography", .string(rows.map(\.geography))),
-            ("name", .string(rows.map { $0.geographyLevel == "country" ? M49Names.name(iso3: $0.geography, given: names[$0.geography] ?? $0.geography) : $0.geography })),
-            ("category", .string(rows.map(\.category))),
+            ("name", .string(rows.map { $0.geographyLevel == .country ? M49Names.name(iso3: $0.geography, given: names[$0.geography] ?? $0.geography) : $0.geography })),
+            ("category", .string(rows.map(\.category.rawValue))),
             ("year", .int(rows.map(\.year))),
             ("mean", d(\.mean)), ("p05", d(\.p05)), ("p10", d(\.p10)), ("p50", d(\.p50)), ("p90", d(\.p90)), ("p95", d(\.p95)),
             ("note", .string(rows.map { tailNote($0.summary) })),
@@ -65,7 +65,7 @@ public enum ProjectionTables {
     /// projection. Columns: scenario, geography_level, geography, category, statistic, then the
     /// years. Values are whole persons.
     public static func wideSummary(_ rows: [ProjectionRow], history: DisplacementHistory? = nil) throws -> Table {
-        let agg = rows.filter { $0.geographyLevel != "country" }
+        let agg = rows.filter { $0.geographyLevel != .country }
         let base = history?.lastObservedYear ?? Int.max
         // Observed aggregates: sum the origins of each region, sorted keys (deterministic sums).
         var observed: [String: [Int: Double]] = [:]
@@ -90,7 +90,7 @@ public enum ProjectionTables {
         var keys: [String] = []
         var byKey: [String: (ProjectionRow, [Int: QuantileSummary])] = [:]
         for r in agg {
-            let k = "\(r.scenario)\u{1}\(r.geographyLevel)\u{1}\(r.geography)\u{1}\(r.category)"
+            let k = "\(r.scenario)\u{1}\(r.geographyLevel.rawValue)\u{1}\(r.geography)\u{1}\(r.category.rawValue)"
             if byKey[k] == nil { keys.append(k); byKey[k] = (r, [:]) }
             byKey[k]?.1[r.year] = r.summary
         }
@@ -99,10 +99,10 @@ public enum ProjectionTables {
         var values: [[Int?]] = Array(repeating: [], count: years.count)
         for k in keys {
             guard let (r, cells) = byKey[k] else { continue }
-            let history = observed["\(r.geographyLevel)\u{1}\(r.geography)\u{1}\(r.category)"]
+            let history = observed["\(r.geographyLevel.rawValue)\u{1}\(r.geography)\u{1}\(r.category.rawValue)"]
             for stat in statistics {
-                scenario.append(r.scenario); level.append(r.geographyLevel); geography.append(r.geography)
-                category.append(r.category); statistic.append(stat)
+                scenario.append(r.scenario); level.append(r.geographyLevel.rawValue); geography.append(r.geography)
+                category.append(r.category.rawValue); statistic.append(stat)
                 for (j, y) in years.enumerated() {
                     let v: Double?
                     switch stat {
@@ -130,7 +130,7 @@ public enum ProjectionTables {
     /// projected year). Whole persons.
     public static func worldSheet(_ rows: [ProjectionRow], history: DisplacementHistory, scenarios: [String]) throws -> Table {
         var cells: [String: [Int: QuantileSummary]] = [:]
-        for r in rows where r.geographyLevel == "world" && r.category == ProjectionCategory.displaced.rawValue {
+        for r in rows where r.geographyLevel == .world && r.category == .displaced {
             cells[r.scenario, default: [:]][r.year] = r.summary
         }
         let base = history.lastObservedYear
@@ -156,8 +156,8 @@ public enum ProjectionTables {
     public static func contrasts(_ rows: [ScenarioContrast]) throws -> Table {
         try Table([
             ("scenario", .string(rows.map(\.scenario))), ("reference", .string(rows.map(\.reference))),
-            ("geography_level", .string(rows.map(\.geographyLevel))), ("geography", .string(rows.map(\.geography))),
-            ("category", .string(rows.map(\.category))), ("year", .int(rows.map(\.year))),
+            ("geography_level", .string(rows.map(\.geographyLevel.rawValue))), ("geography", .string(rows.map(\.geography))),
+            ("category", .string(rows.map(\.category.rawValue))), ("year", .int(rows.map(\.year))),
             ("p05", .int(rows.map { persons($0.p05) })), ("p50", .int(rows.map { persons($0.p50) })),
             ("p95", .int(rows.map { persons($0.p95) })), ("share_positive", .double(rows.map(\.sharePositive))),
         ])

@@ -90,8 +90,8 @@ public enum Backtest {
             .withoutDisasterIDPs()   // UNHCR's published stock, which the backtest scores, has none
             let rows = try ProjectionEngine.run(set, models: models, inputs: inputs, threads: threads)
             var displaced: [String: QuantileSummary] = [:]   // "level|geography|year"
-            for r in rows where r.category == ProjectionCategory.displaced.rawValue {
-                let level = r.geographyLevel == "unhcr_region" ? "region" : r.geographyLevel
+            for r in rows where r.category == .displaced {
+                let level = r.geographyLevel == .unhcrRegion ? "region" : r.geographyLevel.rawValue
                 displaced["\(level)|\(r.geography)|\(r.year)"] = r.summary
             }
             let largest = stock.countries.filter { !CrisisOnsetModel.nonOrigins.contains($0) && stock[$0, T] != nil }

@@ -224,8 +224,8 @@ final class ReferenceStore: @unchecked Sendable {
 
 extension ScenarioContrast {
     /// The contrast of one cell from its per-draw differences (rearranged in place).
-    static func summarise(_ d: UnsafeMutableBufferPointer<Double>, scenario: String, reference: String, level: String,
-                          geography: String, category: String, year: Int) -> ScenarioContrast {
+    static func summarise(_ d: UnsafeMutableBufferPointer<Double>, scenario: String, reference: String, level: GeographyLevel,
+                          geography: String, category: ProjectionCategory, year: Int) -> ScenarioContrast {
         var positive = 0.0
         var smallest = Double.infinity, largest = -Double.infinity
         for v in d {

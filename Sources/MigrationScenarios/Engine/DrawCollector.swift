@@ -6,10 +6,10 @@ import Foundation
 /// stores it so that the merge rebuilds the single run's rows in the single run's order.
 package struct DrawLayout: Sendable, Equatable, Codable {
     package struct Aggregate: Sendable, Equatable, Codable {
-        package let level: String
+        package let level: GeographyLevel
         package let name: String
-        package let categories: [String]
-        package init(level: String, name: String, categories: [String]) {
+        package let categories: [ProjectionCategory]
+        package init(level: GeographyLevel, name: String, categories: [ProjectionCategory]) {
             self.level = level
             self.name = name
             self.categories = categories
@@ -21,7 +21,7 @@ package struct DrawLayout: Sendable, Equatable, Codable {
     package let referenceIndex: Int
     package let years: [Int]
     package let countries: [String]
-    package let countryCategories: [String]
+    package let countryCategories: [ProjectionCategory]
     package let aggregates: [Aggregate]
     /// The global draw indices run (all of them for a single run, a contiguous share for a shard).
     package let firstDraw: Int
@@ -29,7 +29,7 @@ package struct DrawLayout: Sendable, Equatable, Codable {
     /// Blocks of draws the run simulated (1 in exact mode).
     package let blocks: Int
 
-    package init(scenarios: [String], referenceIndex: Int, years: [Int], countries: [String], countryCategories: [String],
+    package init(scenarios: [String], referenceIndex: Int, years: [Int], countries: [String], countryCategories: [ProjectionCategory],
                  aggregates: [Aggregate], draws: Range<Int>, blocks: Int) {
         self.scenarios = scenarios
         self.referenceIndex = referenceIndex

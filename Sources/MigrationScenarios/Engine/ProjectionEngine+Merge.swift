@@ -32,7 +32,7 @@ extension ProjectionEngine {
             let isCountry = item >= A
             let index = isCountry ? item - A : item
             let kind: ShardFile.Kind = isCountry ? .country : .aggregate
-            let level = isCountry ? "country" : layout.aggregates[index].level
+            let level = isCountry ? GeographyLevel.country : layout.aggregates[index].level
             let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
             let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
             let cells = categories.count * T
@@ -140,7 +140,7 @@ extension ProjectionEngine {
             if failure.all[0] != nil { return }
             let isCountry = item >= A
             let index = isCountry ? item - A : item
-            let level = isCountry ? "country" : layout.aggregates[index].level
+            let level = isCountry ? GeographyLevel.country : layout.aggregates[index].level
             let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
             let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
             let cells = categories.count * T

@@ -117,13 +117,13 @@ extension ProjectionEngine {
         // the sum of the UNHCR regions (every country is in exactly one).
         let unhcrRegions = Set(countries.map { history.regions[$0]?.unhcr ?? "Unknown" }).sorted()
         let unRegions = Set(countries.map { history.regions[$0]?.un ?? "Unknown" }).sorted()
-        let aggregates: [(level: String, name: String, categories: [ProjectionCategory])] = [("world", "World", categories)]
-            + unhcrRegions.map { ("unhcr_region", $0, categories) } + unRegions.map { ("un_region", $0, unCategories) }
+        let aggregates: [(level: GeographyLevel, name: String, categories: [ProjectionCategory])] = [(.world, "World", categories)]
+            + unhcrRegions.map { (.unhcrRegion, $0, categories) } + unRegions.map { (.unRegion, $0, unCategories) }
         // Cell blocks (category × year, n draws each) of each aggregate in the accumulator.
         let aggregateOffset = aggregates.indices.map { a in aggregates[..<a].reduce(0) { $0 + $1.categories.count * T } }
         let cellBlocks = aggregates.reduce(0) { $0 + $1.categories.count * T }
-        let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level)|\($1.name)", $0) })
-        let unhcrIndices = (0..<aggregates.count).filter { aggregates[$0].level == "unhcr_region" }
+        let aggIndex = Dictionary(uniqueKeysWithValues: aggregates.enumerated().map { ("\($1.level.rawValue)|\($1.name)", $0) })
+        let unhcrIndices = (0..<aggregates.count).filter { aggregates[$0].level == .unhcrRegion }
         let targetsByCountry: [[(offset: Int, blocks: Int, lock: Int)]] = countries.map { c in
             let r = aggIndex["unhcr_region|\(history.regions[c]?.unhcr ?? "Unknown")"] ?? 0
             let u = aggIndex["un_region|\(history.regions[c]?.un ?? "Unknown")"] ?? 0
@@ -142,8 +142,8 @@ extension ProjectionEngine {
         let scratch = WorkerScratch(workers: workers)
 
         try collector?.begin(DrawLayout(scenarios: set.scenarios.map(\.name), referenceIndex: referenceIndex, years: years,
-                                        countries: countries, countryCategories: countryCategories.map(\.rawValue),
-                                        aggregates: aggregates.map { DrawLayout.Aggregate(level: $0.level, name: $0.name, categories: $0.categories.map(\.rawValue)) },
+                                        countries: countries, countryCategories: countryCategories,
+                                        aggregates: aggregates.map { DrawLayout.Aggregate(level: $0.level, name: $0.name, categories: $0.categories) },
                                         draws: allDraws, blocks: blockStarts.count))
         let empty = QuantileSketch(compression: sketchCompression)
         var rowsByScenario = [[ProjectionRow]](repeating: [], count: S)
@@ -251,8 +251,8 @@ extension ProjectionEngine {
                                     for k in 0..<n {
                                         d[k] = Double(ReferenceStore.whole(sim[cell * n + k])) - Double(store.values[base + cell * n + k])
                                     }
-                                    out.append(ScenarioContrast.summarise(d, scenario: scenario.name, reference: referenceName, level: "country",
-                                                                          geography: c, category: category.rawValue, year: y))
+                                    out.append(ScenarioContrast.summarise(d, scenario: scenario.name, reference: referenceName, level: .country,
+                                                                          geography: c, category: category, year: y))
                                 }
                             }
                             countryDiffs.set(ci, out)
@@ -264,7 +264,7 @@ extension ProjectionEngine {
                     }
                     if collector == nil && !streamed {
                         // Last: the selection rearranges each cell's draws in the buffer.
-                        countryRows.set(ci, cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cell in
+                        countryRows.set(ci, cellRows(scenario.name, .country, c, years: years, categories: countryCategories) { cell in
                             QuantileSummary(rearranging: UnsafeMutableBufferPointer(rebasing: sim[(cell * n)..<((cell + 1) * n)]), tails: tails)
                         })
                     }
@@ -296,7 +296,7 @@ extension ProjectionEngine {
                                 for k in 0..<n { d[k] = Double(acc.cells[block * n + k] &- reference.cells[block * n + k]) / FixedPointAccumulator.scale }
                                 if streamed { differences = Array(d) } else {
                                     diffs.append(ScenarioContrast.summarise(d, scenario: scenario.name, reference: referenceName, level: agg.level,
-                                                                            geography: agg.name, category: category.rawValue, year: y))
+                                                                            geography: agg.name, category: category, year: y))
                                 }
                             }
                             if streamed { cells.append((values, differences)) }
@@ -340,14 +340,14 @@ extension ProjectionEngine {
                             let s = contrastSketches[si][block]
                             contrastsByScenario[si].append(ScenarioContrast(
                                 scenario: scenario.name, reference: referenceName, geographyLevel: agg.level, geography: agg.name,
-                                category: category.rawValue, year: y, p05: s.quantile(0.05), p50: s.quantile(0.5), p95: s.quantile(0.95),
+                                category: category, year: y, p05: s.quantile(0.05), p50: s.quantile(0.5), p95: s.quantile(0.95),
                                 sharePositive: contrastPositive[si][block] / Double(allDraws.count)))
                         }
                     }
                 }
                 for (ci, c) in countries.enumerated() {
                     let cellSketches = countrySketches[si].sketches(ci)
-                    rowsByScenario[si] += cellRows(scenario.name, "country", c, years: years, categories: countryCategories) { cellSketches[$0].summary }
+                    rowsByScenario[si] += cellRows(scenario.name, .country, c, years: years, categories: countryCategories) { cellSketches[$0].summary }
                 }
             }
         }

@@ -90,14 +90,18 @@ public struct LifeCycleModels: Sendable {
 /// One output cell.
 public struct ProjectionRow: Sendable, Equatable {
     public let scenario: String
-    public let geographyLevel: String
+    /// World, UNHCR region, UN region or country (the `geography_level` column).
+    public let geographyLevel: GeographyLevel
+    /// `World`, the region's name or the country's ISO 3166-1 alpha-3 code.
     public let geography: String
-    public let category: String
+    /// What the cell counts (the `category` column).
+    public let category: ProjectionCategory
     public let year: Int
     public let summary: QuantileSummary
 }
 
-/// Projection categories, in output order.
+/// Projection categories, in output order. The raw values are the names written in the
+/// `category` column of projections.csv, contrasts.csv and summary_wide.csv.
 public enum ProjectionCategory: String, CaseIterable, Sendable {
     case displaced = "displaced_stock"
     case crossBorder = "displaced_cross_border"
@@ -259,12 +263,12 @@ public enum ProjectionEngine {
 
     /// One geography's rows, category by category and year by year; `summary` receives the cell
     /// index category × years.count + year index (the layout of `simulateCountry`'s output).
-    static func cellRows(_ scenario: String, _ level: String, _ geography: String, years: [Int], categories: [ProjectionCategory],
+    static func cellRows(_ scenario: String, _ level: GeographyLevel, _ geography: String, years: [Int], categories: [ProjectionCategory],
                          _ summary: (Int) -> QuantileSummary) -> [ProjectionRow] {
         var out: [ProjectionRow] = []
         for (k, category) in categories.enumerated() {
             for (t, y) in years.enumerated() {
-                out.append(ProjectionRow(scenario: scenario, geographyLevel: level, geography: geography, category: category.rawValue,
+                out.append(ProjectionRow(scenario: scenario, geographyLevel: level, geography: geography, category: category,
                                          year: y, summary: summary(k * years.count + t)))
             }
         }

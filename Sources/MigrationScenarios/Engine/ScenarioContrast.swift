@@ -10,9 +10,12 @@ public struct ScenarioContrast: Sendable, Equatable {
     public let scenario: String
     /// The reference scenario (the run's `reference =`, else its first scenario).
     public let reference: String
-    public let geographyLevel: String
+    /// World, UNHCR region, UN region or country (the `geography_level` column).
+    public let geographyLevel: GeographyLevel
+    /// `World`, the region's name or the country's ISO 3166-1 alpha-3 code.
     public let geography: String
-    public let category: String
+    /// What the cell counts (the `category` column).
+    public let category: ProjectionCategory
     public let year: Int
     /// Quantiles of the per-draw difference scenario − reference (type 7; t-digest beyond the
     /// exact-draw limit).
@@ -22,7 +25,7 @@ public struct ScenarioContrast: Sendable, Equatable {
     /// Share of draws with a positive difference (ties count one half).
     public let sharePositive: Double
 
-    public init(scenario: String, reference: String, geographyLevel: String, geography: String, category: String, year: Int,
+    public init(scenario: String, reference: String, geographyLevel: GeographyLevel, geography: String, category: ProjectionCategory, year: Int,
                 p05: Double, p50: Double, p95: Double, sharePositive: Double) {
         self.scenario = scenario
         self.reference = reference

@@ -137,7 +137,7 @@ package final class ShardReader: @unchecked Sendable {
             throw ShardError(file: path, message: "cannot read a chunk — the file is damaged or was truncated; run this shard again")
         }
         guard ShardChecksum.hash(bytes) == entry.hash else {
-            throw ShardError(file: path, message: "checksum error in the values of scenario \(layout.scenarios[scenario]), \(kind == .country || kind == .countrySketch ? "country " + layout.countries[item] : layout.aggregates[item].level + " " + layout.aggregates[item].name) (bytes \(entry.offset)–\(entry.offset + entry.length)) — the file is corrupt; run this shard again")
+            throw ShardError(file: path, message: "checksum error in the values of scenario \(layout.scenarios[scenario]), \(kind == .country || kind == .countrySketch ? "country " + layout.countries[item] : layout.aggregates[item].level.rawValue + " " + layout.aggregates[item].name) (bytes \(entry.offset)–\(entry.offset + entry.length)) — the file is corrupt; run this shard again")
         }
         return bytes
     }

@@ -27,6 +27,6 @@ let scenarios = try ScenarioSet.parse("""
 
 // 4. Project, and print the world's displaced stock: median and 90 % interval.
 let rows = try ProjectionEngine.run(scenarios, models: models, inputs: inputs)
-for row in rows where row.geographyLevel == "world" && row.category == "displaced_stock" && row.year % 5 == 0 {
+for row in rows where row.geographyLevel == .world && row.category == .displaced && row.year % 5 == 0 {
     print(row.year, String(format: "%.1f M [%.1f–%.1f M]", row.summary.p50 / 1e6, row.summary.p05 / 1e6, row.summary.p95 / 1e6))
 }
