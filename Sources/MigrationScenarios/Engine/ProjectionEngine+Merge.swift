@@ -167,16 +167,24 @@ extension ProjectionEngine {
             let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
             let cells = categories.count * T
             var rows = [[ProjectionRow]](repeating: [], count: S), diffs = [[ScenarioContrast]](repeating: [], count: S)
-            /// [cell][block of any shard] grids.
-            func gathered(_ kind: ShardFile.Kind, _ s: Int) throws -> [[QuantileGrid]] {
-                var out = [[QuantileGrid]](repeating: [], count: cells)
+            /// The chunks of every block of every shard, in draw order.
+            func gathered(_ kind: ShardFile.Kind, _ s: Int) throws -> [QuantileGridChunk] {
+                var out: [QuantileGridChunk] = []
                 for shard in shards {
-                    for b in 0..<shard.blocks {
-                        let part = try shard.grids(kind, scenario: s, item: index, block: b, cells: cells)
-                        for c in 0..<cells { out[c].append(part[c]) }
-                    }
+                    for b in 0..<shard.blocks { out.append(try shard.grids(kind, scenario: s, item: index, block: b, cells: cells)) }
                 }
                 return out
+            }
+            let P = QuantileGrid.intervals + 1
+            var m = QuantileGridMerge(), dm = QuantileGridMerge()
+            func load(_ merge: inout QuantileGridMerge, _ chunks: [QuantileGridChunk], _ cell: Int) {
+                merge.reset()
+                for chunk in chunks {
+                    chunk.points.withUnsafeBufferPointer { p in
+                        merge.append(count: chunk.counts[cell], sum: chunk.sums[cell], positive: chunk.positives[cell],
+                                     points: UnsafeBufferPointer(rebasing: p[(cell * P)..<((cell + 1) * P)]))
+                    }
+                }
             }
             do {
                 for s in 0..<S {
@@ -185,17 +193,17 @@ extension ProjectionEngine {
                     for (kc, category) in categories.enumerated() {
                         for (t, y) in layout.years.enumerated() {
                             let cell = kc * T + t
-                            var m = QuantileGridMerge(values[cell])
+                            load(&m, values, cell)
                             let summary = m.count == 0 ? QuantileSummary([]) : QuantileSummary(
                                 mean: m.mean, p05: m.quantile(0.05), p10: m.quantile(0.10), p50: m.quantile(0.5),
                                 p90: m.quantile(0.90), p95: m.quantile(0.95))
                             rows[s].append(ProjectionRow(scenario: layout.scenarios[s], geographyLevel: level, geography: geography,
                                                          category: category, year: y, summary: summary))
                             guard !contrast.isEmpty else { continue }
-                            var d = QuantileGridMerge(contrast[cell])
+                            load(&dm, contrast, cell)
                             diffs[s].append(ScenarioContrast(scenario: layout.scenarios[s], reference: layout.scenarios[r], geographyLevel: level,
-                                                             geography: geography, category: category, year: y, p05: d.quantile(0.05),
-                                                             p50: d.quantile(0.5), p95: d.quantile(0.95), sharePositive: d.positive / draws))
+                                                             geography: geography, category: category, year: y, p05: dm.quantile(0.05),
+                                                             p50: dm.quantile(0.5), p95: dm.quantile(0.95), sharePositive: dm.positive / draws))
                         }
                     }
                 }

@@ -81,51 +81,77 @@ package struct QuantileGrid: Sendable, Equatable {
     }
 }
 
+/// One chunk of grids (one block of a shard, one scenario × item), decoded into flat arrays:
+/// cell c's points are `points[c·(M + 1) ..< (c + 1)·(M + 1)]`.
+package struct QuantileGridChunk: Sendable {
+    package var counts: [Int] = []
+    package var sums: [Double] = []
+    package var positives: [Double] = []
+    package var points: [Float] = []
+}
+
 /// The merge of the grids of one cell: `quantile` solves Σ_b R_b(x) = q·(N − 1) + ½ by the
 /// Illinois (regula falsi) method on the piecewise-linear sum, keeping one cursor per block.
+/// Reusable: `reset` keeps the storage, so merging cell after cell allocates nothing.
 package struct QuantileGridMerge {
-    let n: [Double]
-    let points: [[Double]]
-    /// rⱼ + ½ per block.
-    let heights: [[Double]]
-    package let count: Int
-    package let sum: Double
-    package let positive: Double
-    let low: Double, high: Double
-    var cursor: [Int]
+    var n: [Int] = []
+    /// The blocks' points, M + 1 each, in block order.
+    var points: [Double] = []
+    var cursor: [Int] = []
+    package private(set) var count = 0
+    package private(set) var sum = 0.0
+    package private(set) var positive = 0.0
+    var low = Double.infinity, high = -Double.infinity
+
+    package init() {}
 
     package init(_ grids: [QuantileGrid]) {
-        let used = grids.filter { $0.count > 0 }
-        n = used.map { Double($0.count) }
-        points = used.map { $0.points.map(Double.init) }
-        heights = used.map { g in (0...QuantileGrid.intervals).map { Double(QuantileGrid.rank($0, n: g.count)) + 0.5 } }
-        count = used.reduce(0) { $0 + $1.count }
-        sum = grids.reduce(0.0) { $0 + $1.sum }
-        positive = grids.reduce(0.0) { $0 + $1.positive }
-        low = points.map { $0[0] }.min() ?? .nan
-        high = points.map { $0[QuantileGrid.intervals] }.max() ?? .nan
-        cursor = [Int](repeating: QuantileGrid.intervals / 2, count: used.count)
+        for g in grids { g.points.withUnsafeBufferPointer { append(count: g.count, sum: g.sum, positive: g.positive, points: $0) } }
+    }
+
+    package mutating func reset() {
+        n.removeAll(keepingCapacity: true)
+        points.removeAll(keepingCapacity: true)
+        cursor.removeAll(keepingCapacity: true)
+        count = 0; sum = 0; positive = 0
+        low = .infinity; high = -.infinity
+    }
+
+    /// Adds one block's grid of a cell (`points`: its M + 1 points).
+    package mutating func append(count c: Int, sum s: Double, positive p: Double, points g: UnsafeBufferPointer<Float>) {
+        sum += s
+        positive += p
+        guard c > 0 else { return }
+        let M = QuantileGrid.intervals
+        n.append(c)
+        count += c
+        for j in 0...M { points.append(Double(g[j])) }
+        low = Swift.min(low, Double(g[0]))
+        high = Swift.max(high, Double(g[M]))
+        cursor.append(M / 2)
     }
 
     /// Σ_b R_b(x), moving each block's cursor to the segment holding x.
     mutating func estimate(_ x: Double) -> Double {
-        let M = QuantileGrid.intervals
+        let M = QuantileGrid.intervals, P = M + 1
         var total = 0.0
-        for b in points.indices {
-            let g = points[b]
-            if x < g[0] { continue }
-            if x >= g[M] { total += x == g[M] ? heights[b][M] : n[b]; continue }
-            var j = cursor[b]
-            while j > 0 && g[j] > x { j -= 1 }
-            while j < M - 1 && g[j + 1] <= x { j += 1 }
-            cursor[b] = j
-            let h = heights[b]
-            let span = g[j + 1] - g[j]
-            total += span > 0 ? h[j] + (h[j + 1] - h[j]) * (x - g[j]) / span : h[j + 1]
+        points.withUnsafeBufferPointer { all in
+            for b in n.indices {
+                let g = all.baseAddress! + b * P
+                if x < g[0] { continue }
+                let count = n[b]
+                if x >= g[M] { total += x == g[M] ? Double(count) - 0.5 : Double(count); continue }
+                var j = cursor[b]
+                while j > 0 && g[j] > x { j -= 1 }
+                while j < M - 1 && g[j + 1] <= x { j += 1 }
+                cursor[b] = j
+                let h0 = Double(QuantileGrid.rank(j, n: count)) + 0.5, h1 = Double(QuantileGrid.rank(j + 1, n: count)) + 0.5
+                let span = g[j + 1] - g[j]
+                total += span > 0 ? h0 + (h1 - h0) * (x - g[j]) / span : h1
+            }
         }
         return total
     }
-
     /// The merged q-quantile (within `QuantileGrid.rankErrorBound` in rank); NaN without draws.
     package mutating func quantile(_ q: Double) -> Double {
         guard count > 0 else { return .nan }

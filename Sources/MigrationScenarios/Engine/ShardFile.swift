@@ -415,24 +415,32 @@ extension ShardFile {
         append(grid.positive.bitPattern, to: &out)
     }
 
-    /// Decodes `cells` grids; nil unless the bytes hold exactly that (and the points are sorted).
-    static func decodeGrids(_ bytes: UnsafeRawBufferPointer, cells: Int) -> [QuantileGrid]? {
+    /// Decodes `cells` grids into flat arrays; nil unless the bytes hold exactly that (and each
+    /// grid's points are sorted).
+    static func decodeGrids(_ bytes: UnsafeRawBufferPointer, cells: Int) -> QuantileGridChunk? {
         guard bytes.count == cells * QuantileGrid.cellBytes else { return nil }
-        var out: [QuantileGrid] = []
-        out.reserveCapacity(cells)
-        let M = QuantileGrid.intervals
-        for c in 0..<cells {
-            let base = c * QuantileGrid.cellBytes
-            let count = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
-            var points = [Float](repeating: 0, count: M + 1)
-            for j in 0...M { points[j] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4 + 4 * j, as: UInt32.self))) }
-            if count > 0 { for j in 0..<M where !(points[j] <= points[j + 1]) { return nil } }
-            let tail = base + 4 + 4 * (M + 1)
-            let sum = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: tail, as: UInt64.self)))
-            let positive = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: tail + 8, as: UInt64.self)))
-            out.append(QuantileGrid(count: count, sum: sum, positive: positive, points: points))
+        let P = QuantileGrid.intervals + 1
+        var chunk = QuantileGridChunk()
+        chunk.counts = [Int](repeating: 0, count: cells)
+        chunk.sums = [Double](repeating: 0, count: cells)
+        chunk.positives = [Double](repeating: 0, count: cells)
+        chunk.points = [Float](repeating: 0, count: cells * P)
+        let sorted = chunk.points.withUnsafeMutableBufferPointer { points -> Bool in
+            for c in 0..<cells {
+                let base = c * QuantileGrid.cellBytes
+                let count = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
+                for j in 0..<P {
+                    points[c * P + j] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4 + 4 * j, as: UInt32.self)))
+                }
+                if count > 0 { for j in 0..<(P - 1) where !(points[c * P + j] <= points[c * P + j + 1]) { return false } }
+                let tail = base + 4 + 4 * P
+                chunk.counts[c] = count
+                chunk.sums[c] = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: tail, as: UInt64.self)))
+                chunk.positives[c] = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: tail + 8, as: UInt64.self)))
+            }
+            return true
         }
-        return out
+        return sorted ? chunk : nil
     }
 }
 

@@ -129,7 +129,7 @@ package final class ShardReader: @unchecked Sendable {
     }
 
     /// The grids of a sketch-mode chunk (one block of draws).
-    package func grids(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int, cells: Int) throws -> [QuantileGrid] {
+    package func grids(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int, cells: Int) throws -> QuantileGridChunk {
         let bytes = try chunk(kind, scenario: scenario, item: item, block: block)
         guard let out = bytes.withUnsafeBytes({ ShardFile.decodeGrids($0, cells: cells) }) else {
             throw ShardError(file: path, message: "a chunk does not decode to \(cells) quantile grids — the file is damaged; run this shard again")
