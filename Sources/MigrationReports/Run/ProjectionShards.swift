@@ -19,7 +19,7 @@ import MigrationScenarios
 /// file, data, migkit version and N, every K exactly once — then puts each cell's draws back in
 /// order and summarises them as the single run does (`ProjectionRun.assemble`): the run folder it
 /// writes is the single run's, byte for byte. That is exact mode, for runs of at most
-/// `ProjectionEngine.exactDrawLimit` draws; beyond it shards hold a t-digest per cell (sketch
+/// `ProjectionEngine.exactDrawLimit` draws; beyond it shards hold a quantile grid per cell (sketch
 /// mode: `QuantileGrid`), and the merged quantiles are estimates within the bound
 /// `ProjectionEngine.mergeSketches` documents (within about 3.1 % of the draws in rank).
 ///
@@ -106,7 +106,7 @@ public enum ProjectionShards {
         if FileManager.default.fileExists(atPath: manifestPath) { try FileManager.default.removeItem(atPath: manifestPath) }
         let binPath = directory.appendingPathComponent("shard.bin").path
         let range = shard.draws(of: set.draws)
-        // Exact mode (per-draw values) within the exact-quantile limit, t-digests beyond it.
+        // Exact mode (per-draw values) within the exact-quantile limit, quantile grids beyond it.
         let exact = set.draws <= exactLimit
         let writer: ShardWriter? = exact ? try ShardWriter(path: binPath) : nil
         let sketches: ShardSketchWriter? = exact ? nil : try ShardSketchWriter(path: binPath)

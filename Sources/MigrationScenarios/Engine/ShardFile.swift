@@ -38,7 +38,7 @@ package enum ShardFile {
     package static let formatVersion: UInt32 = 2
     static let preambleSize = 16, entrySize = 40, trailerSize = 64
 
-    /// Chunk kinds: per-draw values (exact mode, preamble mode 0) or t-digests (sketch mode, 1).
+    /// Chunk kinds: per-draw values (exact mode, preamble mode 0) or quantile grids (sketch mode, 1).
     package enum Kind: UInt32, Sendable, Hashable { case country = 0, aggregate = 1, countrySketch = 2, aggregateSketch = 3, contrastSketch = 4 }
 
     package struct Entry: Sendable {

@@ -10,7 +10,7 @@ package final class ShardReader: @unchecked Sendable {
     package let drawCount: Int
     package let layoutHash: UInt64
     package let trailerHash: UInt64
-    /// 0: per-draw values (exact), 1: t-digests (sketch mode).
+    /// 0: per-draw values (exact), 1: quantile grids (sketch mode).
     package let mode: UInt32
     private let descriptor: Int32
     private let layout: DrawLayout
