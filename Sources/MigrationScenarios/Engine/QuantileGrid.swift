@@ -136,39 +136,59 @@ package struct QuantileGridMerge {
         let M = QuantileGrid.intervals, P = M + 1
         var total = 0.0
         points.withUnsafeBufferPointer { all in
-            for b in n.indices {
-                let g = all.baseAddress! + b * P
-                if x < g[0] { continue }
-                let count = n[b]
-                if x >= g[M] { total += x == g[M] ? Double(count) - 0.5 : Double(count); continue }
-                var j = cursor[b]
-                while j > 0 && g[j] > x { j -= 1 }
-                while j < M - 1 && g[j + 1] <= x { j += 1 }
-                cursor[b] = j
-                let h0 = Double(QuantileGrid.rank(j, n: count)) + 0.5, h1 = Double(QuantileGrid.rank(j + 1, n: count)) + 0.5
-                let span = g[j + 1] - g[j]
-                total += span > 0 ? h0 + (h1 - h0) * (x - g[j]) / span : h1
+            n.withUnsafeBufferPointer { counts in
+                cursor.withUnsafeMutableBufferPointer { cursors in
+                    for b in 0..<counts.count {
+                        let g = all.baseAddress! + b * P
+                        if x < g[0] { continue }
+                        let count = counts[b]
+                        if x >= g[M] { total += x == g[M] ? Double(count) - 0.5 : Double(count); continue }
+                        var j = cursors[b]
+                        while j > 0 && g[j] > x { j -= 1 }
+                        while j < M - 1 && g[j + 1] <= x { j += 1 }
+                        cursors[b] = j
+                        let h0 = Double(QuantileGrid.rank(j, n: count)) + 0.5, h1 = Double(QuantileGrid.rank(j + 1, n: count)) + 0.5
+                        let span = g[j + 1] - g[j]
+                        total += span > 0 ? h0 + (h1 - h0) * (x - g[j]) / span : h1
+                    }
+                }
             }
         }
         return total
     }
+
     /// The merged q-quantile (within `QuantileGrid.rankErrorBound` in rank); NaN without draws.
+    /// The search starts from the blocks' own grid points around q (the smallest and largest
+    /// over the blocks, checked to bracket the target, else the whole range), and stops within
+    /// ½ of the target rank.
     package mutating func quantile(_ q: Double) -> Double {
         guard count > 0 else { return .nan }
         let target = Swift.min(1, Swift.max(0, q)) * Double(count - 1) + 0.5
         if low == high || q <= 0 { return low }
         if q >= 1 { return high }
-        var a = low, b = high
+        let M = QuantileGrid.intervals, P = M + 1
+        let j = Int((q * Double(M)).rounded(.down))
+        var a = Double.infinity, b = -Double.infinity
+        points.withUnsafeBufferPointer { all in
+            for block in n.indices {
+                a = Swift.min(a, all[block * P + Swift.max(0, j - 1)])
+                b = Swift.max(b, all[block * P + Swift.min(M, j + 2)])
+            }
+        }
         var fa = estimate(a), fb = estimate(b)
-        if fa >= target { return a }
-        if fb < target { return b }
+        if !(fa < target && fb >= target) {
+            a = low; b = high
+            fa = estimate(a); fb = estimate(b)
+            if fa >= target { return a }
+            if fb < target { return b }
+        }
         var side = 0
         for _ in 0..<200 {
             var x = a + (target - fa) * (b - a) / (fb - fa)
             if !(x > a && x < b) { x = a + (b - a) / 2 }
             if !(x > a && x < b) { return b }
             let fx = estimate(x)
-            if abs(fx - target) <= 0.25 { return x }
+            if abs(fx - target) <= 0.5 { return x }
             if fx < target {
                 a = x; fa = fx
                 if side == -1 { fb = target + (fb - target) / 2 }
