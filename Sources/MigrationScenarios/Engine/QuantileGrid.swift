@@ -131,10 +131,10 @@ package struct QuantileGridMerge {
         cursor.append(M / 2)
     }
 
-    /// Σ_b R_b(x), moving each block's cursor to the segment holding x.
-    mutating func estimate(_ x: Double) -> Double {
+    /// Σ_b R_b(x) and its slope at x, moving each block's cursor to the segment holding x.
+    mutating func estimate(_ x: Double) -> (value: Double, slope: Double) {
         let M = QuantileGrid.intervals, P = M + 1
-        var total = 0.0
+        var total = 0.0, slope = 0.0
         points.withUnsafeBufferPointer { all in
             n.withUnsafeBufferPointer { counts in
                 cursor.withUnsafeMutableBufferPointer { cursors in
@@ -149,55 +149,60 @@ package struct QuantileGridMerge {
                         cursors[b] = j
                         let h0 = Double(QuantileGrid.rank(j, n: count)) + 0.5, h1 = Double(QuantileGrid.rank(j + 1, n: count)) + 0.5
                         let span = g[j + 1] - g[j]
-                        total += span > 0 ? h0 + (h1 - h0) * (x - g[j]) / span : h1
+                        if span > 0 {
+                            let s = (h1 - h0) / span
+                            total += h0 + s * (x - g[j])
+                            slope += s
+                        } else {
+                            total += h1
+                        }
                     }
                 }
             }
         }
-        return total
+        return (total, slope)
     }
 
     /// The merged q-quantile (within `QuantileGrid.rankErrorBound` in rank); NaN without draws.
-    /// The search starts from the blocks' own grid points around q (the smallest and largest
-    /// over the blocks, checked to bracket the target, else the whole range), and stops within
-    /// ½ of the target rank.
+    /// A safeguarded Newton search on the piecewise-linear sum: it starts from the blocks' own
+    /// q-quantiles pooled (draw-weighted), keeps a bracket — the blocks' grid points around q,
+    /// checked to bracket the target, else the whole range — and stops within ½ of the target
+    /// rank (or when the bracket is a single Double wide, at a jump of the sum).
     package mutating func quantile(_ q: Double) -> Double {
         guard count > 0 else { return .nan }
         let target = Swift.min(1, Swift.max(0, q)) * Double(count - 1) + 0.5
         if low == high || q <= 0 { return low }
         if q >= 1 { return high }
         let M = QuantileGrid.intervals, P = M + 1
-        let j = Int((q * Double(M)).rounded(.down))
-        var a = Double.infinity, b = -Double.infinity
+        let position = q * Double(M)
+        let j = Swift.min(M - 1, Int(position.rounded(.down)))
+        let fraction = position - Double(j)
+        var a = Double.infinity, b = -Double.infinity, pooled = 0.0
         points.withUnsafeBufferPointer { all in
             for block in n.indices {
-                a = Swift.min(a, all[block * P + Swift.max(0, j - 1)])
-                b = Swift.max(b, all[block * P + Swift.min(M, j + 2)])
+                let g = block * P
+                a = Swift.min(a, all[g + Swift.max(0, j - 1)])
+                b = Swift.max(b, all[g + Swift.min(M, j + 2)])
+                pooled += Double(n[block]) * (all[g + j] + (all[g + j + 1] - all[g + j]) * fraction)
             }
         }
-        var fa = estimate(a), fb = estimate(b)
+        var fa = estimate(a).value, fb = estimate(b).value
         if !(fa < target && fb >= target) {
             a = low; b = high
-            fa = estimate(a); fb = estimate(b)
+            fa = estimate(a).value; fb = estimate(b).value
             if fa >= target { return a }
             if fb < target { return b }
         }
-        var side = 0
+        var x = pooled / Double(count)
         for _ in 0..<200 {
-            var x = a + (target - fa) * (b - a) / (fb - fa)
             if !(x > a && x < b) { x = a + (b - a) / 2 }
             if !(x > a && x < b) { return b }
-            let fx = estimate(x)
+            let (fx, slope) = estimate(x)
             if abs(fx - target) <= 0.5 { return x }
-            if fx < target {
-                a = x; fa = fx
-                if side == -1 { fb = target + (fb - target) / 2 }
-                side = -1
-            } else {
-                b = x; fb = fx
-                if side == 1 { fa = target - (target - fa) / 2 }
-                side = 1
-            }
+            if fx < target { a = x; fa = fx } else { b = x; fb = fx }
+            // Newton from x; when it leaves the bracket, the secant of the bracket.
+            let newton = slope > 0 ? x + (target - fx) / slope : .nan
+            x = newton > a && newton < b ? newton : a + (target - fa) * (b - a) / (fb - fa)
         }
         return b
     }
