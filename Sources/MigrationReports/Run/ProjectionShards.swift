@@ -11,7 +11,7 @@ import MigrationScenarios
 /// draws the single run would. A shard writes, into its own folder:
 ///
 ///     shard.bin    per-draw values of every reported cell (see `ShardFile`), checksummed; in
-///                  sketch mode a 152-byte quantile grid per cell and block (`QuantileGrid`)
+///                  sketch mode a 208-byte quantile grid per cell and block (`QuantileGrid`)
 ///     shard.json   seed, draws, K/N, scenario text and hash, data hash, versions, layout; written
 ///                  last, so a folder without it is an unfinished shard
 ///

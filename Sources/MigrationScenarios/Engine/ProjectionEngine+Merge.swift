@@ -175,7 +175,7 @@ extension ProjectionEngine {
                 }
                 return out
             }
-            let P = QuantileGrid.intervals + 1
+            let P = QuantileGrid.pointCount
             var m = QuantileGridMerge(), dm = QuantileGridMerge()
             func load(_ merge: inout QuantileGridMerge, _ chunks: [QuantileGridChunk], _ cell: Int) {
                 merge.reset()

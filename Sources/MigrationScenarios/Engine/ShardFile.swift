@@ -22,8 +22,8 @@ import MigrationData
 /// other Doubles as bit patterns, which share their sign, exponent and leading mantissa bits).
 /// The encoder picks the smallest form; every form is lossless, so the merge sees the engine's
 /// values bit for bit. Country values are the engine's Doubles, aggregates its fixed-point Int64
-/// sums. In sketch mode a chunk is one block's `QuantileGrid` per cell, 152 bytes each (count,
-/// 33 Float32 order statistics, sum, positive draws).
+/// sums. In sketch mode a chunk is one block's `QuantileGrid` per cell, 208 bytes each (count,
+/// 47 Float32 order statistics, sum, positive draws).
 ///
 /// **Integrity.** Every byte is covered by a checksum: chunks by their index entry, the index by
 /// the trailer, preamble and trailer by the trailer hash, and the chunks must tile the space
@@ -419,7 +419,7 @@ extension ShardFile {
     /// grid's points are sorted).
     static func decodeGrids(_ bytes: UnsafeRawBufferPointer, cells: Int) -> QuantileGridChunk? {
         guard bytes.count == cells * QuantileGrid.cellBytes else { return nil }
-        let P = QuantileGrid.intervals + 1
+        let P = QuantileGrid.pointCount
         var chunk = QuantileGridChunk()
         chunk.counts = [Int](repeating: 0, count: cells)
         chunk.sums = [Double](repeating: 0, count: cells)

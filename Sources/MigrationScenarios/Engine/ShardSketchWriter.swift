@@ -3,7 +3,7 @@ import MigrationData
 
 /// Sketch-mode shards (runs of more than `ProjectionEngine.exactDrawLimit` draws): for every
 /// block of draws the engine hands over (at most `exactDrawLimit` draws), each cell's draws are
-/// reduced to a `QuantileGrid` — count, sum and 33 order statistics, 152 bytes whatever the
+/// reduced to a `QuantileGrid` — count, sum and 47 order statistics, 208 bytes whatever the
 /// number of draws — and the aggregates' paired differences from the reference likewise, with
 /// the count of positive draws. Each scenario × country (or aggregate, or contrast) × block is a
 /// chunk of `shard.bin` (preamble mode 1), appended as the engine produces it, so memory stays
