@@ -141,12 +141,13 @@ extension ProjectionEngine {
     /// The rows and contrasts of a run from its shards' quantile grids (sketch mode, more than
     /// `exactDrawLimit` draws): each cell's grids — one per block of draws of every shard — are
     /// merged (`QuantileGridMerge`) into the mean (exact up to the order of summation) and the
-    /// quantiles, estimates whose rank is within `QuantileGrid.rankErrorBound` — Σ over the
-    /// blocks of ⌈(n_b − 1)/32⌉, plus 1: about 3.1 % of the draws at every quantile, however many
-    /// shards — of the exact type-7 rank, tested in `ShardSketchTests`. Contrasts cover the world
+    /// quantiles, estimates whose rank is within `QuantileGrid.rankErrorBound` of the exact
+    /// type-7 rank — Σ over the blocks of the largest gap between a block's grid ranks
+    /// (≈ ⌈(n_b − 1)/32⌉), plus 1: about 3.1 % of the draws at every quantile, however many
+    /// shards — tested in `ShardSketchTests`. Contrasts cover the world
     /// and the regions, as in a single streamed run; rows and contrasts come in the single run's
     /// order. Memory is one item's grids of all shards per worker (a country of 208 cells and
-    /// 100 shards: 3 MB); each shard file is read once, chunk by chunk.
+    /// 100 shards: 4 MB); each shard file is read once, chunk by chunk.
     /// - Parameters:
     ///   - shards: the shard files (mode 1), in draw order.
     ///   - layout: the run's layout.
