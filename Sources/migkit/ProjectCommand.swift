@@ -30,7 +30,10 @@ struct Project: ParsableCommand {
             With --shard K/N the run is one of N shards (contiguous blocks of draws, for a Slurm \
             array job): -o names the shard folder (default shards/K-of-N), which receives \
             shard.bin (per-draw values, checksummed) and shard.json (written last); \
-            `migkit merge` joins the N shard folders into the single run's reports, byte for byte.
+            `migkit merge` joins the N shard folders into the single run's reports, byte for byte. \
+            Runs of more than 10,000 draws in total shard in sketch mode: shard.bin holds a \
+            fixed-size quantile grid per cell (208 bytes), and the merged quantiles are within \
+            about 3.1 % of the draws in rank of the exact ones.
 
             Examples:
               migkit project                          # default scenarios → reports/

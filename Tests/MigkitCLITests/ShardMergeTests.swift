@@ -92,6 +92,15 @@ struct ShardMergeTests {
         let unfinished = try merge([1, 2, 3, 4].map(folder), out: out)
         #expect(unfinished.status != 0 && unfinished.stderr.contains(folder(4).path) && unfinished.stderr.contains("no shard.json"), "\(unfinished.stderr)")
 
+        // A shard of the previous format (version 1: unpacked values, t-digests) is refused, naming the version.
+        let manifest = folder(1).appendingPathComponent("shard.json")
+        let current = try String(contentsOf: manifest, encoding: .utf8)
+        #expect(current.contains("\"format_version\" : 2"))
+        try current.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : 1").write(to: manifest, atomically: true, encoding: .utf8)
+        let old = try merge([1, 2, 3, 4].map(folder), out: out)
+        #expect(old.status != 0 && old.stderr.contains(folder(1).path) && old.stderr.contains("shard format version 1; this migkit merges version 2"), "\(old.stderr)")
+        try current.write(to: manifest, atomically: true, encoding: .utf8)
+
         // Re-running the failed shards completes the set.
         #expect(try shard(2, of: 4, draws: 8, horizon: 2026, into: shards).status == 0)
         #expect(try shard(4, of: 4, draws: 8, horizon: 2026, into: shards).status == 0)
@@ -133,6 +142,14 @@ struct ShardMergeTests {
             let same = x == y
             #expect(same && !x.isEmpty, "\(f) of the merged backtest differs from the single run")
         }
+        // A backtest shard of the previous format is refused, naming the version.
+        let manifest = folders[0].appendingPathComponent("backtest_shard.json")
+        let current = try String(contentsOf: manifest, encoding: .utf8)
+        #expect(current.contains("\"format_version\" : 2"))
+        try current.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : 1").write(to: manifest, atomically: true, encoding: .utf8)
+        let old = try MigkitRunner.run(["merge", "--data-dir", Self.data, "-o", dir.appendingPathComponent("m1").path] + folders.map(\.path))
+        #expect(old.status != 0 && old.stderr.contains("shard format version 1; this migkit merges version 2"), "\(old.stderr)")
+        try current.write(to: manifest, atomically: true, encoding: .utf8)
         let missing = try MigkitRunner.run(["merge", "--data-dir", Self.data, "-o", dir.appendingPathComponent("m2").path, folders[0].path, folders[2].path])
         #expect(missing.status != 0 && missing.stderr.contains("backtest shard 2/3 is missing"), "\(missing.stderr)")
         let tsv = folders[1].appendingPathComponent("backtest_forecasts.tsv")

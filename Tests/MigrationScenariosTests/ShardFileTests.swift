@@ -33,6 +33,49 @@ struct ShardFileTests {
         #expect(roundTrip([]).ok)
     }
 
+    /// Encodes one cell of `kind`; returns whether it came back and its tag and size.
+    func packed(_ values: [UInt64], kind: ShardFile.ValueKind) -> (ok: Bool, bytes: Int, tag: UInt8) {
+        var out: [UInt8] = []
+        values.withUnsafeBufferPointer { ShardFile.encodeCell($0, kind: kind, into: &out) }
+        var back = [UInt64](repeating: 0, count: values.count)
+        let decoded = out.withUnsafeBytes { raw in
+            back.withUnsafeMutableBufferPointer { ShardFile.decode(raw, cells: 1, n: values.count, into: $0.baseAddress!, stride: values.count, start: 0) }
+        }
+        return (decoded && back == values, out.count, out.first ?? 255)
+    }
+
+    @Test("packed cells: whole persons, fixed-point sums, positive Doubles with zeros — bit for bit, in fewer bytes")
+    func packing() {
+        // Whole persons stored as Doubles: offsets from the minimum in 11 bits (0…1999, 200 draws).
+        let whole = (0..<200).map { Double(1_000_000 + ($0 * 7919) % 2000).bitPattern }
+        let w = packed(whole, kind: .double)
+        #expect(w.ok && w.tag == 3 && w.bytes == 1 + ShardFile.packedHeader + (200 * 11 + 7) / 8)
+        // Fixed-point sums (2⁻¹⁶ persons) of whole persons: the 16 zero bits are shifted out.
+        let fixed = (0..<200).map { UInt64(bitPattern: Int64(-500 + ($0 * 31) % 1000) << 16) }
+        let f = packed(fixed, kind: .integer)
+        #expect(f.ok && f.tag == 3 && f.bytes == 1 + ShardFile.packedHeader + (200 * 10 + 7) / 8)
+        // Non-integer positive Doubles with zeros (zeros get code 0): fewer than 8 bytes a draw.
+        let positive = (0..<200).map { $0 % 10 == 0 ? 0 : (1.5 + Double($0) * 0.37).bitPattern }
+        let p = packed(positive, kind: .double)
+        #expect(p.ok && p.tag == 3 && p.bytes < 1 + 200 * 8 && p.bytes < 1 + 25 + 180 * 8)
+        // −0, negative whole numbers and the extremes of Int64 fixed point still come back.
+        #expect(packed([(-0.0).bitPattern, (0.0).bitPattern, (-3.0).bitPattern, (4.0).bitPattern], kind: .double).ok)
+        #expect(packed([Int64.min, Int64.max, 0, -1].map { UInt64(bitPattern: $0) }, kind: .integer).ok)
+        #expect(packed([Int64.min + 1, Int64.min + 5, Int64.min + 3].map { UInt64(bitPattern: $0) }, kind: .integer).tag == 3)
+        // A mangled header or a truncated body is refused.
+        var out: [UInt8] = []
+        whole.withUnsafeBufferPointer { ShardFile.encodeCell($0, kind: .double, into: &out) }
+        var buffer = [UInt64](repeating: 0, count: 200)
+        func decodes(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBytes { raw in buffer.withUnsafeMutableBufferPointer { ShardFile.decode(raw, cells: 1, n: 200, into: $0.baseAddress!, stride: 200, start: 0) } }
+        }
+        #expect(decodes(out))
+        #expect(!decodes(Array(out.dropLast())))
+        var wide = out
+        wide[3] = 60   // width beyond 56 bits
+        #expect(!decodes(wide))
+    }
+
     @Test("decoding refuses truncated or padded bytes and unknown tags")
     func malformed() {
         var out: [UInt8] = []

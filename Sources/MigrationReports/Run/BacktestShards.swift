@@ -142,6 +142,11 @@ public enum BacktestShards {
                   let k = json["shard"] as? Int, let n = json["shards"] as? Int, n >= 1, (1...n).contains(k) else {
                 throw ProjectionRun.RunError(description: "\(path): not a valid backtest shard manifest — the file is damaged; run this shard again")
             }
+            // Format 1 shards hashed with the earlier checksum: refuse them by version, not by a
+            // misleading data-hash or checksum mismatch.
+            guard json["format_version"] as? Int == ProjectionShards.formatVersion else {
+                throw ProjectionRun.RunError(description: "\(url.path): shard format version \(json["format_version"] ?? "?"); this migkit merges version \(ProjectionShards.formatVersion) — run the shards with this migkit")
+            }
             parts.append(Part(folder: url.path, json: json, shard: k, shards: n))
         }
         guard let first = parts.first else { throw ProjectionRun.RunError(description: "merge: no shard folders given") }

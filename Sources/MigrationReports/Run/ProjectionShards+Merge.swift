@@ -127,6 +127,7 @@ extension ProjectionShards {
         set.draws = first.draws
         set.horizon = first.horizon
         let ordered = (1...first.shards).compactMap { byIndex[$0] }
+        // Shard format 1 (before the quantile grids and packed values) is refused by the manifest check above.
         let readers = try ordered.map { m -> ShardReader in
             let path = (m.folder as NSString).appendingPathComponent("shard.bin")
             let reader = try ShardReader(path: path, layout: m.layout)
@@ -138,9 +139,10 @@ extension ProjectionShards {
         }
         let inputs = try ProjectionDataLoader.load(directory: dataDirectory)
         let models = try ProjectionEngine.fit(inputs)
-        let sketchMode = first.draws > ProjectionEngine.exactDrawLimit
-        for reader in readers where reader.mode != (sketchMode ? 1 : 0) {
-            throw ProjectionRun.RunError(description: "\(reader.path): holds \(reader.mode == 1 ? "quantile sketches" : "per-draw values") but a run of \(first.draws) draws needs \(sketchMode ? "sketches" : "per-draw values") — the file is damaged or from another migkit; run this shard again")
+        // The shards say which mode they ran in (shard.bin's preamble, checksummed): all the same.
+        let sketchMode = readers[0].mode == 1
+        for reader in readers where reader.mode != readers[0].mode {
+            throw ProjectionRun.RunError(description: "\(reader.path): holds \(reader.mode == 1 ? "quantile sketches" : "per-draw values") but \(readers[0].path) holds \(sketchMode ? "sketches" : "per-draw values") — the shards come from different migkit runs; run this shard again")
         }
         let output: ProjectionOutput
         do {

@@ -10,7 +10,8 @@ import MigrationScenarios
 /// summed in fixed point, so shard K of N (draws ⌊(K−1)·D/N⌋ ..< ⌊K·D/N⌋) simulates exactly the
 /// draws the single run would. A shard writes, into its own folder:
 ///
-///     shard.bin    per-draw values of every reported cell (see `ShardFile`), checksummed
+///     shard.bin    per-draw values of every reported cell (see `ShardFile`), checksummed; in
+///                  sketch mode a 208-byte quantile grid per cell and block (`QuantileGrid`)
 ///     shard.json   seed, draws, K/N, scenario text and hash, data hash, versions, layout; written
 ///                  last, so a folder without it is an unfinished shard
 ///
@@ -18,9 +19,9 @@ import MigrationScenarios
 /// file, data, migkit version and N, every K exactly once — then puts each cell's draws back in
 /// order and summarises them as the single run does (`ProjectionRun.assemble`): the run folder it
 /// writes is the single run's, byte for byte. That is exact mode, for runs of at most
-/// `ProjectionEngine.exactDrawLimit` draws; beyond it shards hold a t-digest per cell (sketch
-/// mode), and the merged quantiles are estimates within the bound `ProjectionEngine.mergeSketches`
-/// documents (about 1.6 % of the draws in rank at the median, 0.7 % at p05 and p95).
+/// `ProjectionEngine.exactDrawLimit` draws; beyond it shards hold a quantile grid per cell (sketch
+/// mode: `QuantileGrid`), and the merged quantiles are estimates within the bound
+/// `ProjectionEngine.mergeSketches` documents (within about 3.1 % of the draws in rank).
 ///
 ///     let shard = try ProjectionShards.Shard("2/4")
 ///     try ProjectionShards.run(options, shard: shard, to: URL(fileURLWithPath: "shards/2"))
@@ -28,7 +29,7 @@ import MigrationScenarios
 ///     try ProjectionRun.write(result, to: URL(fileURLWithPath: "reports"))
 public enum ProjectionShards {
     /// Version of the shard folder format (shard.json and shard.bin).
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// Shard K of N (1 ≤ K ≤ N).
     public struct Shard: Sendable, Equatable, CustomStringConvertible {
@@ -78,6 +79,13 @@ public enum ProjectionShards {
     ///   - progress: receives the phase and fraction done.
     public static func run(_ options: ProjectionRun.Options, shard: Shard, to directory: URL,
                            progress: (@Sendable (ProjectionRun.Phase, Double) -> Void)? = nil) throws -> ShardResult {
+        try run(options, shard: shard, to: directory, exactLimit: ProjectionEngine.exactDrawLimit, progress: progress)
+    }
+
+    /// `run` with the exact-mode limit (tests use a small one to reach sketch mode cheaply):
+    /// runs of more draws keep quantile grids, in blocks of at most `exactLimit` draws.
+    package static func run(_ options: ProjectionRun.Options, shard: Shard, to directory: URL, exactLimit: Int,
+                            progress: (@Sendable (ProjectionRun.Phase, Double) -> Void)? = nil) throws -> ShardResult {
         let started = Date()
         progress?(.loading, 0)
         let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
@@ -98,15 +106,17 @@ public enum ProjectionShards {
         if FileManager.default.fileExists(atPath: manifestPath) { try FileManager.default.removeItem(atPath: manifestPath) }
         let binPath = directory.appendingPathComponent("shard.bin").path
         let range = shard.draws(of: set.draws)
-        // Exact mode (per-draw values) within the exact-quantile limit, t-digests beyond it.
-        let exact = set.draws <= ProjectionEngine.exactDrawLimit
+        // Exact mode (per-draw values) within the exact-quantile limit, quantile grids beyond it.
+        let exact = set.draws <= exactLimit
         let writer: ShardWriter? = exact ? try ShardWriter(path: binPath) : nil
-        let sketches: ShardSketchWriter? = exact ? nil : ShardSketchWriter(path: binPath)
+        let sketches: ShardSketchWriter? = exact ? nil : try ShardSketchWriter(path: binPath)
         do {
             try ProjectionEngine.projectShard(set, models: models, inputs: inputs, drawRange: range, collector: writer ?? sketches!,
-                                              threads: options.threads, progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
+                                              threads: options.threads, blockSize: exactLimit,
+                                              progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
         } catch {
             writer?.cancel()
+            sketches?.cancel()
             throw ProjectionRun.RunError(description: "\(scenarioPath): \(error)")
         }
         progress?(.writing, 0)

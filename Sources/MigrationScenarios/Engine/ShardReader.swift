@@ -10,16 +10,19 @@ package final class ShardReader: @unchecked Sendable {
     package let drawCount: Int
     package let layoutHash: UInt64
     package let trailerHash: UInt64
-    /// 0: per-draw values (exact), 1: t-digests (sketch mode).
+    /// 0: per-draw values (exact), 1: quantile grids (sketch mode).
     package let mode: UInt32
     private let descriptor: Int32
     private let layout: DrawLayout
-    private struct Key: Hashable { let kind: ShardFile.Kind, scenario: Int, item: Int }
+    /// Blocks of draws the shard ran (sketch mode keeps each block's grids; 1 in exact mode).
+    package let blocks: Int
+    private struct Key: Hashable { let kind: ShardFile.Kind, scenario: Int, item: Int, block: Int }
     private var entries: [Key: ShardFile.Entry] = [:]
 
     package init(path: String, layout: DrawLayout) throws {
         self.path = path
         self.layout = layout
+        blocks = max(1, layout.blocks)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ShardError(file: path, message: "cannot be opened — \(String(cString: strerror(errno)))") }
         descriptor = fd
@@ -60,30 +63,34 @@ package final class ShardReader: @unchecked Sendable {
         self.mode = mode
         var spans: [(UInt64, UInt64)] = []
         for i in 0..<Int(count) {
-            let e = index.withUnsafeBytes { b -> (UInt32, UInt32, UInt32, UInt64, UInt64, UInt64) in
+            let e = index.withUnsafeBytes { b -> (UInt32, UInt32, UInt32, UInt64, UInt64, UInt64, UInt32) in
                 let base = i * ShardFile.entrySize
                 return (UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
                         UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self)),
                         UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base + 8, as: UInt32.self)),
                         UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self)),
                         UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 24, as: UInt64.self)),
-                        UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 32, as: UInt64.self)))
+                        UInt64(littleEndian: b.loadUnaligned(fromByteOffset: base + 32, as: UInt64.self)),
+                        UInt32(littleEndian: b.loadUnaligned(fromByteOffset: base + 12, as: UInt32.self)))
             }
             guard let kind = ShardFile.Kind(rawValue: e.0), Int(e.1) < layout.scenarios.count else { throw fail("index entry \(i) is invalid") }
-            let s = Int(e.1), item = Int(e.2)
-            let entry = ShardFile.Entry(kind: kind, scenario: s, item: item, offset: e.3, length: e.4, hash: e.5)
+            let s = Int(e.1), item = Int(e.2), block = Int(e.6)
+            let entry = ShardFile.Entry(kind: kind, scenario: s, item: item, block: block, offset: e.3, length: e.4, hash: e.5)
             let isCountry = kind == .country || kind == .countrySketch
+            let key = Key(kind: kind, scenario: s, item: item, block: block)
             guard (kind.rawValue >= 2) == (mode == 1), item < (isCountry ? layout.countries.count : layout.aggregates.count),
-                  entries[Key(kind: kind, scenario: s, item: item)] == nil else { throw fail("index entry \(i) is invalid or repeated") }
-            entries[Key(kind: kind, scenario: s, item: item)] = entry
+                  block < (mode == 1 ? blocks : 1), entries[key] == nil else { throw fail("index entry \(i) is invalid or repeated") }
+            entries[key] = entry
             spans.append((e.3, e.4))
         }
         let S = layout.scenarios.count
         let contrasted = S > 1 ? S - 1 : 0
         let expected = mode == 0 ? S * (layout.countries.count + layout.aggregates.count)
-            : S * (layout.countries.count + layout.aggregates.count) + contrasted * layout.aggregates.count
+            : blocks * (S * (layout.countries.count + layout.aggregates.count) + contrasted * layout.aggregates.count)
         let contrastsComplete = mode == 0 || (0..<S).allSatisfy { s in
-            s == layout.referenceIndex || S == 1 || layout.aggregates.indices.allSatisfy { entries[Key(kind: .contrastSketch, scenario: s, item: $0)] != nil }
+            s == layout.referenceIndex || S == 1 || (0..<blocks).allSatisfy { b in
+                layout.aggregates.indices.allSatisfy { entries[Key(kind: .contrastSketch, scenario: s, item: $0, block: b)] != nil }
+            }
         }
         guard entries.count == expected, contrastsComplete else { throw fail("cells are missing from the index") }
         spans.sort { $0.0 < $1.0 }
@@ -121,18 +128,18 @@ package final class ShardReader: @unchecked Sendable {
         guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
     }
 
-    /// The digests (and positive counts) of a sketch-mode chunk.
-    package func sketches(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int) throws -> [(QuantileSketch, Double)] {
-        let bytes = try chunk(kind, scenario: scenario, item: item)
-        guard let out = bytes.withUnsafeBytes({ ShardFile.decodeSketches($0, cells: cells) }) else {
-            throw ShardError(file: path, message: "a chunk does not decode to \(cells) quantile sketches — the file is damaged; run this shard again")
+    /// The grids of a sketch-mode chunk (one block of draws).
+    package func grids(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int, cells: Int) throws -> QuantileGridChunk {
+        let bytes = try chunk(kind, scenario: scenario, item: item, block: block)
+        guard let out = bytes.withUnsafeBytes({ ShardFile.decodeGrids($0, cells: cells) }) else {
+            throw ShardError(file: path, message: "a chunk does not decode to \(cells) quantile grids — the file is damaged; run this shard again")
         }
         return out
     }
 
     /// A chunk's bytes, checksum verified.
-    private func chunk(_ kind: ShardFile.Kind, scenario: Int, item: Int) throws -> [UInt8] {
-        let entry = entries[Key(kind: kind, scenario: scenario, item: item)]
+    private func chunk(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int = 0) throws -> [UInt8] {
+        let entry = entries[Key(kind: kind, scenario: scenario, item: item, block: block)]
         guard let entry, let bytes = ShardReader.read(descriptor, at: entry.offset, count: Int(entry.length)) else {
             throw ShardError(file: path, message: "cannot read a chunk — the file is damaged or was truncated; run this shard again")
         }

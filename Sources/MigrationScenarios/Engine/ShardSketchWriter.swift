@@ -1,112 +1,149 @@
 import Foundation
 import MigrationData
 
-/// Sketch-mode shards (runs of more than `ProjectionEngine.exactDrawLimit` draws): the collector
-/// streams every cell's draws, block by block, into a t-digest (`QuantileSketch`, δ = 200) as the
-/// single run does, and the aggregates' paired differences from the reference into contrast
-/// digests with the count of positive draws; `finish` writes them as chunks of `shard.bin`
-/// (preamble mode 1). The merge combines the shards' digests (`QuantileSketch.merge`), so its
-/// quantiles are t-digest estimates within the documented bound, not the single run's bytes.
+/// Sketch-mode shards (runs of more than `ProjectionEngine.exactDrawLimit` draws): for every
+/// block of draws the engine hands over (at most `exactDrawLimit` draws), each cell's draws are
+/// reduced to a `QuantileGrid` — count, sum and 47 order statistics, 208 bytes whatever the
+/// number of draws — and the aggregates' paired differences from the reference likewise, with
+/// the count of positive draws. Each scenario × country (or aggregate, or contrast) × block is a
+/// chunk of `shard.bin` (preamble mode 1), appended as the engine produces it, so memory stays
+/// at one block's values. The merge (`ProjectionEngine.mergeSketches`) combines the grids of all
+/// blocks of all shards within the bound `QuantileGrid` documents; the mean is exact up to the
+/// order of summation.
 package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
     package let path: String
-    package let compression: Double
+    private let file: AtomicFile
     private let lock = NSLock()
+    private var offset = UInt64(ShardFile.preambleSize)
+    private var entries: [ShardFile.Entry] = []
+    private var failure: Error?
     package private(set) var layout: DrawLayout?
-    /// [scenario][country] → KC·T digests.
-    private var countries: [[[QuantileSketch]]] = []
-    /// [scenario] → one digest per aggregate cell; contrasts likewise with positive counts.
-    private var aggregates: [[QuantileSketch]] = []
-    private var contrasts: [[QuantileSketch]] = []
-    private var positive: [[Double]] = []
+    /// Block index by first draw (blocks arrive in order).
+    private var blockIndex: [Int: Int] = [:]
     /// The reference scenario's fixed-point sums of the current block.
     private var reference: [Int64] = []
+    private var referenceBlock = -1
 
-    package init(path: String, compression: Double = 200) {
+    package init(path: String) throws {
         self.path = path
-        self.compression = compression
+        file = try AtomicFile(path: path)
+        try file.write(ShardFile.preamble(mode: 1))
     }
 
     package func begin(_ layout: DrawLayout) throws {
         lock.lock()
         defer { lock.unlock() }
         self.layout = layout
-        let empty = QuantileSketch(compression: compression)
-        let S = layout.scenarios.count, cells = layout.aggregateOffset(layout.aggregates.count)
-        countries = Array(repeating: Array(repeating: Array(repeating: empty, count: layout.countryCells), count: layout.countries.count), count: S)
-        aggregates = Array(repeating: Array(repeating: empty, count: cells), count: S)
-        contrasts = Array(repeating: Array(repeating: empty, count: cells), count: S)
-        positive = Array(repeating: Array(repeating: 0, count: cells), count: S)
+    }
+
+    private func block(_ firstDraw: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let b = blockIndex[firstDraw] { return b }
+        let b = blockIndex.count
+        blockIndex[firstDraw] = b
+        return b
+    }
+
+    /// Appends the grids of `cells` cells of `n` draws each (`value(cell, draw)`), one chunk.
+    /// `fill` writes a cell's draws and returns its positive count (contrasts; 0 elsewhere).
+    static func encode(cells: Range<Int>, n: Int, scratch: inout [Double],
+                       _ fill: (Int, UnsafeMutableBufferPointer<Double>) -> Double) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(cells.count * QuantileGrid.cellBytes)
+        var values = [Double](repeating: 0, count: n)
+        for c in cells {
+            let positive = values.withUnsafeMutableBufferPointer { fill(c, $0) }
+            let grid = values.withUnsafeBufferPointer { QuantileGrid($0, positive: positive, scratch: &scratch) }
+            ShardFile.encodeGrid(grid, into: &out)
+        }
+        return out
     }
 
     package func country(scenario: Int, country: Int, firstDraw: Int, n: Int, values: UnsafeBufferPointer<Double>) {
-        // One worker per country and block: take the country's digests out, update, put back.
-        lock.lock()
-        var mine = countries[scenario][country]
-        countries[scenario][country] = []
-        lock.unlock()
-        for c in mine.indices { mine[c].add(contentsOf: UnsafeBufferPointer(rebasing: values[(c * n)..<((c + 1) * n)])) }
-        lock.lock()
-        countries[scenario][country] = mine
-        lock.unlock()
+        let b = block(firstDraw)
+        var scratch: [Double] = []
+        let out = Self.encode(cells: 0..<(values.count / max(1, n)), n: n, scratch: &scratch) { c, x in
+            for k in 0..<n { x[k] = values[c * n + k] }
+            return 0
+        }
+        append(out, kind: .countrySketch, scenario: scenario, item: country, block: b)
     }
 
     package func aggregates(scenario: Int, firstDraw: Int, n: Int, values: UnsafeBufferPointer<Int64>) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let layout else { return }
-        let cells = aggregates[scenario].count
-        var x = [Double](repeating: 0, count: n)
-        for c in 0..<cells {
-            for k in 0..<n { x[k] = Double(values[c * n + k]) / FixedPointAccumulator.scale }
-            aggregates[scenario][c].add(contentsOf: x)
-        }
+        guard let layout = currentLayout else { return }
+        let b = block(firstDraw)
+        var scratch: [Double] = []
+        let cells = layout.aggregateOffset(layout.aggregates.count)
         // The engine runs the reference first in every block.
-        if scenario == layout.referenceIndex {
+        let isReference = scenario == layout.referenceIndex
+        if isReference {
+            lock.lock()
             reference = Array(values[0..<(cells * n)])
-        } else if layout.scenarios.count > 1, reference.count == cells * n {
-            for c in 0..<cells {
-                var up = 0.0
-                for k in 0..<n {
-                    let d = Double(values[c * n + k] &- reference[c * n + k]) / FixedPointAccumulator.scale
-                    x[k] = d
-                    up += d > 0 ? 1 : d == 0 ? 0.5 : 0
-                }
-                contrasts[scenario][c].add(contentsOf: x)
-                positive[scenario][c] += up
+            referenceBlock = b
+            lock.unlock()
+        }
+        let contrasted = !isReference && layout.scenarios.count > 1
+        let ref: [Int64] = contrasted ? { lock.lock(); defer { lock.unlock() }; return referenceBlock == b ? reference : [] }() : []
+        for a in layout.aggregates.indices {
+            let from = layout.aggregateOffset(a), to = from + layout.aggregateCells(a)
+            let out = Self.encode(cells: from..<to, n: n, scratch: &scratch) { c, x in
+                for k in 0..<n { x[k] = Double(values[c * n + k]) / FixedPointAccumulator.scale }
+                return 0
             }
+            append(out, kind: .aggregateSketch, scenario: scenario, item: a, block: b)
+            guard contrasted, ref.count == cells * n else { continue }
+            let diff = Self.encode(cells: from..<to, n: n, scratch: &scratch) { c, x in
+                var count = 0.0
+                for k in 0..<n {
+                    let d = Double(values[c * n + k] &- ref[c * n + k]) / FixedPointAccumulator.scale
+                    x[k] = d
+                    count += d > 0 ? 1 : d == 0 ? 0.5 : 0
+                }
+                return count
+            }
+            append(diff, kind: .contrastSketch, scenario: scenario, item: a, block: b)
         }
     }
 
-    /// Writes the digests (atomically) and returns the trailer hash for the manifest.
+    private var currentLayout: DrawLayout? {
+        lock.lock()
+        defer { lock.unlock() }
+        return layout
+    }
+
+    private func append(_ bytes: [UInt8], kind: ShardFile.Kind, scenario: Int, item: Int, block: Int) {
+        let h = ShardChecksum.hash(bytes)
+        lock.lock()
+        defer { lock.unlock() }
+        guard failure == nil else { return }
+        do {
+            try file.write(bytes)
+            entries.append(ShardFile.Entry(kind: kind, scenario: scenario, item: item, block: block, offset: offset,
+                                           length: UInt64(bytes.count), hash: h))
+            offset += UInt64(bytes.count)
+        } catch {
+            failure = error
+        }
+    }
+
+    /// Writes the index and trailer and renames the file into place; returns the trailer hash
+    /// for the manifest. Throws the first write error of the run.
     package func finish() throws -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
+        if let failure { throw failure }
         guard let layout else { throw ShardError(file: path, message: "the engine produced no values") }
-        let file = try AtomicFile(path: path)
-        var chunks: [(ShardFile.Kind, Int, Int, [UInt8])] = []
-        for s in layout.scenarios.indices {
-            for a in layout.aggregates.indices {
-                let from = layout.aggregateOffset(a), to = from + layout.aggregateCells(a)
-                var out: [UInt8] = []
-                for c in from..<to { ShardFile.encodeSketch(aggregates[s][c], positive: 0, into: &out) }
-                chunks.append((.aggregateSketch, s, a, out))
-                if s != layout.referenceIndex && layout.scenarios.count > 1 {
-                    var diff: [UInt8] = []
-                    for c in from..<to { ShardFile.encodeSketch(contrasts[s][c], positive: positive[s][c], into: &diff) }
-                    chunks.append((.contrastSketch, s, a, diff))
-                }
-            }
-            for c in layout.countries.indices {
-                var out: [UInt8] = []
-                for sketch in countries[s][c] { ShardFile.encodeSketch(sketch, positive: 0, into: &out) }
-                chunks.append((.countrySketch, s, c, out))
-            }
-        }
-        do {
-            return try ShardFile.write(chunks, mode: 1, layout: layout, to: file)
-        } catch {
-            file.cancel()
-            throw error
-        }
+        let tail = try ShardFile.indexAndTrailer(entries, end: offset, mode: 1, layout: layout)
+        try file.write(tail.bytes)
+        try file.finish()
+        return tail.hash
+    }
+
+    /// Removes the temporary file (after an error).
+    package func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        file.cancel()
     }
 }
