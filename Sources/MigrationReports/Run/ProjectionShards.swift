@@ -86,7 +86,7 @@ public enum ProjectionShards {
     /// runs of more draws keep quantile grids, in blocks of at most `exactLimit` draws.
     package static func run(_ options: ProjectionRun.Options, shard: Shard, to directory: URL, exactLimit: Int,
                             progress: (@Sendable (ProjectionRun.Phase, Double) -> Void)? = nil) throws -> ShardResult {
-        let started = Date()
+        let started = ContinuousClock.now   // monotonic: a VM's wall clock can step backwards
         progress?(.loading, 0)
         let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
         var set = try ScenarioSet.load(path: scenarioPath)
@@ -138,7 +138,7 @@ public enum ProjectionShards {
         let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
         try AtomicFile.write(Array(json), to: manifestPath)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: binPath)[.size] as? Int) ?? 0
-        return ShardResult(shard: shard, draws: range, bytes: bytes, seconds: Date().timeIntervalSince(started))
+        return ShardResult(shard: shard, draws: range, bytes: bytes, seconds: Self.seconds(since: started))
     }
 
     /// Creates the shard folder, refusing a file or a link in its place.
@@ -176,4 +176,12 @@ public enum ProjectionShards {
 /// Little-endian helpers for the manifest digests.
 enum ShardFileBytes {
     static func append(_ v: UInt64, to out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+}
+
+extension ProjectionShards {
+    /// Seconds elapsed since `start` on the monotonic clock.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+    }
 }
