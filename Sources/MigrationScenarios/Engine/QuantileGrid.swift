@@ -64,26 +64,13 @@ package struct QuantileGrid: Sendable, Equatable {
         guard n > 0 else { points = [Float](repeating: .nan, count: Self.pointCount); return }
         let ranks = Self.ranks(n: n)
         points = scratch.withUnsafeMutableBufferPointer { p in
-            Self.selectRanks(p, ranks, 0..<ranks.count, 0, n - 1)
+            QuantileSummary.selectRanks(p, ranks, 0..<ranks.count, 0, n - 1)
             return ranks.map { Float(p[$0]) }
         }
     }
 
     package init(count: Int, sum: Double, positive: Double, points: [Float]) {
         self.count = count; self.sum = sum; self.positive = positive; self.points = points
-    }
-
-    /// Puts the order statistics of `ranks[range]` (non-decreasing) in place within p[lo...hi].
-    static func selectRanks(_ p: UnsafeMutableBufferPointer<Double>, _ ranks: [Int], _ range: Range<Int>, _ lo: Int, _ hi: Int) {
-        guard !range.isEmpty, lo <= hi else { return }
-        let middle = range.lowerBound + range.count / 2
-        let k = ranks[middle]
-        QuantileSummary.select(p, k, lo: lo, hi: hi)
-        var left = middle, right = middle + 1
-        while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
-        while right < range.upperBound, ranks[right] == k { right += 1 }
-        selectRanks(p, ranks, range.lowerBound..<left, lo, k - 1)
-        selectRanks(p, ranks, right..<range.upperBound, k + 1, hi)
     }
 
     /// E = Σ_b max_j (rⱼ₊₁ − rⱼ) + 1 over the blocks' counts: the largest difference, in draws,

@@ -61,19 +61,7 @@ public struct QuantileSummary: Sendable, Equatable {
         guard n > 0 else { return probabilities.map { _ in .nan } }
         let ranks = probabilities.map { Int((Double(n - 1) * $0).rounded(.down)) }   // non-decreasing
         var q = [Double](repeating: 0, count: probabilities.count)
-        // Ranks k in [from, to) of `range` (indices into `ranks`), positions [lo, hi] unfixed.
-        func selectRanks(_ range: Range<Int>, _ lo: Int, _ hi: Int) {
-            guard !range.isEmpty, lo <= hi else { return }
-            let middle = range.lowerBound + range.count / 2
-            let k = ranks[middle]
-            QuantileSummary.select(p, k, lo: lo, hi: hi)
-            var left = middle, right = middle + 1
-            while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
-            while right < range.upperBound, ranks[right] == k { right += 1 }
-            selectRanks(range.lowerBound..<left, lo, k - 1)
-            selectRanks(right..<range.upperBound, k + 1, hi)
-        }
-        selectRanks(0..<ranks.count, 0, n - 1)
+        Self.selectRanks(p, ranks, 0..<ranks.count, 0, n - 1)
         for (j, prob) in probabilities.enumerated() {
             let h = Double(n - 1) * prob
             let lo = ranks[j]
@@ -88,6 +76,20 @@ public struct QuantileSummary: Sendable, Equatable {
             q[j] = x + (h - Double(lo)) * (next - x)
         }
         return q
+    }
+
+    /// Puts the order statistics of ranks[range] (non-decreasing) in place within p[lo...hi]:
+    /// the middle rank first, then each side's ranks within the bounds it fixed.
+    static func selectRanks(_ p: UnsafeMutableBufferPointer<Double>, _ ranks: [Int], _ range: Range<Int>, _ lo: Int, _ hi: Int) {
+        guard !range.isEmpty, lo <= hi else { return }
+        let middle = range.lowerBound + range.count / 2
+        let k = ranks[middle]
+        select(p, k, lo: lo, hi: hi)
+        var left = middle, right = middle + 1
+        while left > range.lowerBound, ranks[left - 1] == k { left -= 1 }
+        while right < range.upperBound, ranks[right] == k { right += 1 }
+        selectRanks(p, ranks, range.lowerBound..<left, lo, k - 1)
+        selectRanks(p, ranks, right..<range.upperBound, k + 1, hi)
     }
 
     /// Rearranges p[lo...hi] so that p[k] holds the value it would have if that range were

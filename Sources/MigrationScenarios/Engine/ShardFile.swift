@@ -288,27 +288,19 @@ package enum ShardChecksum {
 /// that simulated it and appended under a lock, through `AtomicFile` (a temporary file renamed
 /// into place by `finish()`, so a killed shard leaves no partial file).
 package final class ShardWriter: DrawCollector, @unchecked Sendable {
-    package let path: String
-    private let file: AtomicFile
-    private let lock = NSLock()
-    private var offset = UInt64(ShardFile.preambleSize)
-    private var entries: [ShardFile.Entry] = []
-    private var failure: Error?
-    package private(set) var layout: DrawLayout?
+    private let sink: ShardFileAppender
+    package var path: String { sink.path }
+    package var layout: DrawLayout? { sink.currentLayout }
 
     package init(path: String) throws {
-        self.path = path
-        file = try AtomicFile(path: path)
-        try file.write(ShardFile.preamble(mode: 0))
+        sink = try ShardFileAppender(path: path, mode: 0)
     }
 
     package func begin(_ layout: DrawLayout) throws {
         guard layout.blocks == 1 else {
             throw ShardError(file: path, message: "a shard in exact mode runs one block of at most \(ProjectionEngine.exactDrawLimit) draws; this one needs \(layout.blocks)")
         }
-        lock.lock()
-        self.layout = layout
-        lock.unlock()
+        sink.currentLayout = layout
     }
 
     package func country(scenario: Int, country: Int, firstDraw: Int, n: Int, values: UnsafeBufferPointer<Double>) {
@@ -318,11 +310,11 @@ package final class ShardWriter: DrawCollector, @unchecked Sendable {
         values.withMemoryRebound(to: UInt64.self) { bits in
             for c in 0..<cells { ShardFile.encodeCell(UnsafeBufferPointer(rebasing: bits[(c * n)..<((c + 1) * n)]), into: &out) }
         }
-        append(out, kind: .country, scenario: scenario, item: country)
+        sink.append(out, kind: .country, scenario: scenario, item: country)
     }
 
     package func aggregates(scenario: Int, firstDraw: Int, n: Int, values: UnsafeBufferPointer<Int64>) {
-        guard let layout = currentLayout else { return }
+        guard let layout = sink.currentLayout else { return }
         values.withMemoryRebound(to: UInt64.self) { bits in
             for a in layout.aggregates.indices {
                 let from = layout.aggregateOffset(a), cells = layout.aggregateCells(a)
@@ -331,50 +323,17 @@ package final class ShardWriter: DrawCollector, @unchecked Sendable {
                 for c in from..<(from + cells) {
                     ShardFile.encodeCell(UnsafeBufferPointer(rebasing: bits[(c * n)..<((c + 1) * n)]), kind: .integer, into: &out)
                 }
-                append(out, kind: .aggregate, scenario: scenario, item: a)
+                sink.append(out, kind: .aggregate, scenario: scenario, item: a)
             }
-        }
-    }
-
-    private var currentLayout: DrawLayout? {
-        lock.lock()
-        defer { lock.unlock() }
-        return layout
-    }
-
-    private func append(_ bytes: [UInt8], kind: ShardFile.Kind, scenario: Int, item: Int) {
-        let h = ShardChecksum.hash(bytes)
-        lock.lock()
-        defer { lock.unlock() }
-        guard failure == nil else { return }
-        do {
-            try file.write(bytes)
-            entries.append(ShardFile.Entry(kind: kind, scenario: scenario, item: item, offset: offset, length: UInt64(bytes.count), hash: h))
-            offset += UInt64(bytes.count)
-        } catch {
-            failure = error
         }
     }
 
     /// Writes the index and trailer and renames the file into place; returns the trailer hash
     /// (which the shard manifest records). Throws the first write error of the run.
-    package func finish() throws -> UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { throw failure }
-        guard let layout else { throw ShardError(file: path, message: "the engine produced no values") }
-        let tail = try ShardFile.indexAndTrailer(entries, end: offset, mode: 0, layout: layout)
-        try file.write(tail.bytes)
-        try file.finish()
-        return tail.hash
-    }
+    package func finish() throws -> UInt64 { try sink.finish() }
 
     /// Removes the temporary file (after an error).
-    package func cancel() {
-        lock.lock()
-        defer { lock.unlock() }
-        file.cancel()
-    }
+    package func cancel() { sink.cancel() }
 }
 
 extension ShardFile {

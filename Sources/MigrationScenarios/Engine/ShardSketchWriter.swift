@@ -11,13 +11,11 @@ import MigrationData
 /// blocks of all shards within the bound `QuantileGrid` documents; the mean is exact up to the
 /// order of summation.
 package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
-    package let path: String
-    private let file: AtomicFile
+    private let sink: ShardFileAppender
+    package var path: String { sink.path }
+    package var layout: DrawLayout? { sink.currentLayout }
+    /// Guards the block index and the reference's sums.
     private let lock = NSLock()
-    private var offset = UInt64(ShardFile.preambleSize)
-    private var entries: [ShardFile.Entry] = []
-    private var failure: Error?
-    package private(set) var layout: DrawLayout?
     /// Block index by first draw (blocks arrive in order).
     private var blockIndex: [Int: Int] = [:]
     /// The reference scenario's fixed-point sums of the current block.
@@ -25,15 +23,11 @@ package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
     private var referenceBlock = -1
 
     package init(path: String) throws {
-        self.path = path
-        file = try AtomicFile(path: path)
-        try file.write(ShardFile.preamble(mode: 1))
+        sink = try ShardFileAppender(path: path, mode: 1)
     }
 
     package func begin(_ layout: DrawLayout) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        self.layout = layout
+        sink.currentLayout = layout
     }
 
     private func block(_ firstDraw: Int) -> Int {
@@ -67,11 +61,11 @@ package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
             for k in 0..<n { x[k] = values[c * n + k] }
             return 0
         }
-        append(out, kind: .countrySketch, scenario: scenario, item: country, block: b)
+        sink.append(out, kind: .countrySketch, scenario: scenario, item: country, block: b)
     }
 
     package func aggregates(scenario: Int, firstDraw: Int, n: Int, values: UnsafeBufferPointer<Int64>) {
-        guard let layout = currentLayout else { return }
+        guard let layout = sink.currentLayout else { return }
         let b = block(firstDraw)
         var scratch: [Double] = []
         let cells = layout.aggregateOffset(layout.aggregates.count)
@@ -91,7 +85,7 @@ package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
                 for k in 0..<n { x[k] = Double(values[c * n + k]) / FixedPointAccumulator.scale }
                 return 0
             }
-            append(out, kind: .aggregateSketch, scenario: scenario, item: a, block: b)
+            sink.append(out, kind: .aggregateSketch, scenario: scenario, item: a, block: b)
             guard contrasted, ref.count == cells * n else { continue }
             let diff = Self.encode(cells: from..<to, n: n, scratch: &scratch) { c, x in
                 var count = 0.0
@@ -102,48 +96,14 @@ package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
                 }
                 return count
             }
-            append(diff, kind: .contrastSketch, scenario: scenario, item: a, block: b)
-        }
-    }
-
-    private var currentLayout: DrawLayout? {
-        lock.lock()
-        defer { lock.unlock() }
-        return layout
-    }
-
-    private func append(_ bytes: [UInt8], kind: ShardFile.Kind, scenario: Int, item: Int, block: Int) {
-        let h = ShardChecksum.hash(bytes)
-        lock.lock()
-        defer { lock.unlock() }
-        guard failure == nil else { return }
-        do {
-            try file.write(bytes)
-            entries.append(ShardFile.Entry(kind: kind, scenario: scenario, item: item, block: block, offset: offset,
-                                           length: UInt64(bytes.count), hash: h))
-            offset += UInt64(bytes.count)
-        } catch {
-            failure = error
+            sink.append(diff, kind: .contrastSketch, scenario: scenario, item: a, block: b)
         }
     }
 
     /// Writes the index and trailer and renames the file into place; returns the trailer hash
     /// for the manifest. Throws the first write error of the run.
-    package func finish() throws -> UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { throw failure }
-        guard let layout else { throw ShardError(file: path, message: "the engine produced no values") }
-        let tail = try ShardFile.indexAndTrailer(entries, end: offset, mode: 1, layout: layout)
-        try file.write(tail.bytes)
-        try file.finish()
-        return tail.hash
-    }
+    package func finish() throws -> UInt64 { try sink.finish() }
 
     /// Removes the temporary file (after an error).
-    package func cancel() {
-        lock.lock()
-        defer { lock.unlock() }
-        file.cancel()
-    }
+    package func cancel() { sink.cancel() }
 }
