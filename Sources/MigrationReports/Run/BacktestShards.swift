@@ -156,16 +156,8 @@ public enum BacktestShards {
                 throw ProjectionRun.RunError(description: "\(p.folder): a shard of a different backtest than \(first.folder) — its \(key) is \(p.json[key] ?? "missing"), not \(first.json[key] ?? "missing"); merge only the shards of one run")
             }
         }
-        var byIndex: [Int: Part] = [:]
-        for p in parts {
-            if let other = byIndex[p.shard] {
-                throw ProjectionRun.RunError(description: "\(p.folder): shard \(p.shard)/\(p.shards) is given twice (also \(other.folder)) — give each shard once")
-            }
-            byIndex[p.shard] = p
-        }
-        let missing = (1...first.shards).filter { byIndex[$0] == nil }
-        if !missing.isEmpty {
-            throw ProjectionRun.RunError(description: "backtest shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(first.shards)" }.joined(separator: ", ")) \(missing.count > 1 ? "are" : "is") missing — run migkit backtest … --shard \(missing[0])/\(first.shards) with the same settings, then merge again")
+        let byIndex = try ShardSetCheck.complete(parts, shards: first.shards, kind: "backtest shard", shard: \.shard, folder: \.folder) {
+            "run migkit backtest … --shard \($0)/\(first.shards) with the same settings, then merge again"
         }
         guard first.json["migrationkit_version"] as? String == version else {
             throw ProjectionRun.RunError(description: "\(first.folder): the shards were made by migkit \(first.json["migrationkit_version"] ?? "?"); this is \(version) — merge with the migkit that ran the shards")

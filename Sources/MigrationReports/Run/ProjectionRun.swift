@@ -35,6 +35,27 @@ public enum ProjectionRun {
             self.threads = threads
             self.version = version
         }
+
+        /// The scenario file to read: `scenarioFile`, else data/scenarios/default.toml.
+        var scenarioPath: String {
+            scenarioFile ?? dataDirectory.appendingPathComponent("scenarios/default.toml").path
+        }
+
+        /// The scenario file with the [run] overrides applied (a single run and a shard read it
+        /// the same way).
+        func scenarioSet() throws -> ScenarioSet {
+            var set = try ScenarioSet.load(path: scenarioPath)
+            if let d = draws { set.draws = d }
+            if let s = seed { set.seed = s }
+            if let h = horizon { set.horizon = h }
+            return set
+        }
+    }
+
+    /// Seconds elapsed since `start` on the monotonic clock (a VM's wall clock can step back).
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     }
 
     /// Phases of a run, reported to the progress callback with the fraction done in the phase.
@@ -66,11 +87,8 @@ public enum ProjectionRun {
     public static func execute(_ options: Options, progress: (@Sendable (Phase, Double) -> Void)? = nil) throws -> Result {
         let started = ContinuousClock.now   // monotonic: a VM's wall clock can step backwards
         progress?(.loading, 0)
-        let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
-        var set = try ScenarioSet.load(path: scenarioPath)
-        if let d = options.draws { set.draws = d }
-        if let s = options.seed { set.seed = s }
-        if let h = options.horizon { set.horizon = h }
+        let scenarioPath = options.scenarioPath
+        let set = try options.scenarioSet()
         let inputs = try ProjectionDataLoader.load(directory: options.dataDirectory)
         progress?(.fitting, 0)
         let models = try ProjectionEngine.fit(inputs)
@@ -92,8 +110,7 @@ public enum ProjectionRun {
                          rows: [ProjectionRow], contrasts: [ScenarioContrast], version: String, started: ContinuousClock.Instant) throws -> Result {
         let tables = try buildTables(set, inputs: inputs, models: models, rows: rows, contrasts: contrasts)
         let manifest = try manifestData(set, scenarioPath: scenarioPath, models: models, version: version)
-        let elapsed = started.duration(to: .now).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let seconds = Self.seconds(since: started)
         let summary = summaryText(rows, set: set, inputs: inputs, models: models, contrasts: contrasts)
         return Result(scenarios: set, scenarioPath: scenarioPath, inputs: inputs, models: models, rows: rows, contrasts: contrasts, tables: tables,
                       manifest: manifest, summary: summary, seconds: seconds)

@@ -101,17 +101,8 @@ extension ProjectionShards {
                 throw ProjectionRun.RunError(description: "\(m.folder): a shard of a different run than \(first.folder) — its \(what) is \(mine), not \(theirs); merge only the shards of one run")
             }
         }
-        var byIndex: [Int: ShardManifest] = [:]
-        for m in manifests {
-            if let other = byIndex[m.shard] {
-                throw ProjectionRun.RunError(description: "\(m.folder): shard \(m.shard)/\(m.shards) is given twice (also \(other.folder)) — give each shard once")
-            }
-            byIndex[m.shard] = m
-        }
-        let missing = (1...first.shards).filter { byIndex[$0] == nil }
-        if !missing.isEmpty {
-            let list = missing.map { "\($0)/\(first.shards)" }.joined(separator: ", ")
-            throw ProjectionRun.RunError(description: "shard\(missing.count > 1 ? "s" : "") \(list) \(missing.count > 1 ? "are" : "is") missing (given: \(byIndex.keys.sorted().map { "\($0)/\(first.shards)" }.joined(separator: ", "))) — run migkit project … --shard \(missing[0])/\(first.shards) with the same seed, draws and scenario file, then merge again")
+        let byIndex = try ShardSetCheck.complete(manifests, shards: first.shards, kind: "shard", shard: \.shard, folder: \.folder) {
+            "run migkit project … --shard \($0)/\(first.shards) with the same seed, draws and scenario file, then merge again"
         }
         guard first.version == version else {
             throw ProjectionRun.RunError(description: "\(first.folder): the shards were made by migkit \(first.version); this is \(version) — merge with the migkit that ran the shards")

@@ -88,11 +88,8 @@ public enum ProjectionShards {
                             progress: (@Sendable (ProjectionRun.Phase, Double) -> Void)? = nil) throws -> ShardResult {
         let started = ContinuousClock.now   // monotonic: a VM's wall clock can step backwards
         progress?(.loading, 0)
-        let scenarioPath = options.scenarioFile ?? options.dataDirectory.appendingPathComponent("scenarios/default.toml").path
-        var set = try ScenarioSet.load(path: scenarioPath)
-        if let d = options.draws { set.draws = d }
-        if let s = options.seed { set.seed = s }
-        if let h = options.horizon { set.horizon = h }
+        let scenarioPath = options.scenarioPath
+        let set = try options.scenarioSet()
         guard shard.count <= set.draws else {
             throw ProjectionRun.RunError(description: "--shard \(shard): more shards than draws (\(set.draws)) — use at most \(set.draws) shards")
         }
@@ -108,20 +105,18 @@ public enum ProjectionShards {
         let range = shard.draws(of: set.draws)
         // Exact mode (per-draw values) within the exact-quantile limit, quantile grids beyond it.
         let exact = set.draws <= exactLimit
-        let writer: ShardWriter? = exact ? try ShardWriter(path: binPath) : nil
-        let sketches: ShardSketchWriter? = exact ? nil : try ShardSketchWriter(path: binPath)
+        let writer: any ShardBinaryWriter = exact ? try ShardWriter(path: binPath) : try ShardSketchWriter(path: binPath)
         do {
-            try ProjectionEngine.projectShard(set, models: models, inputs: inputs, drawRange: range, collector: writer ?? sketches!,
+            try ProjectionEngine.projectShard(set, models: models, inputs: inputs, drawRange: range, collector: writer,
                                               threads: options.threads, blockSize: exactLimit,
                                               progress: progress.map { p in { @Sendable f in p(.projecting, f) } })
         } catch {
-            writer?.cancel()
-            sketches?.cancel()
+            writer.cancel()
             throw ProjectionRun.RunError(description: "\(scenarioPath): \(error)")
         }
         progress?(.writing, 0)
-        let trailer = try writer?.finish() ?? sketches!.finish()
-        guard let layout = writer?.layout ?? sketches?.layout else { throw ProjectionRun.RunError(description: "\(binPath): the engine produced no values") }
+        let trailer = try writer.finish()
+        guard let layout = writer.layout else { throw ProjectionRun.RunError(description: "\(binPath): the engine produced no values") }
         let manifest: [String: Any] = [
             "format": "migkit-projection-shard", "format_version": formatVersion,
             "migrationkit_version": options.version,
@@ -138,7 +133,7 @@ public enum ProjectionShards {
         let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
         try AtomicFile.write(Array(json), to: manifestPath)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: binPath)[.size] as? Int) ?? 0
-        return ShardResult(shard: shard, draws: range, bytes: bytes, seconds: Self.seconds(since: started))
+        return ShardResult(shard: shard, draws: range, bytes: bytes, seconds: ProjectionRun.seconds(since: started))
     }
 
     /// Creates the shard folder, refusing a file or a link in its place.
@@ -176,12 +171,4 @@ public enum ProjectionShards {
 /// Little-endian helpers for the manifest digests.
 enum ShardFileBytes {
     static func append(_ v: UInt64, to out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-}
-
-extension ProjectionShards {
-    /// Seconds elapsed since `start` on the monotonic clock.
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = start.duration(to: .now).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-    }
 }

@@ -61,8 +61,8 @@ extension ProjectionEngine {
         let lower = types.map { $0.classes.map(\.lowerBound) }
         let phi = types.map { $0.classes.map(\.phi) }
         let residuals = types.map { $0.classes.map(\.residuals) }
-        // The origin effect's weight λ^(t+1) per type, class and year (λ the fitted persistence).
-        let fade = types.map { m in m.classes.map { _ in (0..<T).map { pow(m.originPersistence, Double($0 + 1)) } } }
+        // The origin effect's weight λ^(t+1) per type and year (λ the fitted persistence).
+        let fade = types.map { m in (0..<T).map { pow(m.originPersistence, Double($0 + 1)) } }
         let yearSigma = types.map(\.yearSigma), yearRho = types.map(\.yearRho)
         let yearInnovation = types.map { $0.yearSigma * (1 - $0.yearRho * $0.yearRho).squareRoot() }
         let yearState = types.map(\.yearState), yearStateSD = types.map { $0.yearStateVariance.squareRoot() }
@@ -169,7 +169,7 @@ extension ProjectionEngine {
                     if stock >= threshold {
                         let ci = StockGrowthModel.classIndex(stock, lower[k])   // the size-class lookup of the growth model
                         let f = phi[k][ci]
-                        var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][ci][t]
+                        var a = alphas[k][2 * ci + (g > 0 ? 1 : 0)] + u * fade[k][t]
                         if fDuration[t] != 1 {
                             let mu = a / (1 - f)
                             if mu < 0 { a = (1 - f) * mu / fDuration[t] }

@@ -287,7 +287,7 @@ package enum ShardChecksum {
 /// Writes `shard.bin` as the engine runs (a `DrawCollector`): each chunk is encoded by the worker
 /// that simulated it and appended under a lock, through `AtomicFile` (a temporary file renamed
 /// into place by `finish()`, so a killed shard leaves no partial file).
-package final class ShardWriter: DrawCollector, @unchecked Sendable {
+package final class ShardWriter: ShardBinaryWriter, @unchecked Sendable {
     private let sink: ShardFileAppender
     package var path: String { sink.path }
     package var layout: DrawLayout? { sink.currentLayout }

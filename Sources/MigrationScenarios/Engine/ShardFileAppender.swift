@@ -1,6 +1,17 @@
 import Foundation
 import MigrationData
 
+/// A shard writer: a `DrawCollector` that writes `shard.bin` (exact mode `ShardWriter`, sketch
+/// mode `ShardSketchWriter`).
+package protocol ShardBinaryWriter: DrawCollector {
+    /// The run's layout, once the engine has begun.
+    var layout: DrawLayout? { get }
+    /// Writes the index and trailer and renames the file into place; returns the trailer hash.
+    func finish() throws -> UInt64
+    /// Removes the temporary file (after an error).
+    func cancel()
+}
+
 /// The file side of a shard writer (`ShardWriter`, `ShardSketchWriter`): appends checksummed
 /// chunks to `shard.bin` under a lock as the engine's workers produce them, remembers the first
 /// write error, and on `finish` writes the index and trailer (`ShardFile.indexAndTrailer`) and

@@ -10,7 +10,7 @@ import MigrationData
 /// at one block's values. The merge (`ProjectionEngine.mergeSketches`) combines the grids of all
 /// blocks of all shards within the bound `QuantileGrid` documents; the mean is exact up to the
 /// order of summation.
-package final class ShardSketchWriter: DrawCollector, @unchecked Sendable {
+package final class ShardSketchWriter: ShardBinaryWriter, @unchecked Sendable {
     private let sink: ShardFileAppender
     package var path: String { sink.path }
     package var layout: DrawLayout? { sink.currentLayout }
