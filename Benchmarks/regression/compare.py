@@ -66,6 +66,17 @@ TARGETS = {"ppml_1e6": ("≤ 0.5×", 0.5), "ols_1e6": ("≤ 0.4×", 0.4)}
 # ----------------------------------------------------------------------------
 
 
+def pair_geometry(rng, O, D):
+    """Countries on a 10 x 10 square: log distance (a 0.5 "internal" distance added, since
+    o == d rows exist) and contiguity (distance < 2) for every origin-destination pair."""
+    import numpy as np
+
+    xy_o = rng.uniform(0, 10, (O, 2))
+    xy_d = xy_o if O == D else rng.uniform(0, 10, (D, 2))
+    dist = np.hypot(xy_o[:, None, 0] - xy_d[None, :, 0], xy_o[:, None, 1] - xy_d[None, :, 1]) + 0.5
+    return np.log(dist), (dist < 2.0).astype(np.float64)
+
+
 def generate(name, path):
     """Write one data set as raw little-endian columns + meta.json. Deterministic per data set."""
     import numpy as np
@@ -81,12 +92,7 @@ def generate(name, path):
         meta = generate_hard(rng, dims, stream, put)
     elif task == "ppml":
         O, D, T = dims["origins"], dims["destinations"], dims["years"]
-        # countries on a 10 x 10 square; dist includes a 0.5 "internal" distance (o == d rows exist)
-        xy_o = rng.uniform(0, 10, (O, 2))
-        xy_d = xy_o if O == D else rng.uniform(0, 10, (D, 2))
-        dist = np.hypot(xy_o[:, None, 0] - xy_d[None, :, 0], xy_o[:, None, 1] - xy_d[None, :, 1]) + 0.5
-        ldist_od = np.log(dist)
-        contig_od = (dist < 2.0).astype(np.float64)
+        ldist_od, contig_od = pair_geometry(rng, O, D)
         a = rng.normal(0.0, 1.0, O)
         b = rng.normal(0.0, 1.0, D)
         t = np.arange(T)
@@ -157,11 +163,7 @@ def generate_hard(rng, dims, stream, put):
     import numpy as np
 
     O, D, T = dims["origins"], dims["destinations"], dims["years"]
-    xy_o = rng.uniform(0, 10, (O, 2))
-    xy_d = xy_o if O == D else rng.uniform(0, 10, (D, 2))
-    dist = np.hypot(xy_o[:, None, 0] - xy_d[None, :, 0], xy_o[:, None, 1] - xy_d[None, :, 1]) + 0.5
-    ldist_od = np.log(dist)
-    contig_od = (dist < 2.0).astype(np.float64)
+    ldist_od, contig_od = pair_geometry(rng, O, D)
     lang_od = (rng.uniform(size=(O, D)) < 0.2).astype(np.float64)
     fe_o = rng.normal(0.0, 1.0, (O, T))
     fe_d = rng.normal(0.0, 1.0, (D, T))
