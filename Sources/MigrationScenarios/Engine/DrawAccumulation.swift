@@ -41,53 +41,59 @@ final class FixedPointAccumulator: @unchecked Sendable {
     }
     deinit { cells.deallocate() }
 
+    /// The largest magnitude converted, in persons: 2³⁵ (3.4·10¹⁰, four times the world's
+    /// population), so that value × scale stays below 2⁵¹, where the conversion below is exact.
+    static let limit = 0x1p35
+
     /// Converts a value (a count of people; differences may be negative) to fixed point,
-    /// clamped to ±10¹³; non-finite values count as 0.
+    /// clamped to ±`limit`; non-finite values count as 0. Branch-free, so the loops over a
+    /// block of draws vectorise: for |y| < 2⁵¹, y + 1.5·2⁵² lies where the spacing of doubles
+    /// is 1, so the addition rounds y to an integer (ties to even) and the low bits of its
+    /// representation minus those of 1.5·2⁵² are that integer.
     @inline(__always) static func fixed(_ x: Double) -> Int64 {
-        guard x.isFinite else { return 0 }
-        let y = min(max(x, -1e13), 1e13) * scale
-        // Round half to even without a library call: for |y| < 2⁵¹, y + 1.5·2⁵² lies where the
-        // spacing of doubles is 1, so the addition rounds y to an integer (ties to even).
-        return Int64(abs(y) < 0x1p51 ? (y + 0x1.8p52) - 0x1.8p52 : y.rounded(.toNearestOrEven))
+        // Comparisons and selects only (x − x is 0 exactly when x is finite), no calls to
+        // `min`/`max` with their NaN rules: the loops over a block compile to vector code.
+        var clamped = x < -limit ? -limit : x
+        clamped = clamped > limit ? limit : clamped
+        clamped = x - x == 0 ? clamped : 0
+        let magic = 0x1.8p52
+        return Int64(bitPattern: (clamped * scale + magic).bitPattern) &- Int64(bitPattern: magic.bitPattern)
+    }
+
+    /// Converts `count` values at `from` into `to`; true when any is non-zero.
+    @inline(__always) private static func convert(_ from: UnsafePointer<Double>, _ to: UnsafeMutablePointer<Int64>, _ count: Int) -> Bool {
+        var any: Int64 = 0
+        for k in 0..<count {
+            let f = fixed(from[k])
+            to[k] = f
+            any |= f
+        }
+        return any != 0
     }
 
     /// Adds `values` (blocks of `n` draws, laid out [block][draw]) into each target: target t
     /// receives the first `blocks` blocks at cell block `offset`, under lock `lock`, as draws
     /// `firstDraw`..<`firstDraw` + n of cells that hold `cellDraws` draws (default n: all of
-    /// them). Blocks that more than one target receives are converted once into `scratch` (at
-    /// least values.count); the rest of the largest target's blocks are converted as they are
-    /// added. `nonZero` (at least the number of blocks) is the caller's.
+    /// them). Every block is converted once, into `scratch` (at least values.count), then
+    /// added to each target (vector code, under the target's lock). `nonZero` (at least the
+    /// number of blocks) is the caller's. Blocks that are zero for every draw (a hazard absent
+    /// from the country) are skipped.
     func add(_ values: UnsafeBufferPointer<Double>, n: Int, targets: [(offset: Int, blocks: Int, lock: Int)],
              scratch: UnsafeMutableBufferPointer<Int64>, nonZero: UnsafeMutableBufferPointer<Bool>,
              cellDraws: Int? = nil, firstDraw: Int = 0) {
         let m = cellDraws ?? n
         let sorted = targets.sorted { $0.blocks < $1.blocks }
-        guard let largest = sorted.last else { return }
-        let shared = sorted.count > 1 ? sorted[sorted.count - 2].blocks : 0
-        for b in 0..<shared {
-            var any = false
-            let base = b * n
-            for k in 0..<n {
-                let f = FixedPointAccumulator.fixed(values[base + k])
-                scratch[base + k] = f
-                any = any || f != 0
-            }
-            nonZero[b] = any
+        guard let largest = sorted.last, let source = values.baseAddress, let converted = scratch.baseAddress,
+              let cellBase = cells.baseAddress else { return }
+        // Every block that some target receives is converted once, into `scratch`.
+        for b in 0..<largest.blocks {
+            nonZero[b] = Self.convert(source + b * n, converted + b * n, n)
         }
         for t in sorted {
             locks[t.lock].lock()
-            for b in 0..<min(t.blocks, shared) where nonZero[b] {
-                let from = b * n, to = (t.offset + b) * m + firstDraw
-                for k in 0..<n { cells[to + k] &+= scratch[from + k] }
-            }
-            if t.blocks == largest.blocks && t.offset == largest.offset && t.lock == largest.lock {
-                for b in shared..<t.blocks {
-                    let from = b * n, to = (t.offset + b) * m + firstDraw
-                    var any = false
-                    for k in 0..<n where values[from + k] != 0 { any = true; break }
-                    guard any else { continue }
-                    for k in 0..<n { cells[to + k] &+= FixedPointAccumulator.fixed(values[from + k]) }
-                }
+            for b in 0..<t.blocks where nonZero[b] {
+                let from = converted + b * n, to = cellBase + (t.offset + b) * m + firstDraw
+                for k in 0..<n { to[k] &+= from[k] }
             }
             locks[t.lock].unlock()
         }
