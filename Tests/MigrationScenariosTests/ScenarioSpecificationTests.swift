@@ -123,6 +123,20 @@ struct DrawRandomStreamTests {
     }
 }
 
+@Suite("Fixed-point accumulation")
+struct FixedPointConversionTests {
+    @Test func conversionRoundsClampsAndDropsNonFinite() {
+        let f = FixedPointAccumulator.fixed
+        // 2⁻¹⁶-person units, rounded half to even.
+        #expect(f(1) == 65_536 && f(-2.5) == -163_840 && f(0) == 0 && f(-0.0) == 0)
+        #expect(f(0.5 / 65_536) == 0 && f(1.5 / 65_536) == 2 && f(-1.5 / 65_536) == -2 && f(2.5 / 65_536) == 2)
+        #expect(f(123_456_789.123) == Int64((123_456_789.123 * 65_536).rounded(.toNearestOrEven)))
+        // Beyond ±2³⁵ persons: clamped; NaN and infinities count as zero.
+        #expect(f(1e12) == 1 << 51 && f(-1e12) == -(1 << 51) && f(0x1p35) == 1 << 51)
+        #expect(f(.nan) == 0 && f(.infinity) == 0 && f(-.infinity) == 0)
+    }
+}
+
 @Suite("Quantile selection equals sorting")
 struct QuantileSelectionTests {
     @Test func selectionMatchesSortedType7() {
@@ -149,6 +163,18 @@ struct QuantileSelectionTests {
                 }
                 let same = q5.p05 == q.p05 && q5.p10 == q.p10 && q5.p50 == q.p50 && q5.p90 == q.p90 && q5.p95 == q.p95
                 #expect(same && q5.p025.isNaN && q5.p975.isNaN)
+            }
+        }
+        // Ordered inputs (the Floyd–Rivest window then sees the extremes, not a sample): still
+        // exact, only slower. Sorted, reversed, organ pipe, and few distinct values.
+        for n in [700, 5_000] {
+            let ramp = (0..<n).map { Double($0) }
+            let inputs = [ramp, Array(ramp.reversed()), ramp.map { min($0, Double(n) - $0) }, ramp.map { Double(Int($0) % 3) }]
+            for v in inputs {
+                let q = QuantileSummary(v), s = v.sorted()
+                for (p, got) in zip(QuantileSummary.probabilities, [q.p025, q.p05, q.p10, q.p50, q.p90, q.p95, q.p975]) {
+                    #expect(got == QuantileSummary.quantile(sorted: s, p), "n \(n) p \(p)")
+                }
             }
         }
         // Continuous values, large n: exactly the sorted type-7 quantiles.
