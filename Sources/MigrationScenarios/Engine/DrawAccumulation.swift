@@ -125,6 +125,7 @@ final class WorkerScratch: @unchecked Sendable {
     private var flags: [UnsafeMutableBufferPointer<Bool>]
     private var diffs: [UnsafeMutableBufferPointer<Double>]
     private var chunks: [UnsafeMutableBufferPointer<Double>]
+    private var words: [UnsafeMutableBufferPointer<UInt64>]
 
     init(workers: Int) {
         doubles = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
@@ -132,6 +133,7 @@ final class WorkerScratch: @unchecked Sendable {
         flags = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
         diffs = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
         chunks = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
+        words = Array(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: workers)
     }
     deinit {
         for b in doubles where b.baseAddress != nil { b.deallocate() }
@@ -139,6 +141,7 @@ final class WorkerScratch: @unchecked Sendable {
         for b in flags where b.baseAddress != nil { b.deallocate() }
         for b in diffs where b.baseAddress != nil { b.deallocate() }
         for b in chunks where b.baseAddress != nil { b.deallocate() }
+        for b in words where b.baseAddress != nil { b.deallocate() }
     }
 
     private static func ensure<T>(_ b: inout UnsafeMutableBufferPointer<T>, _ count: Int, _ zero: T) -> UnsafeMutableBufferPointer<T> {
@@ -157,6 +160,8 @@ final class WorkerScratch: @unchecked Sendable {
     func differences(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Double> { Self.ensure(&diffs[w], count, 0) }
     /// The worker's buffer for one chunk of draws of a simulation (contents undefined).
     func chunk(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<Double> { Self.ensure(&chunks[w], count, 0) }
+    /// The worker's buffer of raw 64-bit values (a merge's decoded shard values; contents undefined).
+    func rawWords(_ w: Int, count: Int) -> UnsafeMutableBufferPointer<UInt64> { Self.ensure(&words[w], count, 0) }
 }
 
 /// Thread-safe counter.

@@ -27,7 +27,10 @@ extension ProjectionEngine {
         let rowsBox = IndexedBox<[[ProjectionRow]]>(repeating: [], count: A + C)
         let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A + C)
         let failure = IndexedBox<Error?>(repeating: nil, count: 1)
-        runParallel(A + C, threads: threads) { item, _ in
+        // Per-worker buffers for an item's decoded values, reused from item to item (fresh
+        // arrays of up to 58 MB per aggregate were zeroed and page-faulted for every item).
+        let scratch = WorkerScratch(workers: workerCount(threads))
+        runParallel(A + C, threads: threads) { item, w in
             if failure.all[0] != nil { return }
             let isCountry = item >= A
             let index = isCountry ? item - A : item
@@ -36,7 +39,11 @@ extension ProjectionEngine {
             let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
             let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
             let cells = categories.count * T
-            var reference = [UInt64](repeating: 0, count: cells * D), current = [UInt64](repeating: 0, count: cells * D)
+            // Every value of both halves is written by the shards' decoding before it is read
+            // (the shards cover the draws contiguously: `ShardSet`).
+            let buffers = scratch.rawWords(w, count: 2 * cells * D)
+            let reference = UnsafeMutableBufferPointer(rebasing: buffers[0..<(cells * D)])
+            let current = UnsafeMutableBufferPointer(rebasing: buffers[(cells * D)..<(2 * cells * D)])
             // The reference's whole persons (countries), rounded once for every scenario's contrasts.
             var referenceWhole = [Int32](repeating: 0, count: isCountry && doContrasts ? cells * D : 0)
             var rows = [[ProjectionRow]](repeating: [], count: S), diffs = [[ScenarioContrast]](repeating: [], count: S)
@@ -44,50 +51,40 @@ extension ProjectionEngine {
             do {
                 for si in order {
                     let isReference = si == r
-                    func load(_ buffer: inout [UInt64]) throws {
-                        try buffer.withUnsafeMutableBufferPointer { b in
-                            for shard in shards {
-                                try shard.read(kind, scenario: si, item: index, cells: cells, into: b.baseAddress!, stride: D,
-                                               start: shard.firstDraw - layout.firstDraw)
-                            }
-                        }
-                    }
-                    if isReference { try load(&reference) } else { try load(&current) }
-                    if isReference && !referenceWhole.isEmpty {
-                        reference.withUnsafeBufferPointer { v in
-                            referenceWhole.withUnsafeMutableBufferPointer { w in
-                                for i in 0..<(cells * D) { w[i] = ReferenceStore.whole(Double(bitPattern: v[i])) }
-                            }
-                        }
-                    }
                     let values = isReference ? reference : current
+                    for shard in shards {
+                        try shard.read(kind, scenario: si, item: index, cells: cells, into: values.baseAddress!, stride: D,
+                                       start: shard.firstDraw - layout.firstDraw)
+                    }
+                    if isReference && !referenceWhole.isEmpty {
+                        referenceWhole.withUnsafeMutableBufferPointer { w in
+                            for i in 0..<(cells * D) { w[i] = ReferenceStore.whole(Double(bitPattern: reference[i])) }
+                        }
+                    }
                     for (kc, category) in categories.enumerated() {
                         for (t, y) in layout.years.enumerated() {
                             let cell = kc * T + t, base = cell * D
-                            values.withUnsafeBufferPointer { v in
-                                x.withUnsafeMutableBufferPointer { xb in
-                                    if isCountry {
-                                        for k in 0..<D { xb[k] = Double(bitPattern: v[base + k]) }
-                                    } else {
-                                        for k in 0..<D { xb[k] = Double(Int64(bitPattern: v[base + k])) / FixedPointAccumulator.scale }
-                                    }
+                            let v = values
+                            // The cell's draws, summarised in place (x is refilled for every cell).
+                            let summary = x.withUnsafeMutableBufferPointer { xb in
+                                if isCountry {
+                                    for k in 0..<D { xb[k] = Double(bitPattern: v[base + k]) }
+                                } else {
+                                    for k in 0..<D { xb[k] = Double(Int64(bitPattern: v[base + k])) / FixedPointAccumulator.scale }
                                 }
+                                return QuantileSummary(rearranging: xb, tails: tails)
                             }
                             rows[si].append(ProjectionRow(scenario: layout.scenarios[si], geographyLevel: level, geography: geography,
-                                                          category: category, year: y, summary: QuantileSummary(x, tails: tails)))
+                                                          category: category, year: y, summary: summary))
                             guard doContrasts, !isReference else { continue }
-                            values.withUnsafeBufferPointer { v in
-                                d.withUnsafeMutableBufferPointer { db in
-                                    if isCountry {
-                                        referenceWhole.withUnsafeBufferPointer { w in
-                                            for k in 0..<D { db[k] = Double(ReferenceStore.whole(Double(bitPattern: v[base + k]))) - Double(w[base + k]) }
-                                        }
-                                    } else {
-                                        reference.withUnsafeBufferPointer { ref in
-                                            for k in 0..<D {
-                                                db[k] = Double(Int64(bitPattern: v[base + k]) &- Int64(bitPattern: ref[base + k])) / FixedPointAccumulator.scale
-                                            }
-                                        }
+                            d.withUnsafeMutableBufferPointer { db in
+                                if isCountry {
+                                    referenceWhole.withUnsafeBufferPointer { w in
+                                        for k in 0..<D { db[k] = Double(ReferenceStore.whole(Double(bitPattern: v[base + k]))) - Double(w[base + k]) }
+                                    }
+                                } else {
+                                    for k in 0..<D {
+                                        db[k] = Double(Int64(bitPattern: v[base + k]) &- Int64(bitPattern: reference[base + k])) / FixedPointAccumulator.scale
                                     }
                                 }
                             }
@@ -159,7 +156,10 @@ extension ProjectionEngine {
         let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A)
         let failure = IndexedBox<Error?>(repeating: nil, count: 1)
         let draws = Double(layout.drawCount)
-        runParallel(A + C, threads: threads) { item, _ in
+        // Per-worker buffers for an item's decoded values, reused from item to item (fresh
+        // arrays of up to 58 MB per aggregate were zeroed and page-faulted for every item).
+        let scratch = WorkerScratch(workers: workerCount(threads))
+        runParallel(A + C, threads: threads) { item, w in
             if failure.all[0] != nil { return }
             let isCountry = item >= A
             let index = isCountry ? item - A : item

@@ -105,16 +105,17 @@ package final class ShardReader: @unchecked Sendable {
     deinit { close(descriptor) }
 
     static func read(_ fd: Int32, at offset: UInt64, count: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        let ok = out.withUnsafeMutableBytes { b -> Bool in
+        // Uninitialised storage, filled by pread (a zeroing pass per chunk was 6 % of a merge).
+        var ok = true
+        let out = [UInt8](unsafeUninitializedCapacity: count) { b, initialized in
+            var done = 0
             while done < count {
                 let r = pread(fd, b.baseAddress! + done, count - done, off_t(offset) + off_t(done))
                 if r < 0 && errno == EINTR { continue }
-                if r <= 0 { return false }
+                if r <= 0 { ok = false; break }
                 done += r
             }
-            return true
+            initialized = ok ? count : 0
         }
         return ok ? out : nil
     }
