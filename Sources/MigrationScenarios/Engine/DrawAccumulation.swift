@@ -117,6 +117,24 @@ final class FixedPointAccumulator: @unchecked Sendable {
     }
 }
 
+extension ProjectionEngine {
+    /// Copies `count` values, each rounded to a whole number of persons (half to even): a
+    /// country's per-draw values are counts of people, summarised, contrasted and written to
+    /// shards as whole persons (the regions and the world add the unrounded values, so many
+    /// small flows — a few persons of climate-attributable displacement per country — are not
+    /// rounded away). For |x| < 2⁵¹, x + 1.5·2⁵² lies where the spacing of doubles is 1, so the
+    /// addition rounds x; larger and non-finite values (none occur) are copied as they are.
+    /// Branch-free: the loop compiles to vector code.
+    static func wholePersons(from: UnsafePointer<Double>, to: UnsafeMutablePointer<Double>, count: Int) {
+        let magic = 0x1.8p52
+        for k in 0..<count {
+            let x = from[k]
+            let r = (x + magic) - magic
+            to[k] = x.magnitude < 0x1p51 ? r : x
+        }
+    }
+}
+
 /// Per-worker scratch memory, allocated on first use and reused for every country the worker
 /// simulates (no allocation, zeroing by the kernel or page faults per country).
 final class WorkerScratch: @unchecked Sendable {

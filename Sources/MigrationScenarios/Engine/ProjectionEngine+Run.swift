@@ -35,6 +35,11 @@ extension ProjectionEngine {
     /// for draw d (common random numbers), so scenario − reference in draw d is what the
     /// scenario changes, with the model's other uncertainty held fixed; its 5 %, 50 % and 95 %
     /// quantiles over draws and the share of positive draws are reported.
+    ///
+    /// A country's per-draw values are whole persons (rounded half to even) before they are
+    /// summarised, contrasted or written to a shard; the regions and the world sum the unrounded
+    /// values (in 2⁻¹⁶-person fixed point), so small flows summed over many countries are not
+    /// rounded away.
     public static func project(_ set: ScenarioSet, models: FittedProjectionModels, inputs: ProjectionInputs,
                                threads: Int = 0, progress: (@Sendable (Double) -> Void)? = nil) throws -> ProjectionOutput {
         try project(set, models: models, inputs: inputs, threads: threads, blockSize: nil, sketchCompression: 200,
@@ -217,8 +222,7 @@ extension ProjectionEngine {
                                     scratch: scratch.fixed(w, count: K * T * b), nonZero: scratch.nonZero(w, count: K * T),
                                     cellDraws: n, firstDraw: range.lowerBound)
                             for cell in 0..<(KC * T) {
-                                UnsafeMutableBufferPointer(rebasing: sim[(cell * n + range.lowerBound)..<(cell * n + range.upperBound)])
-                                    .update(fromContentsOf: UnsafeBufferPointer(rebasing: block[(cell * b)..<(cell * b + b)]))
+                                wholePersons(from: block.baseAddress! + cell * b, to: sim.baseAddress! + cell * n + range.lowerBound, count: b)
                             }
                         }
                     } else {
@@ -228,6 +232,9 @@ extension ProjectionEngine {
                                                      models: models, history: history, population: pop, seed: set.seed,
                                                      inflowTerms: inflowTerms, exitTerms: exitTerms, medianExit: medianExit)
                         for k in 0..<values.count { sim[k] = values[k] }
+                        acc.add(UnsafeBufferPointer(sim), n: n, targets: targetsByCountry[ci],
+                                scratch: scratch.fixed(w, count: K * T * n), nonZero: scratch.nonZero(w, count: K * T))
+                        wholePersons(from: sim.baseAddress!, to: sim.baseAddress!, count: KC * T * n)
                     }
                     if let collector {   // shard hook: per-draw values instead of summaries
                         collector.country(scenario: si, country: ci, firstDraw: range.lowerBound, n: n,
@@ -257,10 +264,6 @@ extension ProjectionEngine {
                             }
                             countryDiffs.set(ci, out)
                         }
-                    }
-                    if set.stockModel != .lifecycle {
-                        acc.add(UnsafeBufferPointer(sim), n: n, targets: targetsByCountry[ci],
-                                scratch: scratch.fixed(w, count: K * T * n), nonZero: scratch.nonZero(w, count: K * T))
                     }
                     if collector == nil && !streamed {
                         // Last: the selection rearranges each cell's draws in the buffer.
