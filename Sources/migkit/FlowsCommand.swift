@@ -262,12 +262,15 @@ struct FlowsSim: ParsableCommand {
         try global.apply()
         try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
-        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
-        let originFE = try FlowsCSV.factorized(t, originColumn, data), destinationFE = try FlowsCSV.factorized(t, destinationColumn, data)
-        let flows = try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true)
-        let costs = try FlowsCSV.numbers(t, costColumn, data)
-        let oa = try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
-        let da = try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
+        // The table lives only in this closure: its columns are freed before the fit, whose
+        // arrays then reuse that memory instead of faulting in fresh pages.
+        let (originFE, destinationFE, flows, costs, oa, da) = try { () throws -> (FixedEffect, FixedEffect, [Double], [Double], [NamedColumn], [NamedColumn]) in
+            let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
+            return (try FlowsCSV.factorized(t, originColumn, data), try FlowsCSV.factorized(t, destinationColumn, data),
+                    try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true), try FlowsCSV.numbers(t, costColumn, data),
+                    try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) },
+                    try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) })
+        }()
         let result: SpatialInteractionResult
         let od: OriginDestinationFlows
         do {
