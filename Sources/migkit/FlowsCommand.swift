@@ -61,8 +61,14 @@ enum FlowsCSV {
     /// per row (`FixedEffect(name:integerLabels:)`, the same levels and codes). Empty cells are
     /// the error of `labels`.
     static func factorized(_ t: Table, _ column: String, _ path: String) throws -> FixedEffect {
-        if case .int(let values)? = t[column], !values.contains(nil) {
-            return FixedEffect(name: column, integerLabels: values.map { $0! })
+        if case .int(let values)? = t[column] {
+            var integers: [Int] = []
+            integers.reserveCapacity(values.count)
+            for v in values {
+                guard let v else { break }
+                integers.append(v)
+            }
+            if integers.count == values.count { return FixedEffect(name: column, integerLabels: integers) }
         }
         return FixedEffect(name: column, labels: try labels(t, column, path))
     }
