@@ -319,8 +319,7 @@ struct ProfileNewtonPoisson {
     }
 
     /// μ at (b, θ) from the cached exp(xᵀθ) of `base`: exp(δθᵀx) by its Taylor polynomial to
-    /// degree 4 when |δθᵀx| ≤ 1e-4 (truncation < 1e-21, relative), to the degree of
-    /// `taylorDegree` up to |δθᵀx| ≈ 0.6, else afresh; the secondary
+    /// degree 4 when |δθᵀx| ≤ 1e-4 (truncation < 1e-21, relative), else afresh; the secondary
     /// factors by S exponentials; ℓ and the gradient in the same passes
     /// (ℓ = Σₛ Cₛbₛ + θᵀΣyx + Σ_g Y_g(a_g − 1)). Returns nil when a group sum under- or
     /// overflows, for the stable log-sum-exp evaluation to take over.
@@ -356,30 +355,6 @@ struct ProfileNewtonPoisson {
                             var z = 0.0
                             for t in 0..<k { z += delta[t] * x[t][i] }
                             ev[i] = be[i] * (1 + z * (1 + z * (0.5 + z * (1.0 / 6 + z / 24))))
-                        }
-                    }
-                }
-            } else if base.expX.count == n, let degree = Self.taylorDegree(bound) {
-                // Larger steps: a longer Taylor polynomial (Horner) instead of N exponentials.
-                var q = [Double](repeating: 1, count: degree + 1)   // 1/j!
-                for j in stride(from: 1, through: degree, by: 1) { q[j] = q[j - 1] / Double(j) }
-                base.expX.withUnsafeBufferPointer { be in
-                    q.withUnsafeBufferPointer { q in
-                        @inline(__always) func taylor(_ z: Double) -> Double {
-                            var v = q[degree]
-                            var j = degree
-                            while j > 0 { j -= 1; v = v * z + q[j] }
-                            return v
-                        }
-                        if k == 1 {
-                            let d0 = delta[0]
-                            x[0].withUnsafeBufferPointer { c in for i in 0..<n { ev[i] = be[i] * taylor(d0 * c[i]) } }
-                        } else {
-                            for i in 0..<n {
-                                var z = 0.0
-                                for t in 0..<k { z += delta[t] * x[t][i] }
-                                ev[i] = be[i] * taylor(z)
-                            }
                         }
                     }
                 }
@@ -820,20 +795,6 @@ struct ProfileNewtonPoisson {
         }
         while i < hi { s0 += a[i] * b[i] * c[i]; i += 1 }
         return (s0 + s1) + (s2 + s3)
-    }
-
-    /// The degree d of the Taylor polynomial of exp(z) on |z| ≤ `bound` whose truncation error,
-    /// at most bound^(d+1)/(d+1)!·e^bound relative, is below 2⁻⁶⁰ (beneath double rounding); nil
-    /// when that takes more than 16 terms (|z| beyond about 0.6: exp itself is then cheaper).
-    static func taylorDegree(_ bound: Double) -> Int? {
-        guard bound.isFinite, bound >= 0 else { return nil }
-        let limit = 0x1p-60 / exp(bound)
-        var term = 1.0
-        for d in 0...16 {
-            term *= bound / Double(d + 1)
-            if term <= limit { return d }
-        }
-        return nil
     }
 
     /// The bounds of the runs of equal codes when each of the `count` levels forms exactly one
