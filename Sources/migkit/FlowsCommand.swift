@@ -304,11 +304,18 @@ struct FlowsSim: ParsableCommand {
         // Summed by code, in row order (the order of a per-label sum), then keyed by label.
         var originSum = [Double](repeating: 0, count: od.originLabels.count), destinationSum = [Double](repeating: 0, count: od.destinationLabels.count)
         var originSeen = [Bool](repeating: false, count: od.originLabels.count), destinationSeen = [Bool](repeating: false, count: od.destinationLabels.count)
+        var currentOrigin = -1, runningSum = 0.0   // in a register while an origin's rows follow each other
         for i in result.usedRows {
             let a = Int(od.originIndex[i]), b = Int(od.destinationIndex[i])
-            originSum[a] += flows[i]; originSeen[a] = true
+            if a != currentOrigin {
+                if currentOrigin >= 0 { originSum[currentOrigin] = runningSum }
+                currentOrigin = a
+                runningSum = originSum[a]
+            }
+            runningSum += flows[i]; originSeen[a] = true
             destinationSum[b] += flows[i]; destinationSeen[b] = true
         }
+        if currentOrigin >= 0 { originSum[currentOrigin] = runningSum }
         var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
         for k in originSum.indices where originSeen[k] { originTotal[od.originLabels[k]] = originSum[k] }
         for k in destinationSum.indices where destinationSeen[k] { destinationTotal[od.destinationLabels[k]] = destinationSum[k] }

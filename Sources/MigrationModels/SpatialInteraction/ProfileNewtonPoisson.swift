@@ -31,6 +31,9 @@ import Linalg
 /// under- or overflows.
 ///
 /// Cost per iteration: O(N·k) for μ, O(P·m²) for the `dsyrk`, O(m³/3) for the Cholesky factor.
+/// When every primary level's rows are contiguous (an OD table sorted by the eliminated side),
+/// the per-level sums run over each level's rows in registers, and μ, its level sum and scale,
+/// the fitted secondary totals and Σμx come from one visit of those rows; otherwise row by row.
 struct ProfileNewtonPoisson {
     let y: [Double]
     let primary: [Int32]
@@ -582,7 +585,7 @@ struct ProfileNewtonPoisson {
         try BLAS.syrk(-1, u, .none, 1, &j)
         let m = j.rows
         j.withUnsafeMutableElements { jj in
-            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+            Self.mirrorLowerTriangle(jj, m)
         }
         workspace.u = u
         return (j, g)
@@ -739,7 +742,7 @@ struct ProfileNewtonPoisson {
             }
         }
         j.withUnsafeMutableElements { jj in
-            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+            Self.mirrorLowerTriangle(jj, m)
         }
         return (j, g, u)
     }
@@ -777,6 +780,23 @@ struct ProfileNewtonPoisson {
             for i in 0..<m { p[i] = h[i] + beta * p[i] }
         }
         return r.reduce(0, { $0 + $1 * $1 }).squareRoot() <= 1e-12 * bnorm ? z : nil
+    }
+
+    /// Copies the strict lower triangle of the m × m column-major matrix `a` onto the upper one,
+    /// 32 × 32 tile by tile (so the transposed writes stay in cache).
+    static func mirrorLowerTriangle(_ a: UnsafeMutableBufferPointer<Double>, _ m: Int) {
+        let tile = 32
+        var cb = 0
+        while cb < m {
+            var rb = cb
+            while rb < m {
+                for c in cb..<min(cb + tile, m) {
+                    for r in max(rb, c + 1)..<max(max(rb, c + 1), min(rb + tile, m)) { a[c + r * m] = a[r + c * m] }
+                }
+                rb += tile
+            }
+            cb += tile
+        }
     }
 
     /// Σ a[i]·b[i] over `range` with four accumulators (the additions of one chain wait for
