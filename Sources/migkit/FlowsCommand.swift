@@ -61,8 +61,14 @@ enum FlowsCSV {
     /// per row (`FixedEffect(name:integerLabels:)`, the same levels and codes). Empty cells are
     /// the error of `labels`.
     static func factorized(_ t: Table, _ column: String, _ path: String) throws -> FixedEffect {
-        if case .int(let values)? = t[column], !values.contains(nil) {
-            return FixedEffect(name: column, integerLabels: values.map { $0! })
+        if case .int(let values)? = t[column] {
+            var integers: [Int] = []
+            integers.reserveCapacity(values.count)
+            for v in values {
+                guard let v else { break }
+                integers.append(v)
+            }
+            if integers.count == values.count { return FixedEffect(name: column, integerLabels: integers) }
         }
         return FixedEffect(name: column, labels: try labels(t, column, path))
     }
@@ -262,12 +268,15 @@ struct FlowsSim: ParsableCommand {
         try global.apply()
         try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
-        let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
-        let originFE = try FlowsCSV.factorized(t, originColumn, data), destinationFE = try FlowsCSV.factorized(t, destinationColumn, data)
-        let flows = try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true)
-        let costs = try FlowsCSV.numbers(t, costColumn, data)
-        let oa = try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
-        let da = try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) }
+        // The table lives only in this closure: its columns are freed before the fit, whose
+        // arrays then reuse that memory instead of faulting in fresh pages.
+        let (originFE, destinationFE, flows, costs, oa, da) = try { () throws -> (FixedEffect, FixedEffect, [Double], [Double], [NamedColumn], [NamedColumn]) in
+            let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
+            return (try FlowsCSV.factorized(t, originColumn, data), try FlowsCSV.factorized(t, destinationColumn, data),
+                    try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true), try FlowsCSV.numbers(t, costColumn, data),
+                    try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) },
+                    try d.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) })
+        }()
         let result: SpatialInteractionResult
         let od: OriginDestinationFlows
         do {
@@ -295,11 +304,18 @@ struct FlowsSim: ParsableCommand {
         // Summed by code, in row order (the order of a per-label sum), then keyed by label.
         var originSum = [Double](repeating: 0, count: od.originLabels.count), destinationSum = [Double](repeating: 0, count: od.destinationLabels.count)
         var originSeen = [Bool](repeating: false, count: od.originLabels.count), destinationSeen = [Bool](repeating: false, count: od.destinationLabels.count)
+        var currentOrigin = -1, runningSum = 0.0   // in a register while an origin's rows follow each other
         for i in result.usedRows {
             let a = Int(od.originIndex[i]), b = Int(od.destinationIndex[i])
-            originSum[a] += flows[i]; originSeen[a] = true
+            if a != currentOrigin {
+                if currentOrigin >= 0 { originSum[currentOrigin] = runningSum }
+                currentOrigin = a
+                runningSum = originSum[a]
+            }
+            runningSum += flows[i]; originSeen[a] = true
             destinationSum[b] += flows[i]; destinationSeen[b] = true
         }
+        if currentOrigin >= 0 { originSum[currentOrigin] = runningSum }
         var originTotal: [String: Double] = [:], destinationTotal: [String: Double] = [:]
         for k in originSum.indices where originSeen[k] { originTotal[od.originLabels[k]] = originSum[k] }
         for k in destinationSum.indices where destinationSeen[k] { destinationTotal[od.destinationLabels[k]] = destinationSum[k] }

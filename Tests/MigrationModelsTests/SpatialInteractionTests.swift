@@ -245,4 +245,29 @@ struct SpatialInteractionTests {
             #expect(r.observations == 6)
         }
     }
+
+    @Test("Rows in any order give the same fit: grouped by origin (run-wise sums) and shuffled (row-wise sums)",
+          arguments: ["doubly", "production", "attraction"])
+    func rowOrder(model: String) throws {
+        guard TestData.sharedDataAvailable() else { return }
+        let (data, o, d) = try Self.austria()
+        let n = data.count
+        // A fixed permutation that scatters every origin's rows (i ↦ 37·i mod n, n = 72 is coprime to 37).
+        #expect(n == 72)
+        let order = (0..<n).map { (37 * $0) % n }
+        #expect(Set(order).count == n)
+        let origins = data.origins, destinations = data.destinations
+        let shuffled = try OriginDestinationFlows(origins: order.map { origins[$0] }, destinations: order.map { destinations[$0] },
+                                                  flows: order.map { data.flows[$0] }, costs: order.map { data.costs[$0] })
+        let po = o.map { c in NamedColumn(name: c.name, values: order.map { c.values[$0] }) }
+        let pd = d.map { c in NamedColumn(name: c.name, values: order.map { c.values[$0] }) }
+        let a = try SpatialInteractionModel.fit(data, Self.specification(model, "exponential", o, d))
+        let b = try SpatialInteractionModel.fit(shuffled, Self.specification(model, "exponential", po, pd))
+        #expect(rel(a.costParameter, b.costParameter) < 1e-12, "\(a.costParameter) vs \(b.costParameter)")
+        for (x, y) in zip(a.parameters, b.parameters) { #expect(rel(x.standardError, y.standardError) < 1e-10, "\(x.term)") }
+        var worst = 0.0
+        for (k, i) in order.enumerated() { worst = max(worst, rel(b.fittedFlows[k], a.fittedFlows[i])) }
+        #expect(worst < 1e-11, "fitted flows differ by \(worst)")
+        #expect(rel(a.logLikelihood, b.logLikelihood) < 1e-13)
+    }
 }

@@ -172,7 +172,15 @@ public struct ModelFrame: Sendable {
         }
         // Missingness over every variable used.
         var missing = [String?](repeating: nil, count: n)
-        func markMissing<T>(_ col: [T?], _ name: String) {
+        // One overload per element type: a generic body tests `== nil` through the type's
+        // value witnesses, a call per cell (≈ 10 ns), where a concrete one is a tag test.
+        func markMissing(_ col: [Double?], _ name: String) {
+            for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
+        }
+        func markMissing(_ col: [Int?], _ name: String) {
+            for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
+        }
+        func markMissing(_ col: [String?], _ name: String) {
             for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
         }
         var numericCache: [String: [Double?]] = [:]

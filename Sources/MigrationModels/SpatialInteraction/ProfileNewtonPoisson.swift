@@ -31,6 +31,9 @@ import Linalg
 /// under- or overflows.
 ///
 /// Cost per iteration: O(N·k) for μ, O(P·m²) for the `dsyrk`, O(m³/3) for the Cholesky factor.
+/// When every primary level's rows are contiguous (an OD table sorted by the eliminated side),
+/// the per-level sums run over each level's rows in registers, and μ, its level sum and scale,
+/// the fitted secondary totals and Σμx come from one visit of those rows; otherwise row by row.
 struct ProfileNewtonPoisson {
     let y: [Double]
     let primary: [Int32]
@@ -63,6 +66,8 @@ struct ProfileNewtonPoisson {
         var spareExp: [Double] = []
         var d: Matrix? = nil
         var u: Matrix? = nil
+        /// `Sums.runBounds`.
+        var runBounds: [Int] = []
     }
 
     private struct State {
@@ -89,15 +94,32 @@ struct ProfileNewtonPoisson {
         let maxAbsX: [Double]
         let freeIndex: [Int]
         let freeCount: Int
+        /// Row bounds of the runs of equal primary codes when every primary level is one run
+        /// (rows sorted or grouped by the primary factor; runs r: rows runBounds[r]..<runBounds[r + 1]),
+        /// else empty. A group's sums then accumulate in registers over a run held in cache,
+        /// instead of through memory row by row.
+        let runBounds: [Int]
     }
 
     func solve(maxIterations: Int, tolerance: Double) throws -> Solution {
         let n = y.count, k = x.count, p = primaryCount, s = secondaryCount
         var primaryTotal = [Double](repeating: 0, count: p)
         var secondaryTotal = [Double](repeating: 0, count: s)
+        let runBounds = Self.runBounds(primary, count: p)
         primary.withUnsafeBufferPointer { pp in
             y.withUnsafeBufferPointer { yp in
-                primaryTotal.withUnsafeMutableBufferPointer { pt in for i in 0..<n { pt[Int(pp[i])] += yp[i] } }
+                primaryTotal.withUnsafeMutableBufferPointer { pt in
+                    if runBounds.isEmpty {
+                        for i in 0..<n { pt[Int(pp[i])] += yp[i] }
+                    } else {
+                        // The same additions in the same order, in a register per run.
+                        for r in 0..<(runBounds.count - 1) {
+                            var acc = 0.0
+                            for i in runBounds[r]..<runBounds[r + 1] { acc += yp[i] }
+                            pt[Int(pp[runBounds[r]])] = acc
+                        }
+                    }
+                }
                 if let sec = secondary {
                     sec.withUnsafeBufferPointer { sp in
                         secondaryTotal.withUnsafeMutableBufferPointer { st in for i in 0..<n { st[Int(sp[i])] += yp[i] } }
@@ -146,8 +168,10 @@ struct ProfileNewtonPoisson {
         let b0 = secondaryTotal.map { $0 > 0 ? log($0) : 0 }
         let workspace = Workspace()
         let sums = Sums(primaryTotal: primaryTotal, secondaryTotal: secondaryTotal,
-                        yx: x.map { c in zip(c, y).reduce(0) { $0 + $1.0 * $1.1 } },
-                        maxAbsX: x.map { c in c.reduce(0) { max($0, abs($1)) } }, freeIndex: freeIndex, freeCount: freeCount)
+                        yx: x.map { c in c.withUnsafeBufferPointer { cp in y.withUnsafeBufferPointer { yp in Self.dot(cp, yp, 0..<n) } } },
+                        maxAbsX: x.map { c in c.reduce(0) { max($0, abs($1)) } }, freeIndex: freeIndex, freeCount: freeCount,
+                        runBounds: runBounds)
+        workspace.runBounds = sums.runBounds
         // Start: b at log Cₛ, θ = 0, where exp(xᵀθ) = 1 needs no exponentials.
         let origin = State(b: b0, theta: [Double](repeating: 0, count: k), mu: [], a: [], llf: -.infinity,
                            expX: [Double](repeating: 1, count: n))
@@ -264,13 +288,14 @@ struct ProfileNewtonPoisson {
                     u.withUnsafeMutableBufferPointer { uu in
                         for t in 0..<k {
                             x[t].withUnsafeBufferPointer { xt in
-                                for i in 0..<n { uu[Int(pp[i]) * k + t] += mp[i] * xt[i] }
+                                if sums.runBounds.isEmpty {
+                                    for i in 0..<n { uu[Int(pp[i]) * k + t] += mp[i] * xt[i] }
+                                } else {
+                                    let rb = sums.runBounds
+                                    for r in 0..<(rb.count - 1) { uu[Int(pp[rb[r]]) * k + t] += Self.dot(mp, xt, rb[r]..<rb[r + 1]) }
+                                }
                                 for v in 0...t {
-                                    x[v].withUnsafeBufferPointer { xv in
-                                        var acc = 0.0
-                                        for i in 0..<n { acc += mp[i] * xt[i] * xv[i] }
-                                        info[t, v] = acc
-                                    }
+                                    x[v].withUnsafeBufferPointer { xv in info[t, v] = Self.dot(mp, xt, xv, 0..<n) }
                                 }
                             }
                         }
@@ -366,7 +391,56 @@ struct ProfileNewtonPoisson {
         defer { groupSum.deallocate(); scale.deallocate(); fittedSecondary.deallocate() }
         groupSum.update(repeating: 0)
         fittedSecondary.update(repeating: 0)
-        mu.withUnsafeMutableBufferPointer { mm in
+        // Each primary level one run of rows: w, its sum, the scale and μ in one visit of the
+        // run (still in cache), with the fitted secondary totals and (k = 1) Σ μ x.
+        var mux = [Double](repeating: 0, count: k)
+        let runs = hasSecondary && k == 1 ? sums.runBounds : []
+        var fused = !runs.isEmpty
+        if fused {
+            mu.withUnsafeMutableBufferPointer { mm in
+                e.withUnsafeBufferPointer { ev in
+                    primary.withUnsafeBufferPointer { pr in
+                        sec.withUnsafeBufferPointer { sc in
+                            eb.withUnsafeBufferPointer { ebp in
+                                x[0].withUnsafeBufferPointer { c in
+                                    runs.withUnsafeBufferPointer { rb in
+                                        var mx0 = 0.0, mx1 = 0.0
+                                        for r in 0..<(rb.count - 1) {
+                                            let lo = rb[r], hi = rb[r + 1], g = Int(pr[lo])
+                                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                                            var i = lo
+                                            while i + 4 <= hi {
+                                                let w0 = ebp[Int(sc[i])] * ev[i], w1 = ebp[Int(sc[i + 1])] * ev[i + 1]
+                                                let w2 = ebp[Int(sc[i + 2])] * ev[i + 2], w3 = ebp[Int(sc[i + 3])] * ev[i + 3]
+                                                mm[i] = w0; mm[i + 1] = w1; mm[i + 2] = w2; mm[i + 3] = w3
+                                                s0 += w0; s1 += w1; s2 += w2; s3 += w3
+                                                i += 4
+                                            }
+                                            while i < hi { let w = ebp[Int(sc[i])] * ev[i]; mm[i] = w; s0 += w; i += 1 }
+                                            let sum = (s0 + s1) + (s2 + s3)
+                                            groupSum[g] = sum
+                                            guard sum > 0, sum.isFinite else { fused = false; return }
+                                            let f = sums.primaryTotal[g] / sum
+                                            i = lo
+                                            while i + 2 <= hi {
+                                                let v0 = mm[i] * f, v1 = mm[i + 1] * f
+                                                mm[i] = v0; mm[i + 1] = v1
+                                                fittedSecondary[Int(sc[i])] += v0; fittedSecondary[Int(sc[i + 1])] += v1
+                                                mx0 += v0 * c[i]; mx1 += v1 * c[i + 1]
+                                                i += 2
+                                            }
+                                            if i < hi { let v = mm[i] * f; mm[i] = v; fittedSecondary[Int(sc[i])] += v; mx0 += v * c[i] }
+                                        }
+                                        mux[0] = mx0 + mx1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !fused { workspace.spareMu = mu; return nil }
+        } else { mu.withUnsafeMutableBufferPointer { mm in
             e.withUnsafeBufferPointer { ev in
                 primary.withUnsafeBufferPointer { pr in
                     sec.withUnsafeBufferPointer { sc in
@@ -380,7 +454,7 @@ struct ProfileNewtonPoisson {
                     }
                 }
             }
-        }
+        } }
         var a = [Double](repeating: 0, count: p)
         var llf = 0.0
         for g in 0..<p {
@@ -392,8 +466,7 @@ struct ProfileNewtonPoisson {
         for t in 0..<k { llf += theta[t] * sums.yx[t] }
         if hasSecondary { for j in 0..<sCount { llf += sums.secondaryTotal[j] * b[j] } }
         // μ = w·scale, with the fitted secondary totals and Σ μ x for the gradient.
-        var mux = [Double](repeating: 0, count: k)
-        mu.withUnsafeMutableBufferPointer { mm in
+        if !fused { mu.withUnsafeMutableBufferPointer { mm in
             primary.withUnsafeBufferPointer { pr in
                 sec.withUnsafeBufferPointer { sc in
                     if hasSecondary {
@@ -403,14 +476,10 @@ struct ProfileNewtonPoisson {
                     }
                 }
                 for t in 0..<k {
-                    x[t].withUnsafeBufferPointer { c in
-                        var acc = 0.0
-                        for i in 0..<n { acc += mm[i] * c[i] }
-                        mux[t] = acc
-                    }
+                    x[t].withUnsafeBufferPointer { c in mux[t] = Self.dot(UnsafeBufferPointer(mm), c, 0..<n) }
                 }
             }
-        }
+        } }
         var gradient = [Double](repeating: 0, count: sums.freeCount + k)
         for j in 0..<sCount where sums.freeIndex[j] >= 0 { gradient[sums.freeIndex[j]] = sums.secondaryTotal[j] - fittedSecondary[j] }
         for t in 0..<k { gradient[sums.freeCount + t] = sums.yx[t] - mux[t] }
@@ -431,9 +500,11 @@ struct ProfileNewtonPoisson {
                 }
                 for (t, column) in x.enumerated() {
                     column.withUnsafeBufferPointer { xt in
-                        var acc = 0.0
-                        for i in 0..<n { acc += (yp[i] - mp[i]) * xt[i] }
-                        g[freeCount + t] = acc
+                        var s0 = 0.0, s1 = 0.0
+                        var i = 0
+                        while i + 2 <= n { s0 += (yp[i] - mp[i]) * xt[i]; s1 += (yp[i + 1] - mp[i + 1]) * xt[i + 1]; i += 2 }
+                        if i < n { s0 += (yp[i] - mp[i]) * xt[i] }
+                        g[freeCount + t] = s0 + s1
                     }
                 }
             }
@@ -514,7 +585,7 @@ struct ProfileNewtonPoisson {
         try BLAS.syrk(-1, u, .none, 1, &j)
         let m = j.rows
         j.withUnsafeMutableElements { jj in
-            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+            Self.mirrorLowerTriangle(jj, m)
         }
         workspace.u = u
         return (j, g)
@@ -556,6 +627,40 @@ struct ProfileNewtonPoisson {
                         sec.withUnsafeBufferPointer { sp in
                             freeIndex.withUnsafeBufferPointer { fi in
                                 invRoot.withUnsafeBufferPointer { ir in
+                                    if hasSecondary && k == 1 && !workspace.runBounds.isEmpty {
+                                        // The same by runs of one primary level: its column
+                                        // of U accumulates in a register.
+                                        let col = freeCount
+                                        x[0].withUnsafeBufferPointer { xt in
+                                            workspace.runBounds.withUnsafeBufferPointer { rb in
+                                                var gradient = 0.0, xx = 0.0
+                                                for r in 0..<(rb.count - 1) {
+                                                    let lo = rb[r], hi = rb[r + 1], g0 = Int(pp[lo]), rg = ir[g0]
+                                                    var uc = 0.0, gr = 0.0, q = 0.0
+                                                    for i in lo..<hi {
+                                                        let f = fi[Int(sp[i])]
+                                                        let mi = mp[i], xi = xt[i]
+                                                        let w = mi * xi
+                                                        uc += w
+                                                        gr += (yp[i] - mi) * xi
+                                                        q += w * xi
+                                                        if f >= 0 {
+                                                            diagonal[f] += mi
+                                                            uu[f + g0 * m] += mi * rg
+                                                            gBuffer[f] += yp[i] - mi
+                                                            cross[f] += w
+                                                        }
+                                                    }
+                                                    uu[col + g0 * m] += uc * rg
+                                                    gradient += gr
+                                                    xx += q
+                                                }
+                                                gBuffer[col] = gradient
+                                                crossThetaTheta = xx
+                                            }
+                                        }
+                                        return
+                                    }
                                     if hasSecondary && k == 1 {
                                         // One fused pass for the common case of a single covariate.
                                         let col = freeCount
@@ -637,7 +742,7 @@ struct ProfileNewtonPoisson {
             }
         }
         j.withUnsafeMutableElements { jj in
-            for c in 0..<m { for r in (c + 1)..<max(c + 1, m) { jj[c + r * m] = jj[r + c * m] } }
+            Self.mirrorLowerTriangle(jj, m)
         }
         return (j, g, u)
     }
@@ -675,6 +780,75 @@ struct ProfileNewtonPoisson {
             for i in 0..<m { p[i] = h[i] + beta * p[i] }
         }
         return r.reduce(0, { $0 + $1 * $1 }).squareRoot() <= 1e-12 * bnorm ? z : nil
+    }
+
+    /// Copies the strict lower triangle of the m × m column-major matrix `a` onto the upper one,
+    /// 32 × 32 tile by tile (so the transposed writes stay in cache).
+    static func mirrorLowerTriangle(_ a: UnsafeMutableBufferPointer<Double>, _ m: Int) {
+        let tile = 32
+        var cb = 0
+        while cb < m {
+            var rb = cb
+            while rb < m {
+                for c in cb..<min(cb + tile, m) {
+                    for r in max(rb, c + 1)..<max(max(rb, c + 1), min(rb + tile, m)) { a[c + r * m] = a[r + c * m] }
+                }
+                rb += tile
+            }
+            cb += tile
+        }
+    }
+
+    /// Σ a[i]·b[i] over `range` with four accumulators (the additions of one chain wait for
+    /// the previous one; four chains keep the adder busy).
+    @inline(__always)
+    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = range.lowerBound
+        let hi = range.upperBound
+        while i + 4 <= hi {
+            s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+            i += 4
+        }
+        while i < hi { s0 += a[i] * b[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Σ a[i]·b[i]·c[i] over `range` with four accumulators.
+    @inline(__always)
+    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, _ c: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = range.lowerBound
+        let hi = range.upperBound
+        while i + 4 <= hi {
+            s0 += a[i] * b[i] * c[i]; s1 += a[i + 1] * b[i + 1] * c[i + 1]
+            s2 += a[i + 2] * b[i + 2] * c[i + 2]; s3 += a[i + 3] * b[i + 3] * c[i + 3]
+            i += 4
+        }
+        while i < hi { s0 += a[i] * b[i] * c[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// The bounds of the runs of equal codes when each of the `count` levels forms exactly one
+    /// run (at most `count` runs), else [] (see `Sums.runBounds`).
+    static func runBounds(_ codes: [Int32], count: Int) -> [Int] {
+        let n = codes.count
+        guard n > 0, count > 0, count <= n else { return [] }
+        var bounds: [Int] = [0]
+        bounds.reserveCapacity(count + 1)
+        var seen = [Bool](repeating: false, count: count)
+        return codes.withUnsafeBufferPointer { c in
+            var current = Int(c[0])
+            seen[current] = true
+            for i in 1..<max(1, n) where Int(c[i]) != current {
+                current = Int(c[i])
+                if seen[current] { return [] }
+                seen[current] = true
+                bounds.append(i)
+            }
+            bounds.append(n)
+            return bounds
+        }
     }
 
     private func factor(_ j: Matrix) throws -> CholeskyFactorization {

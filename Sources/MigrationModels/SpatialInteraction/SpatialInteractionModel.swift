@@ -101,13 +101,22 @@ public enum SpatialInteractionModel {
             var destinationTotal = [Double](repeating: 0, count: data.destinationLabels.count)
             var originUsed = [Bool](repeating: false, count: data.originLabels.count)
             var destinationUsed = [Bool](repeating: false, count: data.destinationLabels.count)
+            // The origin's running total stays in a register while rows of one origin follow
+            // each other (the same additions in the same order as adding row by row into memory).
+            var currentOrigin = -1, runningTotal = 0.0
             for i in candidate {
                 let o = Int(data.originIndex[i]), d = Int(data.destinationIndex[i])
-                originTotal[o] += data.flows[i]
+                if o != currentOrigin {
+                    if currentOrigin >= 0 { originTotal[currentOrigin] = runningTotal }
+                    currentOrigin = o
+                    runningTotal = originTotal[o]
+                }
+                runningTotal += data.flows[i]
                 destinationTotal[d] += data.flows[i]
                 originUsed[o] = true
                 destinationUsed[d] = true
             }
+            if currentOrigin >= 0 { originTotal[currentOrigin] = runningTotal }
             let constrainOrigin = spec.constraint == .production || spec.constraint == .doubly
             let constrainDestination = spec.constraint == .attraction || spec.constraint == .doubly
             var rows: [Int] = [], dropped: [Int] = []
@@ -318,10 +327,18 @@ public enum SpatialInteractionModel {
             }
         }
         var originTotal = [Double](repeating: 0, count: nO), destinationTotal = [Double](repeating: 0, count: nD)
+        var currentOrigin = -1, runningTotal = 0.0   // as in `Prepared`
         for i in 0..<n {
-            originTotal[Int(p.origin[i])] += p.y[i]
+            let o = Int(p.origin[i])
+            if o != currentOrigin {
+                if currentOrigin >= 0 { originTotal[currentOrigin] = runningTotal }
+                currentOrigin = o
+                runningTotal = originTotal[o]
+            }
+            runningTotal += p.y[i]
             destinationTotal[Int(p.destination[i])] += p.y[i]
         }
+        if currentOrigin >= 0 { originTotal[currentOrigin] = runningTotal }
         var originFactors: [Double] = [], destinationFactors: [Double] = []
         switch p.constraint {
         case .unconstrained:

@@ -75,18 +75,33 @@ public struct FixedEffect: Sendable, Equatable {
     /// within a range of at most 4n + 1024 values go through a lookup table, others through a
     /// dictionary; no text is formatted per row.
     public init(name: String, integerLabels: [Int]) {
-        var codes = [Int32](repeating: 0, count: integerLabels.count)
+        let n = integerLabels.count
+        var codes = [Int32](repeating: 0, count: n)
         var levels: [Int] = []
-        if let low = integerLabels.min(), let high = integerLabels.max(),
-           high.subtractingReportingOverflow(low).overflow == false, high - low <= 4 * integerLabels.count + 1024 {
+        // The range in one pass.
+        let (low, high) = integerLabels.withUnsafeBufferPointer { v -> (Int, Int) in
+            guard n > 0 else { return (0, -1) }
+            var lo = v[0], hi = v[0]
+            for i in 1..<n { lo = Swift.min(lo, v[i]); hi = Swift.max(hi, v[i]) }
+            return (lo, hi)
+        }
+        if n > 0, high.subtractingReportingOverflow(low).overflow == false, high - low <= 4 * n + 1024 {
             var table = [Int32](repeating: -1, count: high - low + 1)
-            for (i, value) in integerLabels.enumerated() {
-                let slot = value - low
-                if table[slot] < 0 {
-                    table[slot] = Int32(truncatingIfNeeded: levels.count)
-                    levels.append(value)
+            integerLabels.withUnsafeBufferPointer { v in
+                codes.withUnsafeMutableBufferPointer { c in
+                    table.withUnsafeMutableBufferPointer { tb in
+                        for i in 0..<n {
+                            let slot = v[i] &- low
+                            var code = tb[slot]
+                            if code < 0 {
+                                code = Int32(truncatingIfNeeded: levels.count)
+                                tb[slot] = code
+                                levels.append(v[i])
+                            }
+                            c[i] = code
+                        }
+                    }
                 }
-                codes[i] = table[slot]
             }
         } else {
             var index: [Int: Int32] = [:]

@@ -381,7 +381,14 @@ package final class FixedEffectSolver: @unchecked Sendable {
     /// the others); the same values as `residual` column by column.
     func jointResiduals(_ columns: [[Double]], _ coefficients: [[Double]]) -> [[Double]] {
         let n = observationCount, M = columns.count, blockRows = 4_096
-        var residuals = columns
+        // Written straight into new arrays (a copy of `columns` modified in place would pass
+        // over every column twice).
+        guard columns.allSatisfy({ $0.count == n }) else {
+            var residuals = columns
+            for j in 0..<M { for i in 0..<Swift.min(n, residuals[j].count) { residuals[j][i] = (residuals[j][i] - coefficients[j][offsets[0] + Int(fixedEffects[0].codes[i])]) - coefficients[j][offsets[1] + Int(fixedEffects[1].codes[i])] } }
+            return residuals
+        }
+        var residuals = (0..<M).map { _ in [Double](unsafeUninitializedCapacity: n) { _, count in count = n } }
         let off0 = offsets[0], off1 = offsets[1]
         fixedEffects[0].codes.withUnsafeBufferPointer { c0 in
             fixedEffects[1].codes.withUnsafeBufferPointer { c1 in
@@ -390,9 +397,11 @@ package final class FixedEffectSolver: @unchecked Sendable {
                     let blockEnd = Swift.min(n, blockStart + blockRows)
                     for j in 0..<M {
                         coefficients[j].withUnsafeBufferPointer { pa in
-                            residuals[j].withUnsafeMutableBufferPointer { pr in
-                                for i in blockStart..<blockEnd {
-                                    pr[i] = (pr[i] - pa[off0 &+ Int(c0[i])]) - pa[off1 &+ Int(c1[i])]
+                            columns[j].withUnsafeBufferPointer { pc in
+                                residuals[j].withUnsafeMutableBufferPointer { pr in
+                                    for i in blockStart..<blockEnd {
+                                        pr[i] = (pc[i] - pa[off0 &+ Int(c0[i])]) - pa[off1 &+ Int(c1[i])]
+                                    }
                                 }
                             }
                         }
