@@ -8,7 +8,7 @@ extension Table: ModelDataSource {
             throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
         }
         switch c {
-        case .double(let v): return v
+        case .double(let v): return Array(v)
         case .int(let v): return v.map { $0.map(Double.init) }
         case .string(let v):
             let bad = ModelFrameError.firstNonNumber(v)
@@ -17,7 +17,7 @@ extension Table: ModelDataSource {
     }
 
     public func integerColumn(_ name: String) -> [Int?]? {
-        if case .int(let v)? = self[name] { return v }
+        if case .int(let v)? = self[name] { return Array(v) }
         return nil
     }
 
