@@ -2,7 +2,7 @@
 ///
 /// The filler is what `MaskedArray.values` holds where a cell is missing: `Double.nan` for
 /// doubles (so that a computation that forgets to check `isMissing(at:)` gives NaN rather than a
-/// plausible number, as in pandas), `0` for integers, `""` for strings.
+/// plausible number, as in pandas), `0` for integers.
 public protocol MaskedArrayElement: Sendable, Equatable {
     /// The value stored at missing cells.
     static var missingFiller: Self { get }
@@ -16,11 +16,6 @@ extension Double: MaskedArrayElement {
 extension Int: MaskedArrayElement {
     /// Zero.
     public static var missingFiller: Int { 0 }
-}
-
-extension String: MaskedArrayElement {
-    /// The empty string.
-    public static var missingFiller: String { "" }
 }
 
 /// A column's cells as plain contiguous values plus a bitmap of the missing ones: 8 bytes per
@@ -85,7 +80,9 @@ public struct MaskedArray<Value: MaskedArrayElement>: Sendable, Equatable, Rando
 
     // MARK: Collection
 
+    /// The first row, 0.
     public var startIndex: Int { 0 }
+    /// One past the last row, `count`.
     public var endIndex: Int { values.count }
     /// The number of cells, missing ones included.
     public var count: Int { values.count }
