@@ -21,6 +21,20 @@ extension Table: ModelDataSource {
         return nil
     }
 
+    /// The stored column (no copy) for `.double`, converted for `.int`; throws as
+    /// `numericColumn(_:)` for text.
+    public func numericValues(_ name: String) throws -> MaskedArray<Double> {
+        if case .double(let v)? = self[name] { return v }
+        if case .int(let v)? = self[name] { return v.mapValues(Double.init) }
+        return MaskedArray(try numericColumn(name))
+    }
+
+    /// The stored column (no copy) when it holds integers.
+    public func integerValues(_ name: String) -> MaskedArray<Int>? {
+        if case .int(let v)? = self[name] { return v }
+        return nil
+    }
+
     public func labelColumn(_ name: String) throws -> [String?] {
         guard let c = self[name] else {
             throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
