@@ -1,5 +1,6 @@
-/// Accumulates one CSV column's fields into typed storage, inferring the type when it is not
-/// declared.
+/// Accumulates one CSV column's fields into typed storage — a `MaskedArray` of `Int` or `Double`
+/// (plain values plus a missing-cell bitmap, the storage `Column` keeps) or `[String?]` —
+/// inferring the type when it is not declared.
 ///
 /// Inference runs as a one-way state machine per column:
 ///
