@@ -36,9 +36,10 @@ import Dispatch
 /// validates UTF-8 once per distinct string per column, and shares equal strings. `readTable`
 /// and `readAll` split each read window at a record boundary outside quotes and parse the two
 /// parts on two threads (`CSVReadOptions.threads`); `CSVReadOptions.columns` skips the columns
-/// a caller does not need. Memory: the columns plus the read window (`readSize`) and the longest
-/// record; the second thread's rows of a window are copied into the columns after it. Measured
-/// against `pandas.read_csv` in BENCHMARKS.md.
+/// a caller does not need. Numbers go straight into `MaskedArray` storage (8 bytes a cell and a
+/// bit for missing ones, no conversion pass at the end). Memory: the columns plus the read
+/// window (`readSize`) and the longest record; the second thread's rows of a window are copied
+/// into the columns after it. Measured against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {

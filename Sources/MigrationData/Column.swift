@@ -1,26 +1,53 @@
-/// One typed column of a `Table`: integers, doubles or strings, each cell possibly missing
-/// (`nil`).
+/// One typed column of a `Table`: integers, doubles or strings, each cell possibly missing.
+///
+/// Numeric columns are `MaskedArray`s: the values in one contiguous `[Int]` or `[Double]`
+/// (8 bytes a cell, as pandas stores them) plus a bitmap of the missing cells, built directly by
+/// the CSV reader. Text columns are `[String?]`.
 ///
 /// Members:
 /// - `type`: the element type; `count`: the number of cells (missing included);
 /// - `subscript(row)`: one cell as a `CellValue?`;
 /// - `missingCount`, `isMissing(at:)`;
-/// - `doubles()`: the cells as `[Double?]` for numeric columns (integers converted);
-/// - `init(_:)` from a plain `[Double]`, `[Int]` or `[String]` (`Table+Arrays.swift`).
+/// - `doubleValues()`: a numeric column as a `MaskedArray<Double>` (integers converted);
+///   `doubles()`: the same as `[Double?]`;
+/// - `.int(_:)`, `.double(_:)`, `.string(_:)` build a column from `[Int?]`/`[Int]`,
+///   `[Double?]`/`[Double]` or `[String?]`; `init(_:)` from a plain `[Double]`, `[Int]` or
+///   `[String]` (`Table+Arrays.swift`).
+///
+/// Reading a numeric column:
+///
+/// ```swift
+/// if case .double(let cells)? = table["flow"] {
+///     if !cells.hasMissing { total = cells.values.reduce(0, +) }   // plain [Double]
+///     let first: Double? = cells[0]                               // nil when missing
+/// }
+/// ```
 ///
 /// A NaN stored in a `.double` column is a value, not a missing cell; the CSV reader turns
 /// `NaN` text into a missing cell by default (see `CSVReadOptions.missingTokens`).
 public enum Column: Sendable, Equatable {
-    case int([Int?])
-    case double([Double?])
+    case int(MaskedArray<Int>)
+    case double(MaskedArray<Double>)
     case string([String?])
+
+    /// An `.int` column of `cells`, `nil` ones missing.
+    public static func int(_ cells: [Int?]) -> Column { .int(MaskedArray(cells)) }
+
+    /// An `.int` column of `values`, none missing.
+    public static func int(_ values: [Int]) -> Column { .int(MaskedArray(values: values)) }
+
+    /// A `.double` column of `cells`, `nil` ones missing.
+    public static func double(_ cells: [Double?]) -> Column { .double(MaskedArray(cells)) }
+
+    /// A `.double` column of `values`, none missing.
+    public static func double(_ values: [Double]) -> Column { .double(MaskedArray(values: values)) }
 
     /// An empty column of `type`.
     public init(empty type: ColumnType) {
         switch type {
-        case .int: self = .int([])
-        case .double: self = .double([])
-        case .string: self = .string([])
+        case .int: self = .int(MaskedArray<Int>())
+        case .double: self = .double(MaskedArray<Double>())
+        case .string: self = .string([String?]())
         }
     }
 
@@ -28,9 +55,9 @@ public enum Column: Sendable, Equatable {
     public init(missing type: ColumnType, count: Int) {
         let count = Swift.max(0, count)
         switch type {
-        case .int: self = .int(Array(repeating: nil, count: count))
-        case .double: self = .double(Array(repeating: nil, count: count))
-        case .string: self = .string(Array(repeating: nil, count: count))
+        case .int: self = .int(MaskedArray<Int>(missing: count))
+        case .double: self = .double(MaskedArray<Double>(missing: count))
+        case .string: self = .string([String?](repeating: nil, count: count))
         }
     }
 
@@ -65,8 +92,8 @@ public enum Column: Sendable, Equatable {
     /// Whether the cell at `row` is missing.
     public func isMissing(at row: Int) -> Bool {
         switch self {
-        case .int(let values): return values[row] == nil
-        case .double(let values): return values[row] == nil
+        case .int(let values): return values.isMissing(at: row)
+        case .double(let values): return values.isMissing(at: row)
         case .string(let values): return values[row] == nil
         }
     }
@@ -74,8 +101,8 @@ public enum Column: Sendable, Equatable {
     /// The number of missing cells.
     public var missingCount: Int {
         switch self {
-        case .int(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
-        case .double(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        case .int(let values): return values.missingCount
+        case .double(let values): return values.missingCount
         case .string(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
         }
     }
@@ -92,11 +119,11 @@ public enum Column: Sendable, Equatable {
 
     /// Integers as text. Codes in a range of at most 4n + 1024 values (ids, years, region
     /// numbers) format each distinct value once.
-    static func integerLabels(_ values: [Int?]) -> [String?] {
+    static func integerLabels(_ values: MaskedArray<Int>) -> [String?] {
         var low = Int.max, high = Int.min
-        for case let v? in values {
-            low = Swift.min(low, v)
-            high = Swift.max(high, v)
+        for row in 0..<values.count where !values.isMissing(at: row) {
+            low = Swift.min(low, values.values[row])
+            high = Swift.max(high, values.values[row])
         }
         guard low <= high, !high.subtractingReportingOverflow(low).overflow, high - low <= 4 * values.count + 1024 else {
             return values.map { $0.map(String.init) }
@@ -119,8 +146,14 @@ public enum Column: Sendable, Equatable {
     /// The cells as doubles: `.double` as stored, `.int` converted (exact up to 2^53), `nil` for
     /// a `.string` column.
     public func doubles() -> [Double?]? {
+        doubleValues().map(Array.init)
+    }
+
+    /// The cells as a `MaskedArray` of doubles: `.double` as stored (no copy), `.int` converted
+    /// (exact up to 2^53), `nil` for a `.string` column.
+    public func doubleValues() -> MaskedArray<Double>? {
         switch self {
-        case .int(let values): return values.map { $0.map(Double.init) }
+        case .int(let values): return values.mapValues(Double.init)
         case .double(let values): return values
         case .string: return nil
         }
@@ -130,8 +163,8 @@ public enum Column: Sendable, Equatable {
     /// cell (used by left joins and pivots). Every non-nil index must be in `0..<count`.
     package func gathering(_ rows: [Int?]) -> Column {
         switch self {
-        case .int(let values): return .int(rows.map { $0.flatMap { values[$0] } })
-        case .double(let values): return .double(rows.map { $0.flatMap { values[$0] } })
+        case .int(let values): return .int(values.gathering(rows))
+        case .double(let values): return .double(values.gathering(rows))
         case .string(let values): return .string(rows.map { $0.flatMap { values[$0] } })
         }
     }
@@ -139,8 +172,8 @@ public enum Column: Sendable, Equatable {
     /// A column holding the cells at `rows`, in that order. Every index must be in `0..<count`.
     package func gathering(_ rows: [Int]) -> Column {
         switch self {
-        case .int(let values): return .int(rows.map { values[$0] })
-        case .double(let values): return .double(rows.map { values[$0] })
+        case .int(let values): return .int(values.gathering(rows))
+        case .double(let values): return .double(values.gathering(rows))
         case .string(let values): return .string(rows.map { values[$0] })
         }
     }
@@ -148,8 +181,8 @@ public enum Column: Sendable, Equatable {
     /// This column followed by `other`; `nil` when the types differ.
     public func appending(_ other: Column) -> Column? {
         switch (self, other) {
-        case (.int(let a), .int(let b)): return .int(a + b)
-        case (.double(let a), .double(let b)): return .double(a + b)
+        case (.int(let a), .int(let b)): return .int(a.appending(b))
+        case (.double(let a), .double(let b)): return .double(a.appending(b))
         case (.string(let a), .string(let b)): return .string(a + b)
         default: return nil
         }

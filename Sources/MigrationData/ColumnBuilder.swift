@@ -1,5 +1,6 @@
-/// Accumulates one CSV column's fields into typed storage, inferring the type when it is not
-/// declared.
+/// Accumulates one CSV column's fields into typed storage — a `MaskedArray` of `Int` or `Double`
+/// (plain values plus a missing-cell bitmap, the storage `Column` keeps) or `[String?]` —
+/// inferring the type when it is not declared.
 ///
 /// Inference runs as a one-way state machine per column:
 ///
@@ -45,8 +46,8 @@ struct ColumnBuilder {
     /// Tokens that mean missing in numeric columns and in string columns.
     private let numericMissing: MissingTokens
     private let stringMissing: MissingTokens
-    private var ints: [Int?] = []
-    private var doubles: [Double?] = []
+    private var ints = MaskedArray<Int>()
+    private var doubles = MaskedArray<Double>()
     private var strings: [String?] = []
     /// Rows read while pending.
     private var pendingCount = 0
@@ -104,7 +105,7 @@ struct ColumnBuilder {
     /// The finished column; an all-missing open column becomes `.double`.
     func finish() -> Column {
         switch kind {
-        case .pending: return .double(Array(repeating: nil, count: pendingCount))
+        case .pending: return .double(MaskedArray(missing: pendingCount))
         case .int: return .int(ints)
         case .double: return .double(doubles)
         case .string: return .string(strings)
@@ -186,11 +187,11 @@ struct ColumnBuilder {
             Self.trim(&start, &length)
         }
         if length == 0 {
-            ints.append(nil)
+            ints.appendMissing()
             return .ok
         }
         if numericMissing.containsFiniteNumber && numericMissing.contains(start, length) {
-            ints.append(nil)
+            ints.appendMissing()
             return .ok
         }
         let parsed = NumberParsing.parseInt(start, length)
@@ -199,15 +200,15 @@ struct ColumnBuilder {
             return .ok
         }
         if parsed == .invalid && numericMissing.contains(start, length) {
-            ints.append(nil)
+            ints.appendMissing()
             return .ok
         }
         switch mode {
         case .open:
             if let value = NumberParsing.parseDouble(start, length) {
-                doubles = ints.map { $0.map(Double.init) }
+                doubles = ints.mapValues(Double.init)
                 doubles.append(value)
-                ints = []
+                ints = MaskedArray()
                 kind = .double
                 return .ok
             }
@@ -232,24 +233,24 @@ struct ColumnBuilder {
             Self.trim(&start, &length)
         }
         if length == 0 {
-            doubles.append(nil)
+            doubles.appendMissing()
             return .ok
         }
         if numericMissing.containsFiniteNumber && numericMissing.contains(start, length) {
-            doubles.append(nil)
+            doubles.appendMissing()
             return .ok
         }
         if let value = NumberParsing.parseDouble(start, length) {
             // `NaN`, `inf`: a missing token when listed, else the value.
             if !value.isFinite && numericMissing.contains(start, length) {
-                doubles.append(nil)
+                doubles.appendMissing()
             } else {
                 doubles.append(value)
             }
             return .ok
         }
         if numericMissing.contains(start, length) {
-            doubles.append(nil)
+            doubles.appendMissing()
             return .ok
         }
         switch mode {
@@ -274,7 +275,7 @@ struct ColumnBuilder {
             switch NumberParsing.parseInt(start, length) {
             case .value(let value):
                 ints.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-                ints.append(contentsOf: repeatElement(nil, count: pendingCount))
+                ints.appendMissing(count: pendingCount)
                 ints.append(value)
                 pendingTexts = []
                 kind = .int
@@ -283,7 +284,7 @@ struct ColumnBuilder {
                 if let value = NumberParsing.parseDouble(start, length),
                    value.isFinite || !numericMissing.contains(start, length) {
                     doubles.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-                    doubles.append(contentsOf: repeatElement(nil, count: pendingCount))
+                    doubles.appendMissing(count: pendingCount)
                     doubles.append(value)
                     pendingTexts = []
                     kind = .double
@@ -365,19 +366,18 @@ struct ColumnBuilder {
             strings.append(contentsOf: next.strings)
         case (.int, .double):
             // `next` widened on a value of its own: so would this builder have (open mode only).
-            var widened = [Double?]()
-            widened.reserveCapacity(Swift.max(ints.capacity, ints.count + next.doubles.count))
-            widened.append(contentsOf: ints.lazy.map { $0.map(Double.init) })
+            var widened = ints.mapValues(Double.init)
+            widened.reserveCapacity(Swift.max(ints.values.capacity, ints.count + next.doubles.count))
             widened.append(contentsOf: next.doubles)
             doubles = widened
-            ints = []
+            ints = MaskedArray()
             kind = .double
         case (.double, .int):
-            doubles.append(contentsOf: next.ints.lazy.map { $0.map(Double.init) })
+            doubles.append(contentsOf: next.ints.mapValues(Double.init))
         case (.int, .pending):
-            ints.append(contentsOf: repeatElement(nil, count: next.pendingCount))
+            ints.appendMissing(count: next.pendingCount)
         case (.double, .pending):
-            doubles.append(contentsOf: repeatElement(nil, count: next.pendingCount))
+            doubles.appendMissing(count: next.pendingCount)
         case (.string, .pending):
             var rebuilt = [String?](repeating: nil, count: next.pendingCount)
             for (row, text) in next.pendingTexts { rebuilt[row] = text }
@@ -387,13 +387,13 @@ struct ColumnBuilder {
             pendingCount += next.pendingCount
         case (.pending, .int):
             ints.reserveCapacity(Swift.max(reservedRows, pendingCount + next.ints.count))
-            ints.append(contentsOf: repeatElement(nil, count: pendingCount))
+            ints.appendMissing(count: pendingCount)
             ints.append(contentsOf: next.ints)
             pendingTexts = []
             kind = .int
         case (.pending, .double):
             doubles.reserveCapacity(Swift.max(reservedRows, pendingCount + next.doubles.count))
-            doubles.append(contentsOf: repeatElement(nil, count: pendingCount))
+            doubles.appendMissing(count: pendingCount)
             doubles.append(contentsOf: next.doubles)
             pendingTexts = []
             kind = .double

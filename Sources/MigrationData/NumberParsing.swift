@@ -101,20 +101,36 @@ enum NumberParsing {
         }
 
         let digitsStart = index
+        // Leading zeros (`007`, and in `0.000123` the zeros after the point too) are not
+        // significant: skipping them keeps `digitCount` at the significant digits, so that
+        // values such as 0.00021065760174486688 (17 significant digits) stay on the fast paths.
+        while index < count && bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        }
+        let significantStart = index
         var significand: UInt64 = 0
         readDigits(bytes, count, &index, &significand)
-        var digitCount = index - digitsStart
+        var digitCount = index - significantStart
+        var sawDigit = index > digitsStart
         var exponent = 0
         var hasDot = false
         if index < count && bytes[index] == UInt8(ascii: ".") {
             hasDot = true
             index += 1
             let fractionStart = index
+            if digitCount == 0 {
+                while index < count && bytes[index] == UInt8(ascii: "0") {
+                    index += 1
+                }
+            }
+            let fractionDigitsStart = index
             readDigits(bytes, count, &index, &significand)
+            // Every fraction digit, zeros included, moves the decimal exponent.
             exponent = fractionStart - index
-            digitCount += index - fractionStart
+            digitCount += index - fractionDigitsStart
+            sawDigit = sawDigit || index > fractionStart
         }
-        guard digitCount > 0 else { return nil }
+        guard sawDigit else { return nil }
         let digitsEnd = index
         if index < count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
             index += 1

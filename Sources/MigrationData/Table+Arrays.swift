@@ -12,10 +12,10 @@
 /// parallel to the table's rows.
 extension Column {
     /// A `.double` column holding `values`, none missing.
-    public init(_ values: [Double]) { self = .double(values.map { $0 }) }
+    public init(_ values: [Double]) { self = .double(values) }
 
     /// An `.int` column holding `values`, none missing.
-    public init(_ values: [Int]) { self = .int(values.map { $0 }) }
+    public init(_ values: [Int]) { self = .int(values) }
 
     /// A `.string` column holding `values`, none missing.
     public init(_ values: [String]) { self = .string(values.map { $0 }) }
@@ -28,10 +28,10 @@ extension Table {
     /// Throws `TableError.unknownColumn`, `.notNumeric` for a `.string` column, or
     /// `.missingValue` at the first missing cell.
     public func doubles(_ name: String) throws(TableError) -> [Double] {
-        guard let values = try column(name).doubles() else {
+        guard let values = try column(name).doubleValues() else {
             throw .notNumeric(column: name, operation: "conversion to [Double]")
         }
-        return try Self.complete(values, name)
+        return values.hasMissing ? try Self.complete(Array(values), name) : values.values
     }
 
     /// The `.int` column `name` as integers, one per row.
@@ -42,7 +42,7 @@ extension Table {
         guard case .int(let values) = try column(name) else {
             throw .typeMismatch(column: name, expected: .int, found: try column(name).type)
         }
-        return try Self.complete(values, name)
+        return values.hasMissing ? try Self.complete(Array(values), name) : values.values
     }
 
     /// The column `name` as text, one per row: strings as stored, integers in decimal, doubles

@@ -159,9 +159,9 @@ extension Table {
         case .double(let values):
             switch aggregation.function {
             case .sum:
-                return .double(Self.compensatedSums(values, groupOfRow, groupCount).sums.map { Optional($0) })
+                return .double(Self.compensatedSums(Array(values), groupOfRow, groupCount).sums.map { Optional($0) })
             case .mean:
-                return .double(Self.means(values, groupOfRow, groupCount))
+                return .double(Self.means(Array(values), groupOfRow, groupCount))
             case .min, .max:
                 var extremes = [Double?](repeating: nil, count: groupCount)
                 let wantMin = aggregation.function == .min

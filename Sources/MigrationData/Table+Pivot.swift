@@ -120,7 +120,7 @@ extension Table {
             var out: [Int?] = []
             out.reserveCapacity(rowCount * width)
             let arrays = pivoted.map { column -> [Int?] in
-                if case .int(let values) = column { return values }
+                if case .int(let values) = column { return Array(values) }
                 return []
             }
             for row in 0..<rowCount {

@@ -66,10 +66,10 @@ extension CLIOutput {
 
     private static func append(_ a: Column, _ b: Column) throws -> Column {
         switch (a, b) {
-        case let (.int(x), .int(y)): return .int(x + y)
-        case let (.double(x), .double(y)): return .double(x + y)
+        case let (.int(x), .int(y)): return .int(x.appending(y))
+        case let (.double(x), .double(y)): return .double(x.appending(y))
         case let (.string(x), .string(y)): return .string(x + y)
-        case let (.double(x), .int(y)): return .double(x + y.map { $0.map(Double.init) })
+        case let (.double(x), .int(y)): return .double(x.appending(y.mapValues(Double.init)))
         default: throw CLIError.message("internal: column types differ between models")
         }
     }

@@ -61,14 +61,8 @@ enum FlowsCSV {
     /// per row (`FixedEffect(name:integerLabels:)`, the same levels and codes). Empty cells are
     /// the error of `labels`.
     static func factorized(_ t: Table, _ column: String, _ path: String) throws -> FixedEffect {
-        if case .int(let values)? = t[column] {
-            var integers: [Int] = []
-            integers.reserveCapacity(values.count)
-            for v in values {
-                guard let v else { break }
-                integers.append(v)
-            }
-            if integers.count == values.count { return FixedEffect(name: column, integerLabels: integers) }
+        if case .int(let values)? = t[column], !values.hasMissing {
+            return FixedEffect(name: column, integerLabels: values.values)
         }
         return FixedEffect(name: column, labels: try labels(t, column, path))
     }

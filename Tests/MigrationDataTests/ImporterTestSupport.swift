@@ -38,7 +38,7 @@ extension Trait where Self == ConditionTrait {
 
 /// The `Int` cells of `column` (empty when the column is missing or not `.int`).
 func intCells(_ table: Table, _ column: String) -> [Int?] {
-    if case .int(let values)? = table[column] { return values }
+    if case .int(let values)? = table[column] { return Array(values) }
     return []
 }
 

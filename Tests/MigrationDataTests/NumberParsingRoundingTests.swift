@@ -86,6 +86,34 @@ struct NumberParsingRoundingTests {
         #expect(bad.isEmpty, "\(bad)")
     }
 
+    @Test("100,000 values with leading zeros: 0.000… as Python and Swift print them, %.24f, zero-padded integers")
+    func leadingZeros() {
+        var generator = SplitMix64(seed: 18)
+        var texts: [String] = []
+        texts.reserveCapacity(100_000)
+        while texts.count < 100_000 {
+            // Magnitudes 1e-7 … 1: shortest round-trip text has up to 17 significant digits after
+            // up to six zeros, more than 19 digits in all (the case the leading-zero skip is for).
+            let magnitude = Double(generator.next() % 8)
+            let value = Double(generator.next() >> 11) / Double(1 << 53) * Self.tenToMinus(magnitude)
+            switch texts.count % 4 {
+            case 0: texts.append(value.description)
+            case 1: texts.append("-" + Self.format(value, "%.24f"))
+            case 2: texts.append("000" + Self.format(value * 1e6, "%.17g"))
+            default: texts.append(String(repeating: "0", count: Int(generator.next() % 30)) + String(generator.next() >> 1))
+            }
+        }
+        texts += ["0.00000000000000000000000000001", "00000000000000000000000", "0.", ".0", "-0.000", "00.5e3"]
+        let bad = Self.mismatches(texts)
+        #expect(bad.isEmpty, "\(bad)")
+    }
+
+    static func tenToMinus(_ k: Double) -> Double {
+        var value = 1.0
+        for _ in 0..<Int(k) { value /= 10 }
+        return value
+    }
+
     @Test("200,000 random digit strings: 1–40 digits, any decimal point, exponents −360 … 330")
     func randomDigitStrings() {
         var generator = SplitMix64(seed: 7)

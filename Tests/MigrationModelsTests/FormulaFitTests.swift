@@ -55,4 +55,26 @@ struct FormulaFitTests {
         #expect(r.dropped.singletons == [4])
         #expect(r.estimationRows == [0, 2, 3, 5, 6])
     }
+
+    @Test("a Table hands its masked columns to the model frame: the same frame as from optional arrays")
+    func tableAndDictionaryFramesAgree() throws {
+        let y: [Double?] = [1, 2, nil, 4, 5, 6, 7, 8]
+        let x: [Int?] = [3, nil, 1, 4, 1, 5, 9, 2]
+        let w: [Double?] = [1, 1, 2, 2, 1, nil, 1, 1]
+        let g: [Int?] = [1, 1, 2, 2, 1, 2, nil, 1]
+        let table = try Table([("y", .double(y)), ("x", .int(x)), ("w", .double(w)), ("g", .int(g))])
+        let dictionary = ColumnDictionary(numeric: ["y": y, "x": x.map { $0.map(Double.init) }, "w": w],
+                                          labels: ["g": g.map { $0.map(String.init) }])
+        let formula = try Formula("y ~ x + log(x) | g")
+        let fromTable = try ModelFrame(formula: formula, data: table, weights: "w", clusters: ["g"])
+        let fromDictionary = try ModelFrame(formula: formula, data: dictionary, weights: "w", clusters: ["g"])
+        #expect(fromTable.rows == [0, 3, 4, 7])
+        #expect(fromTable.rows == fromDictionary.rows)
+        #expect(fromTable.missingRows.map(\.row) == [1, 2, 5, 6])
+        #expect(fromTable.missingRows.map(\.variable) == fromDictionary.missingRows.map(\.variable))
+        #expect(fromTable.response == fromDictionary.response)
+        #expect(fromTable.regressors == fromDictionary.regressors)
+        #expect(fromTable.weights == fromDictionary.weights)
+        #expect(fromTable.fixedEffects.map(\.codes) == fromDictionary.fixedEffects.map(\.codes))
+    }
 }

@@ -55,7 +55,7 @@ struct SourceFile {
         guard case .int(let values) = found else {
             throw .table(.typeMismatch(column: column, expected: .int, found: found.type), while: "reading \(name)")
         }
-        return values
+        return Array(values)
     }
 
     /// A declared `.double` column's cells (an `.int` column is converted).

@@ -12,11 +12,27 @@ public protocol ModelDataSource {
     /// The column as integers when it holds integers, else nil (the default): fixed effects and
     /// clusters on integer codes then skip formatting and hashing a label per row.
     func integerColumn(_ name: String) -> [Int?]?
+    /// `numericColumn(_:)` as a `MaskedArray` (the default wraps it); `Table` hands over its
+    /// stored column, so a model frame holds no second copy of the data.
+    func numericValues(_ name: String) throws -> MaskedArray<Double>
+    /// `integerColumn(_:)` as a `MaskedArray` (the default wraps it); `Table` hands over its
+    /// stored column.
+    func integerValues(_ name: String) -> MaskedArray<Int>?
 }
 
 extension ModelDataSource {
     /// No integer columns: labels are used.
     public func integerColumn(_ name: String) -> [Int?]? { nil }
+
+    /// `numericColumn(name)` with its `nil` cells masked.
+    public func numericValues(_ name: String) throws -> MaskedArray<Double> {
+        MaskedArray(try numericColumn(name))
+    }
+
+    /// `integerColumn(name)` with its `nil` cells masked.
+    public func integerValues(_ name: String) -> MaskedArray<Int>? {
+        integerColumn(name).map { MaskedArray($0) }
+    }
 }
 
 /// Plain Swift arrays as a data source: numeric columns and label columns by name.
@@ -172,23 +188,21 @@ public struct ModelFrame: Sendable {
         }
         // Missingness over every variable used.
         var missing = [String?](repeating: nil, count: n)
-        // One overload per element type: a generic body tests `== nil` through the type's
-        // value witnesses, a call per cell (≈ 10 ns), where a concrete one is a tag test.
-        func markMissing(_ col: [Double?], _ name: String) {
-            for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
-        }
-        func markMissing(_ col: [Int?], _ name: String) {
-            for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
-        }
+        // Label columns: a concrete element type (a generic body tests `== nil` through the
+        // type's value witnesses, a call per cell); numeric columns: their missing-cell bitmap.
         func markMissing(_ col: [String?], _ name: String) {
             for i in 0..<min(n, col.count) where col[i] == nil && missing[i] == nil { missing[i] = name }
         }
-        var numericCache: [String: [Double?]] = [:]
+        func markMissing<T>(_ col: MaskedArray<T>, _ name: String) {
+            guard col.hasMissing else { return }
+            for i in 0..<min(n, col.count) where col.isMissing(at: i) && missing[i] == nil { missing[i] = name }
+        }
+        var numericCache: [String: MaskedArray<Double>] = [:]
         var labelCache: [String: [String?]] = [:]
-        func num(_ name: String) throws -> [Double?] {
+        func num(_ name: String) throws -> MaskedArray<Double> {
             if let c = numericCache[name] { return c }
             try requireColumn(name)
-            let c = try data.numericColumn(name); numericCache[name] = c; markMissing(c, name); return c
+            let c = try data.numericValues(name); numericCache[name] = c; markMissing(c, name); return c
         }
         func lab(_ name: String) throws -> [String?] {
             if let c = labelCache[name] { return c }
@@ -206,11 +220,11 @@ public struct ModelFrame: Sendable {
         try collect(formula.response)
         for t in formula.terms { try collect(t) }
         // Fixed effects and clusters on integer columns are coded from the integers.
-        var integerCache: [String: [Int?]] = [:]
+        var integerCache: [String: MaskedArray<Int>] = [:]
         func groups(_ name: String) throws {
             if labelCache[name] != nil || integerCache[name] != nil { return }
             try requireColumn(name)
-            if let c = data.integerColumn(name) { integerCache[name] = c; markMissing(c, name) } else { _ = try lab(name) }
+            if let c = data.integerValues(name) { integerCache[name] = c; markMissing(c, name) } else { _ = try lab(name) }
         }
         func groupEffect(_ name: String, _ rows: [Int]) throws -> FixedEffect {
             if let c = integerCache[name] { return FixedEffect(name: name, integerLabels: rows.map { c[$0] ?? 0 }) }
@@ -218,7 +232,7 @@ public struct ModelFrame: Sendable {
             return FixedEffect(name: name, labels: rows.map { l[$0] ?? "" })
         }
         for fe in formula.fixedEffects { for v in fe { try groups(v) } }
-        var weightCol: [Double?]? = nil, offsetCol: [Double?]? = nil
+        var weightCol: MaskedArray<Double>? = nil, offsetCol: MaskedArray<Double>? = nil
         if let w = weights { weightCol = try num(w) }
         if let o = offset { offsetCol = try num(o) }
         for c in clusters { try groups(c) }

@@ -8,7 +8,7 @@ extension Table: ModelDataSource {
             throw ModelFrameError.unknownColumn(column: name, formula: nil, position: nil, available: columnNames)
         }
         switch c {
-        case .double(let v): return v
+        case .double(let v): return Array(v)
         case .int(let v): return v.map { $0.map(Double.init) }
         case .string(let v):
             let bad = ModelFrameError.firstNonNumber(v)
@@ -17,6 +17,20 @@ extension Table: ModelDataSource {
     }
 
     public func integerColumn(_ name: String) -> [Int?]? {
+        if case .int(let v)? = self[name] { return Array(v) }
+        return nil
+    }
+
+    /// The stored column (no copy) for `.double`, converted for `.int`; throws as
+    /// `numericColumn(_:)` for text.
+    public func numericValues(_ name: String) throws -> MaskedArray<Double> {
+        if case .double(let v)? = self[name] { return v }
+        if case .int(let v)? = self[name] { return v.mapValues(Double.init) }
+        return MaskedArray(try numericColumn(name))
+    }
+
+    /// The stored column (no copy) when it holds integers.
+    public func integerValues(_ name: String) -> MaskedArray<Int>? {
         if case .int(let v)? = self[name] { return v }
         return nil
     }
