@@ -93,11 +93,11 @@ public struct MaskedArray<Value: MaskedArrayElement>: Sendable, Equatable, Rando
         isMissing(at: row) ? nil : values[row]
     }
 
-    /// Whether the cell at `row` is missing. `row` must be in `0..<count`.
+    /// Whether the cell at `row` is missing; false for a row outside `0..<count` (there is no
+    /// cell there to be missing).
     @inlinable
     public func isMissing(at row: Int) -> Bool {
-        precondition(row >= 0 && row < values.count, "MaskedArray index \(row) out of range 0..<\(values.count)")
-        return missingCount > 0 && Self.bit(missingWords, row)
+        missingCount > 0 && Self.bit(missingWords, row)
     }
 
     /// Whether any cell is missing.
@@ -106,7 +106,7 @@ public struct MaskedArray<Value: MaskedArrayElement>: Sendable, Equatable, Rando
     @usableFromInline
     static func bit(_ words: [UInt64], _ row: Int) -> Bool {
         let word = row &>> 6
-        return word < words.count && (words[word] &>> UInt64(row & 63)) & 1 != 0
+        return word >= 0 && word < words.count && (words[word] &>> UInt64(row & 63)) & 1 != 0
     }
 
     // MARK: Building

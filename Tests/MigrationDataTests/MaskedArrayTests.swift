@@ -25,6 +25,8 @@ struct MaskedArrayTests {
             same = same && (optionals[row] == nil ? masked.values[row].isNaN : masked.values[row] == optionals[row])
         }
         #expect(same)
+        // No cell outside the rows: not missing, and no trap (a row is never checked twice).
+        #expect(!masked.isMissing(at: -1) && !masked.isMissing(at: -64) && !masked.isMissing(at: 200) && !masked.isMissing(at: Int.min))
         #expect(Array(masked) == optionals)
         let ints = MaskedArray<Int>([1, nil, 3])
         #expect(ints.values == [1, 0, 3])

@@ -82,14 +82,13 @@ final class FixedPointAccumulator: @unchecked Sendable {
              scratch: UnsafeMutableBufferPointer<Int64>, nonZero: UnsafeMutableBufferPointer<Bool>,
              cellDraws: Int? = nil, firstDraw: Int = 0) {
         let m = cellDraws ?? n
-        let sorted = targets.sorted { $0.blocks < $1.blocks }
-        guard let largest = sorted.last, let source = values.baseAddress, let converted = scratch.baseAddress,
+        guard let blocks = targets.map(\.blocks).max(), let source = values.baseAddress, let converted = scratch.baseAddress,
               let cellBase = cells.baseAddress else { return }
         // Every block that some target receives is converted once, into `scratch`.
-        for b in 0..<largest.blocks {
+        for b in 0..<blocks {
             nonZero[b] = Self.convert(source + b * n, converted + b * n, n)
         }
-        for t in sorted {
+        for t in targets {
             locks[t.lock].lock()
             for b in 0..<t.blocks where nonZero[b] {
                 let from = converted + b * n, to = cellBase + (t.offset + b) * m + firstDraw

@@ -161,7 +161,10 @@ extension ProjectionEngine {
                 // used, in the hazard loop below, each of the ≈ 30 cache lines of a row missed
                 // the cache on its own (the rows of all draws are 18 MB for 10,000 draws).
                 if let row = climate?.hazardFactor[d] {
-                    row.withUnsafeBufferPointer { factors.baseAddress!.update(from: $0.baseAddress!, count: min($0.count, factors.count)) }
+                    let m = min(row.count, factors.count)
+                    row.withUnsafeBufferPointer { src in
+                        _ = UnsafeMutableBufferPointer(rebasing: factors[0..<m]).update(fromContentsOf: src[0..<m])
+                    }
                 }
                 let conflictRow = climate?.conflictFactor[d]
                 let shockRow = held ? [] : draws.yearShock[d]

@@ -156,10 +156,7 @@ extension ProjectionEngine {
         let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A)
         let failure = IndexedBox<Error?>(repeating: nil, count: 1)
         let draws = Double(layout.drawCount)
-        // Per-worker buffers for an item's decoded values, reused from item to item (fresh
-        // arrays of up to 58 MB per aggregate were zeroed and page-faulted for every item).
-        let scratch = WorkerScratch(workers: workerCount(threads))
-        runParallel(A + C, threads: threads) { item, w in
+        runParallel(A + C, threads: threads) { item, _ in
             if failure.all[0] != nil { return }
             let isCountry = item >= A
             let index = isCountry ? item - A : item
