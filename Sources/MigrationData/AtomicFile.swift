@@ -31,6 +31,10 @@ public final class AtomicFile {
     private enum State { case open, finished, failed }
 
     private let descriptor: Int32
+    /// The open temporary file's descriptor, for writers in this package that write at explicit
+    /// offsets (`pwrite`, direct I/O: the shard writer). They must not close it; `finish` and
+    /// `cancel` still own it.
+    package var packageDescriptor: Int32 { descriptor }
     private let temporaryPath: String?
     /// The slot of `temporaryPath` in `TemporaryFileRegistry`.
     private let registration: Int?

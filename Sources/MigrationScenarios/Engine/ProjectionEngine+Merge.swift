@@ -30,6 +30,7 @@ extension ProjectionEngine {
         // Per-worker buffers for an item's decoded values, reused from item to item (fresh
         // arrays of up to 58 MB per aggregate were zeroed and page-faulted for every item).
         let scratch = WorkerScratch(workers: workerCount(threads))
+        let readBuffers = (0..<workerCount(threads)).map { _ in ShardReader.ReadBuffer() }
         runParallel(A + C, threads: threads) { item, w in
             if failure.all[0] != nil { return }
             let isCountry = item >= A
@@ -54,7 +55,7 @@ extension ProjectionEngine {
                     let values = isReference ? reference : current
                     for shard in shards {
                         try shard.read(kind, scenario: si, item: index, cells: cells, into: values.baseAddress!, stride: D,
-                                       start: shard.firstDraw - layout.firstDraw)
+                                       start: shard.firstDraw - layout.firstDraw, buffer: readBuffers[w])
                     }
                     if isReference && !referenceWhole.isEmpty {
                         referenceWhole.withUnsafeMutableBufferPointer { w in

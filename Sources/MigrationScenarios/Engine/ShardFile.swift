@@ -57,9 +57,25 @@ package enum ShardFile {
     /// draw the same, 1 all draws raw, 2 sparse (a bitmap and the non-zero values), 3 packed
     /// (see `packedHeader`): each draw's offset from the cell's minimum, shifted right by the
     /// offsets' common trailing zero bits, in `width` bits.
+    ///
+    /// Cells of whole Doubles within ±2⁵¹ (the engine's country values are whole persons) take a
+    /// one-pass route (`WholeScan`) that decides the same form and writes the same bytes as the
+    /// general one.
     static func encodeCell(_ bits: UnsafeBufferPointer<UInt64>, kind: ValueKind = .double, into out: inout [UInt8]) {
         let n = bits.count
         guard let first = bits.first else { out.append(0); append(0, to: &out); return }
+        if kind == .double, let scan = WholeScan(bits) {
+            if scan.constant { out.append(0); append(first, to: &out); return }
+            let packing = scan.packing
+            let rawSize = n * 8, sparseSize = (n + 7) / 8 + scan.nonZero * 8
+            let packedSize = packedHeader + (packing.width * n + 7) / 8
+            if packedSize < min(rawSize, sparseSize) {
+                writePacked(packing, bits, size: packedSize, withinMagicRange: true, into: &out)
+                return
+            }
+            encodeUnpacked(bits, nonZero: scan.nonZero, into: &out)
+            return
+        }
         var constant = true, nonZero = 0
         for b in bits { constant = constant && b == first; nonZero += b != 0 ? 1 : 0 }
         if constant { out.append(0); append(first, to: &out); return }
@@ -67,11 +83,25 @@ package enum ShardFile {
         let packing = Packing(bits, kind: kind)
         let packedSize = packing.map { packedHeader + ($0.width * n + 7) / 8 } ?? Int.max
         if let packing, packedSize < min(rawSize, sparseSize) {
-            out.append(3)
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: packedSize))
-            out.withUnsafeMutableBytes { packing.write(bits, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
-        } else if sparseSize < rawSize {
+            writePacked(packing, bits, size: packedSize, into: &out)
+        } else {
+            encodeUnpacked(bits, nonZero: nonZero, into: &out)
+        }
+    }
+
+    /// Appends tag 3 and the packed cell (`size` bytes after the tag).
+    private static func writePacked(_ packing: Packing, _ bits: UnsafeBufferPointer<UInt64>, size: Int, withinMagicRange: Bool = false,
+                                    into out: inout [UInt8]) {
+        out.append(3)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: size))
+        out.withUnsafeMutableBytes { packing.write(bits, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...]), withinMagicRange: withinMagicRange) }
+    }
+
+    /// Appends the sparse (tag 2) or raw (tag 1) form, whichever is smaller.
+    private static func encodeUnpacked(_ bits: UnsafeBufferPointer<UInt64>, nonZero: Int, into out: inout [UInt8]) {
+        let n = bits.count
+        if (n + 7) / 8 + nonZero * 8 < n * 8 {
             out.append(2)
             var bitmap = [UInt8](repeating: 0, count: (n + 7) / 8)
             for (k, b) in bits.enumerated() where b != 0 { bitmap[k >> 3] |= 1 << UInt8(k & 7) }
@@ -80,6 +110,72 @@ package enum ShardFile {
         } else {
             out.append(1)
             out.append(contentsOf: UnsafeRawBufferPointer(bits))   // little-endian machines only (see above)
+        }
+    }
+
+    /// One pass over a cell of Doubles that finds, when every draw is a whole number within
+    /// ±2⁵¹ (and not −0), everything `encodeCell` needs: whether the draws are all equal, how many
+    /// are non-zero, and the `Packing` the general route would choose (whole Doubles: keys are the
+    /// integers with the sign bit flipped, base the minimum's key, shift the common trailing zero
+    /// bits of the offsets, width the bits of the largest offset).
+    ///
+    /// Each draw d is converted by the rounding constant M = 1.5·2⁵² (for |d| ≤ 2⁵¹ the bits of
+    /// d + M are bits(M) + d as integers, and (d + M) − M is d exactly when d is whole), so the
+    /// loop has no branches or libm calls and vectorises. The offsets' common trailing zeros are
+    /// those of the OR of every key XOR the first key (the lowest set bit of x ⊕ y is that of
+    /// x − y, and the smallest 2-adic valuation of the differences from any one draw is that of the
+    /// differences from the minimum).
+    struct WholeScan {
+        let constant: Bool, nonZero: Int, packing: Packing
+        static let magic = 6_755_399_441_055_744.0   // 1.5 · 2⁵²
+        static let limit = 2_251_799_813_685_248.0    // 2⁵¹
+
+        init?(_ bits: UnsafeBufferPointer<UInt64>) {
+            guard let base = bits.baseAddress, let first = bits.first else { return nil }
+            let M = WholeScan.magic
+            let m0 = (Double(bitPattern: first) + M).bitPattern
+            // Two lanes of two draws (SIMD2: SSE2 on the baseline x86-64 target), then the tail.
+            typealias U = SIMD2<UInt64>
+            typealias D = SIMD2<Double>
+            let Mv = D(repeating: M), firstV = U(repeating: first), m0V = U(repeating: m0)
+            var bad = U(repeating: 0), diff = U(repeating: 0), anyV = U(repeating: 0), zeroV = SIMD2<Int64>(repeating: 0)
+            var loV = D(repeating: .infinity), hiV = D(repeating: -.infinity)
+            let raw = UnsafeRawPointer(base)
+            let pairs = bits.count / 2
+            for j in 0..<pairs {
+                let b = raw.loadUnaligned(fromByteOffset: j * 16, as: U.self)
+                let d = unsafeBitCast(b, to: D.self)
+                let t = d + Mv
+                let back = unsafeBitCast(t - Mv, to: U.self)
+                let isNaN = unsafeBitCast(d .!= d, to: U.self)
+                bad |= (back ^ b) | isNaN
+                diff |= b ^ firstV
+                anyV |= unsafeBitCast(t, to: U.self) ^ m0V
+                zeroV &-= unsafeBitCast(d .== D(repeating: 0), to: SIMD2<Int64>.self)   // −1 per +0 (−0 is refused above)
+                loV = loV.replacing(with: d, where: d .< loV)
+                hiV = hiV.replacing(with: d, where: d .> hiV)
+            }
+            var notWhole = bad[0] | bad[1], differs = diff[0] | diff[1], any = anyV[0] | anyV[1]
+            var zeros = Int(zeroV[0] &+ zeroV[1])
+            var lo = min(loV[0], loV[1]), hi = max(hiV[0], hiV[1])
+            for i in (pairs * 2)..<bits.count {
+                let b = base[i], d = Double(bitPattern: b)
+                let t = d + M
+                notWhole |= ((t - M).bitPattern ^ b) | (d.isNaN ? 1 : 0)   // NaN + M − M can keep a NaN's bits
+                differs |= b ^ first
+                any |= t.bitPattern ^ m0
+                zeros &+= d == 0 ? 1 : 0
+                lo = d < lo ? d : lo
+                hi = d > hi ? d : hi
+            }
+            // NaN fails the exactness test, ±∞ and |d| > 2⁵¹ the bounds.
+            guard notWhole == 0, lo >= -WholeScan.limit, hi <= WholeScan.limit else { return nil }
+            constant = differs == 0
+            nonZero = bits.count - zeros
+            let loKey = UInt64(bitPattern: Int64(lo)) ^ Packing.signBit, hiKey = UInt64(bitPattern: Int64(hi)) ^ Packing.signBit
+            let shift = any == 0 ? 0 : any.trailingZeroBitCount
+            let spread = (hiKey &- loKey) >> UInt64(shift)
+            packing = Packing(signed: true, wholeDoubles: true, zeroEscape: false, shift: shift, width: 64 - spread.leadingZeroBitCount, base: loKey)
         }
     }
 
@@ -147,20 +243,85 @@ package enum ShardFile {
         }
 
         /// Writes the header and the codes (little-endian bit order) into `out` (exactly its size).
-        func write(_ bits: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableRawBufferPointer) {
+        /// `withinMagicRange`: every draw is a whole Double within ±2⁵¹ (`WholeScan` found so).
+        func write(_ bits: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableRawBufferPointer, withinMagicRange: Bool = false) {
             out[0] = (signed ? 1 : 0) | (wholeDoubles ? 2 : 0) | (zeroEscape ? 4 : 0)
             out[1] = UInt8(shift); out[2] = UInt8(width)
             out.storeBytes(of: base.littleEndian, toByteOffset: 8, as: UInt64.self)
-            // `out` is zeroed: OR each code in at bit k·width, 8 bytes at a time while they fit.
-            var bit = 0
-            for b in bits {
-                let c = code(b) << UInt64(bit & 7), at = packedHeader + (bit >> 3)
-                if at + 8 <= out.count {
-                    let w = UInt64(littleEndian: out.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-                    out.storeBytes(of: (w | c).littleEndian, toByteOffset: at, as: UInt64.self)
+            let body = UnsafeMutableRawBufferPointer(rebasing: out[ShardFile.packedHeader...])
+            let s = UInt64(shift), escape: UInt64 = zeroEscape ? 1 : 0, base = self.base
+            // One loop per key form, so that each has no per-draw branch on the form.
+            if wholeDoubles {
+                // Whole Doubles within ±2⁵¹: the key offset is bits(d + M) − bits(lo + M).
+                if withinMagicRange {
+                    let M = WholeScan.magic, mlo = (Double(Int64(bitPattern: base ^ Packing.signBit)) + M).bitPattern
+                    Packing.pack(bits, width: width, into: body) { b in ((Double(bitPattern: b) + M).bitPattern &- mlo) >> s }
                 } else {
-                    for j in 0..<(out.count - at) { out[at + j] |= UInt8(truncatingIfNeeded: c >> UInt64(8 * j)) }
+                    Packing.pack(bits, width: width, into: body) { b in
+                        ((UInt64(bitPattern: Int64(Double(bitPattern: b))) ^ Packing.signBit) &- base) >> s
+                    }
                 }
+            } else if signed {
+                Packing.pack(bits, width: width, into: body) { b in ((b ^ Packing.signBit) &- base) >> s }
+            } else {
+                Packing.pack(bits, width: width, into: body) { b in
+                    zeroEscape && b == 0 ? 0 : ((b &- base) >> s) &+ escape
+                }
+            }
+        }
+
+        /// Writes code(b) of every draw at bit k·width of `out` (little-endian bit order, the last
+        /// byte's unused bits zero), 64 bits at a time from a register; `out` holds exactly
+        /// ⌈n·width/8⌉ bytes. Codes must fit in `width` bits (≤ 56).
+        @inline(__always)
+        static func pack(_ bits: UnsafeBufferPointer<UInt64>, width: Int, into out: UnsafeMutableRawBufferPointer,
+                         code: (UInt64) -> UInt64) {
+            guard width > 0 else { return }
+            let w = UInt64(width)
+            var word: UInt64 = 0, used: UInt64 = 0, at = 0
+            for b in bits {
+                let c = code(b)
+                word |= c << used
+                used += w
+                if used >= 64 {
+                    out.storeBytes(of: word.littleEndian, toByteOffset: at, as: UInt64.self)
+                    at += 8
+                    used -= 64
+                    word = used == 0 ? 0 : c >> (w - used)
+                }
+            }
+            var k = 0
+            while at < out.count && k < 8 {
+                out[at] = UInt8(truncatingIfNeeded: word >> UInt64(8 * k))
+                at += 1
+                k += 1
+            }
+        }
+
+        /// Reads `n` codes of `width` bits (little-endian bit order) from `body` (exactly
+        /// ⌈n·width/8⌉ bytes) and writes value(code) of draw k to `target[k]`: one unaligned 8-byte
+        /// load per code while 8 bytes remain (a code of ≤ 56 bits at bit offset < 8 fits), the
+        /// last codes assembled byte by byte.
+        @inline(__always)
+        static func unpack(_ body: UnsafeRawBufferPointer, n: Int, width: Int, into target: UnsafeMutablePointer<UInt64>,
+                           value: (UInt64) -> UInt64) {
+            let mask: UInt64 = width == 0 ? 0 : (1 << UInt64(width)) - 1
+            let end = body.count
+            var k = 0, bit = 0
+            if let base = body.baseAddress {
+                while k < n && (bit >> 3) + 8 <= end {
+                    let w = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self))
+                    target[k] = value((w >> UInt64(bit & 7)) & mask)
+                    k += 1
+                    bit += width
+                }
+            }
+            while k < n {
+                var w: UInt64 = 0
+                let at = bit >> 3
+                for j in 0..<Swift.max(0, Swift.min(8, end - at)) { w |= UInt64(body[at + j]) << UInt64(8 * j) }
+                target[k] = value((w >> UInt64(bit & 7)) & mask)
+                k += 1
                 bit += width
             }
         }
@@ -214,25 +375,21 @@ package enum ShardFile {
                 p += packedHeader
                 let size = (width * n + 7) / 8
                 guard p + size <= bytes.count else { return false }
-                let mask: UInt64 = width == 0 ? 0 : (1 << UInt64(width)) - 1
-                // Draw k's code starts at bit k·width: one unaligned 8-byte load holds it (width ≤ 56)
-                // while 8 bytes remain; the last few codes are read byte by byte.
-                let end = p + size
-                var k = 0, bit = 0
-                while k < n && p + (bit >> 3) + 8 <= end {
-                    let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: p + (bit >> 3), as: UInt64.self))
-                    target[k] = packing.value((w >> UInt64(bit & 7)) & mask)
-                    k += 1
-                    bit += width
+                let body = UnsafeRawBufferPointer(rebasing: bytes[p..<(p + size)])
+                let shiftBits = UInt64(shift), base = packing.base
+                // One loop per key form (no per-draw branch on the form); see `Packing.value`.
+                if packing.zeroEscape {
+                    Packing.unpack(body, n: n, width: width, into: target) { c in packing.value(c) }
+                } else if packing.wholeDoubles {
+                    Packing.unpack(body, n: n, width: width, into: target) { c in
+                        Double(Int64(bitPattern: (base &+ (c << shiftBits)) ^ Packing.signBit)).bitPattern
+                    }
+                } else if packing.signed {
+                    Packing.unpack(body, n: n, width: width, into: target) { c in (base &+ (c << shiftBits)) ^ Packing.signBit }
+                } else {
+                    Packing.unpack(body, n: n, width: width, into: target) { c in base &+ (c << shiftBits) }
                 }
-                while k < n {
-                    var w: UInt64 = 0
-                    for j in 0..<Swift.min(8, end - (p + (bit >> 3))) { w |= UInt64(bytes[p + (bit >> 3) + j]) << UInt64(8 * j) }
-                    target[k] = packing.value((w >> UInt64(bit & 7)) & mask)
-                    k += 1
-                    bit += width
-                }
-                p = end
+                p += size
             default:
                 return false
             }

@@ -13,6 +13,9 @@ package final class ShardReader: @unchecked Sendable {
     /// 0: per-draw values (exact), 1: quantile grids (sketch mode).
     package let mode: UInt32
     private let descriptor: Int32
+    /// A second descriptor with direct I/O for the chunks (-1 where the file system refuses it):
+    /// the merge reads each byte once, so the page cache only costs (allocating and filling it).
+    private var directDescriptor: Int32 = -1
     private let layout: DrawLayout
     /// Blocks of draws the shard ran (sketch mode keeps each block's grids; 1 in exact mode).
     package let blocks: Int
@@ -100,9 +103,67 @@ package final class ShardReader: @unchecked Sendable {
             at += length
         }
         guard at == indexOffset else { throw fail("the chunks do not tile the file") }
+        let direct = open(path, O_RDONLY | O_CLOEXEC)
+        if direct >= 0 && !DirectFileWriter.setDirect(direct, true) {
+            close(direct)
+        } else {
+            directDescriptor = direct
+        }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        close(descriptor)
+        if directDescriptor >= 0 { close(directDescriptor) }
+    }
+
+    /// A reusable, page-aligned buffer for one thread's chunk reads (direct I/O reads whole
+    /// aligned blocks into it).
+    package final class ReadBuffer: @unchecked Sendable {
+        private(set) var base: UnsafeMutableRawPointer?
+        private(set) var capacity = 0
+        package init() {}
+        deinit { base?.deallocate() }
+        func reserve(_ count: Int) -> UnsafeMutableRawPointer {
+            if count > capacity || base == nil {
+                base?.deallocate()
+                capacity = max(count, 1 << 20)
+                base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: DirectFileWriter.alignment)
+            }
+            return base!
+        }
+    }
+
+    /// Reads bytes offset..<offset+length into `buffer`; returns a pointer to them, or nil when
+    /// the file is shorter. Direct I/O reads the enclosing aligned blocks; a file system that
+    /// refuses the read (EINVAL) is read the ordinary way.
+    private func read(at offset: UInt64, length: Int, into buffer: ReadBuffer) -> UnsafeRawBufferPointer? {
+        let align = UInt64(DirectFileWriter.alignment)
+        if directDescriptor >= 0 {
+            let start = offset / align * align
+            let end = (offset + UInt64(length) + align - 1) / align * align
+            let p = buffer.reserve(Int(end - start))
+            var done = 0
+            let need = Int(offset - start) + length, want = Int(end - start)
+            var refused = false
+            while done < need {
+                let r = pread(directDescriptor, p + done, want - done, off_t(start) + off_t(done))
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 && errno == EINVAL { refused = true; break }
+                if r <= 0 { return nil }
+                done += r
+            }
+            if !refused { return UnsafeRawBufferPointer(start: p + Int(offset - start), count: length) }
+        }
+        let p = buffer.reserve(length)
+        var done = 0
+        while done < length {
+            let r = pread(descriptor, p + done, length - done, off_t(offset) + off_t(done))
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { return nil }
+            done += r
+        }
+        return UnsafeRawBufferPointer(start: p, count: length)
+    }
 
     static func read(_ fd: Int32, at offset: UInt64, count: Int) -> [UInt8]? {
         // Uninitialised storage, filled by pread (a zeroing pass per chunk was 6 % of a merge).
@@ -122,26 +183,29 @@ package final class ShardReader: @unchecked Sendable {
 
     /// Decodes the chunk of scenario `scenario`, country or aggregate `item`, into
     /// `out[cell * stride + start + k]` for its `cells` cells and this shard's draws k.
+    /// `buffer`: the calling thread's read buffer (reused from chunk to chunk).
     package func read(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int, into out: UnsafeMutablePointer<UInt64>,
-                      stride: Int, start: Int) throws {
-        let bytes = try chunk(kind, scenario: scenario, item: item)
-        let ok = bytes.withUnsafeBytes { ShardFile.decode($0, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
+                      stride: Int, start: Int, buffer: ReadBuffer = ReadBuffer()) throws {
+        let bytes = try chunk(kind, scenario: scenario, item: item, buffer: buffer)
+        let ok = withExtendedLifetime(buffer) { ShardFile.decode(bytes, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
         guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
     }
 
     /// The grids of a sketch-mode chunk (one block of draws).
     package func grids(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int, cells: Int) throws -> QuantileGridChunk {
-        let bytes = try chunk(kind, scenario: scenario, item: item, block: block)
-        guard let out = bytes.withUnsafeBytes({ ShardFile.decodeGrids($0, cells: cells) }) else {
+        let buffer = ReadBuffer()
+        let bytes = try chunk(kind, scenario: scenario, item: item, block: block, buffer: buffer)
+        // `bytes` points into `buffer`: keep it alive until decoded.
+        guard let out = withExtendedLifetime(buffer, { ShardFile.decodeGrids(bytes, cells: cells) }) else {
             throw ShardError(file: path, message: "a chunk does not decode to \(cells) quantile grids — the file is damaged; run this shard again")
         }
         return out
     }
 
-    /// A chunk's bytes, checksum verified.
-    private func chunk(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int = 0) throws -> [UInt8] {
+    /// A chunk's bytes (in `buffer`, valid until its next use), checksum verified.
+    private func chunk(_ kind: ShardFile.Kind, scenario: Int, item: Int, block: Int = 0, buffer: ReadBuffer) throws -> UnsafeRawBufferPointer {
         let entry = entries[Key(kind: kind, scenario: scenario, item: item, block: block)]
-        guard let entry, let bytes = ShardReader.read(descriptor, at: entry.offset, count: Int(entry.length)) else {
+        guard let entry, let bytes = read(at: entry.offset, length: Int(entry.length), into: buffer) else {
             throw ShardError(file: path, message: "cannot read a chunk — the file is damaged or was truncated; run this shard again")
         }
         guard ShardChecksum.hash(bytes) == entry.hash else {
