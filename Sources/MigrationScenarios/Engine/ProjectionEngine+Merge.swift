@@ -27,10 +27,10 @@ extension ProjectionEngine {
         let rowsBox = IndexedBox<[[ProjectionRow]]>(repeating: [], count: A + C)
         let contrastsBox = IndexedBox<[[ScenarioContrast]]>(repeating: [], count: A + C)
         let failure = IndexedBox<Error?>(repeating: nil, count: 1)
-        // Per-worker buffers for an item's decoded values, reused from item to item (fresh
-        // arrays of up to 58 MB per aggregate were zeroed and page-faulted for every item).
+        // Per-worker buffers, reused from item to item: the reference scenario's values (kept for
+        // the contrasts only) and one read buffer per shard for the item's chunks.
         let scratch = WorkerScratch(workers: workerCount(threads))
-        let readBuffers = (0..<workerCount(threads)).map { _ in ShardReader.ReadBuffer() }
+        let readBuffers = (0..<workerCount(threads)).map { _ in shards.map { _ in ShardReader.ReadBuffer() } }
         runParallel(A + C, threads: threads) { item, w in
             if failure.all[0] != nil { return }
             let isCountry = item >= A
@@ -40,61 +40,76 @@ extension ProjectionEngine {
             let geography = isCountry ? layout.countries[index] : layout.aggregates[index].name
             let categories = isCountry ? layout.countryCategories : layout.aggregates[index].categories
             let cells = categories.count * T
-            // Every value of both halves is written by the shards' decoding before it is read
-            // (the shards cover the draws contiguously: `ShardSet`).
-            let buffers = scratch.rawWords(w, count: 2 * cells * D)
-            let reference = UnsafeMutableBufferPointer(rebasing: buffers[0..<(cells * D)])
-            let current = UnsafeMutableBufferPointer(rebasing: buffers[(cells * D)..<(2 * cells * D)])
-            // The reference's whole persons (countries), rounded once for every scenario's contrasts.
+            // The reference's values for the contrasts: countries' whole persons (Int32, rounded
+            // once for every scenario), aggregates' fixed-point sums. Every value is written
+            // before it is read (the shards cover the draws contiguously: `ShardSet`).
+            let referenceSums = scratch.rawWords(w, count: doContrasts && !isCountry ? cells * D : 0)
             var referenceWhole = [Int32](repeating: 0, count: isCountry && doContrasts ? cells * D : 0)
             var rows = [[ProjectionRow]](repeating: [], count: S), diffs = [[ScenarioContrast]](repeating: [], count: S)
             var x = [Double](repeating: 0, count: D), d = [Double](repeating: 0, count: D)
             do {
                 for si in order {
                     let isReference = si == r
-                    let values = isReference ? reference : current
-                    for shard in shards {
-                        try shard.read(kind, scenario: si, item: index, cells: cells, into: values.baseAddress!, stride: D,
-                                       start: shard.firstDraw - layout.firstDraw, buffer: readBuffers[w])
+                    // Every shard's chunk of this item, verified; each cell's draws are decoded
+                    // from them straight into x (shard k's draws at its offset in the run).
+                    let chunks = try shards.indices.map { j in
+                        try shards[j].chunkBytes(kind, scenario: si, item: index, buffer: readBuffers[w][j])
                     }
-                    if isReference && !referenceWhole.isEmpty {
-                        referenceWhole.withUnsafeMutableBufferPointer { w in
-                            for i in 0..<(cells * D) { w[i] = ReferenceStore.whole(Double(bitPattern: reference[i])) }
-                        }
-                    }
+                    var cursors = [Int](repeating: 0, count: shards.count)
                     for (kc, category) in categories.enumerated() {
                         for (t, y) in layout.years.enumerated() {
                             let cell = kc * T + t, base = cell * D
-                            let v = values
-                            // The cell's draws, summarised in place (x is refilled for every cell).
-                            let summary = x.withUnsafeMutableBufferPointer { xb in
-                                if isCountry {
-                                    for k in 0..<D { xb[k] = Double(bitPattern: v[base + k]) }
-                                } else {
-                                    for k in 0..<D { xb[k] = Double(Int64(bitPattern: v[base + k])) / FixedPointAccumulator.scale }
+                            try x.withUnsafeMutableBufferPointer { xb in
+                                try xb.withMemoryRebound(to: UInt64.self) { bits in
+                                    for j in shards.indices {
+                                        let shard = shards[j]
+                                        guard ShardFile.decodeCell(chunks[j], at: &cursors[j], n: shard.drawCount,
+                                                                   into: bits.baseAddress! + (shard.firstDraw - layout.firstDraw)) else {
+                                            throw shard.decodeFailure(cells: cells)
+                                        }
+                                    }
+                                    if doContrasts && !isCountry {
+                                        if isReference {
+                                            for k in 0..<D { referenceSums[base + k] = bits[k] }
+                                        } else {
+                                            d.withUnsafeMutableBufferPointer { db in
+                                                for k in 0..<D {
+                                                    db[k] = Double(Int64(bitPattern: bits[k]) &- Int64(bitPattern: referenceSums[base + k])) / FixedPointAccumulator.scale
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
-                                return QuantileSummary(rearranging: xb, tails: tails)
+                                if !isCountry {
+                                    for k in 0..<D { xb[k] = Double(Int64(bitPattern: xb[k].bitPattern)) / FixedPointAccumulator.scale }
+                                } else if doContrasts {
+                                    if isReference {
+                                        referenceWhole.withUnsafeMutableBufferPointer { rw in
+                                            for k in 0..<D { rw[base + k] = ReferenceStore.whole(xb[k]) }
+                                        }
+                                    } else {
+                                        d.withUnsafeMutableBufferPointer { db in
+                                            referenceWhole.withUnsafeBufferPointer { rw in
+                                                for k in 0..<D { db[k] = Double(ReferenceStore.whole(xb[k])) - Double(rw[base + k]) }
+                                            }
+                                        }
+                                    }
+                                }
                             }
+                            // The cell's draws, summarised in place (after the contrast's differences were taken).
+                            let summary = x.withUnsafeMutableBufferPointer { QuantileSummary(rearranging: $0, tails: tails) }
                             rows[si].append(ProjectionRow(scenario: layout.scenarios[si], geographyLevel: level, geography: geography,
                                                           category: category, year: y, summary: summary))
                             guard doContrasts, !isReference else { continue }
-                            d.withUnsafeMutableBufferPointer { db in
-                                if isCountry {
-                                    referenceWhole.withUnsafeBufferPointer { w in
-                                        for k in 0..<D { db[k] = Double(ReferenceStore.whole(Double(bitPattern: v[base + k]))) - Double(w[base + k]) }
-                                    }
-                                } else {
-                                    for k in 0..<D {
-                                        db[k] = Double(Int64(bitPattern: v[base + k]) &- Int64(bitPattern: reference[base + k])) / FixedPointAccumulator.scale
-                                    }
-                                }
-                            }
                             diffs[si].append(d.withUnsafeMutableBufferPointer {
                                 ScenarioContrast.summarise($0, scenario: layout.scenarios[si], reference: layout.scenarios[r], level: level,
                                                            geography: geography, category: category, year: y)
                             })
                         }
                     }
+                    // Every chunk must end where its last cell does.
+                    for j in shards.indices where cursors[j] != chunks[j].count { throw shards[j].decodeFailure(cells: cells) }
+                    withExtendedLifetime(readBuffers[w]) {}
                 }
             } catch {
                 failure.set(0, error)

@@ -336,65 +336,71 @@ package enum ShardFile {
     static func decode(_ bytes: UnsafeRawBufferPointer, cells: Int, n: Int, into out: UnsafeMutablePointer<UInt64>,
                        stride: Int, start: Int) -> Bool {
         var p = 0
-        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         for c in 0..<cells {
-            guard p < bytes.count else { return false }
-            let tag = bytes[p]
-            p += 1
-            let target = out + c * stride + start
-            switch tag {
-            case 0:
-                guard p + 8 <= bytes.count else { return false }
-                let v = word(p)
-                p += 8
-                for k in 0..<n { target[k] = v }
-            case 1:
-                guard p + 8 * n <= bytes.count else { return false }
-                if n > 0 { UnsafeMutableRawPointer(target).copyMemory(from: bytes.baseAddress! + p, byteCount: 8 * n) }
-                p += 8 * n
-            case 2:
-                let mapBytes = (n + 7) / 8
-                guard p + mapBytes <= bytes.count else { return false }
-                let map = p
-                p += mapBytes
-                for k in 0..<n {
-                    if bytes[map + (k >> 3)] & (1 << UInt8(k & 7)) != 0 {
-                        guard p + 8 <= bytes.count else { return false }
-                        target[k] = word(p)
-                        p += 8
-                    } else {
-                        target[k] = 0
-                    }
-                }
-            case 3:
-                guard p + packedHeader <= bytes.count else { return false }
-                let flags = bytes[p], shift = Int(bytes[p + 1]), width = Int(bytes[p + 2])
-                guard flags < 8, shift < 64, (1...56).contains(width) || width == 0 else { return false }
-                let packing = Packing(signed: flags & 1 != 0, wholeDoubles: flags & 2 != 0, zeroEscape: flags & 4 != 0,
-                                      shift: shift, width: width, base: word(p + 8))
-                p += packedHeader
-                let size = (width * n + 7) / 8
-                guard p + size <= bytes.count else { return false }
-                let body = UnsafeRawBufferPointer(rebasing: bytes[p..<(p + size)])
-                let shiftBits = UInt64(shift), base = packing.base
-                // One loop per key form (no per-draw branch on the form); see `Packing.value`.
-                if packing.zeroEscape {
-                    Packing.unpack(body, n: n, width: width, into: target) { c in packing.value(c) }
-                } else if packing.wholeDoubles {
-                    Packing.unpack(body, n: n, width: width, into: target) { c in
-                        Double(Int64(bitPattern: (base &+ (c << shiftBits)) ^ Packing.signBit)).bitPattern
-                    }
-                } else if packing.signed {
-                    Packing.unpack(body, n: n, width: width, into: target) { c in (base &+ (c << shiftBits)) ^ Packing.signBit }
-                } else {
-                    Packing.unpack(body, n: n, width: width, into: target) { c in base &+ (c << shiftBits) }
-                }
-                p += size
-            default:
-                return false
-            }
+            guard decodeCell(bytes, at: &p, n: n, into: out + c * stride + start) else { return false }
         }
         return p == bytes.count
+    }
+
+    /// Decodes the cell that starts at byte `p` of `bytes` (its `n` draws into `target[0..<n]`)
+    /// and moves `p` past it. Returns false when the bytes there are not a cell of `n` draws.
+    static func decodeCell(_ bytes: UnsafeRawBufferPointer, at p: inout Int, n: Int, into target: UnsafeMutablePointer<UInt64>) -> Bool {
+        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        guard p >= 0, p < bytes.count else { return false }
+        let tag = bytes[p]
+        p += 1
+        switch tag {
+        case 0:
+            guard p + 8 <= bytes.count else { return false }
+            let v = word(p)
+            p += 8
+            for k in 0..<n { target[k] = v }
+        case 1:
+            guard p + 8 * n <= bytes.count else { return false }
+            if n > 0 { UnsafeMutableRawPointer(target).copyMemory(from: bytes.baseAddress! + p, byteCount: 8 * n) }
+            p += 8 * n
+        case 2:
+            let mapBytes = (n + 7) / 8
+            guard p + mapBytes <= bytes.count else { return false }
+            let map = p
+            p += mapBytes
+            for k in 0..<n {
+                if bytes[map + (k >> 3)] & (1 << UInt8(k & 7)) != 0 {
+                    guard p + 8 <= bytes.count else { return false }
+                    target[k] = word(p)
+                    p += 8
+                } else {
+                    target[k] = 0
+                }
+            }
+        case 3:
+            guard p + packedHeader <= bytes.count else { return false }
+            let flags = bytes[p], shift = Int(bytes[p + 1]), width = Int(bytes[p + 2])
+            guard flags < 8, shift < 64, (1...56).contains(width) || width == 0 else { return false }
+            let packing = Packing(signed: flags & 1 != 0, wholeDoubles: flags & 2 != 0, zeroEscape: flags & 4 != 0,
+                                  shift: shift, width: width, base: word(p + 8))
+            p += packedHeader
+            let size = (width * n + 7) / 8
+            guard p + size <= bytes.count else { return false }
+            let body = UnsafeRawBufferPointer(rebasing: bytes[p..<(p + size)])
+            let shiftBits = UInt64(shift), base = packing.base
+            // One loop per key form (no per-draw branch on the form); see `Packing.value`.
+            if packing.zeroEscape {
+                Packing.unpack(body, n: n, width: width, into: target) { c in packing.value(c) }
+            } else if packing.wholeDoubles {
+                Packing.unpack(body, n: n, width: width, into: target) { c in
+                    Double(Int64(bitPattern: (base &+ (c << shiftBits)) ^ Packing.signBit)).bitPattern
+                }
+            } else if packing.signed {
+                Packing.unpack(body, n: n, width: width, into: target) { c in (base &+ (c << shiftBits)) ^ Packing.signBit }
+            } else {
+                Packing.unpack(body, n: n, width: width, into: target) { c in base &+ (c << shiftBits) }
+            }
+            p += size
+        default:
+            return false
+        }
+        return true
     }
 }
 

@@ -53,12 +53,14 @@ package final class ShardReader: @unchecked Sendable {
         }
         guard mode <= 1, ShardFile.trailerHash(Array(trailer.prefix(56)), mode: mode) == t[7] else { throw fail("checksum error in the header or trailer") }
         let indexOffset = t[0], count = t[1]
-        guard count <= UInt64(size / ShardFile.entrySize), indexOffset >= UInt64(ShardFile.preambleSize),
+        guard count <= UInt64(size / ShardFile.entrySize), indexOffset >= UInt64(ShardFile.preambleSize), indexOffset <= UInt64(size),
               indexOffset + count * UInt64(ShardFile.entrySize) + UInt64(ShardFile.trailerSize) == UInt64(size) else {
             throw fail("the index does not fit the file size (\(size) bytes)")
         }
         guard let index = ShardReader.read(fd, at: indexOffset, count: Int(count) * ShardFile.entrySize) else { throw fail("cannot read the index") }
         guard ShardChecksum.hash(index) == t[5] else { throw fail("checksum error in the index") }
+        // Bounded before any size is computed from them (a crafted trailer cannot overflow them).
+        guard t[2] < 1 << 40, t[3] < 1 << 40 else { throw fail("the trailer's draw range (\(t[2]) + \(t[3]) draws) is out of range") }
         firstDraw = Int(t[2])
         drawCount = Int(t[3])
         layoutHash = t[4]
@@ -188,7 +190,19 @@ package final class ShardReader: @unchecked Sendable {
                       stride: Int, start: Int, buffer: ReadBuffer = ReadBuffer()) throws {
         let bytes = try chunk(kind, scenario: scenario, item: item, buffer: buffer)
         let ok = withExtendedLifetime(buffer) { ShardFile.decode(bytes, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
-        guard ok else { throw ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again") }
+        guard ok else { throw decodeFailure(cells: cells) }
+    }
+
+    /// The bytes of the chunk of scenario `scenario`, country or aggregate `item`, checksum
+    /// verified, in `buffer` (valid until the buffer's next use; keep `buffer` alive meanwhile).
+    /// Decode them cell by cell with `ShardFile.decodeCell`.
+    package func chunkBytes(_ kind: ShardFile.Kind, scenario: Int, item: Int, buffer: ReadBuffer) throws -> UnsafeRawBufferPointer {
+        try chunk(kind, scenario: scenario, item: item, buffer: buffer)
+    }
+
+    /// The error for a chunk that does not decode to `cells` cells of this shard's draws.
+    package func decodeFailure(cells: Int) -> ShardError {
+        ShardError(file: path, message: "a chunk does not decode to \(cells) cells of \(drawCount) draws — the file is damaged; run this shard again")
     }
 
     /// The grids of a sketch-mode chunk (one block of draws).
