@@ -277,10 +277,12 @@ package enum ShardFile {
         static func pack(_ bits: UnsafeBufferPointer<UInt64>, width: Int, into out: UnsafeMutableRawBufferPointer,
                          code: (UInt64) -> UInt64) {
             guard width > 0 else { return }
-            let w = UInt64(width)
             var word: UInt64 = 0, used: UInt64 = 0, at = 0
-            for b in bits {
-                let c = code(b)
+            // Narrow codes (≤ 28 bits, as whole persons' are) go two at a time as one code of twice
+            // the width: half the steps of the loop-carried shift-and-flush chain, same bits.
+            let paired = width <= 28
+            let w = UInt64(paired ? 2 * width : width), pairs = paired ? bits.count / 2 : 0
+            @inline(__always) func put(_ c: UInt64) {
                 word |= c << used
                 used += w
                 if used >= 64 {
@@ -288,6 +290,24 @@ package enum ShardFile {
                     at += 8
                     used -= 64
                     word = used == 0 ? 0 : c >> (w - used)
+                }
+            }
+            if let base = bits.baseAddress {
+                for j in 0..<pairs { put(code(base[2 * j]) | code(base[2 * j + 1]) << UInt64(width)) }
+            }
+            if pairs * 2 < bits.count {
+                // The odd last code of a paired run, or every code: at the single width.
+                let single = UInt64(width)
+                for b in bits[(pairs * 2)...] {
+                    let c = code(b)
+                    word |= c << used
+                    used += single
+                    if used >= 64 {
+                        out.storeBytes(of: word.littleEndian, toByteOffset: at, as: UInt64.self)
+                        at += 8
+                        used -= 64
+                        word = used == 0 ? 0 : c >> (single - used)
+                    }
                 }
             }
             var k = 0
@@ -309,6 +329,17 @@ package enum ShardFile {
             let end = body.count
             var k = 0, bit = 0
             if let base = body.baseAddress {
+                // Narrow codes (≤ 28 bits): one 8-byte load holds two (bit offset < 8, 2·28 + 7 < 64).
+                if width <= 28 {
+                    let w = UInt64(width)
+                    while k + 1 < n && (bit >> 3) + 8 <= end {
+                        let word = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self)) >> UInt64(bit & 7)
+                        target[k] = value(word & mask)
+                        target[k + 1] = value((word >> w) & mask)
+                        k += 2
+                        bit += 2 * width
+                    }
+                }
                 while k < n && (bit >> 3) + 8 <= end {
                     let w = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self))
                     target[k] = value((w >> UInt64(bit & 7)) & mask)
