@@ -255,17 +255,17 @@ package enum ShardFile {
                 // Whole Doubles within ±2⁵¹: the key offset is bits(d + M) − bits(lo + M).
                 if withinMagicRange {
                     let M = WholeScan.magic, mlo = (Double(Int64(bitPattern: base ^ Packing.signBit)) + M).bitPattern
-                    Packing.pack(bits, width: width, into: body) { b in ((Double(bitPattern: b) + M).bitPattern &- mlo) >> s }
+                    Packing.pack(bits, width: width, into: body) { b in ((Double(bitPattern: b) + M).bitPattern &- mlo) &>> s }
                 } else {
                     Packing.pack(bits, width: width, into: body) { b in
-                        ((UInt64(bitPattern: Int64(Double(bitPattern: b))) ^ Packing.signBit) &- base) >> s
+                        ((UInt64(bitPattern: Int64(Double(bitPattern: b))) ^ Packing.signBit) &- base) &>> s
                     }
                 }
             } else if signed {
-                Packing.pack(bits, width: width, into: body) { b in ((b ^ Packing.signBit) &- base) >> s }
+                Packing.pack(bits, width: width, into: body) { b in ((b ^ Packing.signBit) &- base) &>> s }
             } else {
                 Packing.pack(bits, width: width, into: body) { b in
-                    zeroEscape && b == 0 ? 0 : ((b &- base) >> s) &+ escape
+                    zeroEscape && b == 0 ? 0 : ((b &- base) &>> s) &+ escape
                 }
             }
         }
@@ -283,30 +283,30 @@ package enum ShardFile {
             let paired = width <= 28
             let w = UInt64(paired ? 2 * width : width), pairs = paired ? bits.count / 2 : 0
             @inline(__always) func put(_ c: UInt64) {
-                word |= c << used
+                word |= c &<< used
                 used += w
                 if used >= 64 {
                     out.storeBytes(of: word.littleEndian, toByteOffset: at, as: UInt64.self)
                     at += 8
                     used -= 64
-                    word = used == 0 ? 0 : c >> (w - used)
+                    word = used == 0 ? 0 : c &>> (w - used)
                 }
             }
             if let base = bits.baseAddress {
-                for j in 0..<pairs { put(code(base[2 * j]) | code(base[2 * j + 1]) << UInt64(width)) }
+                for j in 0..<pairs { put(code(base[2 * j]) | code(base[2 * j + 1]) &<< UInt64(width)) }
             }
             if pairs * 2 < bits.count {
                 // The odd last code of a paired run, or every code: at the single width.
                 let single = UInt64(width)
                 for b in bits[(pairs * 2)...] {
                     let c = code(b)
-                    word |= c << used
+                    word |= c &<< used
                     used += single
                     if used >= 64 {
                         out.storeBytes(of: word.littleEndian, toByteOffset: at, as: UInt64.self)
                         at += 8
                         used -= 64
-                        word = used == 0 ? 0 : c >> (single - used)
+                        word = used == 0 ? 0 : c &>> (single - used)
                     }
                 }
             }
@@ -333,16 +333,16 @@ package enum ShardFile {
                 if width <= 28 {
                     let w = UInt64(width)
                     while k + 1 < n && (bit >> 3) + 8 <= end {
-                        let word = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self)) >> UInt64(bit & 7)
+                        let word = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self)) &>> UInt64(bit & 7)
                         target[k] = value(word & mask)
-                        target[k + 1] = value((word >> w) & mask)
+                        target[k + 1] = value((word &>> w) & mask)
                         k += 2
                         bit += 2 * width
                     }
                 }
                 while k < n && (bit >> 3) + 8 <= end {
                     let w = UInt64(littleEndian: (base + (bit >> 3)).loadUnaligned(as: UInt64.self))
-                    target[k] = value((w >> UInt64(bit & 7)) & mask)
+                    target[k] = value((w &>> UInt64(bit & 7)) & mask)
                     k += 1
                     bit += width
                 }
@@ -351,7 +351,7 @@ package enum ShardFile {
                 var w: UInt64 = 0
                 let at = bit >> 3
                 for j in 0..<Swift.max(0, Swift.min(8, end - at)) { w |= UInt64(body[at + j]) << UInt64(8 * j) }
-                target[k] = value((w >> UInt64(bit & 7)) & mask)
+                target[k] = value((w &>> UInt64(bit & 7)) & mask)
                 k += 1
                 bit += width
             }
@@ -420,12 +420,12 @@ package enum ShardFile {
                 Packing.unpack(body, n: n, width: width, into: target) { c in packing.value(c) }
             } else if packing.wholeDoubles {
                 Packing.unpack(body, n: n, width: width, into: target) { c in
-                    Double(Int64(bitPattern: (base &+ (c << shiftBits)) ^ Packing.signBit)).bitPattern
+                    Double(Int64(bitPattern: (base &+ (c &<< shiftBits)) ^ Packing.signBit)).bitPattern
                 }
             } else if packing.signed {
-                Packing.unpack(body, n: n, width: width, into: target) { c in (base &+ (c << shiftBits)) ^ Packing.signBit }
+                Packing.unpack(body, n: n, width: width, into: target) { c in (base &+ (c &<< shiftBits)) ^ Packing.signBit }
             } else {
-                Packing.unpack(body, n: n, width: width, into: target) { c in base &+ (c << shiftBits) }
+                Packing.unpack(body, n: n, width: width, into: target) { c in base &+ (c &<< shiftBits) }
             }
             p += size
         default:
