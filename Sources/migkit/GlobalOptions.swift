@@ -5,7 +5,7 @@ import MigrationData
 /// Options every computing subcommand accepts.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "BLAS threads (default: OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
+        "BLAS threads (default: OPENBLAS_NUM_THREADS, else all cores); in project, merge and backtest also the engine's worker threads (project and merge run their small fits' BLAS on one thread).", valueName: "n"))
     var threads: Int?
 
     func validate() throws {
