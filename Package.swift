@@ -66,7 +66,15 @@ let package = Package(
             dependencies: [
                 "MigrationKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Release builds link the Swift runtime, standard library and Foundation statically:
+            // a run then maps and relocates a dozen fewer shared libraries (start-up 12 → 8 ms
+            // CPU; see BENCHMARKS.md, "Fourth pass"). The modules were compiled against the
+            // shared Foundation, whose libraries link the parts the static one lists separately
+            // (CoreFoundation, ICU and the shims): named here. Debug builds (tests, CI) stay dynamic.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+                                           "-l_FoundationCollections", "-lswiftSynchronization"],
+                                          .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "LinalgTests",
