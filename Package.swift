@@ -4,6 +4,18 @@
 // Layers (see ../shared/STYLE.md): CLAPACK, CXLSXWriter (C shims) → Linalg → MigrationData → MigrationModels
 // → MigrationScenarios → MigrationReports → MigrationKit (umbrella) → migkit (CLI).
 import PackageDescription
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Release builds of `migkit` link LAPACKE's static archive where Debian/Ubuntu's
+/// `liblapacke-dev` installs it (x86-64): Support/static-lapacke holds a linker script named
+/// liblapacke.so that points `-llapacke` at it. A run then does not load the shared LAPACKE and
+/// the reference LAPACK, BLAS and test-matrix libraries it brings (≈ 1 ms of every start).
+let staticLapackeFlags: [String] = FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/liblapacke.a")
+    ? ["-L" + Context.packageDirectory + "/Support/static-lapacke"] : []
 
 let package = Package(
     name: "MigrationKit",
@@ -66,7 +78,15 @@ let package = Package(
             dependencies: [
                 "MigrationKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Release builds link the Swift runtime, standard library and Foundation statically:
+            // a run then maps and relocates a dozen fewer shared libraries (start-up 12 → 8 ms
+            // CPU; see BENCHMARKS.md, "Fourth pass"). The modules were compiled against the
+            // shared Foundation, whose libraries link the parts the static one lists separately
+            // (CoreFoundation, ICU and the shims): named here. Debug builds (tests, CI) stay dynamic.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+                                           "-l_FoundationCollections", "-lswiftSynchronization"] + staticLapackeFlags,
+                                          .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "LinalgTests",

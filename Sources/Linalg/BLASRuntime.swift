@@ -36,7 +36,7 @@ public enum BLASRuntime {
 
     /// Paths of the loaded BLAS/LAPACK shared libraries (from /proc/self/maps on Linux).
     public static var loadedLibraries: [String] {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return [] }
+        guard let maps = readWhole("/proc/self/maps") else { return [] }
         var seen: [String] = []
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
@@ -47,6 +47,24 @@ public enum BLASRuntime {
             }
         }
         return seen
+    }
+
+    /// A file read to its end by `read(2)` until it returns 0. `/proc` files report size 0, and
+    /// `String(contentsOfFile:)` returned only their first 4 KB (the libraries mapped later in
+    /// /proc/self/maps were missed).
+    static func readWhole(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { break }
+            bytes.append(contentsOf: chunk[0..<got])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// OpenBLAS kernels that use no AVX2 (slow on modern CPUs).

@@ -6,7 +6,8 @@ import CLAPACK
 public struct CholeskyFactorization: Sendable {
     public let factor: Matrix
 
-    /// Solves A·X = B (`dpotrs`).
+    /// Solves A·X = B (`dpotrs`). The factor is finite (it comes from `cholesky()` of a finite
+    /// matrix) and B is checked here, so LAPACKE's own NaN scan of both is skipped (`_work`).
     public func solve(_ b: Matrix) throws -> Matrix {
         guard b.rows == factor.rows else {
             throw LinalgError.dimensionMismatch(operation: "Cholesky solve", details: "A is \(factor.rows)×\(factor.cols), B has \(b.rows) rows")
@@ -17,7 +18,7 @@ public struct CholeskyFactorization: Sendable {
         let n = try lapackInt(factor.rows, "dpotrs"), nrhs = try lapackInt(b.cols, "dpotrs"), ldx = Int32(x.leadingDimension)
         let info = withBase(factor.elements) { pa in
             withMutableBase(&x.elements) { px in
-                LAPACKE_dpotrs(colMajor, lapackChar("L"), n, nrhs, pa, Int32(factor.leadingDimension), px, ldx)
+                LAPACKE_dpotrs_work(colMajor, lapackChar("L"), n, nrhs, pa, Int32(factor.leadingDimension), px, ldx)
             }
         }
         guard info == 0 else { throw lapackFailure("dpotrs", info) }
@@ -75,10 +76,26 @@ extension Matrix {
     public func cholesky() throws -> CholeskyFactorization {
         try checkFinite("Cholesky factorization")
         try checkSymmetric("Cholesky factorization")
-        var f = self
-        if !isEmpty {
-            let n = try lapackInt(rows, "dpotrf")
-            let info = withMutableBase(&f.elements) { pa in LAPACKE_dpotrf(colMajor, lapackChar("L"), n, pa, Int32(leadingDimension)) }
+        return try Matrix.factorizeChecked(self)
+    }
+
+    /// `cholesky()` of a matrix that is symmetric by construction (its upper triangle is
+    /// mirrored from the lower one, which is all `dpotrf` reads): the symmetry sweep is skipped,
+    /// and a matrix passed with `consume` is factorized in its own storage (no copy).
+    /// - Throws: as `cholesky()`, except `notSymmetric`.
+    package consuming func choleskyOfSymmetric() throws -> CholeskyFactorization {
+        try checkFinite("Cholesky factorization")
+        try requireSquare("Cholesky factorization")
+        return try Matrix.factorizeChecked(self)
+    }
+
+    /// `dpotrf` on a finite square matrix (checked by the caller, so LAPACKE's own NaN scan is
+    /// skipped: `LAPACKE_dpotrf_work`).
+    private static func factorizeChecked(_ a: consuming Matrix) throws -> CholeskyFactorization {
+        var f = a
+        if !f.isEmpty {
+            let n = try lapackInt(f.rows, "dpotrf"), lda = Int32(f.leadingDimension)
+            let info = withMutableBase(&f.elements) { pa in LAPACKE_dpotrf_work(colMajor, lapackChar("L"), n, pa, lda) }
             if info > 0 { throw LinalgError.notPositiveDefinite(operation: "Cholesky factorization", pivot: Int(info)) }
             guard info == 0 else { throw lapackFailure("dpotrf", info) }
         }

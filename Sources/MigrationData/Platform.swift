@@ -275,4 +275,30 @@ package enum AllocatorTuning {
         _ = mallopt(-1, 256 << 20)
         #endif
     }
+
+    /// Prepares the first `bytes` of the heap (at most 64 MB) for a run that will use about
+    /// that much: the region is taken from the system once and given back to `malloc`, which
+    /// then serves the run's arrays from it (`reuseFreedMemory` must have been called, so that
+    /// it is kept), with the kernel asked to back it by 2 MB pages (`madvise(MADV_HUGEPAGE)`,
+    /// honoured when transparent huge pages are `madvise` or `always`). One fault then maps
+    /// 2 MB instead of 4 KB: the kernel's per-page work (charging, LRU, mapping) is most of a
+    /// small run's page-fault cost — `flows sim` at 249,500 flows: 7,700 → 1,800 faults and
+    /// ≈ 7 ms less CPU; pre-faulting 4 KB pages (`MADV_POPULATE_WRITE`) saved nothing.
+    /// Nothing is touched here: pages the run never uses are never mapped. Bounded because a
+    /// large run's many huge pages can wait on memory compaction (glibc's own
+    /// `glibc.malloc.hugetlb=1` for the whole heap: 0.21 → 1.03 s system time at 4 million
+    /// flows); beyond the region the heap grows in 4 KB pages as before.
+    package static func prepareHeap(bytes: Int) {
+        #if canImport(Glibc)
+        let huge = 2 << 20
+        let size = Swift.min(bytes, 64 << 20) - 1024   // below M_MMAP_THRESHOLD: from the heap
+        guard size >= 2 * huge, let p = malloc(size) else { return }
+        let address = UInt(bitPattern: p)
+        let start = (address + UInt(huge - 1)) & ~UInt(huge - 1), end = (address + UInt(size)) & ~UInt(huge - 1)
+        if end > start, let region = UnsafeMutableRawPointer(bitPattern: start) {
+            _ = madvise(region, Int(end - start), 14)  // MADV_HUGEPAGE (<sys/mman.h>)
+        }
+        free(p)
+        #endif
+    }
 }

@@ -90,13 +90,12 @@ enum CLIOutput {
         let ca = canonical(a), cb = canonical(b)
         if ca == cb { return true }
         // Hard links and other spellings of one existing file: compare device and inode of the
-        // link targets (attributesOfItem does not follow links, so compare canonical paths).
-        let fm = FileManager.default
+        // link targets (`lstat` does not follow links, so compare canonical paths; the same
+        // fields as FileManager's `attributesOfItem`, without its dictionary and casts).
         func identity(_ p: String) -> (UInt64, UInt64)? {
-            guard let attributes = try? fm.attributesOfItem(atPath: p),
-                  let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value,
-                  let device = (attributes[.systemNumber] as? NSNumber)?.uint64Value else { return nil }
-            return (device, inode)
+            var st = stat()
+            guard lstat(p, &st) == 0 else { return nil }
+            return (UInt64(st.st_dev), UInt64(st.st_ino))
         }
         if let ia = identity(ca), let ib = identity(cb) { return ia == ib }
         return false

@@ -5,6 +5,7 @@ import MigrationKit
 /// `migkit doctor`: reports the BLAS/LAPACK set-up and warns when it is slow for this CPU.
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",   // spelled out: the derived name costs a reflection of the type at every start
         abstract: "Check the BLAS/LAPACK set-up: library, kernel, threads, CPU features.",
         discussion: """
             Prints the loaded BLAS library, the OpenBLAS kernel (openblas_get_corename), the \

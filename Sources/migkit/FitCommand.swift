@@ -5,6 +5,7 @@ import MigrationKit
 /// `migkit fit`: fits a regression from a CSV file and a formula, writes tidy CSVs.
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fit",   // spelled out: the derived name costs a reflection of the type at every start
         abstract: "Fit OLS, Poisson, negative-binomial or PPML gravity models from a CSV file.",
         discussion: """
             The formula follows R/fixest: response ~ terms | fixed effects. Terms are columns, \

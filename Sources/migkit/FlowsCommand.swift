@@ -36,10 +36,24 @@ struct FlowsCommand: ParsableCommand {
 enum FlowsCSV {
     /// Reads `path`; with `onlyNeeded` only the `needed` columns are parsed (for commands that
     /// use no other column; see `CLIInput.readOptions`).
-    static func read(_ path: String, _ needed: [String], command: String, onlyNeeded: Bool = false) throws -> Table {
+    ///
+    /// `doubles` names numeric columns the command turns into doubles anyway (`numbers`): when
+    /// the columns are selected, these are parsed as doubles straight away (an integer column
+    /// would otherwise be stored as integers and converted — a second array). A text cell in
+    /// one of them reads the file again without the declaration, so that the messages are
+    /// those of an undeclared read.
+    static func read(_ path: String, _ needed: [String], command: String, onlyNeeded: Bool = false, doubles: [String] = []) throws -> Table {
         let t: Table
-        let options = CLIInput.readOptions(selecting: onlyNeeded ? needed : nil, in: path)
-        do { t = try CSVReader.readTable(path: path, options: options) } catch { throw CLIError.message("\(error)") }
+        var options = CLIInput.readOptions(selecting: onlyNeeded ? needed : nil, in: path)
+        if let selected = options.columns {
+            for c in doubles where selected.contains(c) { options.columnTypes[c] = .double }
+        }
+        do {
+            do { t = try CSVReader.readTable(path: path, options: options) } catch CSVError.notANumber where !options.columnTypes.isEmpty {
+                options.columnTypes = [:]
+                t = try CSVReader.readTable(path: path, options: options)
+            }
+        } catch { throw CLIError.message("\(error)") }
         for c in needed where t[c] == nil {
             throw CLIError.message("\(path): column `\(c)` is missing (has \(t.columnNames.joined(separator: ", "))) — see `migkit \(command) --help`")
         }
@@ -83,7 +97,20 @@ enum FlowsCSV {
             return v
         }
         // Straight from the column's storage (`Column.doubles()` would first copy an integer
-        // column into a [Double?]); integers convert as there, by `Double.init`.
+        // column into a [Double?]); integers convert as there, by `Double.init`. A double
+        // column without missing cells whose values all pass is handed over as stored (no
+        // copy); the first bad cell is reported by the row-by-row loop below.
+        if case .double(let values) = c, !values.hasMissing {
+            let allValid = values.values.withUnsafeBufferPointer { v -> Bool in
+                var ok = true
+                for x in v {
+                    // |x| ≤ maximumMagnitude is false for NaN and ±∞ as well.
+                    ok = ok && Swift.abs(x) <= maximumMagnitude && !(nonNegative && x < 0)
+                }
+                return ok
+            }
+            if allValid { return values.values }
+        }
         var out: [Double] = []
         switch c {
         case .double(let values):
@@ -261,11 +288,19 @@ struct FlowsSim: ParsableCommand {
     func run() throws {
         try global.apply()
         try CLIOutput.checkPaths([output, stats, fitted, balancingFactors].compactMap { $0 }, inputs: [data])   // before any work
+        // A run holds about six times the file's size (columns, codes, μ and the fit's work
+        // arrays: ≈ 30 MB for a 5 MB table of 249,500 flows): serve it from 2 MB pages.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: data))?[.size] as? Int {
+            AllocatorTuning.prepareHeap(bytes: 6 * min(size, 64 << 20))
+        }
         let o = FlowsCSV.commaList(originAttributes), d = FlowsCSV.commaList(destinationAttributes)
         // The table lives only in this closure: its columns are freed before the fit, whose
         // arrays then reuse that memory instead of faulting in fresh pages.
         let (originFE, destinationFE, flows, costs, oa, da) = try { () throws -> (FixedEffect, FixedEffect, [Double], [Double], [NamedColumn], [NamedColumn]) in
-            let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim", onlyNeeded: true)
+            // Flow and cost parsed as doubles (unless a region column is one of them: labels are text).
+            let asDoubles = [flowColumn, costColumn].filter { $0 != originColumn && $0 != destinationColumn }
+            let t = try FlowsCSV.read(data, [originColumn, destinationColumn, flowColumn, costColumn] + o + d, command: "flows sim",
+                                      onlyNeeded: true, doubles: asDoubles)
             return (try FlowsCSV.factorized(t, originColumn, data), try FlowsCSV.factorized(t, destinationColumn, data),
                     try FlowsCSV.numbers(t, flowColumn, data, nonNegative: true), try FlowsCSV.numbers(t, costColumn, data),
                     try o.map { NamedColumn(name: $0, values: try FlowsCSV.numbers(t, $0, data)) },

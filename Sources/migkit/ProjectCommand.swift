@@ -6,6 +6,7 @@ import MigrationKit
 /// the scenarios, writing CSV reports.
 struct Project: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "project",   // spelled out: the derived name costs a reflection of the type at every start
         abstract: "Project forced displacement under climate and development scenarios.",
         discussion: """
             Fits the displacement models on data/ (UNHCR, IDMC, WPP 2024, ERA5, AR6) — by \

@@ -71,6 +71,21 @@ struct FactorizationTests {
         #expect(relativeError(f.logDeterminant, try c.scalar("logdet")) < tight)
     }
 
+    @Test func choleskyOfSymmetricMatchesCholesky() throws {
+        let c = try ref.case("chol_SPD")
+        let a = try c.matrix("A")
+        let f = try a.cholesky(), g = try a.choleskyOfSymmetric()
+        let same = f.factor.elements == g.factor.elements   // the same dpotrf on the same input
+        #expect(same)
+        #expect(relativeError(g.factor, try c.matrix("L")) < tight)
+        #expect(a == (try c.matrix("A")))   // the caller's matrix is left as it was
+        #expect(throws: LinalgError.notPositiveDefinite(operation: "Cholesky factorization", pivot: 2)) {
+            try Matrix([[1, 2], [2, 1]]).choleskyOfSymmetric()
+        }
+        #expect(throws: LinalgError.self) { try Matrix([[1, .nan], [.nan, 1]]).choleskyOfSymmetric() }
+        #expect(throws: LinalgError.self) { try Matrix(rows: 2, cols: 3).choleskyOfSymmetric() }
+    }
+
     @Test func choleskyRejectsIndefiniteAndAsymmetric() throws {
         let indefinite = try Matrix([[1, 2], [2, 1]])
         #expect(throws: LinalgError.notPositiveDefinite(operation: "Cholesky factorization", pivot: 2)) { try indefinite.cholesky() }

@@ -114,6 +114,12 @@ struct DemographyHostileInputTests {
         defer { folder.remove() }
         let od = try folder.write("od.csv", "origin,destination,flow\nA,B,1.5\nB,A,abc\n")
         try expectCleanFailure(["flows", "indices", "--flows", od, "-o", "-"], mentions: ["column `flow` must be numeric, but line 3 holds 'abc'"])
+        // flows sim parses flow and cost as declared doubles; a text cell reads the file again
+        // undeclared, for the same message (and a text cost likewise).
+        let odCost = try folder.write("od-cost.csv", "origin,destination,flow,cost\nA,B,1,1\nB,A,abc,1\nA,C,5,2\nC,A,4,2\n")
+        try expectCleanFailure(["flows", "sim", "--data", odCost, "-o", "-"], mentions: ["column `flow` must be numeric, but line 3 holds 'abc'"])
+        let textCost = try folder.write("od-text-cost.csv", "origin,destination,flow,cost\nA,B,1,1\nB,A,2,near\nA,C,5,2\nC,A,4,2\n")
+        try expectCleanFailure(["flows", "sim", "--data", textCost, "-o", "-"], mentions: ["column `cost` must be numeric, but line 3 holds 'near'"])
         let pop = try folder.write("pop.csv", Self.population.replacingOccurrences(of: "A,1,male,90", with: "A,1,male,ninety"))
         let rates = try folder.write("rates.csv", Self.rates)
         try expectCleanFailure(["cohort", "project", "--population", pop, "--rates", rates, "--steps", "1"],

@@ -198,7 +198,7 @@ struct ProfileNewtonPoisson {
             if delta.isEmpty || m == 0 {
                 let (j, gg) = try system(state, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
                 g = gg
-                chol = m > 0 ? try factor(j) : nil
+                chol = m > 0 ? try factor(consume j) : nil
                 factorIsCurrent = true
                 delta = try chol?.solve(g) ?? []
                 decrement = zip(g, delta).reduce(0) { $0 + $1.0 * $1.1 }
@@ -258,7 +258,7 @@ struct ProfileNewtonPoisson {
             }
             if columns == nil {
                 let (j, _) = try system(state, primaryTotal: primaryTotal, freeIndex: freeIndex, freeCount: freeCount, workspace: workspace)
-                let c = try factor(j)
+                let c = try factor(consume j)
                 columns = try (0..<k).map { t in
                     var e = [Double](repeating: 0, count: m); e[freeCount + t] = 1
                     return try c.solve(e)
@@ -851,9 +851,11 @@ struct ProfileNewtonPoisson {
         }
     }
 
-    private func factor(_ j: Matrix) throws -> CholeskyFactorization {
+    /// The Cholesky factor of J (both triangles written by `system`: symmetric by construction),
+    /// in J's own storage.
+    private func factor(_ j: consuming Matrix) throws -> CholeskyFactorization {
         do {
-            return try j.cholesky()
+            return try j.choleskyOfSymmetric()
         } catch let e as LinalgError {
             if case .notPositiveDefinite = e {
                 throw SpatialInteractionError.notIdentified("the information matrix of the balancing factors and the cost/attribute parameters is singular (\(e.description))")

@@ -168,7 +168,8 @@ public enum SpatialInteractionModel {
                 x.append(col)
                 names.append("log(\(a.name))")
             }
-            var cost = [Double](repeating: 0, count: rows.count)
+            // Every row used with exponential cost: the costs as given (shared, no copy).
+            var cost: [Double]
             switch spec.costFunction {
             case .exponential:
                 if everyRow {
@@ -177,6 +178,7 @@ public enum SpatialInteractionModel {
                     }
                     cost = data.costs
                 } else {
+                    cost = [Double](repeating: 0, count: rows.count)
                     for (k, i) in rows.enumerated() {
                         let c = data.costs[i]
                         guard c.isFinite else { throw SpatialInteractionError.invalidCost(row: i, value: c, costFunction: "exponential", requirement: "a finite cost") }
@@ -184,6 +186,7 @@ public enum SpatialInteractionModel {
                     }
                 }
             default:
+                cost = [Double](repeating: 0, count: rows.count)
                 for (k, i) in rows.enumerated() { cost[k] = try spec.costFunction.transform(data.costs[i], row: i) }
             }
             x.append(cost)
@@ -213,12 +216,11 @@ public enum SpatialInteractionModel {
     // MARK: - Balancing factors (profile Newton)
 
     static func fitBalancing(_ p: Prepared, _ options: SpatialInteractionOptions) throws -> RawFit {
-        let single = [Int32](repeating: 0, count: p.y.count)
         let originIsPrimary = p.originLevels.count >= p.destinationLevels.count  // doubly constrained only
         let solver: ProfileNewtonPoisson
         switch p.constraint {
         case .unconstrained:
-            solver = ProfileNewtonPoisson(y: p.y, primary: single, primaryCount: 1, secondary: nil, secondaryCount: 0, x: p.x)
+            solver = ProfileNewtonPoisson(y: p.y, primary: [Int32](repeating: 0, count: p.y.count), primaryCount: 1, secondary: nil, secondaryCount: 0, x: p.x)
         case .production:
             solver = ProfileNewtonPoisson(y: p.y, primary: p.origin, primaryCount: p.originLevels.count, secondary: nil, secondaryCount: 0, x: p.x)
         case .attraction:
@@ -316,11 +318,13 @@ public enum SpatialInteractionModel {
         // Balancing factors from log μ − xᵀθ (exactly additive at the maximum).
         var thetaByName: [String: Double] = [:]
         for (name, v) in zip(raw.names, raw.estimates) { thetaByName[name] = v }
-        let logMu = raw.mu.map { log($0) }
-        // log μ − xᵀθ = the log balancing factors (a + b), when the method did not report them.
+        // log μ − xᵀθ = the log balancing factors (a + b), when the method did not report them
+        // (log μ is otherwise taken by the statistics, on the rows with y > 0 only).
         var residualLog: [Double] = []
+        var logMu: [Double]? = nil
         if p.constraint != .unconstrained && (raw.originLog == nil || raw.destinationLog == nil) {
-            residualLog = logMu
+            logMu = raw.mu.map { log($0) }
+            residualLog = logMu ?? []
             for (c, name) in zip(p.x, p.names) {
                 let theta = thetaByName[name] ?? 0
                 for i in 0..<n { residualLog[i] -= theta * c[i] }
@@ -373,9 +377,15 @@ public enum SpatialInteractionModel {
         }
         let k = raw.estimates.count + fixedCount
         let stats = SpatialInteractionFitStatistics.compute(y: p.y, mu: raw.mu, logMu: logMu, parameterCount: k)
-        var fitted = [Double](repeating: 0, count: data.count)
-        for i in p.excluded { fitted[i] = .nan }
-        for (kk, i) in p.rows.enumerated() { fitted[i] = raw.mu[kk] }
+        // Every row used (in order): the fitted flows are μ as it is (shared, no copy).
+        var fitted: [Double]
+        if p.rows.count == data.count {
+            fitted = raw.mu
+        } else {
+            fitted = [Double](repeating: 0, count: data.count)
+            for i in p.excluded { fitted[i] = .nan }
+            for (kk, i) in p.rows.enumerated() { fitted[i] = raw.mu[kk] }
+        }
         let coefficients = makeCoefficients(raw.names, raw.estimates, raw.vcov, df: nil, level: options.confidenceLevel)
         return SpatialInteractionResult(
             constraint: p.constraint, costFunction: p.costName, method: method, parameters: coefficients, vcov: raw.vcov,

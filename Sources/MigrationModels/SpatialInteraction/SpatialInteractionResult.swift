@@ -71,7 +71,9 @@ enum SpatialInteractionFitStatistics {
         var pseudoR2, adjustedPseudoR2, d2, adjustedD2, srmse, sorensen: Double
     }
 
-    static func compute(y: [Double], mu: [Double], logMu: [Double], parameterCount k: Int) -> Values {
+    /// `logMu`: log μ per row when already computed; nil → log μᵢ is taken where yᵢ > 0 (the
+    /// only rows that use it).
+    static func compute(y: [Double], mu: [Double], logMu: [Double]?, parameterCount k: Int) -> Values {
         let n = Double(y.count)
         let total = y.reduce(0, +)
         let mean = total / n
@@ -98,9 +100,10 @@ enum SpatialInteractionFitStatistics {
             let lg: Double = integer ? lgammaTable[Int(yi)] : lgamma(yi + 1)
             if yi > 0 {
                 let ly = integer ? logTable[Int(yi)] : log(yi)
-                dev += 2 * (yi * (ly - logMu[i]) - (yi - mi))
+                let lm = logMu?[i] ?? log(mi)
+                dev += 2 * (yi * (ly - lm) - (yi - mi))
                 dev0 += 2 * (yi * (ly - logMean) - (yi - mean))
-                llf += yi * logMu[i] - mi - lg
+                llf += yi * lm - mi - lg
                 llf0 += yi * logMean - mean - lg
             } else {
                 dev += 2 * mi

@@ -76,7 +76,7 @@ public struct FixedEffect: Sendable, Equatable {
     /// dictionary; no text is formatted per row.
     public init(name: String, integerLabels: [Int]) {
         let n = integerLabels.count
-        var codes = [Int32](repeating: 0, count: n)
+        var codes: [Int32]
         var levels: [Int] = []
         // The range in one pass.
         let (low, high) = integerLabels.withUnsafeBufferPointer { v -> (Int, Int) in
@@ -87,8 +87,9 @@ public struct FixedEffect: Sendable, Equatable {
         }
         if n > 0, high.subtractingReportingOverflow(low).overflow == false, high - low <= 4 * n + 1024 {
             var table = [Int32](repeating: -1, count: high - low + 1)
-            integerLabels.withUnsafeBufferPointer { v in
-                codes.withUnsafeMutableBufferPointer { c in
+            // Every code is written by the loop: no zero-filling pass first.
+            codes = integerLabels.withUnsafeBufferPointer { v in
+                [Int32](unsafeUninitializedCapacity: n) { c, initialized in
                     table.withUnsafeMutableBufferPointer { tb in
                         for i in 0..<n {
                             let slot = v[i] &- low
@@ -98,12 +99,14 @@ public struct FixedEffect: Sendable, Equatable {
                                 tb[slot] = code
                                 levels.append(v[i])
                             }
-                            c[i] = code
+                            c.initializeElement(at: i, to: code)
                         }
                     }
+                    initialized = n
                 }
             }
         } else {
+            codes = [Int32](repeating: 0, count: n)
             var index: [Int: Int32] = [:]
             for (i, value) in integerLabels.enumerated() {
                 if let c = index[value] {
