@@ -107,16 +107,17 @@ final class DirectFileWriter {
 
     /// Sets or clears `O_DIRECT` on `fd`; false where the platform or file system refuses.
     static func setDirect(_ fd: Int32, _ on: Bool) -> Bool {
-        #if os(Linux) && arch(x86_64)
+        #if os(Linux) && (arch(x86_64) || arch(arm64))
+        #if arch(x86_64)
         let flag: Int32 = 0o40000
-        #elseif os(Linux) && arch(arm64)
-        let flag: Int32 = 0o200000
         #else
-        let flag: Int32 = 0
+        let flag: Int32 = 0o200000
         #endif
-        guard flag != 0 else { return false }
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0 else { return false }
         return fcntl(fd, F_SETFL, on ? flags | flag : flags & ~flag) == 0
+        #else
+        return false
+        #endif
     }
 }
