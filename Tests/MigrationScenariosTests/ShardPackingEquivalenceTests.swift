@@ -85,7 +85,7 @@ struct ShardPackingEquivalenceTests {
 
     @Test("random cells of whole persons, fixed-point sums and fractional Doubles, at every width and draw count")
     func randomCells() {
-        var rng = SplitMix(seed: 20261206)
+        var rng = DrawRandomStream(seed: 20261206, draw: 0, purpose: .other)
         var failures = 0, cases = 0
         let limit = 2_251_799_813_685_248.0   // 2⁵¹: the edge of the one-pass route
         for n in [1, 2, 3, 7, 8, 9, 63, 64, 65, 127, 250, 1001] {
@@ -93,7 +93,7 @@ struct ShardPackingEquivalenceTests {
                 for form in 0..<7 {
                     var values: [Double] = []
                     for k in 0..<n {
-                        let u = Double(rng.next() >> 11) / 9_007_199_254_740_992.0
+                        let u = rng.uniform()
                         switch form {
                         case 0: values.append((u * magnitude).rounded())                              // whole, non-negative
                         case 1: values.append(((u - 0.5) * 2 * magnitude).rounded())                  // whole, both signs
@@ -133,18 +133,5 @@ struct ShardPackingEquivalenceTests {
         #expect(agrees([Int64.min, Int64.max, 0, -1].map { UInt64(bitPattern: $0) }, kind: .integer))
         #expect(agrees([Int64.min + 1, Int64.min + 5, Int64.min + 3].map { UInt64(bitPattern: $0) }, kind: .integer))
         #expect(agrees([0, 1 << 55, 3].map { UInt64(bitPattern: $0) }, kind: .integer))
-    }
-
-    /// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014).
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -281,8 +281,9 @@ package enum ShardFile {
             // Narrow codes (≤ 28 bits, as whole persons' are) go two at a time as one code of twice
             // the width: half the steps of the loop-carried shift-and-flush chain, same bits.
             let paired = width <= 28
-            let w = UInt64(paired ? 2 * width : width), pairs = paired ? bits.count / 2 : 0
-            @inline(__always) func put(_ c: UInt64) {
+            let pairs = paired ? bits.count / 2 : 0
+            /// Appends code `c` of `w` bits; flushes each full 64-bit word.
+            @inline(__always) func put(_ c: UInt64, _ w: UInt64) {
                 word |= c &<< used
                 used += w
                 if used >= 64 {
@@ -293,23 +294,11 @@ package enum ShardFile {
                 }
             }
             if let base = bits.baseAddress {
-                for j in 0..<pairs { put(code(base[2 * j]) | code(base[2 * j + 1]) &<< UInt64(width)) }
+                let double = UInt64(2 * width)
+                for j in 0..<pairs { put(code(base[2 * j]) | code(base[2 * j + 1]) &<< UInt64(width), double) }
             }
-            if pairs * 2 < bits.count {
-                // The odd last code of a paired run, or every code: at the single width.
-                let single = UInt64(width)
-                for b in bits[(pairs * 2)...] {
-                    let c = code(b)
-                    word |= c &<< used
-                    used += single
-                    if used >= 64 {
-                        out.storeBytes(of: word.littleEndian, toByteOffset: at, as: UInt64.self)
-                        at += 8
-                        used -= 64
-                        word = used == 0 ? 0 : c &>> (single - used)
-                    }
-                }
-            }
+            // The odd last code of a paired run, or every code: at the single width.
+            for b in bits[(pairs * 2)...] { put(code(b), UInt64(width)) }
             var k = 0
             while at < out.count && k < 8 {
                 out[at] = UInt8(truncatingIfNeeded: word >> UInt64(8 * k))
