@@ -77,6 +77,11 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
+    /// Whether numeric records may be read by `plainNumericRecord` (tests compare with `false`,
+    /// which reads every record through the tokenizer and the builders).
+    var readsPlainNumericRecords = true
+    /// Records read by `plainNumericRecord` (for tests).
+    private(set) var plainNumericRecordsRead = 0
 
     /// The window onto the input and where the next record starts in it.
     private struct ScanState {
@@ -462,7 +467,8 @@ public final class CSVReader {
                     outcome = selected.withUnsafeBufferPointer { selectedColumns in
                         Self.appendRecords(
                             &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
-                            limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows)
+                            limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows,
+                            plainRecords: readsPlainNumericRecords, plainCount: &plainNumericRecordsRead)
                     }
                 }
                 switch outcome {
@@ -531,9 +537,40 @@ public final class CSVReader {
     /// refills: the caller does, so that it can start a parallel round on the fresh window.
     private static func appendRecords(
         _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
-        selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int
+        selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int,
+        plainRecords allowPlain: Bool, plainCount: inout Int
     ) -> RecordsOutcome {
+        // Records whose selected fields are plain numbers go through `plainNumericRecord` when
+        // every column read takes them as values; a record it declines is read the general way.
+        let fieldCount = header.count
+        let delimiter = state.tokenizer.delimiter
+        var plain = allowPlain && selected.count > 0 && !canContinueNumber(delimiter)
+        for slot in 0..<selected.count where plain && !builders[slot].takesPlainDoubles {
+            plain = false
+        }
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: plain ? selected.count : 0)
+        defer { values.deallocate() }
+        var plainRecords = 0
+        defer { plainCount += plainRecords }
+        var declined = 0
         while rows < maxRows && state.position < limit {
+            if plain {
+                if let next = plainNumericRecord(
+                    UnsafePointer(state.buffer.bytes), from: state.position, count: state.buffer.count,
+                    fieldCount: fieldCount, selected: selected, tokenizer: state.tokenizer, into: values) {
+                    for slot in 0..<selected.count {
+                        builders[slot].appendPlainDouble(values[slot])
+                    }
+                    state.position = next
+                    state.line += 1
+                    rows += 1
+                    plainRecords += 1
+                    continue
+                }
+                declined += 1
+                // Mostly other records (text, missing cells, quotes): stop trying.
+                if declined > 16 && declined * 2 > plainRecords { plain = false }
+            }
             switch scanDataRecord(&state, name: name, header: header, mayRefill: false) {
             case .record:
                 break
@@ -562,6 +599,60 @@ public final class CSVReader {
         return .stopped
     }
 
+    /// Whether `byte` can continue a number (`NumberParsing.plainDecimalPrefix`), so that it
+    /// could not end one as a delimiter.
+    static func canContinueNumber(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || (byte | 0x20) == UInt8(ascii: "e")
+    }
+
+    /// Reads the record at `start` when each selected field is a finite plain number
+    /// (`NumberParsing.plainDecimalPrefix`: no quotes, padding or text) and every other field is
+    /// unquoted, storing the selected fields' values in `values` (one per slot); returns where
+    /// the next record starts, or `nil` — having stored nothing in any column — for any other
+    /// record, which the caller then reads through the tokenizer and the builders.
+    ///
+    /// This fuses tokenizing and parsing: each number's parse ends at its first byte that
+    /// cannot continue it, which must be the delimiter (the line end after the last field).
+    /// The result is what the general path gives for such a record: the same field boundaries
+    /// (the fields hold no delimiter, quote or line end), one record of `fieldCount` fields
+    /// ending in LF, CRLF or a lone CR before the window's end (`count`: the sentinel there
+    /// makes the record undecided, and the general path asks for more data), and the value
+    /// `ColumnBuilder.append` stores for a plain number in a column that `takesPlainDoubles`.
+    @inline(__always)
+    private static func plainNumericRecord(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, count: Int, fieldCount: Int,
+        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer, into values: UnsafeMutablePointer<Double>
+    ) -> Int? {
+        let delimiter = tokenizer.delimiter
+        var p = start
+        var slot = 0
+        var field = 0
+        while true {
+            if slot < selected.count && selected[slot] == field {
+                guard let number = NumberParsing.plainDecimalPrefix(bytes + p) else { return nil }
+                values[slot] = number.value
+                slot &+= 1
+                p &+= number.length
+            } else {
+                p = tokenizer.endOfUnquotedField(bytes, from: p)
+            }
+            guard p < count else { return nil }
+            let terminator = bytes[p]
+            field &+= 1
+            if field < fieldCount {
+                guard terminator == delimiter else { return nil }
+                p &+= 1
+                continue
+            }
+            if terminator == UInt8(ascii: "\n") {
+                return p &+ 1
+            }
+            guard terminator == UInt8(ascii: "\r") && p &+ 1 < count else { return nil }
+            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
+        }
+    }
+
     /// One window read on two threads: the unread bytes are split at a record boundary near
     /// their middle (`splitPoint`, which follows the quotes from the record start); this thread
     /// reads the first part into `builders`, a second thread the rest into `sideBuilders`
@@ -576,11 +667,13 @@ public final class CSVReader {
         let bytes = UnsafePointer(state.buffer.bytes)
         let name = self.name
         let header = self.header
+        let plain = readsPlainNumericRecords
         guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
             return selected.withUnsafeBufferPointer { selectedColumns in
                 Self.appendRecords(
                     &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
-                    limit: Int.max, maxRows: Int.max, rows: &rows)
+                    limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                    plainCount: &plainNumericRecordsRead)
             }
         }
         let columnCount = selected.count
@@ -594,13 +687,15 @@ public final class CSVReader {
                     var rows = 0
                     first.outcome = Self.appendRecords(
                         &first.state, &first.scratch, builders: first.builders, selected: selectedColumns,
-                        name: name, header: header, limit: split, maxRows: Int.max, rows: &rows)
+                        name: name, header: header, limit: split, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                        plainCount: &first.plainRecords)
                     first.rows = rows
                 } else {
                     var rows = 0
                     side.outcome = Self.appendRecords(
                         &side.state, &side.scratch, builders: side.builders, selected: selectedColumns,
-                        name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows)
+                        name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                        plainCount: &side.plainRecords)
                     side.rows = rows
                 }
             }
@@ -612,6 +707,7 @@ public final class CSVReader {
         state = first.state
         scratch = first.scratch
         rows += first.rows
+        plainNumericRecordsRead += first.plainRecords
         guard case .stopped? = first.outcome, state.position == split else {
             return first.outcome ?? .stopped
         }
@@ -630,6 +726,7 @@ public final class CSVReader {
             _ = builders[slot].absorb(side.builders[slot])
         }
         rows += side.rows
+        plainNumericRecordsRead += side.plainRecords
         parallelRoundsMerged += 1
         state.position = side.state.position
         state.line += side.state.line - 1
@@ -672,6 +769,7 @@ public final class CSVReader {
         let builders: UnsafeMutablePointer<ColumnBuilder>
         var outcome: RecordsOutcome?
         var rows = 0
+        var plainRecords = 0
         init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
             self.state = state
             self.scratch = scratch

@@ -113,8 +113,8 @@ struct ColumnBuilder {
     }
 
     /// Adds one field's content (`count` bytes at `bytes`, quotes removed and unescaped). At
-    /// least 16 bytes must be readable at `bytes` (the reader's buffers guarantee it; see
-    /// `ShortField`).
+    /// least 16 bytes must be readable at `bytes`, and 8 behind its last byte (the reader's
+    /// buffers guarantee both: see `ShortField`).
     ///
     /// The commonest cases (a plain integer, a string equal to the previous row's) are handled
     /// inline here, so the reader's loop does not call out for them.
@@ -148,13 +148,27 @@ struct ColumnBuilder {
         case .double:
             if count > 0 && !numericMissing.containsFiniteNumber && !NumberParsing.isPadding(bytes[0])
                 && !NumberParsing.isPadding(bytes[count - 1]),
-               let value = NumberParsing.parseDouble(bytes, count), value.isFinite {
+               let value = NumberParsing.parseDoublePadded(bytes, count), value.isFinite {
                 doubles.append(value)
                 return .ok
             }
             return appendDouble(bytes, count)
         case .pending: return appendPending(bytes, count, quoted: quoted)
         }
+    }
+
+    /// Whether every field that is a plain decimal number (`NumberParsing.plainDecimalPrefix`:
+    /// no padding, quotes, exponent or missing token) is appended as its value, as `append`
+    /// would: a `.double` column none of whose missing tokens is a finite number.
+    var takesPlainDoubles: Bool {
+        kind == .double && !numericMissing.containsFiniteNumber
+    }
+
+    /// Appends the value of a plain decimal field to a column that `takesPlainDoubles`: what
+    /// `append` does with that field.
+    @inline(__always)
+    mutating func appendPlainDouble(_ value: Double) {
+        doubles.append(value)
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import MigrationData
+
+/// The reader's fused path for numeric records (`CSVReader.plainNumericRecord`: each number
+/// parsed where it starts, no tokenizing first) must give exactly what the general path gives
+/// (`readsPlainNumericRecords = false`: tokenizer, then `ColumnBuilder.append`) — the same
+/// table, bit for bit, or the same error — on files that mix records it takes with records it
+/// declines: exponents, leading zeros, more than 19 digits, 8-digit integer parts, padding,
+/// signs, missing tokens, empty and quoted cells, text columns with quotes, overflow, CRLF and
+/// lone CR line ends, a last line without a line end; with every column or some of them read,
+/// on one and two threads, from memory and from a file in small windows.
+@Suite("CSV plain numeric records")
+struct CSVPlainNumericTests {
+    /// A random numeric cell in one of many spellings.
+    static func cell(_ generator: inout SplitMix64) -> String {
+        let value = (Double(generator.next() >> 11) / Double(1 << 53) - 0.5) * pow(10, Double(Int(generator.next() % 12) - 5))
+        switch generator.next() % 24 {
+        case 0: return "NA"
+        case 1: return ""
+        case 2: return " \(value)"
+        case 3: return "\(value) "
+        case 4: return "\"\(value)\""
+        case 5: return String(format: "%.3e", value)
+        case 6: return String(format: "%.25f", value)
+        case 7: return "+" + String(format: "%.6f", abs(value))
+        case 8: return String(format: "%.4f", value * 1e9)
+        case 9: return "00" + String(format: "%.17g", abs(value))
+        case 10: return ".5"
+        case 11: return "5."
+        case 12: return "-0"
+        case 13: return "1e400"
+        case 14: return String(generator.next() % 10_000_000)
+        case 15: return "0.000" + String(generator.next())
+        default: return "\(value)"
+        }
+    }
+
+    static func file(seed: UInt64, rows: Int) -> String {
+        var generator = SplitMix64(seed: seed)
+        let ends = ["\n", "\r\n", "\r"]
+        let end = ends[Int(seed % 3)]
+        var text = "a,b,label,c,d" + end
+        let text_ok = seed % 4 != 0 // else: a column turns to text late
+        for row in 0..<rows {
+            var cells: [String] = []
+            for column in 0..<5 {
+                if column == 2 {
+                    let label = generator.next() % 5 == 0 ? "\"x,\"\"y\"\"\"" : "lab\(generator.next() % 100)"
+                    cells.append(label)
+                } else if !text_ok && column == 3 && row == rows - 7 {
+                    cells.append("text")
+                } else {
+                    // Mostly plain cells (the fused path's case), sometimes any spelling.
+                    cells.append(generator.next() % 10 == 0 ? cell(&generator) : "\(Double(generator.next() >> 11) / Double(1 << 40) - 4096)")
+                }
+            }
+            text += cells.joined(separator: ",")
+            if row < rows - 1 || seed % 5 != 0 { text += end }
+        }
+        return text
+    }
+
+    /// The table read, with the doubles' bit patterns (`==` on tables treats 0 and -0 alike),
+    /// or the error's description.
+    static func read(_ text: String, plain: Bool, threads: Int, columns: [String]?, file: String?) -> (String, plainRecords: Int) {
+        var options = CSVReadOptions()
+        options.threads = threads
+        options.columns = columns
+        do {
+            let reader: CSVReader
+            if let file {
+                FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+                options.readSize = 20_000
+                reader = try CSVReader(path: file, options: options)
+            } else {
+                reader = try CSVReader(string: text, name: "plain.csv", options: options)
+            }
+            reader.readsPlainNumericRecords = plain
+            let table: Table
+            do {
+                table = try reader.readAll()
+            } catch {
+                return ("error: \(error)", reader.plainNumericRecordsRead)
+            }
+            var summary = "\(table.rowCount) rows: \(table.columnNames)\n"
+            for name in table.columnNames {
+                switch try table.column(name) {
+                case .double(let cells):
+                    summary += "\(name) double \(cells.missingCount) missing: "
+                    summary += cells.indices.map { cells.isMissing(at: $0) ? "NA" : String(cells.values[$0].bitPattern, radix: 16) }.joined(separator: " ")
+                case let other:
+                    summary += "\(name) \(other)"
+                }
+                summary += "\n"
+            }
+            return (summary, reader.plainNumericRecordsRead)
+        } catch {
+            return ("error: \(error)", 0)
+        }
+    }
+
+    @Test("fused and general paths agree on 24 mixed files, all or some columns, 1 and 2 threads, memory and file")
+    func agreesWithGeneralPath() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plain-numeric-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var compared = 0
+        var plainRead = 0
+        var differing: [String] = []
+        for seed in 1...24 as ClosedRange<UInt64> {
+            let text = Self.file(seed: seed, rows: 1_500 + Int(seed) * 37)
+            for columns in [nil, ["a", "d"], ["label", "c"]] as [[String]?] {
+                for threads in [1, 2] {
+                    let path = seed % 2 == 0 ? directory.appendingPathComponent("f\(seed).csv").path : nil
+                    let (general, _) = Self.read(text, plain: false, threads: threads, columns: columns, file: path)
+                    let (fused, plain) = Self.read(text, plain: true, threads: threads, columns: columns, file: path)
+                    plainRead += plain
+                    compared += 1
+                    if general != fused { differing.append("seed \(seed), columns \(columns ?? []), threads \(threads)") }
+                }
+            }
+        }
+        #expect(compared == 144)
+        #expect(plainRead > 20_000)
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
+    @Test("plain records are read by the fused path (a test that could not fail otherwise)")
+    func fusedPathIsTaken() throws {
+        // A file of plain numbers only: the fused and the general path must agree, and the
+        // fused one must be used — a wrong value stored by it would show in the first test.
+        var text = "x,y\n"
+        for row in 0..<1_000 { text += "\(Double(row) / 7),-\(row).25\n" }
+        let reader = try CSVReader(string: text)
+        let table = try reader.readAll()
+        let x = try table.doubles("x")
+        let y = try table.doubles("y")
+        var exact = x.count == 1_000 && y.count == 1_000
+        for row in 0..<1_000 where exact {
+            let seventh = Double(row) / 7
+            let quarter = -(Double(row) + 0.25)
+            exact = x[row].bitPattern == seventh.bitPattern && y[row].bitPattern == quarter.bitPattern
+        }
+        #expect(exact)
+        // The first 64 rows fix the column types through the general path.
+        #expect(reader.plainNumericRecordsRead == 1_000 - 64)
+    }
+}
