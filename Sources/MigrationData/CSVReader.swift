@@ -548,25 +548,39 @@ public final class CSVReader {
         for slot in 0..<selected.count where plain && !builders[slot].takesPlainDoubles {
             plain = false
         }
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: plain ? selected.count : 0)
-        defer { values.deallocate() }
+        // The values of up to `batch` plain records, column by column (slot × batch + row), are
+        // appended to the builders together: before a record goes the general way, and on return.
+        let batch = 128
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: plain ? selected.count * batch : 0)
+        var batched = 0
+        func flush() {
+            for slot in 0..<selected.count {
+                builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: values + slot &* batch, count: batched))
+            }
+            batched = 0
+        }
         var plainRecords = 0
-        defer { plainCount += plainRecords }
+        defer {
+            if batched > 0 { flush() }
+            values.deallocate()
+            plainCount += plainRecords
+        }
         var declined = 0
         while rows < maxRows && state.position < limit {
             if plain {
                 if let next = plainNumericRecord(
                     UnsafePointer(state.buffer.bytes), from: state.position, count: state.buffer.count,
-                    fieldCount: fieldCount, selected: selected, tokenizer: state.tokenizer, into: values) {
-                    for slot in 0..<selected.count {
-                        builders[slot].appendPlainDouble(values[slot])
-                    }
+                    fieldCount: fieldCount, selected: selected, tokenizer: state.tokenizer, into: values + batched,
+                    stride: batch) {
+                    batched &+= 1
+                    if batched == batch { flush() }
                     state.position = next
                     state.line += 1
                     rows += 1
                     plainRecords += 1
                     continue
                 }
+                if batched > 0 { flush() }
                 declined += 1
                 // Mostly other records (text, missing cells, quotes): stop trying.
                 if declined > 16 && declined * 2 > plainRecords { plain = false }
@@ -608,7 +622,7 @@ public final class CSVReader {
 
     /// Reads the record at `start` when each selected field is a finite plain number
     /// (`NumberParsing.plainDecimalPrefix`: no quotes, padding or text) and every other field is
-    /// unquoted, storing the selected fields' values in `values` (one per slot); returns where
+    /// unquoted, storing the selected fields' values in `values` (slot × `stride`); returns where
     /// the next record starts, or `nil` — having stored nothing in any column — for any other
     /// record, which the caller then reads through the tokenizer and the builders.
     ///
@@ -622,7 +636,7 @@ public final class CSVReader {
     @inline(__always)
     private static func plainNumericRecord(
         _ bytes: UnsafePointer<UInt8>, from start: Int, count: Int, fieldCount: Int,
-        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer, into values: UnsafeMutablePointer<Double>
+        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer, into values: UnsafeMutablePointer<Double>, stride: Int
     ) -> Int? {
         let delimiter = tokenizer.delimiter
         var p = start
@@ -631,7 +645,7 @@ public final class CSVReader {
         while true {
             if slot < selected.count && selected[slot] == field {
                 guard let number = NumberParsing.plainDecimalPrefix(bytes + p) else { return nil }
-                values[slot] = number.value
+                values[slot &* stride] = number.value
                 slot &+= 1
                 p &+= number.length
             } else {

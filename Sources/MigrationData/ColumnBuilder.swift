@@ -164,11 +164,10 @@ struct ColumnBuilder {
         kind == .double && !numericMissing.containsFiniteNumber
     }
 
-    /// Appends the value of a plain decimal field to a column that `takesPlainDoubles`: what
-    /// `append` does with that field.
-    @inline(__always)
-    mutating func appendPlainDouble(_ value: Double) {
-        doubles.append(value)
+    /// Appends the values of plain decimal fields to a column that `takesPlainDoubles`: what
+    /// `append` does with those fields, one after the other.
+    mutating func appendPlainDoubles(_ values: UnsafeBufferPointer<Double>) {
+        doubles.appendValues(values)
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
