@@ -77,11 +77,11 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
-    /// Whether numeric records may be read by `plainNumericRecord` (tests compare with `false`,
-    /// which reads every record through the tokenizer and the builders).
-    var readsPlainNumericRecords = true
-    /// Records read by `plainNumericRecord` (for tests).
-    private(set) var plainNumericRecordsRead = 0
+    /// Whether records may be read by the fused path (`PlainRecordBatch`; tests compare with
+    /// `false`, which reads every record through the tokenizer and the builders).
+    var readsPlainRecords = true
+    /// Records read by the fused path (for tests).
+    private(set) var plainRecordsRead = 0
 
     /// The window onto the input and where the next record starts in it.
     private struct ScanState {
@@ -468,7 +468,7 @@ public final class CSVReader {
                         Self.appendRecords(
                             &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
                             limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows,
-                            plainRecords: readsPlainNumericRecords, plainCount: &plainNumericRecordsRead)
+                            plainRecords: readsPlainRecords, plainCount: &plainRecordsRead)
                     }
                 }
                 switch outcome {
@@ -540,50 +540,49 @@ public final class CSVReader {
         selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int,
         plainRecords allowPlain: Bool, plainCount: inout Int
     ) -> RecordsOutcome {
-        // Records whose selected fields are plain numbers go through `plainNumericRecord` when
-        // every column read takes them as values; a record it declines is read the general way.
+        // Records of plain cells go through the fused path (`PlainRecordBatch`); a record it
+        // declines is read the general way, after the held records' values are appended.
         let fieldCount = header.count
-        let delimiter = state.tokenizer.delimiter
-        var plain = allowPlain && selected.count > 0 && !canContinueNumber(delimiter)
-        for slot in 0..<selected.count where plain && !builders[slot].takesPlainDoubles {
-            plain = false
-        }
-        // The values of up to `batch` plain records, column by column (slot × batch + row), are
-        // appended to the builders together: before a record goes the general way, and on return.
-        let batch = 128
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: plain ? selected.count * batch : 0)
-        var batched = 0
-        func flush() {
-            for slot in 0..<selected.count {
-                builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: values + slot &* batch, count: batched))
-            }
-            batched = 0
-        }
+        var batch = allowPlain && selected.count > 0 && !canContinueNumber(state.tokenizer.delimiter)
+            ? PlainRecordBatch(builders: builders, columns: selected.count) : nil
         var plainRecords = 0
         defer {
-            if batched > 0 { flush() }
-            values.deallocate()
+            if batch != nil {
+                batch!.flush(into: builders)
+                batch!.deallocate()
+            }
             plainCount += plainRecords
         }
         var declined = 0
         while rows < maxRows && state.position < limit {
-            if plain {
-                if let next = plainNumericRecord(
-                    UnsafePointer(state.buffer.bytes), from: state.position, count: state.buffer.count,
-                    fieldCount: fieldCount, selected: selected, tokenizer: state.tokenizer, into: values + batched,
-                    stride: batch) {
-                    batched &+= 1
-                    if batched == batch { flush() }
+            if batch != nil {
+                let bytes = UnsafePointer(state.buffer.bytes)
+                if let next = batch!.read(
+                    bytes, from: state.position, count: state.buffer.count, fieldCount: fieldCount,
+                    selected: selected, tokenizer: state.tokenizer) {
+                    let line = state.line
                     state.position = next
                     state.line += 1
+                    for slot in 0..<selected.count where batch!.isText(slot) {
+                        let start = batch!.textStarts[slot]
+                        let length = batch!.textEnds[slot] - start
+                        let status = builders[slot].append(bytes + start, length, quoted: false)
+                        if case .ok = status { continue }
+                        let span = CSVTokenizer.Span(start: start, end: start + length, line: line, quoted: false, escaped: false)
+                        return .fieldFailed(slot: slot, status: status, span: span, start: bytes + start, length: length)
+                    }
+                    if batch!.commit() { batch!.flush(into: builders) }
                     rows += 1
                     plainRecords += 1
                     continue
                 }
-                if batched > 0 { flush() }
+                batch!.flush(into: builders)
                 declined += 1
-                // Mostly other records (text, missing cells, quotes): stop trying.
-                if declined > 16 && declined * 2 > plainRecords { plain = false }
+                if declined > 16 && declined * 2 > plainRecords {
+                    // Mostly other records (quotes, padding, missing tokens): stop trying.
+                    batch!.deallocate()
+                    batch = nil
+                }
             }
             switch scanDataRecord(&state, name: name, header: header, mayRefill: false) {
             case .record:
@@ -609,62 +608,17 @@ public final class CSVReader {
                 return .fieldFailed(slot: slot, status: status, span: span, start: start, length: length)
             }
             rows += 1
+            // The record may have given a column its type, or widened one.
+            batch?.updateRoles(builders)
         }
         return .stopped
     }
 
-    /// Whether `byte` can continue a number (`NumberParsing.plainDecimalPrefix`), so that it
-    /// could not end one as a delimiter.
+    /// Whether `byte` can continue a number (`NumberParsing.plainDecimalPrefix`,
+    /// `plainIntegerPrefix`), so that it could not end one as a delimiter.
     static func canContinueNumber(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
             || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || (byte | 0x20) == UInt8(ascii: "e")
-    }
-
-    /// Reads the record at `start` when each selected field is a finite plain number
-    /// (`NumberParsing.plainDecimalPrefix`: no quotes, padding or text) and every other field is
-    /// unquoted, storing the selected fields' values in `values` (slot × `stride`); returns where
-    /// the next record starts, or `nil` — having stored nothing in any column — for any other
-    /// record, which the caller then reads through the tokenizer and the builders.
-    ///
-    /// This fuses tokenizing and parsing: each number's parse ends at its first byte that
-    /// cannot continue it, which must be the delimiter (the line end after the last field).
-    /// The result is what the general path gives for such a record: the same field boundaries
-    /// (the fields hold no delimiter, quote or line end), one record of `fieldCount` fields
-    /// ending in LF, CRLF or a lone CR before the window's end (`count`: the sentinel there
-    /// makes the record undecided, and the general path asks for more data), and the value
-    /// `ColumnBuilder.append` stores for a plain number in a column that `takesPlainDoubles`.
-    @inline(__always)
-    private static func plainNumericRecord(
-        _ bytes: UnsafePointer<UInt8>, from start: Int, count: Int, fieldCount: Int,
-        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer, into values: UnsafeMutablePointer<Double>, stride: Int
-    ) -> Int? {
-        let delimiter = tokenizer.delimiter
-        var p = start
-        var slot = 0
-        var field = 0
-        while true {
-            if slot < selected.count && selected[slot] == field {
-                guard let number = NumberParsing.plainDecimalPrefix(bytes + p) else { return nil }
-                values[slot &* stride] = number.value
-                slot &+= 1
-                p &+= number.length
-            } else {
-                p = tokenizer.endOfUnquotedField(bytes, from: p)
-            }
-            guard p < count else { return nil }
-            let terminator = bytes[p]
-            field &+= 1
-            if field < fieldCount {
-                guard terminator == delimiter else { return nil }
-                p &+= 1
-                continue
-            }
-            if terminator == UInt8(ascii: "\n") {
-                return p &+ 1
-            }
-            guard terminator == UInt8(ascii: "\r") && p &+ 1 < count else { return nil }
-            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
-        }
     }
 
     /// One window read on two threads: the unread bytes are split at a record boundary near
@@ -681,13 +635,13 @@ public final class CSVReader {
         let bytes = UnsafePointer(state.buffer.bytes)
         let name = self.name
         let header = self.header
-        let plain = readsPlainNumericRecords
+        let plain = readsPlainRecords
         guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
             return selected.withUnsafeBufferPointer { selectedColumns in
                 Self.appendRecords(
                     &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
                     limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
-                    plainCount: &plainNumericRecordsRead)
+                    plainCount: &plainRecordsRead)
             }
         }
         let columnCount = selected.count
@@ -721,7 +675,7 @@ public final class CSVReader {
         state = first.state
         scratch = first.scratch
         rows += first.rows
-        plainNumericRecordsRead += first.plainRecords
+        plainRecordsRead += first.plainRecords
         guard case .stopped? = first.outcome, state.position == split else {
             return first.outcome ?? .stopped
         }
@@ -740,7 +694,7 @@ public final class CSVReader {
             _ = builders[slot].absorb(side.builders[slot])
         }
         rows += side.rows
-        plainNumericRecordsRead += side.plainRecords
+        plainRecordsRead += side.plainRecords
         parallelRoundsMerged += 1
         state.position = side.state.position
         state.line += side.state.line - 1

@@ -157,17 +157,32 @@ struct ColumnBuilder {
         }
     }
 
-    /// Whether every field that is a plain decimal number (`NumberParsing.plainDecimalPrefix`:
-    /// no padding, quotes, exponent or missing token) is appended as its value, as `append`
-    /// would: a `.double` column none of whose missing tokens is a finite number.
-    var takesPlainDoubles: Bool {
-        kind == .double && !numericMissing.containsFiniteNumber
+    /// How the reader's fused path (`PlainRecordBatch`) reads this column: `.double` and `.int`
+    /// columns take a plain number as its value and an empty field as a missing cell, as
+    /// `append` does, unless a missing token is a finite number (`nil`: the path is not used);
+    /// string columns and columns without a type yet take their fields through `append`.
+    var plainRole: PlainRecordBatch.Role? {
+        switch kind {
+        case .double: return numericMissing.containsFiniteNumber ? nil : .double
+        case .int: return numericMissing.containsFiniteNumber ? nil : .int
+        case .string, .pending: return .text
+        }
     }
 
-    /// Appends the values of plain decimal fields to a column that `takesPlainDoubles`: what
-    /// `append` does with those fields, one after the other.
+    /// Appends the values of plain decimal fields to a `.double` column: what `append` does
+    /// with those fields, one after the other.
     mutating func appendPlainDoubles(_ values: UnsafeBufferPointer<Double>) {
         doubles.appendValues(values)
+    }
+
+    /// Appends the values of plain integer fields to an `.int` column.
+    mutating func appendPlainInts(_ values: UnsafeBufferPointer<Int>) {
+        ints.appendValues(values)
+    }
+
+    /// Appends a missing cell (an empty field) to a `.double` or `.int` column.
+    mutating func appendPlainMissing() {
+        if kind == .int { ints.appendMissing() } else { doubles.appendMissing() }
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {

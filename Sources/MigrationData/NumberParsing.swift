@@ -308,7 +308,7 @@ enum NumberParsing {
     ///
     /// For a field of exactly such a number this is the value `parseDouble` gives (both round
     /// `w × 10^q` correctly); the CSV reader uses it to parse numeric records without
-    /// tokenizing them first (`CSVReader.plainNumericRecord`).
+    /// tokenizing them first (`PlainRecordBatch`).
     @inline(__always)
     static func plainDecimalPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
         let (negative, signLength) = signPrefix(bytes)
@@ -369,6 +369,28 @@ enum NumberParsing {
         }
         guard let value = compose(significand, exponent, negative: negative), value.isFinite else { return nil }
         return (value, signLength &+ index)
+    }
+
+    /// An integer `[+-]?[0-9]{1,18}` at the start of `bytes`, ending at the first byte that is
+    /// not a digit: its value and length; `nil` otherwise (no digit, or more than 18 digits).
+    /// Reads whole words, like `plainDecimalPrefix`.
+    @inline(__always)
+    static func plainIntegerPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Int, length: Int)? {
+        let (negative, signLength) = signPrefix(bytes)
+        let start = bytes + signLength
+        var magnitude: UInt64 = 0
+        var digits = 0
+        while true {
+            let word = digitWord(start + digits)
+            let run = nonDigitBytes(word).trailingZeroBitCount &>> 3
+            magnitude = magnitude &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
+            digits &+= run
+            if run < 8 || digits > 18 { break }
+        }
+        guard digits > 0 && digits <= 18 else { return nil }
+        // Below 10^18 < 2^63: no overflow either way.
+        let value = Int(truncatingIfNeeded: magnitude)
+        return (negative ? -value : value, signLength &+ digits)
     }
 
     /// `±w × 10^q` for an exact significand `w` of at most 19 digits, correctly rounded: Clinger's
