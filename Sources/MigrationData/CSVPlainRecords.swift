@@ -35,6 +35,8 @@ struct PlainRecordBatch {
     let textEnds: UnsafeMutablePointer<Int>
     /// Records held.
     private(set) var count = 0
+    /// Some cell held is missing (else `flush` appends each column's values in one piece).
+    private var hasMissing = false
 
     /// A batch for `builders` (one per selected column), or `nil` when a column has no role (a
     /// numeric column whose missing tokens include a finite number).
@@ -82,6 +84,14 @@ struct PlainRecordBatch {
             let role = roles[slot]
             if role == .text { continue }
             let base = slot &* Self.capacity
+            if !hasMissing {
+                if role == .double {
+                    builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: doubles + base, count: count))
+                } else {
+                    builders[slot].appendPlainInts(UnsafeBufferPointer(start: ints + base, count: count))
+                }
+                continue
+            }
             var row = 0
             while row < count {
                 var end = row
@@ -101,6 +111,27 @@ struct PlainRecordBatch {
             }
         }
         count = 0
+        hasMissing = false
+    }
+
+    /// Reads an integer cell (or an empty one) at `bytes` into `cell`: its length, or `nil`
+    /// when the field is neither. Kept out of `read`, whose registers are the number loop's.
+    @inline(never)
+    private mutating func readInteger(_ bytes: UnsafePointer<UInt8>, cell: Int, delimiter: UInt8) -> Int? {
+        if let number = NumberParsing.plainIntegerPrefix(bytes) {
+            ints[cell] = number.value
+            return number.length
+        }
+        guard isEmptyField(bytes[0], delimiter) else { return nil }
+        missing[cell] = true
+        hasMissing = true
+        return 0
+    }
+
+    /// Whether a field starting with `byte` is empty.
+    @inline(__always)
+    private func isEmptyField(_ byte: UInt8, _ delimiter: UInt8) -> Bool {
+        byte == delimiter || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
     }
 
     /// Counts the record just read (`read` returned a position) as held; true when the batch
@@ -115,7 +146,7 @@ struct PlainRecordBatch {
     /// (text), and returns where the next record starts; `nil` when the record is not one this
     /// path takes (see the type's documentation). Stores nothing in the builders.
     @inline(__always)
-    func read(
+    mutating func read(
         _ bytes: UnsafePointer<UInt8>, from start: Int, count limit: Int, fieldCount: Int,
         selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer
     ) -> Int? {
@@ -132,19 +163,20 @@ struct PlainRecordBatch {
                     textEnds[slot] = p
                 } else {
                     let cell = slot &* Self.capacity &+ count
-                    let first = bytes[p]
-                    if first == delimiter || first == UInt8(ascii: "\n") || first == UInt8(ascii: "\r") {
-                        missing[cell] = true
-                    } else if role == .double {
-                        guard let number = NumberParsing.plainDecimalPrefix(bytes + p) else { return nil }
-                        doubles[cell] = number.value
-                        missing[cell] = false
-                        p &+= number.length
+                    missing[cell] = false
+                    if role == .double {
+                        if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
+                            doubles[cell] = number.value
+                            p &+= number.length
+                        } else if isEmptyField(bytes[p], delimiter) {
+                            missing[cell] = true
+                            hasMissing = true
+                        } else {
+                            return nil
+                        }
                     } else {
-                        guard let number = NumberParsing.plainIntegerPrefix(bytes + p) else { return nil }
-                        ints[cell] = number.value
-                        missing[cell] = false
-                        p &+= number.length
+                        guard let length = readInteger(bytes + p, cell: cell, delimiter: delimiter) else { return nil }
+                        p &+= length
                     }
                 }
                 slot &+= 1

@@ -158,6 +158,22 @@ struct CSVPlainRecordsTests {
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
+    @Test("UNHCR population.csv: fused and general paths give the same table, on 1 and 2 threads", .needsSharedData)
+    func populationFile() throws {
+        try SharedData.require()
+        let path = SharedData.path("unhcr/population.csv")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for threads in [1, 2] {
+            let (general, generalPlain) = Self.read(text, plain: false, threads: threads, columns: nil, file: nil)
+            let (fused, plain) = Self.read(text, plain: true, threads: threads, columns: nil, file: nil)
+            #expect(generalPlain == 0)
+            #expect(plain > 100_000, "most of the 138,893 records take the fused path")
+            let same = general == fused
+            #expect(same, "threads \(threads)")
+            #expect(general.hasPrefix("138893 rows"))
+        }
+    }
+
     @Test("plain records are read by the fused path (a test that could not fail otherwise)")
     func fusedPathIsTaken() throws {
         // A file of plain numbers only: the fused and the general path must agree, and the
