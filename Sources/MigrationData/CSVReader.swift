@@ -31,8 +31,11 @@ import Dispatch
 /// `FILE:LINE:COLUMN: what is wrong — what to do`. After an error the reader is finished: every
 /// later call throws the same error. No input bytes can make the reader trap.
 ///
-/// **Speed.** The reader scans raw bytes (eight at a time for unquoted fields), parses integers
-/// and doubles without building strings (Eisel–Lemire, correctly rounded; see `NumberParsing`),
+/// **Speed.** Records of plain cells (numbers, empty numeric cells, unquoted text) are parsed in
+/// one pass, each number where it starts, with no tokenizing first (`PlainRecordBatch`); other
+/// records go through the tokenizer. The reader scans raw bytes (eight at a time for unquoted
+/// fields), parses integers and doubles without building strings (Eisel–Lemire, correctly
+/// rounded; see `NumberParsing`),
 /// validates UTF-8 once per distinct string per column, and shares equal strings. `readTable`
 /// and `readAll` split each read window at a record boundary outside quotes and parse the two
 /// parts on two threads (`CSVReadOptions.threads`); `CSVReadOptions.columns` skips the columns
