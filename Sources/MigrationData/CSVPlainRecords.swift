@@ -1,6 +1,6 @@
 /// The CSV reader's fused path for records of plain cells: each field is parsed where it starts
 /// — numbers straight into values, with no tokenizing pass first — and the values of up to
-/// `capacity` records are appended to the columns together.
+/// `capacity` (≤ 128) records are appended to the columns together.
 ///
 /// A record is taken when every selected field is, for its column's `Role`:
 /// - `.double`: empty (a missing cell) or a finite plain number
@@ -21,8 +21,10 @@ struct PlainRecordBatch {
         case double, int, text
     }
 
-    /// Records whose values are held before they are appended.
-    static let capacity = 128
+    /// Records whose values are held before they are appended: at most 128, and at most
+    /// 65,536 cells in all (a file of 10,000 columns holds 6 records, about 1 MB), and no more
+    /// than the rows the caller may still read.
+    let capacity: Int
 
     let columns: Int
     private let roles: UnsafeMutablePointer<Role>
@@ -38,17 +40,19 @@ struct PlainRecordBatch {
     /// Some cell held is missing (else `flush` appends each column's values in one piece).
     private var hasMissing = false
 
-    /// A batch for `builders` (one per selected column), or `nil` when a column has no role (a
-    /// numeric column whose missing tokens include a finite number).
-    init?(builders: UnsafeMutablePointer<ColumnBuilder>, columns: Int) {
+    /// A batch for `builders` (one per selected column, `columns` ≥ 1) holding at most
+    /// `rowLimit` records, or `nil` when a column has no role (a numeric column whose missing
+    /// tokens include a finite number).
+    init?(builders: UnsafeMutablePointer<ColumnBuilder>, columns: Int, rowLimit: Int) {
         for slot in 0..<columns where builders[slot].plainRole == nil {
             return nil
         }
         self.columns = columns
+        capacity = Swift.max(1, Swift.min(128, 65_536 / Swift.max(1, columns), rowLimit))
         roles = .allocate(capacity: columns)
-        doubles = .allocate(capacity: columns * Self.capacity)
-        ints = .allocate(capacity: columns * Self.capacity)
-        missing = .allocate(capacity: columns * Self.capacity)
+        doubles = .allocate(capacity: columns * capacity)
+        ints = .allocate(capacity: columns * capacity)
+        missing = .allocate(capacity: columns * capacity)
         textStarts = .allocate(capacity: columns)
         textEnds = .allocate(capacity: columns)
         updateRoles(builders)
@@ -83,7 +87,7 @@ struct PlainRecordBatch {
         for slot in 0..<columns {
             let role = roles[slot]
             if role == .text { continue }
-            let base = slot &* Self.capacity
+            let base = slot &* capacity
             if !hasMissing {
                 if role == .double {
                     builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: doubles + base, count: count))
@@ -139,7 +143,7 @@ struct PlainRecordBatch {
     @inline(__always)
     mutating func commit() -> Bool {
         count &+= 1
-        return count == Self.capacity
+        return count == capacity
     }
 
     /// Reads the record at `start` into the next row (numbers) and `textStarts`/`textEnds`
@@ -162,7 +166,7 @@ struct PlainRecordBatch {
                     p = tokenizer.endOfUnquotedField(bytes, from: p)
                     textEnds[slot] = p
                 } else {
-                    let cell = slot &* Self.capacity &+ count
+                    let cell = slot &* capacity &+ count
                     missing[cell] = false
                     if role == .double {
                         if let number = NumberParsing.plainDecimalPrefix(bytes + p) {

@@ -547,7 +547,7 @@ public final class CSVReader {
         // declines is read the general way, after the held records' values are appended.
         let fieldCount = header.count
         var batch = allowPlain && selected.count > 0 && !canContinueNumber(state.tokenizer.delimiter)
-            ? PlainRecordBatch(builders: builders, columns: selected.count) : nil
+            ? PlainRecordBatch(builders: builders, columns: selected.count, rowLimit: maxRows - rows) : nil
         var plainRecords = 0
         defer {
             if batch != nil {

@@ -174,6 +174,38 @@ struct CSVPlainRecordsTests {
         }
     }
 
+    @Test("a wide file (3,000 columns: 21 records per batch) and chunks of 7 rows: fused and general paths agree")
+    func wideFileAndSmallChunks() throws {
+        var generator = SplitMix64(seed: 3000)
+        var text = (0..<3_000).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for _ in 0..<60 {
+            text += (0..<3_000).map { _ in
+                generator.next() % 50 == 0 ? "" : "\(Double(generator.next() % 1_000_000) / 1024)"
+            }.joined(separator: ",") + "\n"
+        }
+        let (general, _) = Self.read(text, plain: false, threads: 1, columns: nil, file: nil)
+        let (fused, plain) = Self.read(text, plain: true, threads: 1, columns: nil, file: nil)
+        #expect(plain > 0)
+        let same = general == fused
+        #expect(same)
+
+        var small = "x,n,s\n"
+        for row in 0..<200 { small += row % 13 == 0 ? ",,\n" : "\(Double(row) / 3),\(row),t\(row % 5)\n" }
+        func chunks(plain: Bool) throws -> ([Table], Int) {
+            let reader = try CSVReader(string: small)
+            reader.readsPlainRecords = plain
+            var tables: [Table] = []
+            while let chunk = try reader.nextChunk(maxRows: 7) { tables.append(chunk) }
+            return (tables, reader.plainRecordsRead)
+        }
+        let (generalChunks, _) = try chunks(plain: false)
+        let (fusedChunks, fusedPlain) = try chunks(plain: true)
+        #expect(generalChunks.count == 29)
+        let sameChunks = generalChunks == fusedChunks
+        #expect(sameChunks)
+        #expect(fusedPlain > 100)
+    }
+
     @Test("plain records are read by the fused path (a test that could not fail otherwise)")
     func fusedPathIsTaken() throws {
         // A file of plain numbers only: the fused and the general path must agree, and the
