@@ -41,8 +41,9 @@ import Dispatch
 /// parts on two threads (`CSVReadOptions.threads`); `CSVReadOptions.columns` skips the columns
 /// a caller does not need. Numbers go straight into `MaskedArray` storage (8 bytes a cell and a
 /// bit for missing ones, no conversion pass at the end). Memory: the columns plus the read
-/// window (`readSize`) and the longest record; the second thread's rows of a window are copied
-/// into the columns after it. Measured against `pandas.read_csv` in BENCHMARKS.md.
+/// window (`readSize`) and the longest record, and the fused path's held values (at most 65,536
+/// cells per thread); the second thread's rows of a window are copied into the columns after
+/// it. Measured against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {
