@@ -13,7 +13,7 @@ process, on UNHCR's population.csv (integers and short strings) and on the float
 --threads 2 lets the reader split each read window between two threads (pandas' C parser uses
 one). Prints a Markdown table with the load average before and after.
 
-Usage (repository root): python3 Benchmarks/csv/compare.py [--threads 2] [--repeats 3] [--data-dir DIR]
+Usage (repository root): python3 Benchmarks/csv/compare.py [--threads 2] [--repeats 3] [--data-dir DIR] [--exe BIN]
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
@@ -23,7 +23,8 @@ EXE = os.path.join(ROOT, "Benchmarks", ".build", "release", "csv-bench")
 
 def timed(cmd, pin):
     """Wall clock (perf_counter around fork–exec–wait, 1 µs resolution; /usr/bin/time's %e
-    rounds to 10 ms, a sixth of a 0.06 s run) and the child's peak RSS in MB (wait4)."""
+    rounds to 10 ms, a sixth of a 0.06 s run), the child's peak RSS in MB, its output and its
+    CPU time, user + sys (wait4; waiting for a core on a shared machine does not count)."""
     full = (["taskset", "-c", "0"] if pin else []) + cmd
     with tempfile.TemporaryFile() as so, tempfile.TemporaryFile() as se:
         t0 = time.perf_counter()
@@ -36,7 +37,7 @@ def timed(cmd, pin):
         out, err = so.read().decode(), se.read().decode()
     if code != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{out}\n{err}")
-    return wall, usage.ru_maxrss / 1024.0, out
+    return wall, usage.ru_maxrss / 1024.0, out, usage.ru_utime + usage.ru_stime
 
 
 PANDAS_INPROC = r'''
@@ -58,6 +59,8 @@ def main():
     p.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "migkit-csv-bench"))
     p.add_argument("--files", nargs="*", help="CSV files (default: population.csv and the float-heavy file)")
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--exe", default=EXE, help="the csv-bench binary (default: Benchmarks' release build; "
+                   "e.g. a copy built from an earlier commit, for a before/after pair)")
     a = p.parse_args()
     files = a.files
     if not files:
@@ -75,21 +78,26 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"# CSV ingest, {a.threads} thread(s){' (both pinned: taskset -c 0)' if pin else ''}, best of {a.repeats}; "
           f"CPU {cpu}, {os.cpu_count()} cores; kernel {os.uname().release}; load before {' '.join(open('/proc/loadavg').read().split()[:3])}")
-    print("| file | rows × cols | MigrationKit in-process (s) | pandas in-process (s) | ratio | MigrationKit whole process (s, MB) | pandas whole process (s, MB) | ratio |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| file | rows × cols | MigrationKit in-process (s) | pandas in-process (s) | ratio | MigrationKit whole process (s, MB) | pandas whole process (s, MB) | ratio | CPU s, MigrationKit / pandas whole process | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    exe = a.exe
     for f in files:
-        _, _, out = timed([EXE, f, "--repeats", str(a.repeats), "--threads", str(a.threads)], pin)
+        _, _, out, _ = timed([exe, f, "--repeats", str(a.repeats), "--threads", str(a.threads)], pin)
         sw = json.loads(out.strip().splitlines()[-1])
-        _, _, out = timed([sys.executable, "-c", PANDAS_INPROC, f, str(a.repeats)], pin)
+        _, _, out, _ = timed([sys.executable, "-c", PANDAS_INPROC, f, str(a.repeats)], pin)
         pd = json.loads(out.strip().splitlines()[-1])
         bm = bp = (float("inf"), 0.0)
+        cm = cp = float("inf")
         for _ in range(a.repeats):
-            w, r, _ = timed([EXE, f, "--repeats", "0", "--threads", str(a.threads)], pin)
+            w, r, _, c = timed([exe, f, "--repeats", "0", "--threads", str(a.threads)], pin)
             bm = min(bm, (w, r))
-            w, r, _ = timed([sys.executable, "-c", f"import pandas; pandas.read_csv({f!r})"], pin)
+            cm = min(cm, c)
+            w, r, _, c = timed([sys.executable, "-c", f"import pandas; pandas.read_csv({f!r})"], pin)
             bp = min(bp, (w, r))
+            cp = min(cp, c)
         print(f"| {os.path.basename(f)} | {sw['rows']:,} × {sw['columns']} | {sw['seconds']:.3f} | {pd['seconds']:.3f} | "
-              f"{sw['seconds'] / pd['seconds']:.2f}× | {bm[0]:.3f}, {bm[1]:.0f} | {bp[0]:.3f}, {bp[1]:.0f} | {bm[0] / bp[0]:.2f}× |")
+              f"{sw['seconds'] / pd['seconds']:.2f}× | {bm[0]:.3f}, {bm[1]:.0f} | {bp[0]:.3f}, {bp[1]:.0f} | {bm[0] / bp[0]:.2f}× | "
+              f"{cm:.3f} / {cp:.3f} | {cm / cp:.2f}× |")
     print(f"# pandas {pd['version']}; MigrationKit column types of the last file: {sw['types'][:60]}…; "
           f"load after {' '.join(open('/proc/loadavg').read().split()[:3])}")
 

@@ -31,15 +31,19 @@ import Dispatch
 /// `FILE:LINE:COLUMN: what is wrong — what to do`. After an error the reader is finished: every
 /// later call throws the same error. No input bytes can make the reader trap.
 ///
-/// **Speed.** The reader scans raw bytes (eight at a time for unquoted fields), parses integers
-/// and doubles without building strings (Eisel–Lemire, correctly rounded; see `NumberParsing`),
+/// **Speed.** Records of plain cells (numbers, empty numeric cells, unquoted text) are parsed in
+/// one pass, each number where it starts, with no tokenizing first (`PlainRecordBatch`); other
+/// records go through the tokenizer. The reader scans raw bytes (eight at a time for unquoted
+/// fields), parses integers and doubles without building strings (Eisel–Lemire, correctly
+/// rounded; see `NumberParsing`),
 /// validates UTF-8 once per distinct string per column, and shares equal strings. `readTable`
 /// and `readAll` split each read window at a record boundary outside quotes and parse the two
 /// parts on two threads (`CSVReadOptions.threads`); `CSVReadOptions.columns` skips the columns
 /// a caller does not need. Numbers go straight into `MaskedArray` storage (8 bytes a cell and a
 /// bit for missing ones, no conversion pass at the end). Memory: the columns plus the read
-/// window (`readSize`) and the longest record; the second thread's rows of a window are copied
-/// into the columns after it. Measured against `pandas.read_csv` in BENCHMARKS.md.
+/// window (`readSize`) and the longest record, and the fused path's held values (at most 65,536
+/// cells per thread); the second thread's rows of a window are copied into the columns after
+/// it. Measured against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {
@@ -77,6 +81,11 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
+    /// Whether records may be read by the fused path (`PlainRecordBatch`; tests compare with
+    /// `false`, which reads every record through the tokenizer and the builders).
+    var readsPlainRecords = true
+    /// Records read by the fused path (for tests).
+    private(set) var plainRecordsRead = 0
 
     /// The window onto the input and where the next record starts in it.
     private struct ScanState {
@@ -462,7 +471,8 @@ public final class CSVReader {
                     outcome = selected.withUnsafeBufferPointer { selectedColumns in
                         Self.appendRecords(
                             &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
-                            limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows)
+                            limit: Int.max, maxRows: reserved ? maxRows : Swift.min(maxRows, 64), rows: &rows,
+                            plainRecords: readsPlainRecords, plainCount: &plainRecordsRead)
                     }
                 }
                 switch outcome {
@@ -531,9 +541,53 @@ public final class CSVReader {
     /// refills: the caller does, so that it can start a parallel round on the fresh window.
     private static func appendRecords(
         _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
-        selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int
+        selected: UnsafeBufferPointer<Int>, name: String, header: [String], limit: Int, maxRows: Int, rows: inout Int,
+        plainRecords allowPlain: Bool, plainCount: inout Int
     ) -> RecordsOutcome {
+        // Records of plain cells go through the fused path (`PlainRecordBatch`); a record it
+        // declines is read the general way, after the held records' values are appended.
+        let fieldCount = header.count
+        var batch = allowPlain && selected.count > 0 && !canContinueNumber(state.tokenizer.delimiter)
+            ? PlainRecordBatch(builders: builders, columns: selected.count, rowLimit: maxRows - rows) : nil
+        var plainRecords = 0
+        defer {
+            if batch != nil {
+                batch!.flush(into: builders)
+                batch!.deallocate()
+            }
+            plainCount += plainRecords
+        }
+        var declined = 0
         while rows < maxRows && state.position < limit {
+            if batch != nil {
+                let bytes = UnsafePointer(state.buffer.bytes)
+                if let next = batch!.read(
+                    bytes, from: state.position, count: state.buffer.count, fieldCount: fieldCount,
+                    selected: selected, tokenizer: state.tokenizer) {
+                    let line = state.line
+                    state.position = next
+                    state.line += 1
+                    for slot in 0..<selected.count where batch!.isText(slot) {
+                        let start = batch!.textStarts[slot]
+                        let length = batch!.textEnds[slot] - start
+                        let status = builders[slot].append(bytes + start, length, quoted: false)
+                        if case .ok = status { continue }
+                        let span = CSVTokenizer.Span(start: start, end: start + length, line: line, quoted: false, escaped: false)
+                        return .fieldFailed(slot: slot, status: status, span: span, start: bytes + start, length: length)
+                    }
+                    if batch!.commit() { batch!.flush(into: builders) }
+                    rows += 1
+                    plainRecords += 1
+                    continue
+                }
+                batch!.flush(into: builders)
+                declined += 1
+                if declined > 16 && declined * 2 > plainRecords {
+                    // Mostly other records (quotes, padding, missing tokens): stop trying.
+                    batch!.deallocate()
+                    batch = nil
+                }
+            }
             switch scanDataRecord(&state, name: name, header: header, mayRefill: false) {
             case .record:
                 break
@@ -558,8 +612,17 @@ public final class CSVReader {
                 return .fieldFailed(slot: slot, status: status, span: span, start: start, length: length)
             }
             rows += 1
+            // The record may have given a column its type, or widened one.
+            batch?.updateRoles(builders)
         }
         return .stopped
+    }
+
+    /// Whether `byte` can continue a number (`NumberParsing.plainDecimalPrefix`,
+    /// `plainIntegerPrefix`), so that it could not end one as a delimiter.
+    static func canContinueNumber(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || (byte | 0x20) == UInt8(ascii: "e")
     }
 
     /// One window read on two threads: the unread bytes are split at a record boundary near
@@ -576,11 +639,13 @@ public final class CSVReader {
         let bytes = UnsafePointer(state.buffer.bytes)
         let name = self.name
         let header = self.header
+        let plain = readsPlainRecords
         guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
             return selected.withUnsafeBufferPointer { selectedColumns in
                 Self.appendRecords(
                     &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
-                    limit: Int.max, maxRows: Int.max, rows: &rows)
+                    limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                    plainCount: &plainRecordsRead)
             }
         }
         let columnCount = selected.count
@@ -594,13 +659,15 @@ public final class CSVReader {
                     var rows = 0
                     first.outcome = Self.appendRecords(
                         &first.state, &first.scratch, builders: first.builders, selected: selectedColumns,
-                        name: name, header: header, limit: split, maxRows: Int.max, rows: &rows)
+                        name: name, header: header, limit: split, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                        plainCount: &first.plainRecords)
                     first.rows = rows
                 } else {
                     var rows = 0
                     side.outcome = Self.appendRecords(
                         &side.state, &side.scratch, builders: side.builders, selected: selectedColumns,
-                        name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows)
+                        name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
+                        plainCount: &side.plainRecords)
                     side.rows = rows
                 }
             }
@@ -612,6 +679,7 @@ public final class CSVReader {
         state = first.state
         scratch = first.scratch
         rows += first.rows
+        plainRecordsRead += first.plainRecords
         guard case .stopped? = first.outcome, state.position == split else {
             return first.outcome ?? .stopped
         }
@@ -630,6 +698,7 @@ public final class CSVReader {
             _ = builders[slot].absorb(side.builders[slot])
         }
         rows += side.rows
+        plainRecordsRead += side.plainRecords
         parallelRoundsMerged += 1
         state.position = side.state.position
         state.line += side.state.line - 1
@@ -672,6 +741,7 @@ public final class CSVReader {
         let builders: UnsafeMutablePointer<ColumnBuilder>
         var outcome: RecordsOutcome?
         var rows = 0
+        var plainRecords = 0
         init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
             self.state = state
             self.scratch = scratch

@@ -88,6 +88,23 @@ struct CSVTokenizer {
         (spans + index).initialize(to: span)
     }
 
+    /// The offset of the first delimiter, line feed, carriage return or quote at or after `p`,
+    /// eight bytes per step. The bytes from `p` on must contain one (the buffer's line-feed
+    /// sentinel at `count`), with 8 readable bytes behind it (`ShortField.slack`).
+    @inline(__always)
+    func endOfUnquotedField(_ bytes: UnsafePointer<UInt8>, from p: Int) -> Int {
+        var q = p
+        while true {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + q).loadUnaligned(as: UInt64.self))
+            let hits = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.lineFeedWord)
+                | Self.zeroBytes(word ^ Self.carriageReturnWord) | Self.zeroBytes(word ^ Self.quoteWord)
+            if hits != 0 {
+                return q + hits.trailingZeroBitCount >> 3
+            }
+            q += 8
+        }
+    }
+
     /// Scans one record starting at `position` in `bytes[0..<count]`, the record's first line
     /// being `line`. `bytes[count]` must be readable and hold a line feed (a sentinel; see
     /// `CSVReadBuffer`). `atEnd` says the input has no bytes after `count`. Only the first
@@ -169,17 +186,7 @@ struct CSVTokenizer {
             // Unquoted field: scan to the next special byte, eight bytes per step. `bytes[count]`
             // is a line feed (the buffer's sentinel), so the loop stops at `count` at the latest;
             // the 8-byte loads stay within the 16 readable bytes behind it (`ShortField.slack`).
-            var q = p
-            while true {
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes + q).loadUnaligned(as: UInt64.self))
-                let hits = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.lineFeedWord)
-                    | Self.zeroBytes(word ^ Self.carriageReturnWord) | Self.zeroBytes(word ^ Self.quoteWord)
-                if hits != 0 {
-                    q += hits.trailingZeroBitCount >> 3
-                    break
-                }
-                q += 8
-            }
+            let q = endOfUnquotedField(bytes, from: p)
             if q < count && bytes[q] == quote {
                 return .unexpectedQuote(line: currentLine, field: field + 1)
             }

@@ -113,8 +113,8 @@ struct ColumnBuilder {
     }
 
     /// Adds one field's content (`count` bytes at `bytes`, quotes removed and unescaped). At
-    /// least 16 bytes must be readable at `bytes` (the reader's buffers guarantee it; see
-    /// `ShortField`).
+    /// least 16 bytes must be readable at `bytes`, and 8 behind its last byte (the reader's
+    /// buffers guarantee both: see `ShortField`).
     ///
     /// The commonest cases (a plain integer, a string equal to the previous row's) are handled
     /// inline here, so the reader's loop does not call out for them.
@@ -148,13 +148,41 @@ struct ColumnBuilder {
         case .double:
             if count > 0 && !numericMissing.containsFiniteNumber && !NumberParsing.isPadding(bytes[0])
                 && !NumberParsing.isPadding(bytes[count - 1]),
-               let value = NumberParsing.parseDouble(bytes, count), value.isFinite {
+               let value = NumberParsing.parseDoublePadded(bytes, count), value.isFinite {
                 doubles.append(value)
                 return .ok
             }
             return appendDouble(bytes, count)
         case .pending: return appendPending(bytes, count, quoted: quoted)
         }
+    }
+
+    /// How the reader's fused path (`PlainRecordBatch`) reads this column: `.double` and `.int`
+    /// columns take a plain number as its value and an empty field as a missing cell, as
+    /// `append` does, unless a missing token is a finite number (`nil`: the path is not used);
+    /// string columns and columns without a type yet take their fields through `append`.
+    var plainRole: PlainRecordBatch.Role? {
+        switch kind {
+        case .double: return numericMissing.containsFiniteNumber ? nil : .double
+        case .int: return numericMissing.containsFiniteNumber ? nil : .int
+        case .string, .pending: return .text
+        }
+    }
+
+    /// Appends the values of plain decimal fields to a `.double` column: what `append` does
+    /// with those fields, one after the other.
+    mutating func appendPlainDoubles(_ values: UnsafeBufferPointer<Double>) {
+        doubles.appendValues(values)
+    }
+
+    /// Appends the values of plain integer fields to an `.int` column.
+    mutating func appendPlainInts(_ values: UnsafeBufferPointer<Int>) {
+        ints.appendValues(values)
+    }
+
+    /// Appends a missing cell (an empty field) to a `.double` or `.int` column.
+    mutating func appendPlainMissing() {
+        if kind == .int { ints.appendMissing() } else { doubles.appendMissing() }
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {

@@ -122,6 +122,11 @@ public struct MaskedArray<Value: MaskedArrayElement>: Sendable, Equatable, Rando
         values.append(value)
     }
 
+    /// Appends present cells (one capacity and uniqueness check for all of them).
+    mutating func appendValues(_ buffer: UnsafeBufferPointer<Value>) {
+        values.append(contentsOf: buffer)
+    }
+
     /// Appends a missing cell.
     public mutating func appendMissing() {
         let row = values.count

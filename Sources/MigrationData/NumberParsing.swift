@@ -187,6 +187,232 @@ enum NumberParsing {
         return Double(text)
     }
 
+    /// Powers of ten as integers: 10^0 … 10^8 (the scale of a run of at most eight digits).
+    static let integerPowersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+    ]
+
+    /// `parseDouble` for bytes that are followed by at least 8 readable bytes (whatever they
+    /// hold): the CSV reader's buffers, which keep `ShortField.slack` bytes behind their last
+    /// valid byte. Same results as `parseDouble`, bit for bit.
+    ///
+    /// The common shape of a CSV number, `[+-]?digits[.digits]` with at most 7 integer digits
+    /// and at most 19 significant digits, is read a word at a time without a per-digit loop
+    /// (`plainDecimal`); everything else (exponents, long or padded fields, `inf`/`nan`,
+    /// garbage) goes through `parseDouble`.
+    @inline(__always)
+    static func parseDoublePadded(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        if count > 0, let value = plainDecimal(bytes, count) {
+            return value
+        }
+        return parseDouble(bytes, count)
+    }
+
+    /// The bytes of a word that are not ASCII digits, flagged by their high bit, exactly up to
+    /// the first one (SWAR, after Lemire's digit tests): `x = word ^ 0x30…30` holds 0…9 in
+    /// digit bytes, and `(x + 0x76) | x` sets a byte's high bit when its `x` exceeds 9. A carry
+    /// out of a byte comes only from a non-digit byte and only reaches higher bytes, so the
+    /// lowest flag is exact: the number of leading digits is `trailingZeroBitCount / 8`.
+    @inline(__always)
+    static func nonDigitBytes(_ x: UInt64) -> UInt64 {
+        ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080
+    }
+
+    /// The value of the first `k` (0…8) digits of `x` (digit values 0…9 one per byte, first
+    /// digit in the low byte): shifting them to the top of the word puts zeros in front of
+    /// them, and the 8-digit combination (fast_float's `parse_eight_digits_unrolled`) then
+    /// gives their value. The shift by 64 − 8k is done in two steps below 64 (k = 0 gives 0),
+    /// without a branch.
+    @inline(__always)
+    static func leadingDigitsValue(_ x: UInt64, _ k: Int) -> UInt64 {
+        let shift = UInt64(truncatingIfNeeded: 64 &- 8 &* k)
+        return combineEightDigits((x &<< (shift &>> 1)) &<< (shift &- (shift &>> 1)))
+    }
+
+    /// The word at `bytes` with the ASCII digits turned into their values (other bytes into
+    /// values above 9).
+    @inline(__always)
+    private static func digitWord(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030
+    }
+
+    /// `[+-]?digits[.digits]` in exactly `count` bytes followed by 8 readable bytes — at most 7
+    /// integer digits, at most 24 fraction digits, at least one digit, at most 19 significant
+    /// digits — correctly rounded; `nil` for any other text and for the rare values
+    /// Eisel–Lemire leaves open.
+    ///
+    /// The field's length fixes where the fraction's words lie, so the (up to) four words are
+    /// loaded and combined independently of each other, without a loop or a branch per word:
+    /// the integer part is the first word's leading digits; the fraction's `L` digits are read
+    /// as three words of `min(L, 8)`, `min(max(L − 8, 0), 8)` and `max(L − 16, 0)` digits (a word
+    /// with no digits is loaded at the field's end and contributes 0); one test checks that
+    /// every byte in them is a digit.
+    @inline(__always)
+    private static func plainDecimal(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        let (negative, signLength) = signPrefix(bytes)
+        let start = bytes + signLength
+        let length = count &- signLength
+        let head = digitWord(start)
+        let integerDigits = nonDigitBytes(head).trailingZeroBitCount &>> 3
+        if integerDigits >= length {
+            // Digits only (or nothing): an integer of at most 7 digits.
+            guard length > 0 && length < 8 else { return nil }
+            return compose(leadingDigitsValue(head, length), 0, negative: negative)
+        }
+        guard integerDigits < 8 && start[integerDigits] == UInt8(ascii: ".") else { return nil }
+        let fraction = start + integerDigits + 1
+        let fractionDigits = length &- integerDigits &- 1
+        guard fractionDigits <= 24 else { return nil }
+        let k1 = Swift.min(fractionDigits, 8)
+        let k2 = Swift.min(Swift.max(fractionDigits &- 8, 0), 8)
+        let k3 = Swift.max(fractionDigits &- 16, 0)
+        let w1 = digitWord(fraction)
+        let w2 = digitWord(fraction + k1)
+        let w3 = digitWord(fraction + k1 + k2)
+        let t1 = nonDigitBytes(w1).trailingZeroBitCount &>> 3
+        let t2 = nonDigitBytes(w2).trailingZeroBitCount &>> 3
+        let t3 = nonDigitBytes(w3).trailingZeroBitCount &>> 3
+        guard (t1 >= k1) && (t2 >= k2) && (t3 >= k3) else { return nil }
+        let digitCount = integerDigits &+ fractionDigits
+        guard digitCount > 0 else { return nil }
+        var significand = leadingDigitsValue(head, integerDigits)
+        significand = significand &* integerPowersOfTen[k1] &+ leadingDigitsValue(w1, k1)
+        significand = significand &* integerPowersOfTen[k2] &+ leadingDigitsValue(w2, k2)
+        significand = significand &* integerPowersOfTen[k3] &+ leadingDigitsValue(w3, k3)
+        if digitCount > 19 {
+            // Leading zeros (`0.000123…`) are not significant: with them discounted, 19 digits
+            // or fewer still fit (the wrapping accumulation above was then exact).
+            var zeros = 0
+            var at = 0
+            while at < length {
+                let byte = start[at]
+                if byte == UInt8(ascii: "0") {
+                    zeros &+= 1
+                } else if byte != UInt8(ascii: ".") {
+                    break
+                }
+                at &+= 1
+            }
+            if digitCount &- zeros > 19 { return nil }
+        }
+        return compose(significand, -fractionDigits, negative: negative)
+    }
+
+    /// A finite number `[+-]?digits[.digits]([eE][+-]?digits)?` (at most 7 integer digits, at
+    /// least one digit before the exponent, at most 19 significant digits) at the start of
+    /// `bytes`, ending at the first byte that cannot continue it: its value, correctly rounded,
+    /// and its length in bytes. `nil` when the bytes there are not such a number, when it
+    /// overflows, and for the rare values Eisel–Lemire leaves open. Reads whole words: a byte
+    /// that is not a digit must follow the number, with 8 readable bytes behind it — the CSV
+    /// reader's window ends with a line-feed sentinel and `ShortField.slack` bytes.
+    ///
+    /// For a field of exactly such a number this is the value `parseDouble` gives (both round
+    /// `w × 10^q` correctly); the CSV reader uses it to parse numeric records without
+    /// tokenizing them first (`PlainRecordBatch`).
+    @inline(__always)
+    static func plainDecimalPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
+        let (negative, signLength) = signPrefix(bytes)
+        let start = bytes + signLength
+        let head = digitWord(start)
+        let integerDigits = nonDigitBytes(head).trailingZeroBitCount &>> 3
+        guard integerDigits < 8 else { return nil }
+        var significand = leadingDigitsValue(head, integerDigits)
+        var index = integerDigits
+        var fractionDigits = 0
+        if start[index] == UInt8(ascii: ".") {
+            index &+= 1
+            let fractionStart = index
+            while true {
+                let word = digitWord(start + index)
+                let run = nonDigitBytes(word).trailingZeroBitCount &>> 3
+                significand = significand &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
+                index &+= run
+                if run < 8 { break }
+            }
+            fractionDigits = index &- fractionStart
+        }
+        let digitCount = integerDigits &+ fractionDigits
+        guard digitCount > 0 else { return nil }
+        if digitCount > 19 {
+            // Leading zeros (`0.000123…`) are not significant: with them discounted, 19 digits
+            // or fewer still fit (the wrapping accumulation above was then exact).
+            var zeros = 0
+            var at = 0
+            while at < index {
+                let byte = start[at]
+                if byte == UInt8(ascii: "0") {
+                    zeros &+= 1
+                } else if byte != UInt8(ascii: ".") {
+                    break
+                }
+                at &+= 1
+            }
+            if digitCount &- zeros > 19 { return nil }
+        }
+        var exponent = -fractionDigits
+        if (start[index] | 0x20) == UInt8(ascii: "e") {
+            index &+= 1
+            let exponentNegative = start[index] == UInt8(ascii: "-")
+            if exponentNegative || start[index] == UInt8(ascii: "+") {
+                index &+= 1
+            }
+            let exponentStart = index
+            var written = 0
+            while true {
+                let digit = start[index] &- UInt8(ascii: "0")
+                if digit > 9 { break }
+                if written < 100_000 { written = written &* 10 &+ Int(digit) }
+                index &+= 1
+            }
+            guard index > exponentStart else { return nil }
+            exponent &+= exponentNegative ? -written : written
+        }
+        guard let value = compose(significand, exponent, negative: negative), value.isFinite else { return nil }
+        return (value, signLength &+ index)
+    }
+
+    /// An integer `[+-]?[0-9]{1,18}` at the start of `bytes`, ending at the first byte that is
+    /// not a digit: its value and length; `nil` otherwise (no digit, or more than 18 digits).
+    /// Reads whole words, like `plainDecimalPrefix`.
+    @inline(__always)
+    static func plainIntegerPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Int, length: Int)? {
+        let (negative, signLength) = signPrefix(bytes)
+        let start = bytes + signLength
+        var magnitude: UInt64 = 0
+        var digits = 0
+        while true {
+            let word = digitWord(start + digits)
+            let run = nonDigitBytes(word).trailingZeroBitCount &>> 3
+            magnitude = magnitude &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
+            digits &+= run
+            if run < 8 || digits > 18 { break }
+        }
+        guard digits > 0 && digits <= 18 else { return nil }
+        // Below 10^18 < 2^63: no overflow either way.
+        let value = Int(truncatingIfNeeded: magnitude)
+        return (negative ? -value : value, signLength &+ digits)
+    }
+
+    /// `±w × 10^q` for an exact significand `w` of at most 19 digits, correctly rounded: Clinger's
+    /// exact path when it applies, else Eisel–Lemire; `nil` when Eisel–Lemire cannot decide.
+    @inline(__always)
+    private static func compose(_ significand: UInt64, _ exponent: Int, negative: Bool) -> Double? {
+        if significand == 0 {
+            return negative ? -0.0 : 0.0
+        }
+        if significand <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+            var value = Double(significand)
+            if exponent >= 0 {
+                value *= exactPowersOfTen[exponent]
+            } else {
+                value /= exactPowersOfTen[-exponent]
+            }
+            return negative ? -value : value
+        }
+        guard let value = eiselLemire(significand, exponent) else { return nil }
+        return negative ? -value : value
+    }
+
     /// Accumulates decimal digits from `bytes[index...]` into `value` (wrapping: callers only
     /// use the result when at most 19 digits were read), eight at a time while eight digits
     /// follow, and advances `index` past them.
@@ -218,10 +444,17 @@ enum NumberParsing {
     /// pairs, then quadruples, then the eight combined with two multiplications.
     @inline(__always)
     static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        combineEightDigits(word &- 0x3030_3030_3030_3030)
+    }
+
+    /// The value of eight digits 0…9, one per byte of a little-endian word (first digit in the
+    /// low byte).
+    @inline(__always)
+    static func combineEightDigits(_ digits: UInt64) -> UInt64 {
         let mask: UInt64 = 0x0000_00FF_0000_00FF
         let mul1: UInt64 = 0x000F_4240_0000_0064 // 100 + (1000000 << 32)
         let mul2: UInt64 = 0x0000_2710_0000_0001 // 1 + (10000 << 32)
-        var value = word &- 0x3030_3030_3030_3030
+        var value = digits
         value = (value &* 10) &+ (value >> 8)
         value = (((value & mask) &* mul1) &+ (((value >> 16) & mask) &* mul2)) >> 32
         return value & 0xFFFF_FFFF

@@ -108,6 +108,44 @@ struct NumberParsingRoundingTests {
         #expect(bad.isEmpty, "\(bad)")
     }
 
+    @Test("plain decimals around the word boundaries of the reader's path: 0–9 integer digits × 0–23 fraction digits, leading zeros, signs")
+    func plainDecimalShapes() {
+        // `parseDoublePadded` reads integer parts of up to 7 digits and fractions in runs of 8;
+        // these shapes put the point and the field's end on every byte of those words, with 19
+        // and 20 significant digits (the limit of the exact significand) on both sides.
+        var generator = SplitMix64(seed: 4180)
+        var texts: [String] = []
+        for integerDigits in 0...9 {
+            for fractionDigits in 0...23 {
+                for variant in 0..<60 {
+                    var integer = ""
+                    for position in 0..<integerDigits {
+                        let digit = position == 0 && variant % 3 == 0 ? 0 : generator.next() % 10
+                        integer.append(Character(Unicode.Scalar(UInt8(48 + digit))))
+                    }
+                    var fraction = ""
+                    let zeros = variant % 4 == 1 ? Int(generator.next() % 8) : 0
+                    for position in 0..<fractionDigits {
+                        let digit = position < zeros ? 0 : generator.next() % 10
+                        fraction.append(Character(Unicode.Scalar(UInt8(48 + digit))))
+                    }
+                    var text = integer
+                    if fractionDigits > 0 || variant % 5 == 0 { text += "." + fraction }
+                    if text.isEmpty || text == "." { continue }
+                    switch variant % 6 {
+                    case 0: text = "-" + text
+                    case 1: text = "+" + text
+                    default: break
+                    }
+                    texts.append(text)
+                }
+            }
+        }
+        #expect(texts.count > 10_000)
+        let bad = Self.mismatches(texts)
+        #expect(bad.isEmpty, "\(bad)")
+    }
+
     static func tenToMinus(_ k: Double) -> Double {
         var value = 1.0
         for _ in 0..<Int(k) { value /= 10 }

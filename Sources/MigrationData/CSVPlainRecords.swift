@@ -1,0 +1,205 @@
+/// The CSV reader's fused path for records of plain cells: each field is parsed where it starts
+/// — numbers straight into values, with no tokenizing pass first — and the values of up to
+/// `capacity` (≤ 128) records are appended to the columns together.
+///
+/// A record is taken when every selected field is, for its column's `Role`:
+/// - `.double`: empty (a missing cell) or a finite plain number
+///   (`NumberParsing.plainDecimalPrefix`);
+/// - `.int`: empty or `[+-]?[0-9]{1,18}` (`NumberParsing.plainIntegerPrefix`);
+/// - `.text` (string columns, and columns still without a type): any unquoted field, handed
+///   to `ColumnBuilder.append` once the whole record is taken;
+/// every other field is unquoted, each field ends at the delimiter, and the last at a line end
+/// (LF, CRLF or a lone CR) before the window's end. Anything else — padding, quotes, missing
+/// tokens, text in a numeric column, a wrong field count, a record running into the window's
+/// end — is declined before anything is stored, and the reader reads that record the general
+/// way (tokenizer, then `ColumnBuilder.append` for every field). For a taken record the result
+/// is the general path's: the same field boundaries (no field holds a delimiter, quote or line
+/// end), and per field the value, missing cell or text `ColumnBuilder.append` stores.
+struct PlainRecordBatch {
+    /// How a column's fields are read.
+    enum Role: UInt8 {
+        case double, int, text
+    }
+
+    /// Records whose values are held before they are appended: at most 128, and at most
+    /// 65,536 cells in all (a file of 10,000 columns holds 6 records, about 1 MB), and no more
+    /// than the rows the caller may still read.
+    let capacity: Int
+
+    let columns: Int
+    private let roles: UnsafeMutablePointer<Role>
+    /// Per column, `capacity` cells: column × capacity + row.
+    private let doubles: UnsafeMutablePointer<Double>
+    private let ints: UnsafeMutablePointer<Int>
+    private let missing: UnsafeMutablePointer<Bool>
+    /// The current record's text fields (offsets in the window), per column.
+    let textStarts: UnsafeMutablePointer<Int>
+    let textEnds: UnsafeMutablePointer<Int>
+    /// Records held.
+    private(set) var count = 0
+    /// Some cell held is missing (else `flush` appends each column's values in one piece).
+    private var hasMissing = false
+
+    /// A batch for `builders` (one per selected column, `columns` ≥ 1) holding at most
+    /// `rowLimit` records, or `nil` when a column has no role (a numeric column whose missing
+    /// tokens include a finite number).
+    init?(builders: UnsafeMutablePointer<ColumnBuilder>, columns: Int, rowLimit: Int) {
+        for slot in 0..<columns where builders[slot].plainRole == nil {
+            return nil
+        }
+        self.columns = columns
+        capacity = Swift.max(1, Swift.min(128, 65_536 / Swift.max(1, columns), rowLimit))
+        roles = .allocate(capacity: columns)
+        doubles = .allocate(capacity: columns * capacity)
+        ints = .allocate(capacity: columns * capacity)
+        missing = .allocate(capacity: columns * capacity)
+        textStarts = .allocate(capacity: columns)
+        textEnds = .allocate(capacity: columns)
+        updateRoles(builders)
+    }
+
+    func deallocate() {
+        roles.deallocate()
+        doubles.deallocate()
+        ints.deallocate()
+        missing.deallocate()
+        textStarts.deallocate()
+        textEnds.deallocate()
+    }
+
+    /// Takes the columns' current types (a column without a type yet is read as text, which
+    /// `ColumnBuilder.append` handles whatever the type turns out to be). Call with no records
+    /// held.
+    func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
+        for slot in 0..<columns {
+            roles[slot] = builders[slot].plainRole ?? .text
+        }
+    }
+
+    /// Whether a column is read as text.
+    @inline(__always)
+    func isText(_ slot: Int) -> Bool {
+        roles[slot] == .text
+    }
+
+    /// Appends the held records' numeric cells to the builders, column by column.
+    mutating func flush(into builders: UnsafeMutablePointer<ColumnBuilder>) {
+        for slot in 0..<columns {
+            let role = roles[slot]
+            if role == .text { continue }
+            let base = slot &* capacity
+            if !hasMissing {
+                if role == .double {
+                    builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: doubles + base, count: count))
+                } else {
+                    builders[slot].appendPlainInts(UnsafeBufferPointer(start: ints + base, count: count))
+                }
+                continue
+            }
+            var row = 0
+            while row < count {
+                var end = row
+                while end < count && !missing[base &+ end] { end &+= 1 }
+                if end > row {
+                    if role == .double {
+                        builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: doubles + (base &+ row), count: end &- row))
+                    } else {
+                        builders[slot].appendPlainInts(UnsafeBufferPointer(start: ints + (base &+ row), count: end &- row))
+                    }
+                }
+                if end < count {
+                    builders[slot].appendPlainMissing()
+                    end &+= 1
+                }
+                row = end
+            }
+        }
+        count = 0
+        hasMissing = false
+    }
+
+    /// Reads an integer cell (or an empty one) at `bytes` into `cell`: its length, or `nil`
+    /// when the field is neither. Kept out of `read`, whose registers are the number loop's.
+    @inline(never)
+    private mutating func readInteger(_ bytes: UnsafePointer<UInt8>, cell: Int, delimiter: UInt8) -> Int? {
+        if let number = NumberParsing.plainIntegerPrefix(bytes) {
+            ints[cell] = number.value
+            return number.length
+        }
+        guard isEmptyField(bytes[0], delimiter) else { return nil }
+        missing[cell] = true
+        hasMissing = true
+        return 0
+    }
+
+    /// Whether a field starting with `byte` is empty.
+    @inline(__always)
+    private func isEmptyField(_ byte: UInt8, _ delimiter: UInt8) -> Bool {
+        byte == delimiter || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
+    /// Counts the record just read (`read` returned a position) as held; true when the batch
+    /// is full.
+    @inline(__always)
+    mutating func commit() -> Bool {
+        count &+= 1
+        return count == capacity
+    }
+
+    /// Reads the record at `start` into the next row (numbers) and `textStarts`/`textEnds`
+    /// (text), and returns where the next record starts; `nil` when the record is not one this
+    /// path takes (see the type's documentation). Stores nothing in the builders.
+    @inline(__always)
+    mutating func read(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, count limit: Int, fieldCount: Int,
+        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer
+    ) -> Int? {
+        let delimiter = tokenizer.delimiter
+        var p = start
+        var slot = 0
+        var field = 0
+        while true {
+            if slot < selected.count && selected[slot] == field {
+                let role = roles[slot]
+                if role == .text {
+                    textStarts[slot] = p
+                    p = tokenizer.endOfUnquotedField(bytes, from: p)
+                    textEnds[slot] = p
+                } else {
+                    let cell = slot &* capacity &+ count
+                    missing[cell] = false
+                    if role == .double {
+                        if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
+                            doubles[cell] = number.value
+                            p &+= number.length
+                        } else if isEmptyField(bytes[p], delimiter) {
+                            missing[cell] = true
+                            hasMissing = true
+                        } else {
+                            return nil
+                        }
+                    } else {
+                        guard let length = readInteger(bytes + p, cell: cell, delimiter: delimiter) else { return nil }
+                        p &+= length
+                    }
+                }
+                slot &+= 1
+            } else {
+                p = tokenizer.endOfUnquotedField(bytes, from: p)
+            }
+            guard p < limit else { return nil }
+            let terminator = bytes[p]
+            field &+= 1
+            if field < fieldCount {
+                guard terminator == delimiter else { return nil }
+                p &+= 1
+                continue
+            }
+            if terminator == UInt8(ascii: "\n") {
+                return p &+ 1
+            }
+            guard terminator == UInt8(ascii: "\r") && p &+ 1 < limit else { return nil }
+            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
+        }
+    }
+}
