@@ -279,23 +279,27 @@ enum NumberParsing {
         significand = significand &* integerPowersOfTen[k1] &+ leadingDigitsValue(w1, k1)
         significand = significand &* integerPowersOfTen[k2] &+ leadingDigitsValue(w2, k2)
         significand = significand &* integerPowersOfTen[k3] &+ leadingDigitsValue(w3, k3)
-        if digitCount > 19 {
-            // Leading zeros (`0.000123…`) are not significant: with them discounted, 19 digits
-            // or fewer still fit (the wrapping accumulation above was then exact).
-            var zeros = 0
-            var at = 0
-            while at < length {
-                let byte = start[at]
-                if byte == UInt8(ascii: "0") {
-                    zeros &+= 1
-                } else if byte != UInt8(ascii: ".") {
-                    break
-                }
-                at &+= 1
-            }
-            if digitCount &- zeros > 19 { return nil }
-        }
+        if digitCount > 19 && !fitsSignificand(start, count: length, digits: digitCount) { return nil }
         return compose(significand, -fractionDigits, negative: negative)
+    }
+
+    /// Whether a number of `digits` digits whose text is `start[0..<count]` has at most 19
+    /// significant ones: leading zeros (`0.000123…`) and the point do not count, so its
+    /// significand fits in a UInt64 and a wrapping accumulation of its digits was exact.
+    @inline(__always)
+    static func fitsSignificand(_ start: UnsafePointer<UInt8>, count: Int, digits: Int) -> Bool {
+        var zeros = 0
+        var at = 0
+        while at < count {
+            let byte = start[at]
+            if byte == UInt8(ascii: "0") {
+                zeros &+= 1
+            } else if byte != UInt8(ascii: ".") {
+                break
+            }
+            at &+= 1
+        }
+        return digits &- zeros <= 19
     }
 
     /// A finite number `[+-]?digits[.digits]([eE][+-]?digits)?` (at most 7 integer digits, at
@@ -333,22 +337,7 @@ enum NumberParsing {
         }
         let digitCount = integerDigits &+ fractionDigits
         guard digitCount > 0 else { return nil }
-        if digitCount > 19 {
-            // Leading zeros (`0.000123…`) are not significant: with them discounted, 19 digits
-            // or fewer still fit (the wrapping accumulation above was then exact).
-            var zeros = 0
-            var at = 0
-            while at < index {
-                let byte = start[at]
-                if byte == UInt8(ascii: "0") {
-                    zeros &+= 1
-                } else if byte != UInt8(ascii: ".") {
-                    break
-                }
-                at &+= 1
-            }
-            if digitCount &- zeros > 19 { return nil }
-        }
+        if digitCount > 19 && !fitsSignificand(start, count: index, digits: digitCount) { return nil }
         var exponent = -fractionDigits
         if (start[index] | 0x20) == UInt8(ascii: "e") {
             index &+= 1
