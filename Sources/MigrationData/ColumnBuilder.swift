@@ -113,8 +113,8 @@ struct ColumnBuilder {
     }
 
     /// Adds one field's content (`count` bytes at `bytes`, quotes removed and unescaped). At
-    /// least 16 bytes must be readable at `bytes`, and 8 behind its last byte (the reader's
-    /// buffers guarantee both: see `ShortField`).
+    /// least 16 bytes must be readable at `bytes` (the reader's buffers guarantee it; see
+    /// `ShortField`).
     ///
     /// The commonest cases (a plain integer, a string equal to the previous row's) are handled
     /// inline here, so the reader's loop does not call out for them.
@@ -148,7 +148,7 @@ struct ColumnBuilder {
         case .double:
             if count > 0 && !numericMissing.containsFiniteNumber && !NumberParsing.isPadding(bytes[0])
                 && !NumberParsing.isPadding(bytes[count - 1]),
-               let value = NumberParsing.parseDoublePadded(bytes, count), value.isFinite {
+               let value = NumberParsing.parseDouble(bytes, count), value.isFinite {
                 doubles.append(value)
                 return .ok
             }

@@ -165,14 +165,7 @@ enum NumberParsing {
         if significand == 0 {
             return negative ? -0.0 : 0.0
         }
-        if !truncated && significand <= (1 << 53) && exponent >= -22 && exponent <= 22 {
-            // Clinger: both factors are exact doubles, one rounding.
-            var value = Double(significand)
-            if exponent >= 0 {
-                value *= exactPowersOfTen[exponent]
-            } else {
-                value /= exactPowersOfTen[-exponent]
-            }
+        if !truncated, let value = clinger(significand, exponent) {
             return negative ? -value : value
         }
         if let value = eiselLemire(significand, exponent) {
@@ -191,22 +184,6 @@ enum NumberParsing {
     static let integerPowersOfTen: [UInt64] = [
         1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
     ]
-
-    /// `parseDouble` for bytes that are followed by at least 8 readable bytes (whatever they
-    /// hold): the CSV reader's buffers, which keep `ShortField.slack` bytes behind their last
-    /// valid byte. Same results as `parseDouble`, bit for bit.
-    ///
-    /// The common shape of a CSV number, `[+-]?digits[.digits]` with at most 7 integer digits
-    /// and at most 19 significant digits, is read a word at a time without a per-digit loop
-    /// (`plainDecimal`); everything else (exponents, long or padded fields, `inf`/`nan`,
-    /// garbage) goes through `parseDouble`.
-    @inline(__always)
-    static func parseDoublePadded(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        if count > 0, let value = plainDecimal(bytes, count) {
-            return value
-        }
-        return parseDouble(bytes, count)
-    }
 
     /// The bytes of a word that are not ASCII digits, flagged by their high bit, exactly up to
     /// the first one (SWAR, after Lemire's digit tests): `x = word ^ 0x30…30` holds 0…9 in
@@ -234,53 +211,6 @@ enum NumberParsing {
     @inline(__always)
     private static func digitWord(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030
-    }
-
-    /// `[+-]?digits[.digits]` in exactly `count` bytes followed by 8 readable bytes — at most 7
-    /// integer digits, at most 24 fraction digits, at least one digit, at most 19 significant
-    /// digits — correctly rounded; `nil` for any other text and for the rare values
-    /// Eisel–Lemire leaves open.
-    ///
-    /// The field's length fixes where the fraction's words lie, so the (up to) four words are
-    /// loaded and combined independently of each other, without a loop or a branch per word:
-    /// the integer part is the first word's leading digits; the fraction's `L` digits are read
-    /// as three words of `min(L, 8)`, `min(max(L − 8, 0), 8)` and `max(L − 16, 0)` digits (a word
-    /// with no digits is loaded at the field's end and contributes 0); one test checks that
-    /// every byte in them is a digit.
-    @inline(__always)
-    private static func plainDecimal(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        let (negative, signLength) = signPrefix(bytes)
-        let start = bytes + signLength
-        let length = count &- signLength
-        let head = digitWord(start)
-        let integerDigits = nonDigitBytes(head).trailingZeroBitCount &>> 3
-        if integerDigits >= length {
-            // Digits only (or nothing): an integer of at most 7 digits.
-            guard length > 0 && length < 8 else { return nil }
-            return compose(leadingDigitsValue(head, length), 0, negative: negative)
-        }
-        guard integerDigits < 8 && start[integerDigits] == UInt8(ascii: ".") else { return nil }
-        let fraction = start + integerDigits + 1
-        let fractionDigits = length &- integerDigits &- 1
-        guard fractionDigits <= 24 else { return nil }
-        let k1 = Swift.min(fractionDigits, 8)
-        let k2 = Swift.min(Swift.max(fractionDigits &- 8, 0), 8)
-        let k3 = Swift.max(fractionDigits &- 16, 0)
-        let w1 = digitWord(fraction)
-        let w2 = digitWord(fraction + k1)
-        let w3 = digitWord(fraction + k1 + k2)
-        let t1 = nonDigitBytes(w1).trailingZeroBitCount &>> 3
-        let t2 = nonDigitBytes(w2).trailingZeroBitCount &>> 3
-        let t3 = nonDigitBytes(w3).trailingZeroBitCount &>> 3
-        guard (t1 >= k1) && (t2 >= k2) && (t3 >= k3) else { return nil }
-        let digitCount = integerDigits &+ fractionDigits
-        guard digitCount > 0 else { return nil }
-        var significand = leadingDigitsValue(head, integerDigits)
-        significand = significand &* integerPowersOfTen[k1] &+ leadingDigitsValue(w1, k1)
-        significand = significand &* integerPowersOfTen[k2] &+ leadingDigitsValue(w2, k2)
-        significand = significand &* integerPowersOfTen[k3] &+ leadingDigitsValue(w3, k3)
-        if digitCount > 19 && !fitsSignificand(start, count: length, digits: digitCount) { return nil }
-        return compose(significand, -fractionDigits, negative: negative)
     }
 
     /// Whether a number of `digits` digits whose text is `start[0..<count]` has at most 19
@@ -389,17 +319,17 @@ enum NumberParsing {
         if significand == 0 {
             return negative ? -0.0 : 0.0
         }
-        if significand <= (1 << 53) && exponent >= -22 && exponent <= 22 {
-            var value = Double(significand)
-            if exponent >= 0 {
-                value *= exactPowersOfTen[exponent]
-            } else {
-                value /= exactPowersOfTen[-exponent]
-            }
-            return negative ? -value : value
-        }
-        guard let value = eiselLemire(significand, exponent) else { return nil }
+        guard let value = clinger(significand, exponent) ?? eiselLemire(significand, exponent) else { return nil }
         return negative ? -value : value
+    }
+
+    /// Clinger's exact path: `w × 10^q` when w ≤ 2⁵³ and |q| ≤ 22, where both factors are exact
+    /// doubles and the product or quotient is rounded once; `nil` outside that range.
+    @inline(__always)
+    private static func clinger(_ significand: UInt64, _ exponent: Int) -> Double? {
+        guard significand <= (1 << 53) && exponent >= -22 && exponent <= 22 else { return nil }
+        let value = Double(significand)
+        return exponent >= 0 ? value * exactPowersOfTen[exponent] : value / exactPowersOfTen[-exponent]
     }
 
     /// Accumulates decimal digits from `bytes[index...]` into `value` (wrapping: callers only

@@ -110,7 +110,7 @@ struct NumberParsingRoundingTests {
 
     @Test("plain decimals around the word boundaries of the reader's path: 0–9 integer digits × 0–23 fraction digits, leading zeros, signs")
     func plainDecimalShapes() {
-        // `parseDoublePadded` reads integer parts of up to 7 digits and fractions in runs of 8;
+        // `plainDecimalPrefix` reads integer parts of up to 7 digits and fractions in runs of 8;
         // these shapes put the point and the field's end on every byte of those words, with 19
         // and 20 significant digits (the limit of the exact significand) on both sides.
         var generator = SplitMix64(seed: 4180)

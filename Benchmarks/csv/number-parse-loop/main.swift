@@ -1,12 +1,12 @@
 // Number parsing alone on a CSV file's fields, outside the reader: per-field cost of
-// `NumberParsing.parseDouble` (`plain`) and `parseDoublePadded` (`padded`), and a bit-for-bit
+// `NumberParsing.parseDouble` (`plain`), and a bit-for-bit
 // check of the reader's fused-path parser `plainDecimalPrefix` against `parseDouble` on every
 // field (`prefix`: prints how many fields it took and how many differ — 0 expected).
 // Fields are split at commas and line feeds (no quotes: for numeric files such as float20.csv).
 //
 //   swiftc -O -wmo -module-name MigrationData Benchmarks/csv/number-parse-loop/main.swift \
 //       Sources/MigrationData/NumberParsing.swift Sources/MigrationData/PowersOfFive.swift -o /tmp/number-parse-loop
-//   taskset -c 0 /tmp/number-parse-loop float20.csv prefix     # or plain, padded
+//   taskset -c 0 /tmp/number-parse-loop float20.csv prefix     # or plain, none
 import Foundation
 let path = CommandLine.arguments[1]
 let mode = CommandLine.arguments[2]
@@ -30,8 +30,6 @@ let t0 = Date()
 for _ in 0..<rounds {
 if mode == "plain" {
   for i in 0..<starts.count { if let v = NumberParsing.parseDouble(buf + starts[i], ends[i] - starts[i]) { sum += v } else { bad += 1 } }
-} else if mode == "padded" {
-  for i in 0..<starts.count { if let v = NumberParsing.parseDoublePadded(buf + starts[i], ends[i] - starts[i]) { sum += v } else { bad += 1 } }
 } else if mode == "prefix" {
   var taken = 0
   for i in 0..<starts.count {
@@ -41,12 +39,9 @@ if mode == "plain" {
     }
   }
   print("prefix taken", taken)
-} else if mode == "none" {
-  // The loop's own cost.
-  for i in 0..<starts.count { sum += Double(buf[starts[i]] &+ UInt8(truncatingIfNeeded: ends[i] - starts[i])) }
 } else {
-  // `check`: parseDoublePadded against parseDouble.
-  for i in 0..<starts.count { let a = NumberParsing.parseDouble(buf + starts[i], ends[i] - starts[i]); let b = NumberParsing.parseDoublePadded(buf + starts[i], ends[i] - starts[i]); if a?.bitPattern != b?.bitPattern { bad += 1 } }
+  // `none`: the loop's own cost.
+  for i in 0..<starts.count { sum += Double(buf[starts[i]] &+ UInt8(truncatingIfNeeded: ends[i] - starts[i])) }
 }
 }
 let t = Date().timeIntervalSince(t0) / Double(rounds)
