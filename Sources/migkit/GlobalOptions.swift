@@ -20,4 +20,13 @@ struct GlobalOptions: ParsableArguments {
         AllocatorTuning.reuseFreedMemory()
         if let t = threads { try BLASRuntime.setThreadCount(t) }
     }
+
+    /// `apply()` for the commands whose model fits are small (`project`, `merge`): `--threads`
+    /// sets their engine's workers, and BLAS runs on one thread — OpenBLAS's extra threads only
+    /// spin-wait between such small calls (35–60 ms of CPU per process measured; outputs
+    /// identical).
+    func applyWithSingleThreadedBLAS() throws {
+        AllocatorTuning.reuseFreedMemory()
+        try BLASRuntime.setThreadCount(1)
+    }
 }

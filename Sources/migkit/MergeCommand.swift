@@ -40,11 +40,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try global.apply()
-        // `--threads` sets the engine's workers; the models' fits are small (thousands of rows),
-        // where OpenBLAS's extra threads only spin-wait between calls (35–40 ms of CPU per
-        // process measured; outputs identical): BLAS runs on one thread here.
-        try BLASRuntime.setThreadCount(1)
+        try global.applyWithSingleThreadedBLAS()
         if BacktestShards.isShard(URL(fileURLWithPath: shards[0])) {
             do {
                 let merged = try BacktestShards.merge(shards.map { URL(fileURLWithPath: $0) }, dataDirectory: try DataDirectory.resolve(dataDir),

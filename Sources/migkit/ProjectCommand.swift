@@ -87,11 +87,7 @@ struct Project: ParsableCommand {
     }
 
     func run() throws {
-        try global.apply()
-        // `--threads` sets the engine's workers; the models' fits are small (thousands of rows),
-        // where OpenBLAS's extra threads only spin-wait between calls (35–40 ms of CPU per
-        // process measured; outputs identical): BLAS runs on one thread here.
-        try BLASRuntime.setThreadCount(1)
+        try global.applyWithSingleThreadedBLAS()
         let data = try DataDirectory.resolve(dataDir)
         let progress = ProgressReporter(mode: quiet ? .none : self.progress)
         defer { progress.finish() }

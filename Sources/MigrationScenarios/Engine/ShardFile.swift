@@ -64,30 +64,25 @@ package enum ShardFile {
     static func encodeCell(_ bits: UnsafeBufferPointer<UInt64>, kind: ValueKind = .double, into out: inout [UInt8]) {
         let n = bits.count
         guard let first = bits.first else { out.append(0); append(0, to: &out); return }
+        // What the choice needs: from the one-pass scan of whole Doubles, else from a count and
+        // the general `Packing`.
+        let constant: Bool, nonZero: Int, packing: Packing?, whole: Bool
         if kind == .double, let scan = WholeScan(bits) {
-            if scan.constant { out.append(0); append(first, to: &out); return }
-            let packing = scan.packing
-            let rawSize = n * 8, sparseSize = (n + 7) / 8 + scan.nonZero * 8
-            let packedSize = packedHeader + (packing.width * n + 7) / 8
-            if packedSize < min(rawSize, sparseSize) {
-                writePacked(packing, bits, size: packedSize, withinMagicRange: true, into: &out)
-                return
-            }
-            encodeUnpacked(bits, nonZero: scan.nonZero, into: &out)
-            return
+            (constant, nonZero, packing, whole) = (scan.constant, scan.nonZero, scan.packing, true)
+        } else {
+            var same = true, count = 0
+            for b in bits { same = same && b == first; count += b != 0 ? 1 : 0 }
+            (constant, nonZero, packing, whole) = (same, count, same ? nil : Packing(bits, kind: kind), false)
         }
-        var constant = true, nonZero = 0
-        for b in bits { constant = constant && b == first; nonZero += b != 0 ? 1 : 0 }
         if constant { out.append(0); append(first, to: &out); return }
         let rawSize = n * 8, sparseSize = (n + 7) / 8 + nonZero * 8
-        let packing = Packing(bits, kind: kind)
-        let packedSize = packing.map { packedHeader + ($0.width * n + 7) / 8 } ?? Int.max
-        if let packing, packedSize < min(rawSize, sparseSize) {
-            writePacked(packing, bits, size: packedSize, into: &out)
+        if let packing, case let packedSize = packedHeader + (packing.width * n + 7) / 8, packedSize < min(rawSize, sparseSize) {
+            writePacked(packing, bits, size: packedSize, withinMagicRange: whole, into: &out)
         } else {
             encodeUnpacked(bits, nonZero: nonZero, into: &out)
         }
     }
+
 
     /// Appends tag 3 and the packed cell (`size` bytes after the tag).
     private static func writePacked(_ packing: Packing, _ bits: UnsafeBufferPointer<UInt64>, size: Int, withinMagicRange: Bool = false,

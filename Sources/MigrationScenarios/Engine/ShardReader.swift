@@ -147,26 +147,14 @@ package final class ShardReader: @unchecked Sendable {
             let start = offset / align * align
             let end = (offset + UInt64(length) + align - 1) / align * align
             let p = buffer.reserve(Int(end - start))
-            var done = 0
-            let need = Int(offset - start) + length, want = Int(end - start)
-            var refused = false
-            while done < need {
-                let r = pread(directDescriptor, p + done, want - done, off_t(start) + off_t(done))
-                if r < 0 && errno == EINTR { continue }
-                if r < 0 && errno == EINVAL { refused = true; break }
-                if r <= 0 { return nil }
-                done += r
+            switch ShardReader.readAtLeast(directDescriptor, into: p, asking: Int(end - start), needing: Int(offset - start) + length, at: start) {
+            case .read: return UnsafeRawBufferPointer(start: p + Int(offset - start), count: length)
+            case .failed: return nil
+            case .refused: break
             }
-            if !refused { return UnsafeRawBufferPointer(start: p + Int(offset - start), count: length) }
         }
         let p = buffer.reserve(length)
-        var done = 0
-        while done < length {
-            let r = pread(descriptor, p + done, length - done, off_t(offset) + off_t(done))
-            if r < 0 && errno == EINTR { continue }
-            if r <= 0 { return nil }
-            done += r
-        }
+        guard case .read = ShardReader.readAtLeast(descriptor, into: p, asking: length, needing: length, at: offset) else { return nil }
         return UnsafeRawBufferPointer(start: p, count: length)
     }
 
@@ -174,23 +162,36 @@ package final class ShardReader: @unchecked Sendable {
         // Uninitialised storage, filled by pread (a zeroing pass per chunk was 6 % of a merge).
         var ok = true
         let out = [UInt8](unsafeUninitializedCapacity: count) { b, initialized in
-            var done = 0
-            while done < count {
-                let r = pread(fd, b.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-                if r < 0 && errno == EINTR { continue }
-                if r <= 0 { ok = false; break }
-                done += r
-            }
+            ok = count == 0 || ShardReader.readAtLeast(fd, into: UnsafeMutableRawPointer(b.baseAddress!), asking: count, needing: count, at: offset) == .read
             initialized = ok ? count : 0
         }
         return ok ? out : nil
     }
 
+    enum ReadOutcome { case read, failed, refused }
+
+    /// Reads (`pread`) from `offset` into `p`, asking for up to `asking` bytes, until at least `needing`
+    /// have arrived (retrying short and interrupted reads): `.failed` at an error or the file's
+    /// end before that, `.refused` when the descriptor refuses the read (EINVAL: direct I/O the
+    /// file system does not support).
+    static func readAtLeast(_ fd: Int32, into p: UnsafeMutableRawPointer, asking: Int, needing: Int, at offset: UInt64) -> ReadOutcome {
+        var done = 0
+        while done < needing {
+            let r = pread(fd, p + done, asking - done, off_t(offset) + off_t(done))
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 && errno == EINVAL { return .refused }
+            if r <= 0 { return .failed }
+            done += r
+        }
+        return .read
+    }
+
     /// Decodes the chunk of scenario `scenario`, country or aggregate `item`, into
-    /// `out[cell * stride + start + k]` for its `cells` cells and this shard's draws k.
-    /// `buffer`: the calling thread's read buffer (reused from chunk to chunk).
+    /// `out[cell * stride + start + k]` for its `cells` cells and this shard's draws k (the
+    /// whole chunk at once; the merge decodes cell by cell from `chunkBytes`).
     package func read(_ kind: ShardFile.Kind, scenario: Int, item: Int, cells: Int, into out: UnsafeMutablePointer<UInt64>,
-                      stride: Int, start: Int, buffer: ReadBuffer = ReadBuffer()) throws {
+                      stride: Int, start: Int) throws {
+        let buffer = ReadBuffer()
         let bytes = try chunk(kind, scenario: scenario, item: item, buffer: buffer)
         let ok = withExtendedLifetime(buffer) { ShardFile.decode(bytes, cells: cells, n: drawCount, into: out, stride: stride, start: start) }
         guard ok else { throw decodeFailure(cells: cells) }
