@@ -237,35 +237,63 @@ enum NumberParsing {
     /// `bytes`, ending at the first byte that cannot continue it: its value, correctly rounded,
     /// and its length in bytes. `nil` when the bytes there are not such a number, when it
     /// overflows, and for the rare values Eisel–Lemire leaves open. Reads whole words: a byte
-    /// that is not a digit must follow the number, with 8 readable bytes behind it — the CSV
-    /// reader's window ends with a line-feed sentinel and `ShortField.slack` bytes.
+    /// that is not a digit must follow the number, with `plainNumberSlack` readable bytes from
+    /// it on — the CSV reader's window ends with a line-feed sentinel and `ShortField.slack`
+    /// bytes.
     ///
     /// For a field of exactly such a number this is the value `parseDouble` gives (both round
     /// `w × 10^q` correctly); the CSV reader uses it to parse numeric records without
     /// tokenizing them first (`PlainRecordBatch`).
+    ///
+    /// With a point, the digits are read as three words whatever the number's length — the
+    /// first eight digits with the point taken out (the integer digits from the first word, the
+    /// rest from the word one byte on), then the next two eight-byte words, each counted only
+    /// when the one before was all digits — so the usual 15–17-digit number takes no branch on
+    /// its length (a loop continues past 24 digits). Each word's digits are combined as in
+    /// `leadingDigitsValue`, and every significand goes to Eisel–Lemire (Clinger's exact path
+    /// measured slower here: its test and its division cost more than they save).
     @inline(__always)
     static func plainDecimalPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
-        let (negative, signLength) = signPrefix(bytes)
+        let first = bytes[0]
+        let negative = first == UInt8(ascii: "-")
+        let signLength = Int(truncatingIfNeeded: UInt8(negative || first == UInt8(ascii: "+") ? 1 : 0))
         let start = bytes + signLength
         let head = digitWord(start)
-        let integerDigits = nonDigitBytes(head).trailingZeroBitCount &>> 3
+        let integerDigits = leadingDigitCount(head)
         guard integerDigits < 8 else { return nil }
-        var significand = leadingDigitsValue(head, integerDigits)
-        var index = integerDigits
+        var significand: UInt64
+        var digitCount: Int
         var fractionDigits = 0
-        if start[index] == UInt8(ascii: ".") {
-            index &+= 1
-            let fractionStart = index
-            while true {
-                let word = digitWord(start + index)
-                let run = nonDigitBytes(word).trailingZeroBitCount &>> 3
-                significand = significand &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
-                index &+= run
-                if run < 8 { break }
+        var index: Int
+        if start[integerDigits] == UInt8(ascii: ".") {
+            // Bytes below `integerDigits` from `head`, the others from one byte further on.
+            let keep = (UInt64(1) &<< UInt64(truncatingIfNeeded: integerDigits &* 8)) &- 1
+            let first = (head & keep) | (digitWord(start + 1) & ~keep)
+            let second = digitWord(start + 9)
+            let third = digitWord(start + 17)
+            let firstRun = leadingDigitCount(first)
+            let secondRun = firstRun == 8 ? leadingDigitCount(second) : 0
+            let thirdRun = secondRun == 8 ? leadingDigitCount(third) : 0
+            significand = leadingDigitsValue(first, firstRun)
+            significand = significand &* integerPowersOfTen[secondRun] &+ leadingDigitsValue(second, secondRun)
+            significand = significand &* integerPowersOfTen[thirdRun] &+ leadingDigitsValue(third, thirdRun)
+            digitCount = firstRun &+ secondRun &+ thirdRun
+            if thirdRun == 8 {
+                while true {
+                    let word = digitWord(start + (digitCount &+ 1))
+                    let run = leadingDigitCount(word)
+                    significand = significand &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
+                    digitCount &+= run
+                    if run < 8 { break }
+                }
             }
-            fractionDigits = index &- fractionStart
+            fractionDigits = digitCount &- integerDigits
+            index = digitCount &+ 1
+        } else {
+            significand = leadingDigitsValue(head, integerDigits)
+            digitCount = integerDigits
+            index = integerDigits
         }
-        let digitCount = integerDigits &+ fractionDigits
         guard digitCount > 0 else { return nil }
         if digitCount > 19 && !fitsSignificand(start, count: index, digits: digitCount) { return nil }
         var exponent = -fractionDigits
@@ -286,8 +314,25 @@ enum NumberParsing {
             guard index > exponentStart else { return nil }
             exponent &+= exponentNegative ? -written : written
         }
-        guard let value = compose(significand, exponent, negative: negative), value.isFinite else { return nil }
-        return (value, signLength &+ index)
+        var magnitude = 0.0
+        if significand != 0 {
+            guard let value = eiselLemire(significand, exponent) else { return nil }
+            magnitude = value
+        }
+        guard magnitude.isFinite else { return nil }
+        let signBit: UInt64 = negative ? 1 &<< 63 : 0
+        return (Double(bitPattern: magnitude.bitPattern | signBit), signLength &+ index)
+    }
+
+    /// Bytes `plainDecimalPrefix` may read from the byte that ends the number on (that byte
+    /// included): its last word starts 17 bytes past the start of the digits, at most 17 past the
+    /// point, and the number ends at least one byte after the point.
+    static let plainNumberSlack = 24
+
+    /// The number of ASCII digits a `digitWord` starts with (0…8).
+    @inline(__always)
+    static func leadingDigitCount(_ word: UInt64) -> Int {
+        nonDigitBytes(word).trailingZeroBitCount &>> 3
     }
 
     /// An integer `[+-]?[0-9]{1,18}` at the start of `bytes`, ending at the first byte that is
@@ -310,17 +355,6 @@ enum NumberParsing {
         // Below 10^18 < 2^63: no overflow either way.
         let value = Int(truncatingIfNeeded: magnitude)
         return (negative ? -value : value, signLength &+ digits)
-    }
-
-    /// `±w × 10^q` for an exact significand `w` of at most 19 digits, correctly rounded: Clinger's
-    /// exact path when it applies, else Eisel–Lemire; `nil` when Eisel–Lemire cannot decide.
-    @inline(__always)
-    private static func compose(_ significand: UInt64, _ exponent: Int, negative: Bool) -> Double? {
-        if significand == 0 {
-            return negative ? -0.0 : 0.0
-        }
-        guard let value = clinger(significand, exponent) ?? eiselLemire(significand, exponent) else { return nil }
-        return negative ? -value : value
     }
 
     /// Clinger's exact path: `w × 10^q` when w ≤ 2⁵³ and |q| ≤ 22, where both factors are exact

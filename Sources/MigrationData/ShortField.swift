@@ -6,9 +6,10 @@
 /// `ShortField.slack` extra, zero-initialised bytes behind their capacity. Bytes past the field
 /// are loaded but masked off.
 enum ShortField {
-    /// Readable bytes every buffer keeps behind its last valid byte (16 for the words, 1 for
-    /// the tokenizer's sentinel).
-    static let slack = 17
+    /// Readable bytes every buffer keeps behind its last valid byte: the tokenizer's sentinel,
+    /// then at least 16 for the words and `NumberParsing.plainNumberSlack` (24, counted from the
+    /// sentinel) for the decimal parser's word loads.
+    static let slack = 32
     /// The longest field loaded as words.
     static let maximumLength = 16
 

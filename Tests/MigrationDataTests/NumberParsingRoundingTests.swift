@@ -108,15 +108,16 @@ struct NumberParsingRoundingTests {
         #expect(bad.isEmpty, "\(bad)")
     }
 
-    @Test("plain decimals around the word boundaries of the reader's path: 0–9 integer digits × 0–23 fraction digits, leading zeros, signs")
+    @Test("plain decimals around the word boundaries of the reader's path: 0–9 integer digits × 0–33 fraction digits, leading zeros, signs")
     func plainDecimalShapes() {
-        // `plainDecimalPrefix` reads integer parts of up to 7 digits and fractions in runs of 8;
+        // `plainDecimalPrefix` reads integer parts of up to 7 digits, the first 8 digits around
+        // the point, then words of 8 (three words, then a loop past 24 digits);
         // these shapes put the point and the field's end on every byte of those words, with 19
         // and 20 significant digits (the limit of the exact significand) on both sides.
         var generator = SplitMix64(seed: 4180)
         var texts: [String] = []
         for integerDigits in 0...9 {
-            for fractionDigits in 0...23 {
+            for fractionDigits in 0...33 {
                 for variant in 0..<60 {
                     var integer = ""
                     for position in 0..<integerDigits {

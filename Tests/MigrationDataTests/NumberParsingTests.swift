@@ -16,7 +16,7 @@ struct NumberParsingTests {
             return NumberParsing.parseDouble(base, buffer.count)
         }
         let count = bytes.count
-        bytes.append(contentsOf: Array("98765.4321234567".utf8))
+        bytes.append(contentsOf: Array("98765.43212345678901234567".utf8))
         // The reader's fused path: a number that ends exactly at the field's end (followed by a
         // delimiter) must have the value `parseDouble` gives; declining (`nil`) is always allowed.
         bytes[count] = UInt8(ascii: ",")
@@ -28,6 +28,13 @@ struct NumberParsingTests {
             return pathsDisagree
         }
         return plain
+    }
+
+    @Test("the reader's buffers keep the bytes the decimal parser's word loads need behind the last number")
+    func slackCoversDecimalWordLoads() {
+        // The window's last number ends at the sentinel (`bytes[count]`, count ≤ capacity);
+        // `plainDecimalPrefix` may read `plainNumberSlack` bytes from there on.
+        #expect(ShortField.slack >= NumberParsing.plainNumberSlack)
     }
 
     static func parseInt(_ text: String) -> NumberParsing.IntResult {
