@@ -28,9 +28,13 @@ struct PlainRecordBatch {
 
     let columns: Int
     private let roles: UnsafeMutablePointer<Role>
+    /// Every column is `.double` (`readDoubles` applies when every field is selected).
+    private var allDoubles = false
     /// Per column, `capacity` cells: column × capacity + row.
     private let doubles: UnsafeMutablePointer<Double>
     private let ints: UnsafeMutablePointer<Int>
+    /// Per cell, whether it is missing: set by `read`, cleared by `flush` (all false between
+    /// batches, so that `read` stores only the missing cells).
     private let missing: UnsafeMutablePointer<Bool>
     /// The current record's text fields (offsets in the window), per column.
     let textStarts: UnsafeMutablePointer<Int>
@@ -53,6 +57,7 @@ struct PlainRecordBatch {
         doubles = .allocate(capacity: columns * capacity)
         ints = .allocate(capacity: columns * capacity)
         missing = .allocate(capacity: columns * capacity)
+        missing.initialize(repeating: false, count: columns * capacity)
         textStarts = .allocate(capacity: columns)
         textEnds = .allocate(capacity: columns)
         updateRoles(builders)
@@ -70,9 +75,11 @@ struct PlainRecordBatch {
     /// Takes the columns' current types (a column without a type yet is read as text, which
     /// `ColumnBuilder.append` handles whatever the type turns out to be). Call with no records
     /// held.
-    func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
+    mutating func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
+        allDoubles = true
         for slot in 0..<columns {
             roles[slot] = builders[slot].plainRole ?? .text
+            if roles[slot] != .double { allDoubles = false }
         }
     }
 
@@ -113,6 +120,8 @@ struct PlainRecordBatch {
                 }
                 row = end
             }
+            // The whole column's flags: a declined record may have set one past `count`.
+            (missing + base).update(repeating: false, count: capacity)
         }
         count = 0
         hasMissing = false
@@ -155,6 +164,9 @@ struct PlainRecordBatch {
         selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer
     ) -> Int? {
         let delimiter = tokenizer.delimiter
+        if allDoubles && selected.count == fieldCount {
+            return readDoubles(bytes, from: start, count: limit, fieldCount: fieldCount, delimiter: delimiter)
+        }
         var p = start
         var slot = 0
         var field = 0
@@ -167,7 +179,6 @@ struct PlainRecordBatch {
                     textEnds[slot] = p
                 } else {
                     let cell = slot &* capacity &+ count
-                    missing[cell] = false
                     if role == .double {
                         if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
                             doubles[cell] = number.value
@@ -190,6 +201,42 @@ struct PlainRecordBatch {
             guard p < limit else { return nil }
             let terminator = bytes[p]
             field &+= 1
+            if field < fieldCount {
+                guard terminator == delimiter else { return nil }
+                p &+= 1
+                continue
+            }
+            if terminator == UInt8(ascii: "\n") {
+                return p &+ 1
+            }
+            guard terminator == UInt8(ascii: "\r") && p &+ 1 < limit else { return nil }
+            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
+        }
+    }
+
+    /// `read` for a record whose fields are all selected and all `.double` (a float-heavy file
+    /// read whole): the same checks and results, without the per-field column lookups.
+    @inline(never)
+    private mutating func readDoubles(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, count limit: Int, fieldCount: Int, delimiter: UInt8
+    ) -> Int? {
+        var p = start
+        var cell = count
+        var field = 0
+        while true {
+            if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
+                doubles[cell] = number.value
+                p &+= number.length
+            } else if isEmptyField(bytes[p], delimiter) {
+                missing[cell] = true
+                hasMissing = true
+            } else {
+                return nil
+            }
+            guard p < limit else { return nil }
+            let terminator = bytes[p]
+            field &+= 1
+            cell &+= capacity
             if field < fieldCount {
                 guard terminator == delimiter else { return nil }
                 p &+= 1

@@ -158,6 +158,42 @@ struct CSVPlainRecordsTests {
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
+    @Test("files of doubles only, read whole (the all-double record path): fused and general paths agree, 1 and 2 threads, memory and file")
+    func allDoubleFilesAgree() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plain-doubles-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var plainRead = 0
+        var differing: [String] = []
+        for seed in 1...12 as ClosedRange<UInt64> {
+            var generator = SplitMix64(seed: 900 + seed)
+            let end = ["\n", "\r\n", "\r"][Int(seed % 3)]
+            var text = "a,b,c,d,e" + end
+            let rows = 2_000 + Int(seed) * 53
+            for row in 0..<rows {
+                var cells: [String] = []
+                for _ in 0..<5 {
+                    // Mostly plain decimals; one cell in 12 empty, one in 24 any spelling
+                    // (missing tokens, quotes, padding, exponents, overflow, integers).
+                    let pick = generator.next() % 24
+                    cells.append(pick < 2 ? "" : pick == 2 ? Self.cell(&generator)
+                        : "\(Double(Int64(bitPattern: generator.next()) >> 11) / 1e12)")
+                }
+                text += cells.joined(separator: ",")
+                if row < rows - 1 || seed % 4 != 0 { text += end }
+            }
+            for threads in [1, 2] {
+                let path = seed % 2 == 0 ? directory.appendingPathComponent("d\(seed).csv").path : nil
+                let (general, _) = Self.read(text, plain: false, threads: threads, columns: nil, file: path)
+                let (fused, plain) = Self.read(text, plain: true, threads: threads, columns: nil, file: path)
+                plainRead += plain
+                if general != fused { differing.append("seed \(seed), threads \(threads)") }
+            }
+        }
+        #expect(plainRead > 10_000)
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
     @Test("UNHCR population.csv: fused and general paths give the same table, on 1 and 2 threads", .needsSharedData)
     func populationFile() throws {
         try SharedData.require()
