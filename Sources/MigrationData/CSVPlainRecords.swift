@@ -206,11 +206,7 @@ struct PlainRecordBatch {
                 p &+= 1
                 continue
             }
-            if terminator == UInt8(ascii: "\n") {
-                return p &+ 1
-            }
-            guard terminator == UInt8(ascii: "\r") && p &+ 1 < limit else { return nil }
-            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
+            return Self.nextRecord(bytes, lineEndAt: p, count: limit)
         }
     }
 
@@ -242,11 +238,20 @@ struct PlainRecordBatch {
                 p &+= 1
                 continue
             }
-            if terminator == UInt8(ascii: "\n") {
-                return p &+ 1
-            }
-            guard terminator == UInt8(ascii: "\r") && p &+ 1 < limit else { return nil }
-            return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
+            return Self.nextRecord(bytes, lineEndAt: p, count: limit)
         }
+    }
+
+    /// Where the next record starts when the record's last field ends at `p` (`p < limit`):
+    /// after an LF, a CRLF or a lone CR; `nil` for any other byte, or a CR whose next byte is
+    /// not in the window yet.
+    @inline(__always)
+    private static func nextRecord(_ bytes: UnsafePointer<UInt8>, lineEndAt p: Int, count limit: Int) -> Int? {
+        let terminator = bytes[p]
+        if terminator == UInt8(ascii: "\n") {
+            return p &+ 1
+        }
+        guard terminator == UInt8(ascii: "\r") && p &+ 1 < limit else { return nil }
+        return bytes[p &+ 1] == UInt8(ascii: "\n") ? p &+ 2 : p &+ 1
     }
 }
