@@ -563,7 +563,7 @@ public final class CSVReader {
                 let bytes = UnsafePointer(state.buffer.bytes)
                 if let next = batch!.read(
                     bytes, from: state.position, count: state.buffer.count, fieldCount: fieldCount,
-                    selected: selected, tokenizer: state.tokenizer) {
+                    selected: selected, tokenizer: state.tokenizer, builders: builders) {
                     let line = state.line
                     state.position = next
                     state.line += 1

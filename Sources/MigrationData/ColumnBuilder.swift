@@ -180,13 +180,34 @@ struct ColumnBuilder {
     /// How the reader's fused path (`PlainRecordBatch`) reads this column: `.double` and `.int`
     /// columns take a plain number as its value and an empty field as a missing cell, as
     /// `append` does, unless a missing token is a finite number (`nil`: the path is not used);
-    /// string columns and columns without a type yet take their fields through `append`.
+    /// string columns take an unquoted field's code (`plainTextCode`); columns without a type
+    /// yet take their fields through `append`.
     var plainRole: PlainRecordBatch.Role? {
         switch kind {
         case .double: return numericMissing.containsFiniteNumber ? nil : .double
         case .int: return numericMissing.containsFiniteNumber ? nil : .int
-        case .string, .pending: return .text
+        case .string: return .string
+        case .pending: return .text
         }
+    }
+
+    /// The code `append` would store for an unquoted field of a `.string` column (0 for a
+    /// missing cell), without storing it; `nil` when the bytes are not valid UTF-8 (the caller
+    /// then reads the field through `append`, which reports it). 16 bytes must be readable at
+    /// `bytes`.
+    @inline(__always)
+    mutating func plainTextCode(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+        if count > 0 && count <= ShortField.maximumLength && count == previousCount
+            && ShortField.words(bytes, count) == previousWords {
+            return previousCode
+        }
+        var invalid: UTF8Validation.InvalidByte? = nil
+        return textCode(bytes, count, quoted: false, invalid: &invalid)
+    }
+
+    /// Appends the codes of `.string` cells (`plainTextCode`).
+    mutating func appendPlainCodes(_ cells: UnsafeBufferPointer<UInt32>) {
+        codes.append(contentsOf: cells)
     }
 
     /// Appends the values of plain decimal fields to a `.double` column: what `append` does
@@ -206,26 +227,35 @@ struct ColumnBuilder {
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
-        if count == 0 && !quoted {
-            codes.append(0)
-            return .ok
-        }
-        if !stringMissing.isEmpty && stringMissing.contains(bytes, count) {
-            codes.append(0)
-            return .ok
-        }
         var invalid: UTF8Validation.InvalidByte? = nil
-        guard let code = interner.code(bytes, count, invalid: &invalid) else {
+        guard let code = textCode(bytes, count, quoted: quoted, invalid: &invalid) else {
             let bad = invalid ?? UTF8Validation.InvalidByte(offset: 0, byte: 0)
             return .invalidUTF8(offset: bad.offset, byte: bad.byte)
         }
         codes.append(code)
+        return .ok
+    }
+
+    /// A text field's code: 0 for a missing cell (an empty unquoted field, a string missing
+    /// token), else its code in the dictionary, remembered as the previous value when short;
+    /// `nil` when the bytes are not valid UTF-8, with the first bad one in `invalid`.
+    @inline(never)
+    private mutating func textCode(
+        _ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool, invalid: inout UTF8Validation.InvalidByte?
+    ) -> UInt32? {
+        if count == 0 && !quoted {
+            return 0
+        }
+        if !stringMissing.isEmpty && stringMissing.contains(bytes, count) {
+            return 0
+        }
+        guard let code = interner.code(bytes, count, invalid: &invalid) else { return nil }
         if count <= ShortField.maximumLength {
             previousWords = ShortField.words(bytes, count)
             previousCount = count
             previousCode = code
         }
-        return .ok
+        return code
     }
 
     private mutating func appendInt(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Status {
