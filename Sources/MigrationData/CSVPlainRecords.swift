@@ -39,6 +39,10 @@ struct PlainRecordBatch {
     /// The current record's text fields (offsets in the window), per column.
     let textStarts: UnsafeMutablePointer<Int>
     let textEnds: UnsafeMutablePointer<Int>
+    /// The `.text` columns' slots, `textSlotCount` of them, in order (most files have none or
+    /// one: a column empty so far).
+    let textSlots: UnsafeMutablePointer<Int>
+    private(set) var textSlotCount = 0
     /// Records held.
     private(set) var count = 0
     /// Some cell held is missing (else `flush` appends each column's values in one piece).
@@ -60,6 +64,7 @@ struct PlainRecordBatch {
         missing = .allocate(capacity: columns * capacity)
         textStarts = .allocate(capacity: columns)
         textEnds = .allocate(capacity: columns)
+        textSlots = .allocate(capacity: columns)
         updateRoles(builders)
     }
 
@@ -71,21 +76,21 @@ struct PlainRecordBatch {
         missing.deallocate()
         textStarts.deallocate()
         textEnds.deallocate()
+        textSlots.deallocate()
     }
 
     /// Takes the columns' current types (a column without a type yet is read as text, which
     /// `ColumnBuilder.append` handles whatever the type turns out to be). Call with no records
     /// held.
-    func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
+    mutating func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
+        textSlotCount = 0
         for slot in 0..<columns {
             roles[slot] = builders[slot].plainRole ?? .text
+            if roles[slot] == .text {
+                textSlots[textSlotCount] = slot
+                textSlotCount += 1
+            }
         }
-    }
-
-    /// Whether a column is read as text.
-    @inline(__always)
-    func isText(_ slot: Int) -> Bool {
-        roles[slot] == .text
     }
 
     /// Appends the held records' numeric and `.string` cells to the builders, column by column.

@@ -567,7 +567,8 @@ public final class CSVReader {
                     let line = state.line
                     state.position = next
                     state.line += 1
-                    for slot in 0..<selected.count where batch!.isText(slot) {
+                    for index in 0..<batch!.textSlotCount {
+                        let slot = batch!.textSlots[index]
                         let start = batch!.textStarts[slot]
                         let length = batch!.textEnds[slot] - start
                         let status = builders[slot].append(bytes + start, length, quoted: false)

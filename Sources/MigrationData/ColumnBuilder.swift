@@ -173,7 +173,13 @@ struct ColumnBuilder {
                 return .ok
             }
             return appendDouble(bytes, count)
-        case .pending: return appendPending(bytes, count, quoted: quoted)
+        case .pending:
+            if count == 0 && !quoted {
+                // Missing as a number and as text (what `appendPending` concludes).
+                pendingCount += 1
+                return .ok
+            }
+            return appendPending(bytes, count, quoted: quoted)
         }
     }
 
