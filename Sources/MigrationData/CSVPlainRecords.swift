@@ -200,11 +200,21 @@ struct PlainRecordBatch {
                         } else {
                             return nil
                         }
-                    } else if bytes[p] &- UInt8(ascii: "0") <= 9 && bytes[p &+ 1] &- UInt8(ascii: "0") > 9 {
-                        // One digit (most counts in statistical files are 0): what
-                        // `plainIntegerPrefix` gives, without its word arithmetic.
-                        ints[cell] = Int(bytes[p] &- UInt8(ascii: "0"))
-                        p &+= 1
+                    } else if bytes[p] &- UInt8(ascii: "0") <= 9 {
+                        // Unsigned digits (most counts in statistical files are short): what
+                        // `plainIntegerPrefix` gives, without the call and its word arithmetic.
+                        // A non-digit follows within the window (its line-feed sentinel).
+                        var value = Int(bytes[p] &- UInt8(ascii: "0"))
+                        var end = p &+ 1
+                        while true {
+                            let digit = bytes[end] &- UInt8(ascii: "0")
+                            if digit > 9 { break }
+                            value = value &* 10 &+ Int(digit)
+                            end &+= 1
+                        }
+                        guard end &- p <= 18 else { return nil }
+                        ints[cell] = value
+                        p = end
                     } else {
                         guard let length = readInteger(bytes + p, cell: cell, delimiter: delimiter) else { return nil }
                         p &+= length
