@@ -6,8 +6,10 @@
 /// - `.double`: empty (a missing cell) or a finite plain number
 ///   (`NumberParsing.plainDecimalPrefix`);
 /// - `.int`: empty or `[+-]?[0-9]{1,18}` (`NumberParsing.plainIntegerPrefix`);
-/// - `.text` (string columns, and columns still without a type): any unquoted field, handed
-///   to `ColumnBuilder.append` once the whole record is taken;
+/// - `.string`: any unquoted field that is valid UTF-8, coded into the column's dictionary
+///   where it is read (`ColumnBuilder.plainTextCode`; a missing cell is code 0);
+/// - `.text` (columns still without a type): any unquoted field, handed to
+///   `ColumnBuilder.append` once the whole record is taken;
 /// every other field is unquoted, each field ends at the delimiter, and the last at a line end
 /// (LF, CRLF or a lone CR) before the window's end. Anything else — padding, quotes, missing
 /// tokens, text in a numeric column, a wrong field count, a record running into the window's
@@ -18,7 +20,7 @@
 struct PlainRecordBatch {
     /// How a column's fields are read.
     enum Role: UInt8 {
-        case double, int, text
+        case double, int, string, text
     }
 
     /// Records whose values are held before they are appended: at most 128, and at most
@@ -33,12 +35,18 @@ struct PlainRecordBatch {
     /// Per column, `capacity` cells: column × capacity + row.
     private let doubles: UnsafeMutablePointer<Double>
     private let ints: UnsafeMutablePointer<Int>
+    /// `.string` columns' cells as codes into their builder's dictionary.
+    private let codes: UnsafeMutablePointer<UInt32>
     /// Per cell, whether it is missing: set by `read`, cleared by `flush` (all false between
     /// batches, so that `read` stores only the missing cells).
     private let missing: UnsafeMutablePointer<Bool>
     /// The current record's text fields (offsets in the window), per column.
     let textStarts: UnsafeMutablePointer<Int>
     let textEnds: UnsafeMutablePointer<Int>
+    /// The `.text` columns' slots, `textSlotCount` of them, in order (most files have none or
+    /// one: a column empty so far).
+    let textSlots: UnsafeMutablePointer<Int>
+    private(set) var textSlotCount = 0
     /// Records held.
     private(set) var count = 0
     /// Some cell held is missing (else `flush` appends each column's values in one piece).
@@ -56,10 +64,12 @@ struct PlainRecordBatch {
         roles = .allocate(capacity: columns)
         doubles = .allocate(capacity: columns * capacity)
         ints = .allocate(capacity: columns * capacity)
+        codes = .allocate(capacity: columns * capacity)
         missing = .allocate(capacity: columns * capacity)
         missing.initialize(repeating: false, count: columns * capacity)
         textStarts = .allocate(capacity: columns)
         textEnds = .allocate(capacity: columns)
+        textSlots = .allocate(capacity: columns)
         updateRoles(builders)
     }
 
@@ -67,9 +77,11 @@ struct PlainRecordBatch {
         roles.deallocate()
         doubles.deallocate()
         ints.deallocate()
+        codes.deallocate()
         missing.deallocate()
         textStarts.deallocate()
         textEnds.deallocate()
+        textSlots.deallocate()
     }
 
     /// Takes the columns' current types (a column without a type yet is read as text, which
@@ -77,24 +89,27 @@ struct PlainRecordBatch {
     /// held.
     mutating func updateRoles(_ builders: UnsafeMutablePointer<ColumnBuilder>) {
         allDoubles = true
+        textSlotCount = 0
         for slot in 0..<columns {
             roles[slot] = builders[slot].plainRole ?? .text
             if roles[slot] != .double { allDoubles = false }
+            if roles[slot] == .text {
+                textSlots[textSlotCount] = slot
+                textSlotCount += 1
+            }
         }
     }
 
-    /// Whether a column is read as text.
-    @inline(__always)
-    func isText(_ slot: Int) -> Bool {
-        roles[slot] == .text
-    }
-
-    /// Appends the held records' numeric cells to the builders, column by column.
+    /// Appends the held records' numeric and `.string` cells to the builders, column by column.
     mutating func flush(into builders: UnsafeMutablePointer<ColumnBuilder>) {
         for slot in 0..<columns {
             let role = roles[slot]
             if role == .text { continue }
             let base = slot &* capacity
+            if role == .string {
+                builders[slot].appendPlainCodes(UnsafeBufferPointer(start: codes + base, count: count))
+                continue
+            }
             if !hasMissing {
                 if role == .double {
                     builders[slot].appendPlainDoubles(UnsafeBufferPointer(start: doubles + base, count: count))
@@ -155,13 +170,15 @@ struct PlainRecordBatch {
         return count == capacity
     }
 
-    /// Reads the record at `start` into the next row (numbers) and `textStarts`/`textEnds`
-    /// (text), and returns where the next record starts; `nil` when the record is not one this
-    /// path takes (see the type's documentation). Stores nothing in the builders.
+    /// Reads the record at `start` into the next row (numbers, codes of `.string` fields) and
+    /// `textStarts`/`textEnds` (`.text` fields), and returns where the next record starts; `nil`
+    /// when the record is not one this path takes (see the type's documentation). Stores no
+    /// cells in the builders (coding a `.string` field may add its text to the column's
+    /// dictionary, which changes no value: a declined record is read again the general way).
     @inline(__always)
     mutating func read(
         _ bytes: UnsafePointer<UInt8>, from start: Int, count limit: Int, fieldCount: Int,
-        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer
+        selected: UnsafeBufferPointer<Int>, tokenizer: CSVTokenizer, builders: UnsafeMutablePointer<ColumnBuilder>
     ) -> Int? {
         let delimiter = tokenizer.delimiter
         if allDoubles && selected.count == fieldCount {
@@ -173,7 +190,12 @@ struct PlainRecordBatch {
         while true {
             if slot < selected.count && selected[slot] == field {
                 let role = roles[slot]
-                if role == .text {
+                if role == .string {
+                    let end = tokenizer.endOfUnquotedField(bytes, from: p)
+                    guard let code = builders[slot].plainTextCode(bytes + p, end &- p) else { return nil }
+                    codes[slot &* capacity &+ count] = code
+                    p = end
+                } else if role == .text {
                     textStarts[slot] = p
                     p = tokenizer.endOfUnquotedField(bytes, from: p)
                     textEnds[slot] = p
@@ -189,6 +211,21 @@ struct PlainRecordBatch {
                         } else {
                             return nil
                         }
+                    } else if bytes[p] &- UInt8(ascii: "0") <= 9 {
+                        // Unsigned digits (most counts in statistical files are short): what
+                        // `plainIntegerPrefix` gives, without the call and its word arithmetic.
+                        // A non-digit follows within the window (its line-feed sentinel).
+                        var value = Int(bytes[p] &- UInt8(ascii: "0"))
+                        var end = p &+ 1
+                        while true {
+                            let digit = bytes[end] &- UInt8(ascii: "0")
+                            if digit > 9 { break }
+                            value = value &* 10 &+ Int(digit)
+                            end &+= 1
+                        }
+                        guard end &- p <= 18 else { return nil }
+                        ints[cell] = value
+                        p = end
                     } else {
                         guard let length = readInteger(bytes + p, cell: cell, delimiter: delimiter) else { return nil }
                         p &+= length

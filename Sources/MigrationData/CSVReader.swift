@@ -563,11 +563,12 @@ public final class CSVReader {
                 let bytes = UnsafePointer(state.buffer.bytes)
                 if let next = batch!.read(
                     bytes, from: state.position, count: state.buffer.count, fieldCount: fieldCount,
-                    selected: selected, tokenizer: state.tokenizer) {
+                    selected: selected, tokenizer: state.tokenizer, builders: builders) {
                     let line = state.line
                     state.position = next
                     state.line += 1
-                    for slot in 0..<selected.count where batch!.isText(slot) {
+                    for index in 0..<batch!.textSlotCount {
+                        let slot = batch!.textSlots[index]
                         let start = batch!.textStarts[slot]
                         let length = batch!.textEnds[slot] - start
                         let status = builders[slot].append(bytes + start, length, quoted: false)

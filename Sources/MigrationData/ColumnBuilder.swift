@@ -1,6 +1,7 @@
 /// Accumulates one CSV column's fields into typed storage — a `MaskedArray` of `Int` or `Double`
-/// (plain values plus a missing-cell bitmap, the storage `Column` keeps) or `[String?]` —
-/// inferring the type when it is not declared.
+/// (plain values plus a missing-cell bitmap, the storage `Column` keeps), or for text a code per
+/// cell into the column's `StringInterner` (0 for a missing cell), turned into `[String?]` by
+/// `finish()` — inferring the type when it is not declared.
 ///
 /// Inference runs as a one-way state machine per column:
 ///
@@ -31,7 +32,7 @@ struct ColumnBuilder {
     }
 
     /// What happened to one field.
-    enum Status {
+    enum Status: Equatable {
         case ok
         case needsRestart
         case notANumber(ColumnType)
@@ -48,20 +49,24 @@ struct ColumnBuilder {
     private let stringMissing: MissingTokens
     private var ints = MaskedArray<Int>()
     private var doubles = MaskedArray<Double>()
-    private var strings: [String?] = []
+    /// A text column's cells: codes into `interner` (0 = missing). Storing a `String?` per cell
+    /// instead costs a retain, 16 bytes and a uniqueness check of a larger array per cell; the
+    /// strings are built once, in `finish()`.
+    private var codes: [UInt32] = []
     /// Rows read while pending.
     private var pendingCount = 0
     /// While pending: rows whose text would not be missing in a string column (quoted empty
-    /// fields, padding, numeric missing tokens such as `NA`), to rebuild them if the column turns
-    /// out to be text.
-    private var pendingTexts: [(row: Int, text: String)] = []
+    /// fields, padding, numeric missing tokens such as `NA`) and their codes in `interner`, to
+    /// rebuild them if the column turns out to be text.
+    private var pendingTexts: [(row: Int, code: UInt32)] = []
     private var interner = StringInterner()
-    /// The previous short (≤ 16 bytes) string field's bytes and value: sorted files repeat a
-    /// value on consecutive rows (UNHCR's country-of-asylum columns do 94% of the time), and
-    /// comparing two words with the last value is cheaper than a hash lookup.
+    /// The last short (≤ 16 bytes) string field coded, its bytes as words, length and code:
+    /// sorted files repeat a value on consecutive rows (UNHCR's country-of-asylum columns do 94%
+    /// of the time), and comparing two words with the last value is cheaper than a hash lookup.
+    /// `previousCount` is -1 when there is none.
     private var previousWords: (UInt64, UInt64) = (0, 0)
     private var previousCount = -1
-    private var previousString: String? = nil
+    private var previousCode: UInt32 = 0
 
     /// A builder for a column of known type (`mode` `.declared` or `.fixedByEarlierChunk`), or
     /// an open one (`type == nil`).
@@ -73,7 +78,7 @@ struct ColumnBuilder {
         case nil: kind = .pending
         case .int?: kind = .int; ints.reserveCapacity(expectedRows)
         case .double?: kind = .double; doubles.reserveCapacity(expectedRows)
-        case .string?: kind = .string; strings.reserveCapacity(expectedRows)
+        case .string?: kind = .string; codes.reserveCapacity(expectedRows)
         }
     }
 
@@ -88,7 +93,7 @@ struct ColumnBuilder {
         case .pending: break
         case .int: ints.reserveCapacity(rows)
         case .double: doubles.reserveCapacity(rows)
-        case .string: strings.reserveCapacity(rows)
+        case .string: codes.reserveCapacity(rows)
         }
     }
 
@@ -108,7 +113,23 @@ struct ColumnBuilder {
         case .pending: return .double(MaskedArray(missing: pendingCount))
         case .int: return .int(ints)
         case .double: return .double(doubles)
-        case .string: return .string(strings)
+        case .string: return .string(Self.strings(codes, interner.values))
+        }
+    }
+
+    /// The cells of `codes`, `values[code]` each, in one pass.
+    private static func strings(_ codes: [UInt32], _ values: [String?]) -> [String?] {
+        [String?](unsafeUninitializedCapacity: codes.count) { cells, initialized in
+            codes.withUnsafeBufferPointer { codes in
+                values.withUnsafeBufferPointer { values in
+                    guard var cell = cells.baseAddress else { return }
+                    for code in codes {
+                        cell.initialize(to: values[Int(code)])
+                        cell += 1
+                    }
+                }
+            }
+            initialized = codes.count
         }
     }
 
@@ -122,11 +143,10 @@ struct ColumnBuilder {
     mutating func append(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
         switch kind {
         case .string:
-            if count > 0 && count <= ShortField.maximumLength && count == previousCount, let previous = previousString {
-                if ShortField.words(bytes, count) == previousWords {
-                    strings.append(previous)
-                    return .ok
-                }
+            if count > 0 && count <= ShortField.maximumLength && count == previousCount
+                && ShortField.words(bytes, count) == previousWords {
+                codes.append(previousCode)
+                return .ok
             }
             return appendString(bytes, count, quoted: quoted)
         case .int:
@@ -153,20 +173,47 @@ struct ColumnBuilder {
                 return .ok
             }
             return appendDouble(bytes, count)
-        case .pending: return appendPending(bytes, count, quoted: quoted)
+        case .pending:
+            if count == 0 && !quoted {
+                // Missing as a number and as text (what `appendPending` concludes).
+                pendingCount += 1
+                return .ok
+            }
+            return appendPending(bytes, count, quoted: quoted)
         }
     }
 
     /// How the reader's fused path (`PlainRecordBatch`) reads this column: `.double` and `.int`
     /// columns take a plain number as its value and an empty field as a missing cell, as
     /// `append` does, unless a missing token is a finite number (`nil`: the path is not used);
-    /// string columns and columns without a type yet take their fields through `append`.
+    /// string columns take an unquoted field's code (`plainTextCode`); columns without a type
+    /// yet take their fields through `append`.
     var plainRole: PlainRecordBatch.Role? {
         switch kind {
         case .double: return numericMissing.containsFiniteNumber ? nil : .double
         case .int: return numericMissing.containsFiniteNumber ? nil : .int
-        case .string, .pending: return .text
+        case .string: return .string
+        case .pending: return .text
         }
+    }
+
+    /// The code `append` would store for an unquoted field of a `.string` column (0 for a
+    /// missing cell), without storing it; `nil` when the bytes are not valid UTF-8 (the caller
+    /// then reads the field through `append`, which reports it). 16 bytes must be readable at
+    /// `bytes`.
+    @inline(__always)
+    mutating func plainTextCode(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+        if count > 0 && count <= ShortField.maximumLength && count == previousCount
+            && ShortField.words(bytes, count) == previousWords {
+            return previousCode
+        }
+        var invalid: UTF8Validation.InvalidByte? = nil
+        return textCode(bytes, count, quoted: false, invalid: &invalid)
+    }
+
+    /// Appends the codes of `.string` cells (`plainTextCode`).
+    mutating func appendPlainCodes(_ cells: UnsafeBufferPointer<UInt32>) {
+        codes.append(contentsOf: cells)
     }
 
     /// Appends the values of plain decimal fields to a `.double` column: what `append` does
@@ -186,26 +233,35 @@ struct ColumnBuilder {
     }
 
     private mutating func appendString(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
-        if count == 0 && !quoted {
-            strings.append(nil)
-            return .ok
-        }
-        if !stringMissing.isEmpty && stringMissing.contains(bytes, count) {
-            strings.append(nil)
-            return .ok
-        }
         var invalid: UTF8Validation.InvalidByte? = nil
-        guard let string = interner.intern(bytes, count, invalid: &invalid) else {
+        guard let code = textCode(bytes, count, quoted: quoted, invalid: &invalid) else {
             let bad = invalid ?? UTF8Validation.InvalidByte(offset: 0, byte: 0)
             return .invalidUTF8(offset: bad.offset, byte: bad.byte)
         }
-        strings.append(string)
+        codes.append(code)
+        return .ok
+    }
+
+    /// A text field's code: 0 for a missing cell (an empty unquoted field, a string missing
+    /// token), else its code in the dictionary, remembered as the previous value when short;
+    /// `nil` when the bytes are not valid UTF-8, with the first bad one in `invalid`.
+    @inline(never)
+    private mutating func textCode(
+        _ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool, invalid: inout UTF8Validation.InvalidByte?
+    ) -> UInt32? {
+        if count == 0 && !quoted {
+            return 0
+        }
+        if !stringMissing.isEmpty && stringMissing.contains(bytes, count) {
+            return 0
+        }
+        guard let code = interner.code(bytes, count, invalid: &invalid) else { return nil }
         if count <= ShortField.maximumLength {
             previousWords = ShortField.words(bytes, count)
             previousCount = count
-            previousString = string
+            previousCode = code
         }
-        return .ok
+        return code
     }
 
     private mutating func appendInt(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Status {
@@ -325,20 +381,22 @@ struct ColumnBuilder {
             // Still all missing; remember the text in case the column turns out to be strings.
             let missingAsText = (count == 0 && !quoted) || (!stringMissing.isEmpty && stringMissing.contains(bytes, count))
             if !missingAsText {
-                // Padding, a quoted empty field or an ASCII token: valid UTF-8 by construction.
-                let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-                pendingTexts.append((row: pendingCount, text: text))
+                // Padding, a quoted empty field or a token: valid UTF-8 by construction (a token
+                // is a `String`; `String(decoding:)` is the fallback that cannot fail).
+                var invalid: UTF8Validation.InvalidByte? = nil
+                let code = interner.code(bytes, count, invalid: &invalid)
+                    ?? interner.code(appending: String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
+                pendingTexts.append((row: pendingCount, code: code))
             }
             pendingCount += 1
             return .ok
         }
         // Text: the column is strings. Rebuild the rows seen so far.
-        var rebuilt = [String?](repeating: nil, count: pendingCount)
-        for (row, text) in pendingTexts {
-            rebuilt[row] = text
+        codes.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
+        codes.append(contentsOf: repeatElement(0, count: pendingCount))
+        for (row, code) in pendingTexts {
+            codes[row] = code
         }
-        rebuilt.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-        strings = rebuilt
         pendingTexts = []
         kind = .string
         return appendString(bytes, count, quoted: quoted)
@@ -360,13 +418,14 @@ struct ColumnBuilder {
         mode = main.kind == .pending ? .open : main.mode
         ints.removeAll(keepingCapacity: true)
         doubles.removeAll(keepingCapacity: true)
-        strings.removeAll(keepingCapacity: true)
+        codes.removeAll(keepingCapacity: true)
+        interner.removeUnhashed()
         pendingCount = 0
         pendingTexts = []
         reservedRows = 0
         previousWords = (0, 0)
         previousCount = -1
-        previousString = nil
+        previousCode = 0
     }
 
     /// Whether `absorb(next)` succeeds.
@@ -391,7 +450,7 @@ struct ColumnBuilder {
         case (.double, .double):
             doubles.append(contentsOf: next.doubles)
         case (.string, .string):
-            strings.append(contentsOf: next.strings)
+            appendCodes(next.codes, of: next.interner)
         case (.int, .double):
             // `next` widened on a value of its own: so would this builder have (open mode only).
             var widened = ints.mapValues(Double.init)
@@ -407,11 +466,12 @@ struct ColumnBuilder {
         case (.double, .pending):
             doubles.appendMissing(count: next.pendingCount)
         case (.string, .pending):
-            var rebuilt = [String?](repeating: nil, count: next.pendingCount)
-            for (row, text) in next.pendingTexts { rebuilt[row] = text }
-            strings.append(contentsOf: rebuilt)
+            appendPendingTexts(of: next)
         case (.pending, .pending):
-            for (row, text) in next.pendingTexts { pendingTexts.append((row: pendingCount + row, text: text)) }
+            let base = pendingCount
+            for (row, code) in next.pendingTexts {
+                pendingTexts.append((row: base + row, code: interner.code(for: code, of: next.interner)))
+            }
             pendingCount += next.pendingCount
         case (.pending, .int):
             ints.reserveCapacity(Swift.max(reservedRows, pendingCount + next.ints.count))
@@ -426,17 +486,45 @@ struct ColumnBuilder {
             pendingTexts = []
             kind = .double
         case (.pending, .string):
-            var rebuilt = [String?](repeating: nil, count: pendingCount)
-            for (row, text) in pendingTexts { rebuilt[row] = text }
-            rebuilt.reserveCapacity(Swift.max(reservedRows, pendingCount + next.strings.count))
-            rebuilt.append(contentsOf: next.strings)
-            strings = rebuilt
+            codes.reserveCapacity(Swift.max(reservedRows, pendingCount + next.codes.count))
+            codes.append(contentsOf: repeatElement(0, count: pendingCount))
+            for (row, code) in pendingTexts { codes[row] = code }
             pendingTexts = []
             kind = .string
+            appendCodes(next.codes, of: next.interner)
         case (.int, .string), (.double, .string), (.string, .int), (.string, .double):
             return false
         }
         return true
+    }
+
+    /// Appends cells given as codes of another builder's dictionary, translated to this one's:
+    /// each distinct code is looked up once (by its stored bytes), then every cell is a table
+    /// read. No `String` is built or retained per cell.
+    private mutating func appendCodes(_ cells: [UInt32], of other: StringInterner) {
+        var translated = [UInt32](repeating: 0, count: other.values.count)
+        codes.reserveCapacity(codes.count + cells.count)
+        for code in cells {
+            if code == 0 {
+                codes.append(0)
+                continue
+            }
+            var mine = translated[Int(code)]
+            if mine == 0 {
+                mine = interner.code(for: code, of: other)
+                translated[Int(code)] = mine
+            }
+            codes.append(mine)
+        }
+    }
+
+    /// Appends `next`'s pending rows (missing, or the texts it kept) to a `.string` column.
+    private mutating func appendPendingTexts(of next: ColumnBuilder) {
+        let base = codes.count
+        codes.append(contentsOf: repeatElement(0, count: next.pendingCount))
+        for (row, code) in next.pendingTexts {
+            codes[base + row] = interner.code(for: code, of: next.interner)
+        }
     }
 
     /// Removes spaces and tabs at both ends.

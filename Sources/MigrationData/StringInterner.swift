@@ -1,26 +1,42 @@
-/// Turns repeated byte strings of one column into one shared `String`.
+/// One text column's dictionary: gives each distinct byte string a small integer code, so that
+/// the column stores a 4-byte code per cell while it is read and builds its `[String?]` once,
+/// at the end, from the codes.
 ///
 /// Text columns in statistical files repeat a few hundred distinct values (country names,
 /// codes) over hundreds of thousands of rows. Hashing the bytes and finding an earlier equal
-/// string is several times cheaper than validating the UTF-8 and building a new `String`, and
-/// the column then shares storage. Open addressing with linear probing; the table holds at
-/// most `maximumEntries` distinct strings (after that new strings are built but not stored), so
-/// a column of unique identifiers costs no more than building each string once plus a hash.
+/// string is several times cheaper than validating the UTF-8 and building a new `String`; a
+/// code per cell is cheaper still than storing that `String` (no retain, 4 bytes instead of 16),
+/// and the finished column shares one storage per distinct value.
+///
+/// Code 0 is the missing cell (`nil`); code `c > 0` is `values[c]`. Open addressing with
+/// linear probing over the first `maximumEntries` distinct strings, or fewer when their long
+/// strings' bytes exceed `maximumArenaBytes`; after that the dictionary stops hashing: each new
+/// string gets a code of its own (a column of unique identifiers costs building each string
+/// once plus a hash). So codes `1...hashedCount` are the hashed strings, in order, and the codes
+/// above are the unhashed ones.
+///
+/// Codes are `UInt32`: a column holding more than 4,294,967,294 cells of distinct unhashed
+/// strings in one chunk (over 64 GB of `String` values) is beyond what the reader supports.
 struct StringInterner {
-    /// Where a stored string's bytes are, its hash, and (for short strings) its bytes as words.
+    /// Where a hashed string's bytes are, its hash, and (for short strings) its bytes as words.
     private struct Entry {
         var hash: UInt64
+        /// Offset in `arena` (long strings only).
         var start: Int
         var length: Int
         var words: (UInt64, UInt64)
     }
 
-    /// Entry index + 1 per slot (0 = empty); the slot count is a power of two.
-    private var slots: [Int32]
+    /// The code per slot (0 = empty); the slot count is a power of two.
+    private var slots: [UInt32]
+    /// `entries[c - 1]` describes code `c`, for `c` in `1...hashedCount`.
     private var entries: [Entry] = []
-    private var strings: [String] = []
-    /// The bytes of every stored string longer than 16 bytes, back to back.
+    /// The string of every code; `values[0]` is `nil`, the missing cell.
+    private(set) var values: [String?] = [nil]
+    /// The bytes of every hashed string longer than 16 bytes, back to back.
     private var arena: [UInt8] = []
+    /// False once the table is full: new strings then get unhashed codes.
+    private var hashing = true
 
     static let maximumEntries = 1 << 16
     static let maximumArenaBytes = 1 << 24
@@ -29,46 +45,115 @@ struct StringInterner {
         slots = Array(repeating: 0, count: 256)
     }
 
-    /// The string for `count` bytes at `bytes`; `nil` when they are not valid UTF-8, with the
+    /// The number of hashed strings: codes `1...hashedCount`.
+    var hashedCount: Int { entries.count }
+
+    /// The string of `code` (`nil` for 0).
+    func string(_ code: UInt32) -> String? {
+        values[Int(code)]
+    }
+
+    /// The code for `count` bytes at `bytes`; `nil` when they are not valid UTF-8, with the
     /// first bad byte in `invalid`. 16 bytes must be readable at `bytes` (see `ShortField`).
+    /// The bytes are validated only the first time they are seen.
     @inline(__always)
-    mutating func intern(_ bytes: UnsafePointer<UInt8>, _ count: Int, invalid: inout UTF8Validation.InvalidByte?) -> String? {
+    mutating func code(_ bytes: UnsafePointer<UInt8>, _ count: Int, invalid: inout UTF8Validation.InvalidByte?) -> UInt32? {
         let short = count <= ShortField.maximumLength
         let words = short ? ShortField.words(bytes, count) : (0, 0)
         let hash = short ? ShortField.hash(words, count) : Self.hash(bytes, count)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let entryIndex = Int(slots[slot]) - 1
-            if entryIndex < 0 { break }
-            let entry = entries[entryIndex]
+            let code = slots[slot]
+            if code == 0 { break }
+            let entry = entries[Int(code) &- 1]
             if entry.hash == hash && entry.length == count {
                 if short {
-                    if entry.words == words { return strings[entryIndex] }
+                    if entry.words == words { return code }
                 } else {
                     let equal = arena.withUnsafeBufferPointer { stored -> Bool in
                         guard let base = stored.baseAddress else { return false }
                         return Self.equal(base + entry.start, bytes, count)
                     }
-                    if equal { return strings[entryIndex] }
+                    if equal { return code }
                 }
             }
             slot = (slot + 1) & mask
         }
         guard let string = UTF8Validation.makeString(bytes, count, invalid: &invalid) else { return nil }
-        if strings.count < Self.maximumEntries && arena.count + count <= Self.maximumArenaBytes {
-            let index = strings.count
-            strings.append(string)
-            entries.append(Entry(hash: hash, start: arena.count, length: count, words: words))
+        if hashing && entries.count < Self.maximumEntries && (short || arena.count + count <= Self.maximumArenaBytes) {
+            let start = arena.count
             if !short {
                 arena.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
             }
-            slots[slot] = Int32(index + 1)
-            if strings.count * 2 > slots.count {
-                grow()
-            }
+            return insert(string, Entry(hash: hash, start: start, length: count, words: words), at: slot)
         }
-        return string
+        return code(appending: string)
+    }
+
+    /// The code in this dictionary for `otherCode` of `other` (not 0): the same string, found or
+    /// added by its stored bytes (no UTF-8 validation, no new `String`: the value is shared).
+    mutating func code(for otherCode: UInt32, of other: StringInterner) -> UInt32 {
+        let index = Int(otherCode)
+        guard index <= other.entries.count else {
+            return code(appending: other.values[index]!)
+        }
+        let entry = other.entries[index - 1]
+        let short = entry.length <= ShortField.maximumLength
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: entry.hash) & mask
+        while true {
+            let found = slots[slot]
+            if found == 0 { break }
+            let mine = entries[Int(found) &- 1]
+            if mine.hash == entry.hash && mine.length == entry.length {
+                if short {
+                    if mine.words == entry.words { return found }
+                } else if arena[mine.start..<(mine.start + mine.length)]
+                            .elementsEqual(other.arena[entry.start..<(entry.start + entry.length)]) {
+                    return found
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let string = other.values[index]!
+        if hashing && entries.count < Self.maximumEntries && (short || arena.count + entry.length <= Self.maximumArenaBytes) {
+            var copied = entry
+            if !short {
+                copied.start = arena.count
+                arena.append(contentsOf: other.arena[entry.start..<(entry.start + entry.length)])
+            }
+            return insert(string, copied, at: slot)
+        }
+        return code(appending: string)
+    }
+
+    /// Stores a new hashed string in the empty `slot`.
+    private mutating func insert(_ string: String, _ entry: Entry, at slot: Int) -> UInt32 {
+        let code = UInt32(values.count)
+        values.append(string)
+        entries.append(entry)
+        slots[slot] = code
+        if entries.count * 2 > slots.count {
+            grow()
+        }
+        return code
+    }
+
+    /// A new code for `string`, without looking for an equal string; stops hashing, so that the hashed codes stay
+    /// `1...hashedCount`.
+    mutating func code(appending string: String) -> UInt32 {
+        hashing = false
+        let code = UInt32(values.count)
+        values.append(string)
+        return code
+    }
+
+    /// Forgets the unhashed strings (whose codes the caller no longer holds), keeping the hashed
+    /// ones: a reused builder's dictionary stays bounded by the hashed table plus one window's
+    /// unhashed strings.
+    mutating func removeUnhashed() {
+        values.removeSubrange((entries.count + 1)...)
     }
 
     /// Byte equality, eight bytes at a time (fields are short, so this beats a call to memcmp).
@@ -94,14 +179,14 @@ struct StringInterner {
     /// Doubles the slot table and reinserts every entry.
     private mutating func grow() {
         let capacity = slots.count * 2
-        var newSlots = [Int32](repeating: 0, count: capacity)
+        var newSlots = [UInt32](repeating: 0, count: capacity)
         let mask = capacity - 1
         for entry in 0..<entries.count {
             var slot = Int(truncatingIfNeeded: entries[entry].hash) & mask
             while newSlots[slot] != 0 {
                 slot = (slot + 1) & mask
             }
-            newSlots[slot] = Int32(entry + 1)
+            newSlots[slot] = UInt32(entry + 1)
         }
         slots = newSlots
     }

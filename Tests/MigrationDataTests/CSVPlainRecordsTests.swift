@@ -242,6 +242,42 @@ struct CSVPlainRecordsTests {
         #expect(fusedPlain > 100)
     }
 
+    @Test("text columns coded on the fused path: repeats, long values, string missing tokens, invalid UTF-8 — as the general path")
+    func textColumnsAgreeWithGeneralPath() throws {
+        var generator = SplitMix64(seed: 1_861)
+        let values = ["SYR", "Syrian Arab Rep.", "Venezuela (Bolivarian Republic of)", "-", "n/a", "", "exactly sixteen!",
+                      "Türkiye", "x"]
+        for defect in [false, true] {
+            var bytes = Array("id,name,code,count\n".utf8)
+            for row in 0..<5_000 {
+                let name = values[Int(generator.next() % UInt64(values.count))]
+                let code = row % 97 == 0 ? "\"q,\"" : "C\(generator.next() % 40)"
+                bytes += Array("\(row),\(name),".utf8)
+                if defect && row == 3_210 { bytes += [0x41, 0xFF] } else { bytes += Array(code.utf8) }
+                bytes += Array(",\(generator.next() % 3)\n".utf8)
+            }
+            for threads in [1, 2] {
+                var outcomes: [String] = []
+                for plain in [false, true] {
+                    var options = CSVReadOptions()
+                    options.threads = threads
+                    options.stringMissingTokens = ["-", "n/a"]
+                    let reader = try CSVReader(bytes: bytes, name: "text.csv", options: options)
+                    reader.readsPlainRecords = plain
+                    do {
+                        let table = try reader.readAll()
+                        outcomes.append("\(table.columnTypes) \(try table.column("name")) \(try table.column("code"))")
+                    } catch {
+                        outcomes.append("error: \(error)")
+                    }
+                    if plain { #expect(reader.plainRecordsRead > 2_000) }
+                }
+                #expect(outcomes[0] == outcomes[1], "defect \(defect), threads \(threads)")
+                #expect(outcomes[0].hasPrefix("error: text.csv:3212:3") == defect, "\(outcomes[0].prefix(120))")
+            }
+        }
+    }
+
     @Test("plain records are read by the fused path (a test that could not fail otherwise)")
     func fusedPathIsTaken() throws {
         // A file of plain numbers only: the fused and the general path must agree, and the
