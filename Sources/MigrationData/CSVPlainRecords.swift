@@ -18,7 +18,8 @@
 /// is the general path's: the same field boundaries (no field holds a delimiter, quote or line
 /// end), and per field the value, missing cell or text `ColumnBuilder.append` stores.
 struct PlainRecordBatch {
-    /// How a column's fields are read.
+    /// How a column's fields are read (the numeric roles first: `read` tests for them with one
+    /// comparison).
     enum Role: UInt8 {
         case double, int, string, text
     }
@@ -190,16 +191,7 @@ struct PlainRecordBatch {
         while true {
             if slot < selected.count && selected[slot] == field {
                 let role = roles[slot]
-                if role == .string {
-                    let end = tokenizer.endOfUnquotedField(bytes, from: p)
-                    guard let code = builders[slot].plainTextCode(bytes + p, end &- p) else { return nil }
-                    codes[slot &* capacity &+ count] = code
-                    p = end
-                } else if role == .text {
-                    textStarts[slot] = p
-                    p = tokenizer.endOfUnquotedField(bytes, from: p)
-                    textEnds[slot] = p
-                } else {
+                if role.rawValue <= Role.int.rawValue {
                     let cell = slot &* capacity &+ count
                     if role == .double {
                         if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
@@ -230,6 +222,15 @@ struct PlainRecordBatch {
                         guard let length = readInteger(bytes + p, cell: cell, delimiter: delimiter) else { return nil }
                         p &+= length
                     }
+                } else if role == .string {
+                    let end = tokenizer.endOfUnquotedField(bytes, from: p)
+                    guard let code = builders[slot].plainTextCode(bytes + p, end &- p) else { return nil }
+                    codes[slot &* capacity &+ count] = code
+                    p = end
+                } else {
+                    textStarts[slot] = p
+                    p = tokenizer.endOfUnquotedField(bytes, from: p)
+                    textEnds[slot] = p
                 }
                 slot &+= 1
             } else {
