@@ -11,6 +11,12 @@
 /// the tokenizer scan unquoted fields without checking the end of the buffer on every byte. At
 /// least 16 more bytes are allocated behind it, so that short fields can be loaded as words (see
 /// `ShortField`).
+///
+/// **Reading ahead.** `readTable` parses each window on two threads; for the next window's
+/// `read(2)` not to wait until both are done, `readAhead(keepingFrom:)` builds it in a second
+/// allocation of the same size (`spare`, kept from window to window, so its pages are faulted in
+/// once) on a worker thread, and `adopt(_:)` swaps the two: the same bytes, offsets and end
+/// flag as `refill(keepingFrom:)` gives, from the same single `read(2)` call.
 struct CSVReadBuffer {
     enum Source {
         /// A file descriptor this buffer owns and closes (standard input excepted). `origin` is
@@ -36,6 +42,11 @@ struct CSVReadBuffer {
     /// The input's total size in bytes when known (regular files, memory), for estimating how
     /// many rows to reserve room for.
     let totalSize: Int?
+    /// The second window that `readAhead` fills (`capacity` bytes plus the slack), `nil` until
+    /// `prepareSpare` makes it.
+    private var spare: UnsafeMutablePointer<UInt8>? = nil
+    /// The capacity `spare` was allocated with.
+    private var spareCapacity = 0
 
     /// A buffer reading from an open descriptor, from its current offset on.
     init(descriptor: Int32, name: String, readSize: Int, maximumRecordBytes: Int) {
@@ -81,6 +92,7 @@ struct CSVReadBuffer {
     /// Frees the memory and closes the file; the owner calls this once from its `deinit`.
     func release() {
         bytes.deallocate()
+        spare?.deallocate()
         if case .file(let descriptor, _) = source, descriptor != POSIX.standardInput {
             _ = POSIX.close(descriptor)
         }
@@ -125,6 +137,72 @@ struct CSVReadBuffer {
             bytes[count] = Self.sentinel
             return .refilled(dropped: start)
         case .failure(let failure):
+            bytes[count] = Self.sentinel
+            return .failed(failure.message)
+        }
+    }
+
+    /// Whether `readAhead` can build the next window: reading from a descriptor that has not
+    /// ended, with a spare window of the current capacity.
+    var canReadAhead: Bool {
+        guard case .file = source, !atEnd else { return false }
+        return spare != nil && spareCapacity == capacity
+    }
+
+    /// Makes (or remakes, after the window grew) the spare window for `readAhead`.
+    mutating func prepareSpare() {
+        guard case .file = source, spareCapacity != capacity else { return }
+        spare?.deallocate()
+        spare = Self.allocate(capacity)
+        spareCapacity = capacity
+    }
+
+    /// The next window, built in the spare by `readAhead`, for `adopt`.
+    struct ReadAhead {
+        /// The `keepingFrom` it was built for.
+        let start: Int
+        /// What the `read(2)` call gave: bytes read (0 at the end of the input), or the failure.
+        let read: Result<Int, PlatformFailure>
+    }
+
+    /// Builds in the spare window what `refill(keepingFrom: start)` would make of this one:
+    /// `bytes[start..<count]` at the front and one `read(2)` of the input behind it. Changes
+    /// nothing in this window, so other threads may go on scanning it meanwhile; no other read
+    /// of the descriptor may run at the same time. `nil` when that refill would not read into
+    /// the same capacity (`canReadAhead` false, or the kept bytes fill the window: it must grow).
+    func readAhead(keepingFrom start: Int) -> ReadAhead? {
+        guard canReadAhead, let spare, case .file(let descriptor, _) = source else { return nil }
+        let kept = count - start
+        guard kept < capacity else { return nil }
+        if kept > 0 {
+            spare.update(from: bytes + start, count: kept)
+        }
+        let read = POSIX.read(descriptor, into: spare + kept, count: capacity - kept)
+        spare[kept + ((try? read.get()) ?? 0)] = Self.sentinel
+        return ReadAhead(start: start, read: read)
+    }
+
+    /// Takes the window `readAhead` built, as `refill(keepingFrom: next.start)` would have made
+    /// it; this window becomes the spare. `next` must come from this window, unchanged since.
+    mutating func adopt(_ next: ReadAhead) -> RefillResult {
+        guard let spare else { return .failed("internal: no window was read ahead") }
+        let kept = count - next.start
+        switch next.read {
+        case .success(let read):
+            self.spare = bytes
+            bytes = spare
+            fileOffset += next.start
+            count = kept + read
+            if read == 0 {
+                atEnd = true
+            }
+            return .refilled(dropped: next.start)
+        case .failure(let failure):
+            // As `refill` leaves it after a failed read: the kept bytes moved to the front.
+            self.spare = bytes
+            bytes = spare
+            fileOffset += next.start
+            count = kept
             bytes[count] = Self.sentinel
             return .failed(failure.message)
         }

@@ -81,6 +81,8 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
+    /// Windows read during a parallel round's merge (`CSVReadBuffer.readAhead`; for tests).
+    private(set) var windowsReadAhead = 0
     /// Whether records may be read by the fused path (`PlainRecordBatch`; tests compare with
     /// `false`, which reads every record through the tokenizer and the builders).
     var readsPlainRecords = true
@@ -694,15 +696,85 @@ public final class CSVReader {
         for slot in 0..<columnCount where !builders[slot].canAbsorb(side.builders[slot]) {
             return .stopped
         }
-        for slot in 0..<columnCount {
-            _ = builders[slot].absorb(side.builders[slot])
+        // The columns are appended on both threads, while one of them first reads the next
+        // window (`CSVReadBuffer.readAhead`: what the caller's refill would read, into the spare
+        // window) instead of the caller reading it after the merge.
+        var readsAhead = false
+        if case .needsRefill = sideOutcome {
+            state.buffer.prepareSpare()
+            readsAhead = state.buffer.canReadAhead
         }
+        let merge = ParallelMerge(
+            buffer: state.buffer, keepingFrom: side.state.position, readsAhead: readsAhead,
+            builders: builders, sideBuilders: sideBuilders, columnCount: columnCount)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in merge.work() }
         rows += side.rows
         plainRecordsRead += side.plainRecords
         parallelRoundsMerged += 1
         state.position = side.state.position
         state.line += side.state.line - 1
-        return sideOutcome
+        guard let next = merge.readAhead else {
+            return sideOutcome
+        }
+        switch state.buffer.adopt(next) {
+        case .refilled(let dropped):
+            state.position -= dropped
+            windowsReadAhead += 1
+            return .stopped
+        case .recordTooLong:
+            // Not reached: `readAhead` declines when the window would have to grow.
+            return .failed(.recordTooLong(
+                CSVLocation(file: name, line: state.line, column: 1), limit: state.buffer.maximumRecordBytes))
+        case .failed(let reason):
+            return .failed(.readFailed(file: name, reason: reason))
+        }
+    }
+
+    /// The merge step of a parallel round, shared by two threads that take its tasks in turn:
+    /// reading the next window ahead (task 0, when asked) and appending each column's second
+    /// part (`ColumnBuilder.absorb`, one task per column; the columns are separate memory).
+    private final class ParallelMerge: @unchecked Sendable {
+        let buffer: CSVReadBuffer
+        let start: Int
+        let readsAhead: Bool
+        let builders: UnsafeMutablePointer<ColumnBuilder>
+        let sideBuilders: UnsafeMutablePointer<ColumnBuilder>
+        let columnCount: Int
+        /// The window read ahead (written by the thread that took task 0, read after the join).
+        var readAhead: CSVReadBuffer.ReadAhead?
+        /// The next task to take, under `lock`.
+        private var nextTask = 0
+        private let lock = DispatchSemaphore(value: 1)
+
+        init(
+            buffer: CSVReadBuffer, keepingFrom start: Int, readsAhead: Bool,
+            builders: UnsafeMutablePointer<ColumnBuilder>, sideBuilders: UnsafeMutablePointer<ColumnBuilder>,
+            columnCount: Int
+        ) {
+            self.buffer = buffer
+            self.start = start
+            self.readsAhead = readsAhead
+            self.builders = builders
+            self.sideBuilders = sideBuilders
+            self.columnCount = columnCount
+        }
+
+        /// Takes and runs tasks until none is left.
+        func work() {
+            while true {
+                lock.wait()
+                let task = nextTask
+                nextTask += 1
+                lock.signal()
+                if task == 0 {
+                    if readsAhead { readAhead = buffer.readAhead(keepingFrom: start) }
+                } else if task <= columnCount {
+                    _ = builders[task - 1].absorb(sideBuilders[task - 1])
+                } else {
+                    return
+                }
+            }
+        }
     }
 
     /// The first record boundary at or after the middle of `bytes[from..<to]` that lies outside
