@@ -42,8 +42,9 @@ import Dispatch
 /// a caller does not need. Numbers go straight into `MaskedArray` storage (8 bytes a cell and a
 /// bit for missing ones, no conversion pass at the end). Memory: the columns plus the read
 /// window (`readSize`) and the longest record, and the fused path's held values (at most 65,536
-/// cells per thread); the second thread's rows of a window are copied into the columns after
-/// it. Measured against `pandas.read_csv` in BENCHMARKS.md.
+/// cells per thread); with two threads, a second window (the next one, read ahead by the second
+/// thread) and the second thread's rows of one window, copied into the columns by the first
+/// thread during the next window. Measured against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {
