@@ -11,6 +11,15 @@
 /// the tokenizer scan unquoted fields without checking the end of the buffer on every byte. At
 /// least 16 more bytes are allocated behind it, so that short fields can be loaded as words (see
 /// `ShortField`).
+///
+/// **Reading ahead.** `readTable` parses each window on two threads; for the next window's
+/// `read(2)` not to wait until both are done, the thread that finishes its part builds the next
+/// window with `readAhead(keepingFrom:)` in a second allocation of the same size (`spare`, kept
+/// from window to window, so its pages are faulted in once), and the reader hands it over with
+/// `keepReadAhead`. The next `refill(keepingFrom:)` from the same point swaps the two windows:
+/// the same bytes, offsets and end flag as reading then, from the same single `read(2)` call.
+/// From another point (the round's second part was read again in order and stopped elsewhere)
+/// the descriptor is moved back and the window is read as usual. Only seekable files read ahead.
 struct CSVReadBuffer {
     enum Source {
         /// A file descriptor this buffer owns and closes (standard input excepted). `origin` is
@@ -36,6 +45,13 @@ struct CSVReadBuffer {
     /// The input's total size in bytes when known (regular files, memory), for estimating how
     /// many rows to reserve room for.
     let totalSize: Int?
+    /// The second window that `readAhead` fills (`capacity` bytes plus the slack), `nil` until
+    /// `prepareSpare` makes it.
+    private var spare: UnsafeMutablePointer<UInt8>? = nil
+    /// The capacity `spare` was allocated with.
+    private var spareCapacity = 0
+    /// A window read ahead into `spare`, for the next `refill`.
+    private var pendingReadAhead: ReadAhead? = nil
 
     /// A buffer reading from an open descriptor, from its current offset on.
     init(descriptor: Int32, name: String, readSize: Int, maximumRecordBytes: Int) {
@@ -81,6 +97,7 @@ struct CSVReadBuffer {
     /// Frees the memory and closes the file; the owner calls this once from its `deinit`.
     func release() {
         bytes.deallocate()
+        spare?.deallocate()
         if case .file(let descriptor, _) = source, descriptor != POSIX.standardInput {
             _ = POSIX.close(descriptor)
         }
@@ -94,6 +111,15 @@ struct CSVReadBuffer {
         guard case .file(let descriptor, _) = source, !atEnd else {
             atEnd = true
             return .refilled(dropped: 0)
+        }
+        if let next = pendingReadAhead {
+            pendingReadAhead = nil
+            if next.start == start, let spare {
+                return adopt(next, spare: spare)
+            }
+            if !dropReadAhead(next) {
+                return .failed("cannot go back in the input to read it again")
+            }
         }
         let kept = count - start
         if start > 0 {
@@ -130,6 +156,82 @@ struct CSVReadBuffer {
         }
     }
 
+    /// Whether `readAhead` can build the next window: reading from a seekable descriptor that
+    /// has not ended, with a spare window of the current capacity and no window read ahead yet.
+    var canReadAhead: Bool {
+        guard case .file(_, _?) = source, !atEnd, pendingReadAhead == nil else { return false }
+        return spare != nil && spareCapacity == capacity
+    }
+
+    /// Makes (or remakes, after the window grew) the spare window for `readAhead`.
+    mutating func prepareSpare() {
+        guard case .file(_, _?) = source, spareCapacity != capacity, pendingReadAhead == nil else { return }
+        spare?.deallocate()
+        spare = Self.allocate(capacity)
+        spareCapacity = capacity
+    }
+
+    /// The next window, built in the spare by `readAhead`, for `keepReadAhead`.
+    struct ReadAhead {
+        /// The `keepingFrom` it was built for.
+        let start: Int
+        /// What the `read(2)` call gave: bytes read (0 at the end of the input), or the failure.
+        let read: Result<Int, PlatformFailure>
+    }
+
+    /// Builds in the spare window what `refill(keepingFrom: start)` would make of this one:
+    /// `bytes[start..<count]` at the front and one `read(2)` of the input behind it. Changes
+    /// nothing in this window, so other threads may go on scanning it meanwhile; no other read
+    /// of the descriptor may run at the same time, and the result must be given to
+    /// `keepReadAhead` before the next refill. `nil` (nothing read) when `canReadAhead` is false
+    /// or the kept bytes fill the window (the refill must grow it).
+    func readAhead(keepingFrom start: Int) -> ReadAhead? {
+        guard canReadAhead, let spare, case .file(let descriptor, _) = source else { return nil }
+        let kept = count - start
+        guard kept < capacity else { return nil }
+        if kept > 0 {
+            spare.update(from: bytes + start, count: kept)
+        }
+        let read = POSIX.read(descriptor, into: spare + kept, count: capacity - kept)
+        spare[kept + ((try? read.get()) ?? 0)] = Self.sentinel
+        return ReadAhead(start: start, read: read)
+    }
+
+    /// Keeps a window `readAhead` built from this one (unchanged since) for the next refill.
+    mutating func keepReadAhead(_ next: ReadAhead) {
+        pendingReadAhead = next
+    }
+
+    /// Takes the window read ahead from `next.start`, as `refill(keepingFrom: next.start)`
+    /// would have made it; this window becomes the spare.
+    private mutating func adopt(_ next: ReadAhead, spare: UnsafeMutablePointer<UInt8>) -> RefillResult {
+        let kept = count - next.start
+        self.spare = bytes
+        bytes = spare
+        fileOffset += next.start
+        switch next.read {
+        case .success(let read):
+            count = kept + read
+            if read == 0 {
+                atEnd = true
+            }
+            return .refilled(dropped: next.start)
+        case .failure(let failure):
+            // As `refill` leaves it after a failed read: the kept bytes moved to the front.
+            count = kept
+            bytes[count] = Self.sentinel
+            return .failed(failure.message)
+        }
+    }
+
+    /// Gives up a window read ahead: moves the descriptor back to where it was before that read.
+    /// `false` when it cannot seek (not reached: only seekable files read ahead).
+    private mutating func dropReadAhead(_ next: ReadAhead) -> Bool {
+        guard case .success(let read) = next.read, read > 0 else { return true }
+        guard case .file(let descriptor, let origin?) = source else { return false }
+        return POSIX.seek(descriptor, to: origin + fileOffset + count)
+    }
+
     enum RefillResult {
         case refilled(dropped: Int)
         case recordTooLong
@@ -145,6 +247,7 @@ struct CSVReadBuffer {
         }
         guard case .file(let descriptor, let origin?) = source else { return nil }
         guard POSIX.seek(descriptor, to: origin + offset) else { return nil }
+        pendingReadAhead = nil
         fileOffset = offset
         count = 0
         bytes[0] = Self.sentinel

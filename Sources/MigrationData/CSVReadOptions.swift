@@ -41,7 +41,8 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// Results and errors are the same as with 1. Only `readTable`/`readAll` use it.
     public var threads: Int = CSVReadOptions.defaultThreads
     /// Bytes requested from the file per `read` call (default 1 MiB); the buffer holds this much
-    /// plus the unfinished record. At least 1.
+    /// plus the unfinished record (twice that when `readTable` reads on two threads: the next
+    /// window is read while the current one is parsed). At least 1.
     public var readSize: Int = 1 << 20
     /// The longest single record accepted (default 256 MiB); longer ones throw
     /// `CSVError.recordTooLong` instead of growing the buffer until memory runs out.

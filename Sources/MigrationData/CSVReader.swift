@@ -42,8 +42,9 @@ import Dispatch
 /// a caller does not need. Numbers go straight into `MaskedArray` storage (8 bytes a cell and a
 /// bit for missing ones, no conversion pass at the end). Memory: the columns plus the read
 /// window (`readSize`) and the longest record, and the fused path's held values (at most 65,536
-/// cells per thread); the second thread's rows of a window are copied into the columns after
-/// it. Measured against `pandas.read_csv` in BENCHMARKS.md.
+/// cells per thread); with two threads, a second window (the next one, read ahead by the second
+/// thread) and the second thread's rows of one window, copied into the columns by the first
+/// thread during the next window. Measured against `pandas.read_csv` in BENCHMARKS.md.
 ///
 /// A `CSVReader` owns a file descriptor and is not `Sendable`; use one reader from one task.
 public final class CSVReader {
@@ -81,6 +82,9 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
+    /// Windows read ahead by a parallel round's second thread (`CSVReadBuffer.readAhead`; for
+    /// tests).
+    private(set) var windowsReadAhead = 0
     /// Whether records may be read by the fused path (`PlainRecordBatch`; tests compare with
     /// `false`, which reads every record through the tokenizer and the builders).
     var readsPlainRecords = true
@@ -420,16 +424,20 @@ public final class CSVReader {
             builders.deallocate()
         }
         // Whole files are parsed on two threads, window by window (see `parallelRound`), the
-        // second thread into `sideBuilders`, reused from round to round.
+        // second thread into one of two sets of `sideBuilders` (reused from round to round): a
+        // round's merged set is appended to `builders` by the first thread at the start of the
+        // next round (`unabsorbed` until then) while the second thread fills the other set.
         let parallel = maxRows == Int.max && options.threads > 1 && columnCount > 0
-        let sideBuilders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: parallel ? columnCount : 0)
+        let sideBuilders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: parallel ? 2 * columnCount : 0)
         var sideInitialized = 0
         defer {
             sideBuilders.deinitialize(count: sideInitialized)
             sideBuilders.deallocate()
         }
+        var unabsorbed: UnsafeMutablePointer<ColumnBuilder>? = nil
 
         attempt: while true {
+            unabsorbed = nil
             builders.deinitialize(count: initialized)
             initialized = 0
             for (slot, column) in selected.enumerated() {
@@ -461,13 +469,21 @@ public final class CSVReader {
                 var outcome: RecordsOutcome
                 if parallel && reserved && state.buffer.count - state.position >= Self.minimumParallelBytes {
                     if sideInitialized == 0 {
-                        for slot in 0..<columnCount { (sideBuilders + slot).initialize(to: builders[slot].continuation()) }
-                        sideInitialized = columnCount
-                    } else {
-                        for slot in 0..<columnCount { sideBuilders[slot].restart(continuing: builders[slot]) }
+                        for slot in 0..<2 * columnCount {
+                            (sideBuilders + slot).initialize(to: builders[slot % columnCount].continuation())
+                        }
+                        sideInitialized = 2 * columnCount
                     }
-                    outcome = parallelRound(&state, &scratch, builders: builders, sideBuilders: sideBuilders, selected: selected, rows: &rows)
+                    // The set not waiting to be appended, starting where `builders` will be.
+                    let set = unabsorbed == sideBuilders ? sideBuilders + columnCount : sideBuilders
+                    for slot in 0..<columnCount {
+                        set[slot].restart(continuing: builders[slot], absorbing: unabsorbed.map { $0[slot] })
+                    }
+                    outcome = parallelRound(
+                        &state, &scratch, builders: builders, sideBuilders: set, unabsorbed: &unabsorbed,
+                        selected: selected, rows: &rows)
                 } else {
+                    Self.absorb(&unabsorbed, into: builders, columnCount: columnCount)
                     outcome = selected.withUnsafeBufferPointer { selectedColumns in
                         Self.appendRecords(
                             &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
@@ -486,6 +502,7 @@ public final class CSVReader {
                 case .failed(let error):
                     throw error
                 case .fieldFailed(let slot, let status, let span, let start, let length):
+                    Self.absorb(&unabsorbed, into: builders, columnCount: columnCount) // none: a failed round merges nothing
                     let column = selected[slot]
                     if case .needsRestart = status {
                         forcedToString.insert(column)
@@ -506,6 +523,7 @@ public final class CSVReader {
                 }
             }
 
+            Self.absorb(&unabsorbed, into: builders, columnCount: columnCount)
             if rows == 0 { return nil }
             var columns: [Column] = []
             columns.reserveCapacity(columnCount)
@@ -628,20 +646,27 @@ public final class CSVReader {
 
     /// One window read on two threads: the unread bytes are split at a record boundary near
     /// their middle (`splitPoint`, which follows the quotes from the record start); this thread
-    /// reads the first part into `builders`, a second thread the rest into `sideBuilders`
-    /// (continuations of `builders`), which are then appended (`ColumnBuilder.absorb`). The second part starts on an
-    /// unknown line, so when it fails in any way (a format error, a type change) its work is
-    /// dropped and the caller reads it again in order, which reports the error at the right
-    /// place. Either way the result is that of reading the records one by one.
+    /// first appends the previous round's second part (`unabsorbed`, with `ColumnBuilder.absorb`)
+    /// and then reads the first part into `builders`, while a second thread reads the rest into
+    /// `sideBuilders` (continuations of `builders`) and then the next window ahead
+    /// (`CSVReadBuffer.readAhead`, taken by the caller's refill). A merged second part becomes
+    /// `unabsorbed`, appended at the start of the next round or by `absorb(_:into:columnCount:)`
+    /// before any other use of `builders`: neither the copy nor the read waits for both threads.
+    /// The second part starts on an unknown line, so when it fails in any way (a format error, a
+    /// type change) its work is dropped and the caller reads it again in order, which reports the
+    /// error at the right place. Either way the result is that of reading the records one by one.
     private func parallelRound(
         _ state: inout ScanState, _ scratch: inout EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>,
-        sideBuilders: UnsafeMutablePointer<ColumnBuilder>, selected: [Int], rows: inout Int
+        sideBuilders: UnsafeMutablePointer<ColumnBuilder>, unabsorbed: inout UnsafeMutablePointer<ColumnBuilder>?,
+        selected: [Int], rows: inout Int
     ) -> RecordsOutcome {
         let bytes = UnsafePointer(state.buffer.bytes)
         let name = self.name
         let header = self.header
         let plain = readsPlainRecords
+        let columnCount = selected.count
         guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
+            Self.absorb(&unabsorbed, into: builders, columnCount: columnCount)
             return selected.withUnsafeBufferPointer { selectedColumns in
                 Self.appendRecords(
                     &state, &scratch, builders: builders, selected: selectedColumns, name: name, header: header,
@@ -649,14 +674,20 @@ public final class CSVReader {
                     plainCount: &plainRecordsRead)
             }
         }
-        let columnCount = selected.count
+        state.buffer.prepareSpare()
+        let readsAhead = state.buffer.canReadAhead
         let side = ParallelPart(
             state: ScanState(buffer: state.buffer, tokenizer: sideTokenizer, position: split, line: 1),
             scratch: sideScratch, builders: sideBuilders)
         let first = ParallelPart(state: state, scratch: scratch, builders: builders)
+        first.previous = unabsorbed
+        unabsorbed = nil
         let work: @Sendable (Int) -> Void = { part in
             selected.withUnsafeBufferPointer { selectedColumns in
                 if part == 0 {
+                    if let previous = first.previous {
+                        for slot in 0..<columnCount { _ = first.builders[slot].absorb(previous[slot]) }
+                    }
                     var rows = 0
                     first.outcome = Self.appendRecords(
                         &first.state, &first.scratch, builders: first.builders, selected: selectedColumns,
@@ -670,6 +701,9 @@ public final class CSVReader {
                         name: name, header: header, limit: Int.max, maxRows: Int.max, rows: &rows, plainRecords: plain,
                         plainCount: &side.plainRecords)
                     side.rows = rows
+                    if readsAhead, case .needsRefill? = side.outcome {
+                        side.readAhead = side.state.buffer.readAhead(keepingFrom: side.state.position)
+                    }
                 }
             }
         }
@@ -679,6 +713,11 @@ public final class CSVReader {
         sideScratch = side.scratch
         state = first.state
         scratch = first.scratch
+        if let next = side.readAhead {
+            // The descriptor has moved on: the next refill takes this window (or gives it back).
+            state.buffer.keepReadAhead(next)
+            windowsReadAhead += 1
+        }
         rows += first.rows
         plainRecordsRead += first.plainRecords
         guard case .stopped? = first.outcome, state.position == split else {
@@ -695,15 +734,23 @@ public final class CSVReader {
         for slot in 0..<columnCount where !builders[slot].canAbsorb(side.builders[slot]) {
             return .stopped
         }
-        for slot in 0..<columnCount {
-            _ = builders[slot].absorb(side.builders[slot])
-        }
+        unabsorbed = sideBuilders
         rows += side.rows
         plainRecordsRead += side.plainRecords
         parallelRoundsMerged += 1
         state.position = side.state.position
         state.line += side.state.line - 1
         return sideOutcome
+    }
+
+    /// Appends a merged second part that waits to be appended (see `parallelRound`), if any.
+    private static func absorb(
+        _ unabsorbed: inout UnsafeMutablePointer<ColumnBuilder>?, into builders: UnsafeMutablePointer<ColumnBuilder>,
+        columnCount: Int
+    ) {
+        guard let part = unabsorbed else { return }
+        for slot in 0..<columnCount { _ = builders[slot].absorb(part[slot]) }
+        unabsorbed = nil
     }
 
     /// The first record boundary at or after the middle of `bytes[from..<to]` that lies outside
@@ -743,6 +790,10 @@ public final class CSVReader {
         var outcome: RecordsOutcome?
         var rows = 0
         var plainRecords = 0
+        /// The first part's: the previous round's merged second part, appended before reading.
+        var previous: UnsafeMutablePointer<ColumnBuilder>?
+        /// The second part's: the next window, read after the part.
+        var readAhead: CSVReadBuffer.ReadAhead?
         init(state: ScanState, scratch: EscapeScratch, builders: UnsafeMutablePointer<ColumnBuilder>) {
             self.state = state
             self.scratch = scratch

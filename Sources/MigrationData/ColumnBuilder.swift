@@ -413,9 +413,12 @@ struct ColumnBuilder {
     /// Empties this builder, keeping its storage and interned strings, and makes it what
     /// `main.continuation()` would be: the second thread's builders are reused window after
     /// window instead of growing fresh arrays (and page-faulting them in) every time.
-    mutating func restart(continuing main: ColumnBuilder) {
-        kind = main.kind
-        mode = main.kind == .pending ? .open : main.mode
+    ///
+    /// `absorbing`: a builder that `main` is still to absorb (`absorb`, which must succeed)
+    /// before the rows this one reads: this one starts at the type `main` will then have.
+    mutating func restart(continuing main: ColumnBuilder, absorbing next: ColumnBuilder? = nil) {
+        kind = next.map { Self.kindAfterAbsorbing(main.kind, $0.kind) } ?? main.kind
+        mode = kind == .pending ? .open : main.mode
         ints.removeAll(keepingCapacity: true)
         doubles.removeAll(keepingCapacity: true)
         codes.removeAll(keepingCapacity: true)
@@ -426,6 +429,17 @@ struct ColumnBuilder {
         previousWords = (0, 0)
         previousCount = -1
         previousCode = 0
+    }
+
+    /// The kind a builder of kind `kind` has after absorbing one of kind `next` (`canAbsorb`):
+    /// the wider of the two (pending < int < double; string only with string or pending).
+    static func kindAfterAbsorbing(_ kind: Kind, _ next: Kind) -> Kind {
+        switch (kind, next) {
+        case (.pending, _): return next
+        case (_, .pending): return kind
+        case (.int, .double), (.double, .int): return .double
+        default: return kind
+        }
     }
 
     /// Whether `absorb(next)` succeeds.
