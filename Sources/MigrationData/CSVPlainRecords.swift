@@ -194,15 +194,8 @@ struct PlainRecordBatch {
                 if role.rawValue <= Role.int.rawValue {
                     let cell = slot &* capacity &+ count
                     if role == .double {
-                        if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
-                            doubles[cell] = number.value
-                            p &+= number.length
-                        } else if isEmptyField(bytes[p], delimiter) {
-                            missing[cell] = true
-                            hasMissing = true
-                        } else {
-                            return nil
-                        }
+                        guard let end = readDouble(bytes, at: p, cell: cell, delimiter: delimiter) else { return nil }
+                        p = end
                     } else if bytes[p] &- UInt8(ascii: "0") <= 9 {
                         // Unsigned digits (most counts in statistical files are short): what
                         // `plainIntegerPrefix` gives, without the call and its word arithmetic.
@@ -258,15 +251,8 @@ struct PlainRecordBatch {
         var cell = count
         var field = 0
         while true {
-            if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
-                doubles[cell] = number.value
-                p &+= number.length
-            } else if isEmptyField(bytes[p], delimiter) {
-                missing[cell] = true
-                hasMissing = true
-            } else {
-                return nil
-            }
+            guard let end = readDouble(bytes, at: p, cell: cell, delimiter: delimiter) else { return nil }
+            p = end
             guard p < limit else { return nil }
             let terminator = bytes[p]
             field &+= 1
@@ -278,6 +264,20 @@ struct PlainRecordBatch {
             }
             return Self.nextRecord(bytes, lineEndAt: p, count: limit)
         }
+    }
+
+    /// Reads a `.double` cell at `p` — a plain number, or an empty field (a missing cell) —
+    /// into `cell`: the position after it, or `nil` when the field is neither.
+    @inline(__always)
+    private mutating func readDouble(_ bytes: UnsafePointer<UInt8>, at p: Int, cell: Int, delimiter: UInt8) -> Int? {
+        if let number = NumberParsing.plainDecimalPrefix(bytes + p) {
+            doubles[cell] = number.value
+            return p &+ number.length
+        }
+        guard isEmptyField(bytes[p], delimiter) else { return nil }
+        missing[cell] = true
+        hasMissing = true
+        return p
     }
 
     /// Where the next record starts when the record's last field ends at `p` (`p < limit`):
