@@ -685,9 +685,7 @@ public final class CSVReader {
         let work: @Sendable (Int) -> Void = { part in
             selected.withUnsafeBufferPointer { selectedColumns in
                 if part == 0 {
-                    if let previous = first.previous {
-                        for slot in 0..<columnCount { _ = first.builders[slot].absorb(previous[slot]) }
-                    }
+                    Self.absorb(&first.previous, into: first.builders, columnCount: columnCount)
                     var rows = 0
                     first.outcome = Self.appendRecords(
                         &first.state, &first.scratch, builders: first.builders, selected: selectedColumns,

@@ -143,8 +143,7 @@ struct ColumnBuilder {
     mutating func append(_ bytes: UnsafePointer<UInt8>, _ count: Int, quoted: Bool) -> Status {
         switch kind {
         case .string:
-            if count > 0 && count <= ShortField.maximumLength && count == previousCount
-                && ShortField.words(bytes, count) == previousWords {
+            if repeatsPreviousField(bytes, count) {
                 codes.append(previousCode)
                 return .ok
             }
@@ -197,14 +196,21 @@ struct ColumnBuilder {
         }
     }
 
+    /// Whether a field's bytes are the previous short text field's (whose code is
+    /// `previousCode`): two word comparisons instead of a dictionary lookup.
+    @inline(__always)
+    private func repeatsPreviousField(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        count > 0 && count <= ShortField.maximumLength && count == previousCount
+            && ShortField.words(bytes, count) == previousWords
+    }
+
     /// The code `append` would store for an unquoted field of a `.string` column (0 for a
     /// missing cell), without storing it; `nil` when the bytes are not valid UTF-8 (the caller
     /// then reads the field through `append`, which reports it). 16 bytes must be readable at
     /// `bytes`.
     @inline(__always)
     mutating func plainTextCode(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
-        if count > 0 && count <= ShortField.maximumLength && count == previousCount
-            && ShortField.words(bytes, count) == previousWords {
+        if repeatsPreviousField(bytes, count) {
             return previousCode
         }
         var invalid: UTF8Validation.InvalidByte? = nil
@@ -392,13 +398,7 @@ struct ColumnBuilder {
             return .ok
         }
         // Text: the column is strings. Rebuild the rows seen so far.
-        codes.reserveCapacity(Swift.max(reservedRows, pendingCount + 1))
-        codes.append(contentsOf: repeatElement(0, count: pendingCount))
-        for (row, code) in pendingTexts {
-            codes[row] = code
-        }
-        pendingTexts = []
-        kind = .string
+        becomeText(reserving: pendingCount + 1)
         return appendString(bytes, count, quoted: quoted)
     }
 
@@ -500,11 +500,7 @@ struct ColumnBuilder {
             pendingTexts = []
             kind = .double
         case (.pending, .string):
-            codes.reserveCapacity(Swift.max(reservedRows, pendingCount + next.codes.count))
-            codes.append(contentsOf: repeatElement(0, count: pendingCount))
-            for (row, code) in pendingTexts { codes[row] = code }
-            pendingTexts = []
-            kind = .string
+            becomeText(reserving: pendingCount + next.codes.count)
             appendCodes(next.codes, of: next.interner)
         case (.int, .string), (.double, .string), (.string, .int), (.string, .double):
             return false
@@ -515,6 +511,16 @@ struct ColumnBuilder {
     /// Appends cells given as codes of another builder's dictionary, translated to this one's:
     /// each distinct code is looked up once (by its stored bytes), then every cell is a table
     /// read. No `String` is built or retained per cell.
+    /// A pending column becomes `.string`: its rows so far become codes (missing, or the
+    /// pending texts), with room for `rows` cells (at least the reserved rows).
+    private mutating func becomeText(reserving rows: Int) {
+        codes.reserveCapacity(Swift.max(reservedRows, rows))
+        codes.append(contentsOf: repeatElement(0, count: pendingCount))
+        for (row, code) in pendingTexts { codes[row] = code }
+        pendingTexts = []
+        kind = .string
+    }
+
     private mutating func appendCodes(_ cells: [UInt32], of other: StringInterner) {
         var translated = [UInt32](repeating: 0, count: other.values.count)
         codes.reserveCapacity(codes.count + cells.count)
