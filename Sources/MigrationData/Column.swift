@@ -2,7 +2,8 @@
 ///
 /// Numeric columns are `MaskedArray`s: the values in one contiguous `[Int]` or `[Double]`
 /// (8 bytes a cell, as pandas stores them) plus a bitmap of the missing cells, built directly by
-/// the CSV reader. Text columns are `[String?]`.
+/// the CSV reader. Text columns are `StringCells`, a collection of `String?` (dictionary-encoded
+/// when the CSV reader builds them).
 ///
 /// Members:
 /// - `type`: the element type; `count`: the number of cells (missing included);
@@ -28,7 +29,10 @@
 public enum Column: Sendable, Equatable {
     case int(MaskedArray<Int>)
     case double(MaskedArray<Double>)
-    case string([String?])
+    case string(StringCells)
+
+    /// A `.string` column of `cells`, `nil` ones missing.
+    public static func string(_ cells: [String?]) -> Column { .string(StringCells(cells)) }
 
     /// An `.int` column of `cells`, `nil` ones missing.
     public static func int(_ cells: [Int?]) -> Column { .int(MaskedArray(cells)) }
@@ -47,7 +51,7 @@ public enum Column: Sendable, Equatable {
         switch type {
         case .int: self = .int(MaskedArray<Int>())
         case .double: self = .double(MaskedArray<Double>())
-        case .string: self = .string([String?]())
+        case .string: self = .string(StringCells([]))
         }
     }
 
@@ -57,7 +61,7 @@ public enum Column: Sendable, Equatable {
         switch type {
         case .int: self = .int(MaskedArray<Int>(missing: count))
         case .double: self = .double(MaskedArray<Double>(missing: count))
-        case .string: self = .string([String?](repeating: nil, count: count))
+        case .string: self = .string(StringCells([String?](repeating: nil, count: count)))
         }
     }
 
@@ -103,7 +107,7 @@ public enum Column: Sendable, Equatable {
         switch self {
         case .int(let values): return values.missingCount
         case .double(let values): return values.missingCount
-        case .string(let values): return values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        case .string(let values): return values.missingCount
         }
     }
 
@@ -111,7 +115,7 @@ public enum Column: Sendable, Equatable {
     /// decimal, doubles by `Column.label(_:)` so that 2020 and 2020.0 are the same label.
     public func labels() -> [String?] {
         switch self {
-        case .string(let values): return values
+        case .string(let values): return Array(values)
         case .int(let values): return Self.integerLabels(values)
         case .double(let values): return values.map { $0.map(Column.label) }
         }
@@ -165,7 +169,7 @@ public enum Column: Sendable, Equatable {
         switch self {
         case .int(let values): return .int(values.gathering(rows))
         case .double(let values): return .double(values.gathering(rows))
-        case .string(let values): return .string(rows.map { $0.flatMap { values[$0] } })
+        case .string(let values): return .string(values.gathering(rows))
         }
     }
 
@@ -174,7 +178,7 @@ public enum Column: Sendable, Equatable {
         switch self {
         case .int(let values): return .int(values.gathering(rows))
         case .double(let values): return .double(values.gathering(rows))
-        case .string(let values): return .string(rows.map { values[$0] })
+        case .string(let values): return .string(values.gathering(rows))
         }
     }
 

@@ -113,23 +113,7 @@ struct ColumnBuilder {
         case .pending: return .double(MaskedArray(missing: pendingCount))
         case .int: return .int(ints)
         case .double: return .double(doubles)
-        case .string: return .string(Self.strings(codes, interner.values))
-        }
-    }
-
-    /// The cells of `codes`, `values[code]` each, in one pass.
-    private static func strings(_ codes: [UInt32], _ values: [String?]) -> [String?] {
-        [String?](unsafeUninitializedCapacity: codes.count) { cells, initialized in
-            codes.withUnsafeBufferPointer { codes in
-                values.withUnsafeBufferPointer { values in
-                    guard var cell = cells.baseAddress else { return }
-                    for code in codes {
-                        cell.initialize(to: values[Int(code)])
-                        cell += 1
-                    }
-                }
-            }
-            initialized = codes.count
+        case .string: return .string(StringCells(codes: codes, values: interner.values))
         }
     }
 

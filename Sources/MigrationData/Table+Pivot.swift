@@ -138,9 +138,9 @@ extension Table {
         case .string:
             var out: [String?] = []
             out.reserveCapacity(rowCount * width)
-            let arrays = pivoted.map { column -> [String?] in
+            let arrays = pivoted.map { column -> StringCells in
                 if case .string(let values) = column { return values }
-                return []
+                return StringCells([])
             }
             for row in 0..<rowCount {
                 for array in arrays { out.append(array[row]) }

@@ -32,7 +32,7 @@ struct ColumnBuilderTextTests {
 
     /// The cells a string column holds for `fields` read in order.
     static func strings(_ column: Column) -> [String?]? {
-        if case .string(let cells) = column { return cells }
+        if case .string(let cells) = column { return Array(cells) }
         return nil
     }
 

@@ -44,7 +44,7 @@ func intCells(_ table: Table, _ column: String) -> [Int?] {
 
 /// The `String` cells of `column` (empty when the column is missing or not `.string`).
 func stringCells(_ table: Table, _ column: String) -> [String?] {
-    if case .string(let values)? = table[column] { return values }
+    if case .string(let values)? = table[column] { return Array(values) }
     return []
 }
 

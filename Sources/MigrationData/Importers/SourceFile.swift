@@ -68,7 +68,7 @@ struct SourceFile {
     }
 
     /// A declared `.string` column's cells.
-    func strings(_ column: String) throws(ImportError) -> [String?] {
+    func strings(_ column: String) throws(ImportError) -> StringCells {
         let found = try typed(column)
         guard case .string(let values) = found else {
             throw .table(.typeMismatch(column: column, expected: .string, found: found.type), while: "reading \(name)")
@@ -77,7 +77,7 @@ struct SourceFile {
     }
 
     /// A string key that must be present: throws `invalidValue` for an empty cell.
-    func requiredString(_ values: [String?], row: Int, column: String) throws(ImportError) -> String {
+    func requiredString(_ values: StringCells, row: Int, column: String) throws(ImportError) -> String {
         guard let value = values[row], !value.isEmpty else {
             throw .invalidValue(file: path, row: row + 1, column: column, value: "", reason: "is empty — every row needs this key")
         }

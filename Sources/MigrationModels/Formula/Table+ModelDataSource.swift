@@ -11,7 +11,7 @@ extension Table: ModelDataSource {
         case .double(let v): return Array(v)
         case .int(let v): return v.map { $0.map(Double.init) }
         case .string(let v):
-            let bad = ModelFrameError.firstNonNumber(v)
+            let bad = ModelFrameError.firstNonNumber(Array(v))
             throw ModelFrameError.notNumeric(column: name, row: bad?.row, value: bad?.value ?? "")
         }
     }

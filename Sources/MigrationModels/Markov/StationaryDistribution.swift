@@ -12,7 +12,8 @@ import Linalg
 /// of modulus one, so it also works for periodic chains (eigenvalues on the unit circle) and
 /// for chains with transient states (whose π is 0) (Stewart 1994, *Introduction to the
 /// Numerical Solution of Markov Chains*, §2.3; Kemeny & Snell 1960, Thm 4.1.6). Entries that
-/// come out negative at rounding level (|πᵢ| ≤ 1e-13) are set to 0 and π is renormalised.
+/// come out negative at rounding level (|πᵢ| ≤ 1e-13), and those of transient states (outside
+/// the closed class), are set to 0 and π is renormalised.
 ///
 /// Members: `states`, `probabilities` (π, in state order), `residual` (‖πP − π‖∞ of the
 /// returned π, a check).
@@ -60,6 +61,11 @@ extension MarkovChain {
         }
         var changed = false
         for i in 0..<k where pi[i] < 0 && pi[i] >= -1e-13 { pi[i] = 0; changed = true }
+        // Transient states (outside the closed class) have π = 0 exactly; the solve leaves
+        // them at rounding level (2e-17 with OpenBLAS' AVX-512 kernels), which would make
+        // their mean recurrence time finite.
+        let recurrent = Set(closed[0])
+        for i in 0..<k where pi[i] != 0 && !recurrent.contains(states[i]) { pi[i] = 0; changed = true }
         if changed {
             let s = pi.reduce(0, +)
             if s > 0 { pi = pi.map { $0 / s } }
