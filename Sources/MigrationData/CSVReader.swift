@@ -82,6 +82,11 @@ public final class CSVReader {
     private var sideScratch = EscapeScratch()
     /// Parallel rounds whose second part was kept (for tests).
     private(set) var parallelRoundsMerged = 0
+    /// Where in a window's unread bytes a parallel round splits them (`splitPoint`), as a
+    /// fraction: adjusted after each round so that both threads take as long (the first also
+    /// appends the previous round's second part, whose pages it touches first; the second
+    /// also reads the next window).
+    private(set) var splitFraction = 0.5
     /// Windows read ahead by a parallel round's second thread (`CSVReadBuffer.readAhead`; for
     /// tests).
     private(set) var windowsReadAhead = 0
@@ -665,7 +670,7 @@ public final class CSVReader {
         let header = self.header
         let plain = readsPlainRecords
         let columnCount = selected.count
-        guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count) else {
+        guard let split = Self.splitPoint(bytes, from: state.position, to: state.buffer.count, fraction: splitFraction) else {
             Self.absorb(&unabsorbed, into: builders, columnCount: columnCount)
             return selected.withUnsafeBufferPointer { selectedColumns in
                 Self.appendRecords(
@@ -683,6 +688,8 @@ public final class CSVReader {
         first.previous = unabsorbed
         unabsorbed = nil
         let work: @Sendable (Int) -> Void = { part in
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { (part == 0 ? first : side).nanoseconds = DispatchTime.now().uptimeNanoseconds &- start }
             selected.withUnsafeBufferPointer { selectedColumns in
                 if part == 0 {
                     Self.absorb(&first.previous, into: first.builders, columnCount: columnCount)
@@ -718,6 +725,9 @@ public final class CSVReader {
         }
         rows += first.rows
         plainRecordsRead += first.plainRecords
+        splitFraction = Self.balancedFraction(
+            splitFraction, firstBytes: split - first.startPosition, firstNanoseconds: first.nanoseconds,
+            secondBytes: side.state.position - split, secondNanoseconds: side.nanoseconds)
         guard case .stopped? = first.outcome, state.position == split else {
             return first.outcome ?? .stopped
         }
@@ -751,13 +761,27 @@ public final class CSVReader {
         unabsorbed = nil
     }
 
-    /// The first record boundary at or after the middle of `bytes[from..<to]` that lies outside
-    /// quotes, or `nil` when there is none before `to - 1`. `from` must be a record start. Quote
+    /// The split fraction for the next round: each part's bytes per nanosecond in this one give
+    /// the fraction at which both would have taken as long; the result moves halfway there (one
+    /// slow round on a busy machine does not swing it) and stays within 0.3…0.7.
+    static func balancedFraction(
+        _ fraction: Double, firstBytes: Int, firstNanoseconds: UInt64, secondBytes: Int, secondNanoseconds: UInt64
+    ) -> Double {
+        guard firstBytes > 0, secondBytes > 0, firstNanoseconds > 0, secondNanoseconds > 0 else { return fraction }
+        let firstRate = Double(firstBytes) / Double(firstNanoseconds)
+        let secondRate = Double(secondBytes) / Double(secondNanoseconds)
+        let balanced = firstRate / (firstRate + secondRate)
+        return Swift.min(0.7, Swift.max(0.3, (fraction + balanced) / 2))
+    }
+
+    /// The first record boundary at or after `fraction` (0…1, the middle by default) of
+    /// `bytes[from..<to]` that lies outside quotes, or `nil` when there is none before `to - 1`. `from` must be a record start. Quote
     /// parity decides: in RFC 4180 text every quote opens or closes a quoted field, or is half of
     /// a `""` pair inside one (a malformed file makes the first part fail, and everything is then
     /// read in order).
-    static func splitPoint(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        let middle = from + (to - from) / 2
+    static func splitPoint(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, fraction: Double = 0.5) -> Int? {
+        let share = Int(Double(to - from) * Swift.min(1, Swift.max(0, fraction)))
+        let middle = from + Swift.min(to - from, Swift.max(0, share))
         var inQuotes = false
         var position = from
         while let offset = POSIX.firstIndex(of: UInt8(ascii: "\""), in: bytes + position, count: middle - position) {
@@ -788,6 +812,9 @@ public final class CSVReader {
         var outcome: RecordsOutcome?
         var rows = 0
         var plainRecords = 0
+        /// Where the part started, and how long its thread worked on it.
+        let startPosition: Int
+        var nanoseconds: UInt64 = 0
         /// The first part's: the previous round's merged second part, appended before reading.
         var previous: UnsafeMutablePointer<ColumnBuilder>?
         /// The second part's: the next window, read after the part.
@@ -796,6 +823,7 @@ public final class CSVReader {
             self.state = state
             self.scratch = scratch
             self.builders = builders
+            startPosition = state.position
         }
     }
 

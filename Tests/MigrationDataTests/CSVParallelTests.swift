@@ -187,13 +187,33 @@ struct CSVParallelTests {
         text.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
             for from in [0, 4] {
-                if let split = CSVReader.splitPoint(base, from: from, to: buffer.count) {
-                    // Every split lies just after a line end outside quotes: after "b\n", "1\n" or "2\r\n".
-                    let valid = [4, 12, 22].contains(split)
-                    #expect(valid, "split \(split) from \(from)")
+                for fraction in [0.0, 0.3, 0.5, 0.7, 1.0] {
+                    if let split = CSVReader.splitPoint(base, from: from, to: buffer.count, fraction: fraction) {
+                        // Every split lies just after a line end outside quotes: after "b\n", "1\n" or "2\r\n",
+                        // at or after the fraction of the bytes.
+                        let valid = [4, 12, 22].contains(split) && split >= from + Int(Double(buffer.count - from) * fraction)
+                        #expect(valid, "split \(split) from \(from) at \(fraction)")
+                    }
                 }
             }
+            #expect(CSVReader.splitPoint(base, from: 4, to: buffer.count, fraction: 0.0) == 12)
+            #expect(CSVReader.splitPoint(base, from: 4, to: buffer.count, fraction: 1.0) == nil)
         }
+    }
+
+    @Test("the split moves halfway toward the fraction where both threads would take as long, within 0.3…0.7")
+    func balancedFractions() {
+        // Equal rates: toward the middle.
+        #expect(CSVReader.balancedFraction(0.5, firstBytes: 100, firstNanoseconds: 10, secondBytes: 100, secondNanoseconds: 10) == 0.5)
+        #expect(CSVReader.balancedFraction(0.6, firstBytes: 100, firstNanoseconds: 10, secondBytes: 100, secondNanoseconds: 10) == 0.55)
+        // The first part read at half the second's rate: balanced at 1/3, halfway from 0.5.
+        let slower = CSVReader.balancedFraction(0.5, firstBytes: 100, firstNanoseconds: 20, secondBytes: 100, secondNanoseconds: 10)
+        #expect(abs(slower - (0.5 + 1.0 / 3) / 2) < 1e-12)
+        // Extremes are clamped; missing measurements keep the fraction.
+        #expect(CSVReader.balancedFraction(0.3, firstBytes: 1, firstNanoseconds: 1_000_000, secondBytes: 1_000_000, secondNanoseconds: 1) == 0.3)
+        #expect(CSVReader.balancedFraction(0.7, firstBytes: 1_000_000, firstNanoseconds: 1, secondBytes: 1, secondNanoseconds: 1_000_000) == 0.7)
+        #expect(CSVReader.balancedFraction(0.42, firstBytes: 0, firstNanoseconds: 5, secondBytes: 100, secondNanoseconds: 5) == 0.42)
+        #expect(CSVReader.balancedFraction(0.42, firstBytes: 10, firstNanoseconds: 5, secondBytes: 100, secondNanoseconds: 0) == 0.42)
     }
 }
 
