@@ -188,6 +188,9 @@ struct PlainRecordBatch {
         var p = start
         var slot = 0
         var field = 0
+        // The code of the last `.string` field of this record (`ColumnBuilder.plainTextCode`'s
+        // prediction key).
+        var leftCode = UInt32.max
         while true {
             if slot < selected.count && selected[slot] == field {
                 let role = roles[slot]
@@ -217,8 +220,9 @@ struct PlainRecordBatch {
                     }
                 } else if role == .string {
                     let end = tokenizer.endOfUnquotedField(bytes, from: p)
-                    guard let code = builders[slot].plainTextCode(bytes + p, end &- p) else { return nil }
+                    guard let code = builders[slot].plainTextCode(bytes + p, end &- p, beside: leftCode) else { return nil }
                     codes[slot &* capacity &+ count] = code
+                    leftCode = code
                     p = end
                 } else {
                     textStarts[slot] = p

@@ -68,6 +68,21 @@ struct ColumnBuilder {
     private var previousCount = -1
     private var previousCode: UInt32 = 0
 
+    /// A short field this column held beside a given code of the text column to its left in
+    /// the same record (`plainTextCode(_:_:beside:)`).
+    struct BesideField {
+        var words: (UInt64, UInt64)
+        var count: Int32
+        var code: UInt32
+    }
+
+    /// Per code (below `besideLimit`) of the text column to the left, the last short field
+    /// this column held beside it. Files pair a name with its codes (UNHCR: `coo_name`, `coo`,
+    /// `coo_iso`): a code column that changes on every row is then predicted by its left
+    /// neighbour, and checking the prediction is two word comparisons instead of a lookup.
+    private var beside: [BesideField] = []
+    static let besideLimit: UInt32 = 4096
+
     /// A builder for a column of known type (`mode` `.declared` or `.fixedByEarlierChunk`), or
     /// an open one (`type == nil`).
     init(type: ColumnType?, mode: Mode, expectedRows: Int, numericMissing: MissingTokens, stringMissing: MissingTokens) {
@@ -192,13 +207,45 @@ struct ColumnBuilder {
     /// missing cell), without storing it; `nil` when the bytes are not valid UTF-8 (the caller
     /// then reads the field through `append`, which reports it). 16 bytes must be readable at
     /// `bytes`.
+    ///
+    /// `leftCode`: the code of the text column to the left in the same record (`UInt32.max`
+    /// when there is none), whose last field beside the same code is tried before the
+    /// dictionary; a prediction is used only when the bytes are the same, so the code is the
+    /// one the dictionary gives.
     @inline(__always)
-    mutating func plainTextCode(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+    mutating func plainTextCode(_ bytes: UnsafePointer<UInt8>, _ count: Int, beside leftCode: UInt32 = .max) -> UInt32? {
         if repeatsPreviousField(bytes, count) {
             return previousCode
         }
+        if leftCode < Self.besideLimit && Int(leftCode) < beside.count {
+            let field = beside[Int(leftCode)]
+            if count > 0 && count <= ShortField.maximumLength && Int(field.count) == count {
+                let words = ShortField.words(bytes, count)
+                if words == field.words {
+                    previousWords = words
+                    previousCount = count
+                    previousCode = field.code
+                    return field.code
+                }
+            }
+        }
         var invalid: UTF8Validation.InvalidByte? = nil
-        return textCode(bytes, count, quoted: false, invalid: &invalid)
+        guard let code = textCode(bytes, count, quoted: false, invalid: &invalid) else { return nil }
+        if leftCode < Self.besideLimit {
+            remember(code, count, beside: Int(leftCode))
+        }
+        return code
+    }
+
+    /// Stores the short field just coded (`previousWords`) as the prediction beside `leftCode`,
+    /// when its code is a hashed one (those stay valid while the builder lives).
+    @inline(never)
+    private mutating func remember(_ code: UInt32, _ count: Int, beside leftCode: Int) {
+        guard count > 0 && count <= ShortField.maximumLength && Int(code) <= interner.hashedCount && code != 0 else { return }
+        if leftCode >= beside.count {
+            beside.append(contentsOf: repeatElement(BesideField(words: (0, 0), count: -1, code: 0), count: leftCode + 1 - beside.count))
+        }
+        beside[leftCode] = BesideField(words: previousWords, count: Int32(count), code: code)
     }
 
     /// Appends the codes of `.string` cells (`plainTextCode`).

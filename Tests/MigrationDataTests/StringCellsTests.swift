@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MigrationData
 
@@ -92,6 +93,52 @@ struct StringCellsTests {
             #expect(filtered.rowCount == 167)
             if case .string(let kept)? = filtered["name"] {
                 #expect(Array(kept) == stride(from: 1, to: 500, by: 3).map { expected[$0] })
+            }
+        }
+    }
+}
+
+/// `ColumnBuilder.plainTextCode(_:_:beside:)` predicts a text field from the text column to its
+/// left (a name and its codes); a prediction is used only when the bytes match. Files where
+/// the pairing mostly holds but breaks — the same left value beside different right values of
+/// the same length, missing cells, long fields, a column that is not paired at all — must read
+/// exactly as the general path reads them.
+@Suite("Text fields predicted by the column to their left")
+struct BesideFieldTests {
+    static func file(seed: UInt64, rows: Int) -> String {
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let names = ["Afghanistan", "Syrian Arab Rep.", "Iran (Islamic Rep. of)", "Türkiye", "Chad", "Venezuela (Bolivarian Republic of)"]
+        let codes = ["AFG", "SYR", "IRN", "TUR", "TCD", "VEN"]
+        var text = "name,code,iso,other,n\n"
+        for row in 0..<rows {
+            let k = next(names.count)
+            // Mostly paired; sometimes another code of the same length, or a missing cell.
+            let code = next(10) == 0 ? codes[next(codes.count)] : (next(25) == 0 ? "" : codes[k])
+            let iso = next(12) == 0 ? "X\(next(10))Y" : (code.isEmpty ? "" : String(code.reversed()))
+            let other = ["aaa", "aab", "aba", "baa", "a", "abcdefghijklmnopq"][next(6)]
+            text += "\(names[k]),\(code),\(iso),\(other),\(row)\n"
+        }
+        return text
+    }
+
+    @Test("paired columns read by the fused path equal the general path's, 1 and 2 threads, memory and file")
+    func pairedColumnsAgree() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("beside-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let text = Self.file(seed: seed, rows: 3_000)
+            for threads in [1, 2] {
+                for file in [nil, directory.appendingPathComponent("f\(seed).csv").path] {
+                    let general = CSVPlainRecordsTests.read(text, plain: false, threads: threads, columns: nil, file: file)
+                    let fused = CSVPlainRecordsTests.read(text, plain: true, threads: threads, columns: nil, file: file)
+                    #expect(fused.0 == general.0, "seed \(seed), \(threads) threads, file \(file != nil)")
+                    #expect(fused.plainRecords > 2_500, "the fused path read \(fused.plainRecords) records")
+                }
             }
         }
     }
