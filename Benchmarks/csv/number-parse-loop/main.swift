@@ -1,12 +1,13 @@
 // Number parsing alone on a CSV file's fields, outside the reader: per-field cost of
 // `NumberParsing.parseDouble` (`plain`), and a bit-for-bit
 // check of the reader's fused-path parser `plainDecimalPrefix` against `parseDouble` on every
-// field (`prefix`: prints how many fields it took and how many differ — 0 expected).
+// field (`prefix`: prints how many fields it took and how many differ — 0 expected); `indep` and
+// `chain` time `plainDecimalPrefix` alone from known field starts or from the previous length.
 // Fields are split at commas and line feeds (no quotes: for numeric files such as float20.csv).
 //
 //   swiftc -O -wmo -module-name MigrationData Benchmarks/csv/number-parse-loop/main.swift \
 //       Sources/MigrationData/NumberParsing.swift Sources/MigrationData/PowersOfFive.swift -o /tmp/number-parse-loop
-//   taskset -c 0 /tmp/number-parse-loop float20.csv prefix     # or plain, none
+//   taskset -c 0 /tmp/number-parse-loop float20.csv prefix     # or plain, indep, chain, none
 import Foundation
 let path = CommandLine.arguments[1]
 let mode = CommandLine.arguments[2]
@@ -39,6 +40,14 @@ if mode == "plain" {
     }
   }
   print("prefix taken", taken)
+} else if mode == "indep" {
+  // `plainDecimalPrefix` alone, each field from its known start.
+  for i in 0..<starts.count { if let b = NumberParsing.plainDecimalPrefix(buf + starts[i]) { sum += b.value } else { bad += 1 } }
+} else if mode == "chain" {
+  // The same, each start found from the previous number's length (as the reader does).
+  var q = starts[0]
+  let end = ends[ends.count - 1]
+  while q < end { if let b = NumberParsing.plainDecimalPrefix(buf + q) { sum += b.value; q += b.length + 1 } else { bad += 1; break } }
 } else {
   // `none`: the loop's own cost.
   for i in 0..<starts.count { sum += Double(buf[starts[i]] &+ UInt8(truncatingIfNeeded: ends[i] - starts[i])) }
