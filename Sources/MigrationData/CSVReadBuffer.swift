@@ -142,14 +142,21 @@ struct CSVReadBuffer {
             bytes = newBytes
             capacity = newCapacity
         }
-        switch POSIX.read(descriptor, into: bytes + count, count: capacity - count) {
+        return applyRead(POSIX.read(descriptor, into: bytes + count, count: capacity - count), dropped: start)
+    }
+
+    /// The window after one `read(2)` behind its `count` kept bytes: the bytes read counted (at
+    /// the end of the input when none), the sentinel behind them; a failed read keeps the
+    /// window as it was.
+    private mutating func applyRead(_ result: Result<Int, PlatformFailure>, dropped: Int) -> RefillResult {
+        switch result {
         case .success(let read):
             if read == 0 {
                 atEnd = true
             }
             count += read
             bytes[count] = Self.sentinel
-            return .refilled(dropped: start)
+            return .refilled(dropped: dropped)
         case .failure(let failure):
             bytes[count] = Self.sentinel
             return .failed(failure.message)
@@ -205,23 +212,11 @@ struct CSVReadBuffer {
     /// Takes the window read ahead from `next.start`, as `refill(keepingFrom: next.start)`
     /// would have made it; this window becomes the spare.
     private mutating func adopt(_ next: ReadAhead, spare: UnsafeMutablePointer<UInt8>) -> RefillResult {
-        let kept = count - next.start
+        count -= next.start
         self.spare = bytes
         bytes = spare
         fileOffset += next.start
-        switch next.read {
-        case .success(let read):
-            count = kept + read
-            if read == 0 {
-                atEnd = true
-            }
-            return .refilled(dropped: next.start)
-        case .failure(let failure):
-            // As `refill` leaves it after a failed read: the kept bytes moved to the front.
-            count = kept
-            bytes[count] = Self.sentinel
-            return .failed(failure.message)
-        }
+        return applyRead(next.read, dropped: next.start)
     }
 
     /// Gives up a window read ahead: moves the descriptor back to where it was before that read.

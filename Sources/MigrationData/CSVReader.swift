@@ -684,6 +684,7 @@ public final class CSVReader {
         let side = ParallelPart(
             state: ScanState(buffer: state.buffer, tokenizer: sideTokenizer, position: split, line: 1),
             scratch: sideScratch, builders: sideBuilders)
+        let roundStart = state.position
         let first = ParallelPart(state: state, scratch: scratch, builders: builders)
         first.previous = unabsorbed
         unabsorbed = nil
@@ -726,7 +727,7 @@ public final class CSVReader {
         rows += first.rows
         plainRecordsRead += first.plainRecords
         splitFraction = Self.balancedFraction(
-            splitFraction, firstBytes: split - first.startPosition, firstNanoseconds: first.nanoseconds,
+            splitFraction, firstBytes: split - roundStart, firstNanoseconds: first.nanoseconds,
             secondBytes: side.state.position - split, secondNanoseconds: side.nanoseconds)
         guard case .stopped? = first.outcome, state.position == split else {
             return first.outcome ?? .stopped
@@ -775,13 +776,13 @@ public final class CSVReader {
     }
 
     /// The first record boundary at or after `fraction` (0…1, the middle by default) of
-    /// `bytes[from..<to]` that lies outside quotes, or `nil` when there is none before `to - 1`. `from` must be a record start. Quote
+    /// `bytes[from..<to]` that lies outside quotes, or `nil` when there is none before `to - 1`.
+    /// `from` must be a record start. Quote
     /// parity decides: in RFC 4180 text every quote opens or closes a quoted field, or is half of
     /// a `""` pair inside one (a malformed file makes the first part fail, and everything is then
     /// read in order).
     static func splitPoint(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, fraction: Double = 0.5) -> Int? {
-        let share = Int(Double(to - from) * Swift.min(1, Swift.max(0, fraction)))
-        let middle = from + Swift.min(to - from, Swift.max(0, share))
+        let middle = from + Int(Double(to - from) * Swift.min(1, Swift.max(0, fraction)))
         var inQuotes = false
         var position = from
         while let offset = POSIX.firstIndex(of: UInt8(ascii: "\""), in: bytes + position, count: middle - position) {
@@ -812,8 +813,7 @@ public final class CSVReader {
         var outcome: RecordsOutcome?
         var rows = 0
         var plainRecords = 0
-        /// Where the part started, and how long its thread worked on it.
-        let startPosition: Int
+        /// How long its thread worked on it.
         var nanoseconds: UInt64 = 0
         /// The first part's: the previous round's merged second part, appended before reading.
         var previous: UnsafeMutablePointer<ColumnBuilder>?
@@ -823,7 +823,6 @@ public final class CSVReader {
             self.state = state
             self.scratch = scratch
             self.builders = builders
-            startPosition = state.position
         }
     }
 

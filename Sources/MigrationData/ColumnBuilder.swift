@@ -1,7 +1,7 @@
 /// Accumulates one CSV column's fields into typed storage — a `MaskedArray` of `Int` or `Double`
 /// (plain values plus a missing-cell bitmap, the storage `Column` keeps), or for text a code per
-/// cell into the column's `StringInterner` (0 for a missing cell), turned into `[String?]` by
-/// `finish()` — inferring the type when it is not declared.
+/// cell into the column's `StringInterner` (0 for a missing cell), which `finish()` hands over as
+/// `StringCells` — inferring the type when it is not declared.
 ///
 /// Inference runs as a one-way state machine per column:
 ///
@@ -50,8 +50,8 @@ struct ColumnBuilder {
     private var ints = MaskedArray<Int>()
     private var doubles = MaskedArray<Double>()
     /// A text column's cells: codes into `interner` (0 = missing). Storing a `String?` per cell
-    /// instead costs a retain, 16 bytes and a uniqueness check of a larger array per cell; the
-    /// strings are built once, in `finish()`.
+    /// instead costs a retain, 16 bytes and a uniqueness check of a larger array per cell, and
+    /// a release when the column is freed; the finished column keeps the codes (`StringCells`).
     private var codes: [UInt32] = []
     /// Rows read while pending.
     private var pendingCount = 0
@@ -203,6 +203,14 @@ struct ColumnBuilder {
             && ShortField.words(bytes, count) == previousWords
     }
 
+    /// Makes a short field's words, length and code the previous field's.
+    @inline(__always)
+    private mutating func notePrevious(_ words: (UInt64, UInt64), _ count: Int, _ code: UInt32) {
+        previousWords = words
+        previousCount = count
+        previousCode = code
+    }
+
     /// The code `append` would store for an unquoted field of a `.string` column (0 for a
     /// missing cell), without storing it; `nil` when the bytes are not valid UTF-8 (the caller
     /// then reads the field through `append`, which reports it). 16 bytes must be readable at
@@ -222,9 +230,7 @@ struct ColumnBuilder {
             if count > 0 && count <= ShortField.maximumLength && Int(field.count) == count {
                 let words = ShortField.words(bytes, count)
                 if words == field.words {
-                    previousWords = words
-                    previousCount = count
-                    previousCode = field.code
+                    notePrevious(words, count, field.code)
                     return field.code
                 }
             }
@@ -294,9 +300,7 @@ struct ColumnBuilder {
         }
         guard let code = interner.code(bytes, count, invalid: &invalid) else { return nil }
         if count <= ShortField.maximumLength {
-            previousWords = ShortField.words(bytes, count)
-            previousCount = count
-            previousCode = code
+            notePrevious(ShortField.words(bytes, count), count, code)
         }
         return code
     }
@@ -457,9 +461,7 @@ struct ColumnBuilder {
         pendingCount = 0
         pendingTexts = []
         reservedRows = 0
-        previousWords = (0, 0)
-        previousCount = -1
-        previousCode = 0
+        notePrevious((0, 0), -1, 0)
     }
 
     /// The kind a builder of kind `kind` has after absorbing one of kind `next` (`canAbsorb`):
@@ -539,9 +541,6 @@ struct ColumnBuilder {
         return true
     }
 
-    /// Appends cells given as codes of another builder's dictionary, translated to this one's:
-    /// each distinct code is looked up once (by its stored bytes), then every cell is a table
-    /// read. No `String` is built or retained per cell.
     /// A pending column becomes `.string`: its rows so far become codes (missing, or the
     /// pending texts), with room for `rows` cells (at least the reserved rows).
     private mutating func becomeText(reserving rows: Int) {
@@ -552,9 +551,12 @@ struct ColumnBuilder {
         kind = .string
     }
 
+    /// Appends cells given as codes of another builder's dictionary, translated to this one's:
+    /// each distinct code is looked up once (by its stored bytes), then every cell is a table
+    /// read. No `String` is built or retained per cell. (No exact `reserveCapacity` here: called
+    /// once per parallel round, it would reallocate every round once the reserved rows run out.)
     private mutating func appendCodes(_ cells: [UInt32], of other: StringInterner) {
         var translated = [UInt32](repeating: 0, count: other.values.count)
-        codes.reserveCapacity(codes.count + cells.count)
         for code in cells {
             if code == 0 {
                 codes.append(0)

@@ -40,7 +40,9 @@ enum NumberParsing {
     @inline(__always)
     private static func signPrefix(_ bytes: UnsafePointer<UInt8>) -> (negative: Bool, length: Int) {
         let first = bytes[0]
-        return (first == UInt8(ascii: "-"), first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? 1 : 0)
+        let negative = first == UInt8(ascii: "-")
+        // Without a branch: the sign of numbers in a column is as good as random.
+        return (negative, Int(truncatingIfNeeded: UInt8(negative || first == UInt8(ascii: "+") ? 1 : 0)))
     }
 
     /// Reads `[+-]?[0-9]+` from exactly `count` bytes at `bytes`.
@@ -254,9 +256,7 @@ enum NumberParsing {
     /// measured slower here: its test and its division cost more than they save).
     @inline(__always)
     static func plainDecimalPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
-        let first = bytes[0]
-        let negative = first == UInt8(ascii: "-")
-        let signLength = Int(truncatingIfNeeded: UInt8(negative || first == UInt8(ascii: "+") ? 1 : 0))
+        let (negative, signLength) = signPrefix(bytes)
         let start = bytes + signLength
         let head = digitWord(start)
         let integerDigits = leadingDigitCount(head)
@@ -346,7 +346,7 @@ enum NumberParsing {
         var digits = 0
         while true {
             let word = digitWord(start + digits)
-            let run = nonDigitBytes(word).trailingZeroBitCount &>> 3
+            let run = leadingDigitCount(word)
             magnitude = magnitude &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
             digits &+= run
             if run < 8 || digits > 18 { break }

@@ -1,6 +1,5 @@
 /// One text column's dictionary: gives each distinct byte string a small integer code, so that
-/// the column stores a 4-byte code per cell while it is read and builds its `[String?]` once,
-/// at the end, from the codes.
+/// the column stores a 4-byte code per cell (kept in the finished column: `StringCells`).
 ///
 /// Text columns in statistical files repeat a few hundred distinct values (country names,
 /// codes) over hundreds of thousands of rows. Hashing the bytes and finding an earlier equal
@@ -140,8 +139,8 @@ struct StringInterner {
         return code
     }
 
-    /// A new code for `string`, without looking for an equal string; stops hashing, so that the hashed codes stay
-    /// `1...hashedCount`.
+    /// A new code for `string`, without looking for an equal string; stops hashing, so that the
+    /// hashed codes stay `1...hashedCount`.
     mutating func code(appending string: String) -> UInt32 {
         hashing = false
         let code = UInt32(values.count)

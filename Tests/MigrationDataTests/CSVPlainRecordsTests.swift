@@ -134,9 +134,8 @@ struct CSVPlainRecordsTests {
 
     @Test("fused and general paths agree on 24 mixed files, five column selections, 1 and 2 threads, memory and file")
     func agreesWithGeneralPath() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plain-numeric-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
         var compared = 0
         var plainRead = 0
         var differing: [String] = []
@@ -144,7 +143,7 @@ struct CSVPlainRecordsTests {
             let text = Self.file(seed: seed, rows: 1_500 + Int(seed) * 37)
             for columns in [nil, ["a", "d"], ["label", "c"], ["n", "late"], ["e"]] as [[String]?] {
                 for threads in [1, 2] {
-                    let path = seed % 2 == 0 ? directory.appendingPathComponent("f\(seed).csv").path : nil
+                    let path = seed % 2 == 0 ? folder.path("f\(seed).csv") : nil
                     let (general, _) = Self.read(text, plain: false, threads: threads, columns: columns, file: path)
                     let (fused, plain) = Self.read(text, plain: true, threads: threads, columns: columns, file: path)
                     plainRead += plain
@@ -160,9 +159,8 @@ struct CSVPlainRecordsTests {
 
     @Test("files of doubles only, read whole (the all-double record path): fused and general paths agree, 1 and 2 threads, memory and file")
     func allDoubleFilesAgree() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plain-doubles-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
         var plainRead = 0
         var differing: [String] = []
         for seed in 1...12 as ClosedRange<UInt64> {
@@ -183,7 +181,7 @@ struct CSVPlainRecordsTests {
                 if row < rows - 1 || seed % 4 != 0 { text += end }
             }
             for threads in [1, 2] {
-                let path = seed % 2 == 0 ? directory.appendingPathComponent("d\(seed).csv").path : nil
+                let path = seed % 2 == 0 ? folder.path("d\(seed).csv") : nil
                 let (general, _) = Self.read(text, plain: false, threads: threads, columns: nil, file: path)
                 let (fused, plain) = Self.read(text, plain: true, threads: threads, columns: nil, file: path)
                 plainRead += plain

@@ -197,8 +197,9 @@ struct ColumnBuilderTextTests {
             let code = r % 11 == 0 ? "" : r % 13 == 0 ? "\"\"" : "K\(row / 1_000)"
             text += "\(row),\(name),\(code),\(r % 1_000)\n"
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wt61-codes-\(UUID().uuidString).csv").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let file = folder.path("codes.csv")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         var tables: [Table] = []
         for threads in [1, 2] {

@@ -127,13 +127,12 @@ struct BesideFieldTests {
 
     @Test("paired columns read by the fused path equal the general path's, 1 and 2 threads, memory and file")
     func pairedColumnsAgree() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("beside-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
         for seed in 1...4 as ClosedRange<UInt64> {
             let text = Self.file(seed: seed, rows: 3_000)
             for threads in [1, 2] {
-                for file in [nil, directory.appendingPathComponent("f\(seed).csv").path] {
+                for file in [nil, folder.path("f\(seed).csv")] {
                     let general = CSVPlainRecordsTests.read(text, plain: false, threads: threads, columns: nil, file: file)
                     let fused = CSVPlainRecordsTests.read(text, plain: true, threads: threads, columns: nil, file: file)
                     #expect(fused.0 == general.0, "seed \(seed), \(threads) threads, file \(file != nil)")
