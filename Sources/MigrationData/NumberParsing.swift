@@ -249,12 +249,23 @@ enum NumberParsing {
     ///
     /// With a point, the digits are read as three words whatever the number's length — the
     /// first eight digits with the point taken out (the integer digits from the first word, the
-    /// rest from the word one byte on), then the next two eight-byte words, each counted only
-    /// when the one before was all digits — so the usual 15–17-digit number takes no branch on
-    /// its length (a loop continues past 24 digits). Each word's digits are combined as in
-    /// `leadingDigitsValue`, and every significand goes to Eisel–Lemire (Clinger's exact path
-    /// measured slower here: its test and its division cost more than they save).
-    @inline(__always)
+    /// rest from the word one byte on), then the next two eight-byte words — as a fixed number
+    /// of digit places: the bytes from the number's end on are masked to zero (`digitsBefore`),
+    /// which appends zeros to the significand and moves the decimal exponent by as many places,
+    /// `w·10^q = (w·10^z)·10^(q−z)`, so no shift by the digit count is needed. Numbers ending
+    /// in the first two words take 16 places; those with up to 3 digits in the third word (up
+    /// to 19 digits, the usual shortest round-trip double) 19; longer ones add exactly their
+    /// digits (`leadingDigitsValue`; a loop continues past 24 digits). Without an exponent the
+    /// value is then `w × 10^q` with `q` from −24 to −9 (further down only past 24 digits),
+    /// which `eiselLemireDecimal` converts for `q ≥ −27` without the checks such exponents
+    /// cannot need; with one, `eiselLemire` (Clinger's exact path measured slower here: its
+    /// test and its division cost more than they save).
+    ///
+    /// Not inlined: inlined into the CSV reader's record loop (`PlainRecordBatch.readDoubles`)
+    /// the loop's state and the parser's constants did not fit the registers — float20.csv,
+    /// 1 thread pinned, best of 5 in 4 alternations: 0.486–0.557 s inlined, 0.416–0.436 s
+    /// called (callgrind: 232 instructions a field either way).
+    @inline(never)
     static func plainDecimalPrefix(_ bytes: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
         let (negative, signLength) = signPrefix(bytes)
         let start = bytes + signLength
@@ -262,41 +273,77 @@ enum NumberParsing {
         let integerDigits = leadingDigitCount(head)
         guard integerDigits < 8 else { return nil }
         var significand: UInt64
-        var digitCount: Int
-        var fractionDigits = 0
         var index: Int
+        var exponent: Int
         if start[integerDigits] == UInt8(ascii: ".") {
             // Bytes below `integerDigits` from `head`, the others from one byte further on.
             let keep = (UInt64(1) &<< UInt64(truncatingIfNeeded: integerDigits &* 8)) &- 1
             let first = (head & keep) | (digitWord(start + 1) & ~keep)
             let second = digitWord(start + 9)
             let third = digitWord(start + 17)
-            let firstRun = leadingDigitCount(first)
-            let secondRun = firstRun == 8 ? leadingDigitCount(second) : 0
-            let thirdRun = secondRun == 8 ? leadingDigitCount(third) : 0
-            significand = leadingDigitsValue(first, firstRun)
-            significand = significand &* integerPowersOfTen[secondRun] &+ leadingDigitsValue(second, secondRun)
-            significand = significand &* integerPowersOfTen[thirdRun] &+ leadingDigitsValue(third, thirdRun)
-            digitCount = firstRun &+ secondRun &+ thirdRun
-            if thirdRun == 8 {
-                while true {
-                    let word = digitWord(start + (digitCount &+ 1))
-                    let run = leadingDigitCount(word)
-                    significand = significand &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
-                    digitCount &+= run
-                    if run < 8 { break }
+            let firstFlags = nonDigitBytes(first)
+            let firstMask = digitsBefore(firstFlags)
+            // All ones when the first word is all digits (its mask's top bit), else zero.
+            let firstFull = UInt64(bitPattern: Int64(bitPattern: firstMask) &>> 63)
+            let secondFlags = nonDigitBytes(second) | ~firstFull
+            let secondMask = digitsBefore(secondFlags) & firstFull
+            let secondFull = UInt64(bitPattern: Int64(bitPattern: secondMask) &>> 63)
+            let firstRun = firstFlags.trailingZeroBitCount &>> 3
+            let secondRun = secondFlags.trailingZeroBitCount &>> 3
+            significand = combineEightDigits(first & firstMask) &* 100_000_000 &+ combineEightDigits(second & secondMask)
+            var digitCount = firstRun &+ secondRun
+            // The 16 places hold the digits read so far and zeros after them.
+            var places = 16
+            if secondFull != 0 {
+                let thirdFlags = nonDigitBytes(third)
+                let thirdRun = thirdFlags.trailingZeroBitCount &>> 3
+                digitCount &+= thirdRun
+                if thirdRun <= 3 {
+                    // Up to 19 digits, the usual length of a shortest round-trip double: the
+                    // third word's digits as three places (zeros after them), 19 places in all.
+                    let digits = third & digitsBefore(thirdFlags)
+                    let placed = (digits & 0xFF) &* 100 &+ ((digits &>> 8) & 0xFF) &* 10 &+ ((digits &>> 16) & 0xFF)
+                    significand = significand &* 1_000 &+ placed
+                    places = 19
+                } else {
+                    significand = significand &* integerPowersOfTen[thirdRun] &+ leadingDigitsValue(third, thirdRun)
+                    if thirdRun == 8 {
+                        while true {
+                            let word = digitWord(start + (digitCount &+ 1))
+                            let run = leadingDigitCount(word)
+                            significand = significand &* integerPowersOfTen[run] &+ leadingDigitsValue(word, run)
+                            digitCount &+= run
+                            if run < 8 { break }
+                        }
+                    }
+                    places = digitCount
+                    // More than 19 digits: exact only when the leading zeros (`0.000123…`; the
+                    // first word's zero bytes, point excluded) leave at most 19.
+                    if digitCount &- (first.trailingZeroBitCount &>> 3) > 19
+                        && (first != 0 || !fitsSignificand(start, count: digitCount &+ 1, digits: digitCount)) {
+                        return nil
+                    }
                 }
             }
-            fractionDigits = digitCount &- integerDigits
+            guard digitCount > 0 else { return nil }
+            exponent = integerDigits &- places
             index = digitCount &+ 1
+            if (start[index] | 0x20) != UInt8(ascii: "e") && exponent >= -27 {
+                // No exponent: q = integerDigits − places is in −27 … −9 (below only past 27
+                // digits, with leading zeros).
+                let signBit: UInt64 = negative ? 1 &<< 63 : 0
+                if significand == 0 {
+                    return (Double(bitPattern: signBit), signLength &+ index)
+                }
+                let magnitude = eiselLemireDecimal(significand, exponent)
+                return (Double(bitPattern: magnitude.bitPattern | signBit), signLength &+ index)
+            }
         } else {
             significand = leadingDigitsValue(head, integerDigits)
-            digitCount = integerDigits
+            guard integerDigits > 0 else { return nil }
             index = integerDigits
+            exponent = 0
         }
-        guard digitCount > 0 else { return nil }
-        if digitCount > 19 && !fitsSignificand(start, count: index, digits: digitCount) { return nil }
-        var exponent = -fractionDigits
         if (start[index] | 0x20) == UInt8(ascii: "e") {
             index &+= 1
             let exponentNegative = start[index] == UInt8(ascii: "-")
@@ -322,6 +369,14 @@ enum NumberParsing {
         guard magnitude.isFinite else { return nil }
         let signBit: UInt64 = negative ? 1 &<< 63 : 0
         return (Double(bitPattern: magnitude.bitPattern | signBit), signLength &+ index)
+    }
+
+    /// The bytes of a word before its first flagged one (`nonDigitBytes`), as a mask of whole
+    /// bytes; all ones when no byte is flagged: the lowest flag is bit 8k + 7, and
+    /// `(flags & −flags) >> 7` is bit 8k.
+    @inline(__always)
+    static func digitsBefore(_ flags: UInt64) -> UInt64 {
+        ((flags & (0 &- flags)) &>> 7) &- 1
     }
 
     /// Bytes `plainDecimalPrefix` may read from the byte that ends the number on (that byte
@@ -499,6 +554,33 @@ enum NumberParsing {
         mantissa &= ~(1 << 52)
         if power2 >= 0x7FF { return .infinity }
         return Double(bitPattern: (UInt64(power2) << 52) | mantissa)
+    }
+
+    /// `eiselLemire` for the decimals `plainDecimalPrefix` reads without an exponent:
+    /// `1 ≤ w < 2^64` and `q` in −27 … −9. What the general function checks cannot happen
+    /// there: the table is exact enough for `q ≥ −27` (the `low == UInt64.max` test), exact
+    /// ties need `q ≥ −4` (a tie has 54 significant bits, so `w ≥ 5^−q · 2^53`), and values
+    /// from 10^−27 to below 10^11 are neither subnormal nor beyond the largest double. The
+    /// rounded mantissa (2^52 … 2^53) is added to the exponent field, so that rounding up to
+    /// 2^53 carries into the exponent by itself.
+    @inline(__always)
+    static func eiselLemireDecimal(_ w: UInt64, _ q: Int) -> Double {
+        let leadingZeros = w.leadingZeroBitCount
+        let normalized = w &<< UInt64(leadingZeros)
+        let index = 2 &* (q &- smallestPowerOfFive)
+        var (high, low) = normalized.multipliedFullWidth(by: powersOfFive[index])
+        let precisionMask: UInt64 = UInt64.max >> 55
+        if high & precisionMask == precisionMask {
+            let second = normalized.multipliedFullWidth(by: powersOfFive[index &+ 1]).high
+            let (sum, carry) = low.addingReportingOverflow(second)
+            low = sum
+            if carry { high &+= 1 }
+        }
+        let upperBit = high &>> 63
+        var mantissa = high &>> (upperBit &+ 9)
+        mantissa = (mantissa &+ (mantissa & 1)) &>> 1
+        let power2 = ((217_706 &* q) >> 16) &+ 63 &+ Int(truncatingIfNeeded: upperBit) &- leadingZeros &+ 1023
+        return Double(bitPattern: (UInt64(truncatingIfNeeded: power2 &- 1) &<< 52) &+ mantissa)
     }
 
     /// `inf`, `infinity` or `nan` in any case (the sign was already consumed).
