@@ -512,17 +512,7 @@ enum NumberParsing {
     static func eiselLemire(_ w: UInt64, _ q: Int) -> Double? {
         if q < smallestPowerOfFive { return 0 }
         if q > largestPowerOfFive { return .infinity }
-        let leadingZeros = w.leadingZeroBitCount
-        let normalized = w &<< UInt64(leadingZeros)
-        let index = 2 &* (q &- smallestPowerOfFive)
-        var (high, low) = normalized.multipliedFullWidth(by: powersOfFive[index])
-        let precisionMask: UInt64 = UInt64.max >> 55
-        if high & precisionMask == precisionMask {
-            let second = normalized.multipliedFullWidth(by: powersOfFive[index + 1]).high
-            let (sum, carry) = low.addingReportingOverflow(second)
-            low = sum
-            if carry { high &+= 1 }
-        }
+        let (high, low, leadingZeros) = powerOfFiveProduct(w, q)
         if low == UInt64.max && (q < -27 || q > 55) {
             // The truncated table might be off by one here: let strtod decide.
             return nil
@@ -556,15 +546,12 @@ enum NumberParsing {
         return Double(bitPattern: (UInt64(power2) << 52) | mantissa)
     }
 
-    /// `eiselLemire` for the decimals `plainDecimalPrefix` reads without an exponent:
-    /// `1 ≤ w < 2^64` and `q` in −27 … −9. What the general function checks cannot happen
-    /// there: the table is exact enough for `q ≥ −27` (the `low == UInt64.max` test), exact
-    /// ties need `q ≥ −4` (a tie has 54 significant bits, so `w ≥ 5^−q · 2^53`), and values
-    /// from 10^−27 to below 10^11 are neither subnormal nor beyond the largest double. The
-    /// rounded mantissa (2^52 … 2^53) is added to the exponent field, so that rounding up to
-    /// 2^53 carries into the exponent by itself.
+    /// Eisel–Lemire's product: `w` normalised to 64 bits (shifted left by its `leadingZeros`)
+    /// times the 128-bit truncated 5^q of `powersOfFive` (`q` in its range), as the high and
+    /// low words of the top 128 bits — the second table word is multiplied in only when the
+    /// first product's low 9 bits of `high` are all ones, where it could change the result.
     @inline(__always)
-    static func eiselLemireDecimal(_ w: UInt64, _ q: Int) -> Double {
+    static func powerOfFiveProduct(_ w: UInt64, _ q: Int) -> (high: UInt64, low: UInt64, leadingZeros: Int) {
         let leadingZeros = w.leadingZeroBitCount
         let normalized = w &<< UInt64(leadingZeros)
         let index = 2 &* (q &- smallestPowerOfFive)
@@ -576,6 +563,19 @@ enum NumberParsing {
             low = sum
             if carry { high &+= 1 }
         }
+        return (high, low, leadingZeros)
+    }
+
+    /// `eiselLemire` for the decimals `plainDecimalPrefix` reads without an exponent:
+    /// `1 ≤ w < 2^64` and `q` in −27 … −9. What the general function checks cannot happen
+    /// there: the table is exact enough for `q ≥ −27` (the `low == UInt64.max` test), exact
+    /// ties need `q ≥ −4` (a tie has 54 significant bits, so `w ≥ 5^−q · 2^53`), and values
+    /// from 10^−27 to below 10^11 are neither subnormal nor beyond the largest double. The
+    /// rounded mantissa (2^52 … 2^53) is added to the exponent field, so that rounding up to
+    /// 2^53 carries into the exponent by itself.
+    @inline(__always)
+    static func eiselLemireDecimal(_ w: UInt64, _ q: Int) -> Double {
+        let (high, _, leadingZeros) = powerOfFiveProduct(w, q)
         let upperBit = high &>> 63
         var mantissa = high &>> (upperBit &+ 9)
         mantissa = (mantissa &+ (mantissa & 1)) &>> 1
