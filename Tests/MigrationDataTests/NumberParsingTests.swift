@@ -91,6 +91,37 @@ struct NumberParsingTests {
         }
     }
 
+    @Test("the reader's number prefix on 200,000 hostile byte strings: whatever it takes is what parseDouble reads from the same bytes")
+    func prefixOnHostileBytes() {
+        // Digits, points, exponent letters, signs, delimiters, line ends and other bytes in any
+        // order, 0–40 of them, then a tail of digits: `plainDecimalPrefix` may decline anything,
+        // but a prefix it takes must be a number `parseDouble` reads to the same bits, and must
+        // not stop inside a run of digits (the reader then checks that a delimiter follows).
+        let alphabet = Array("0000000000123456789....eE+-,\n x\u{0}".utf8)
+        var generator = SplitMix64(seed: 2026_1207)
+        var taken = 0
+        var failures: [String] = []
+        for _ in 0..<200_000 {
+            let length = Int(generator.next() % 41)
+            var bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            bytes += Array("98765.43212345678901234567".utf8)
+            // A non-digit ends the number within the slack the parser may read.
+            bytes[length] = UInt8(ascii: ",")
+            let text = String(decoding: bytes[0..<length], as: UTF8.self)
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress, let prefix = NumberParsing.plainDecimalPrefix(base) else { return }
+                taken += 1
+                let plain = NumberParsing.parseDouble(base, prefix.length)
+                let next = base[prefix.length]
+                if plain?.bitPattern != prefix.value.bitPattern || next &- UInt8(ascii: "0") <= 9 {
+                    failures.append(text)
+                }
+            }
+        }
+        #expect(taken > 20_000)
+        #expect(failures.isEmpty, "\(failures.prefix(10))")
+    }
+
     @Test("50,000 random doubles read back bit for bit from their description and from %.17g-style text")
     func randomRoundTrip() {
         var generator = SplitMix64(seed: 42)
