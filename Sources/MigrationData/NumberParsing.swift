@@ -256,10 +256,11 @@ enum NumberParsing {
     /// in the first two words take 16 places; those with up to 3 digits in the third word (up
     /// to 19 digits, the usual shortest round-trip double) 19; longer ones add exactly their
     /// digits (`leadingDigitsValue`; a loop continues past 24 digits). Without an exponent the
-    /// value is then `w × 10^q` with `q` from −24 to −9 (further down only past 24 digits),
-    /// which `eiselLemireDecimal` converts for `q ≥ −27` without the checks such exponents
-    /// cannot need; with one, `eiselLemire` (Clinger's exact path measured slower here: its
-    /// test and its division cost more than they save).
+    /// value is then `w × 10^q` with `q` from −24 to −9 (further down only past 24 digits):
+    /// every `q` in −27 … −9, with or without an exponent, goes through `eiselLemireDecimal`,
+    /// without the checks such exponents cannot need; the others through `eiselLemire`
+    /// (Clinger's exact path measured slower here: its test and its division cost more than
+    /// they save).
     ///
     /// Not inlined: inlined into the CSV reader's record loop (`PlainRecordBatch.readDoubles`)
     /// the loop's state and the parser's constants did not fit the registers — float20.csv,
@@ -326,18 +327,9 @@ enum NumberParsing {
                 }
             }
             guard digitCount > 0 else { return nil }
+            // Without an exponent q is in −24 … −9 (lower only past 24 digits).
             exponent = integerDigits &- places
             index = digitCount &+ 1
-            if (start[index] | 0x20) != UInt8(ascii: "e") && exponent >= -27 {
-                // No exponent: q = integerDigits − places is in −27 … −9 (below only past 27
-                // digits, with leading zeros).
-                let signBit: UInt64 = negative ? 1 &<< 63 : 0
-                if significand == 0 {
-                    return (Double(bitPattern: signBit), signLength &+ index)
-                }
-                let magnitude = eiselLemireDecimal(significand, exponent)
-                return (Double(bitPattern: magnitude.bitPattern | signBit), signLength &+ index)
-            }
         } else {
             significand = leadingDigitsValue(head, integerDigits)
             guard integerDigits > 0 else { return nil }
@@ -363,10 +355,13 @@ enum NumberParsing {
         }
         var magnitude = 0.0
         if significand != 0 {
-            guard let value = eiselLemire(significand, exponent) else { return nil }
-            magnitude = value
+            if exponent >= -27 && exponent <= -9 {
+                magnitude = eiselLemireDecimal(significand, exponent)
+            } else {
+                guard let value = eiselLemire(significand, exponent), value.isFinite else { return nil }
+                magnitude = value
+            }
         }
-        guard magnitude.isFinite else { return nil }
         let signBit: UInt64 = negative ? 1 &<< 63 : 0
         return (Double(bitPattern: magnitude.bitPattern | signBit), signLength &+ index)
     }
@@ -517,9 +512,7 @@ enum NumberParsing {
             // The truncated table might be off by one here: let strtod decide.
             return nil
         }
-        let upperBit = Int(high >> 63)
-        var mantissa = high >> UInt64(upperBit + 9)
-        var power2 = (((152_170 + 65_536) &* q) >> 16) + 63 + upperBit - leadingZeros + 1023
+        var (mantissa, power2) = unroundedParts(high, q, leadingZeros)
         if power2 <= 0 {
             // Subnormal (or zero): no exact ties are possible this far down.
             if -power2 + 1 >= 64 { return 0 }
@@ -531,7 +524,7 @@ enum NumberParsing {
         }
         if low <= 1 && q >= -4 && q <= 23 && mantissa & 3 == 1 {
             // Possibly exactly halfway between two doubles: round to even instead of up.
-            if mantissa << UInt64(upperBit + 9) == high {
+            if mantissa << (high >> 63 + 9) == high {
                 mantissa &= ~1
             }
         }
@@ -576,11 +569,19 @@ enum NumberParsing {
     @inline(__always)
     static func eiselLemireDecimal(_ w: UInt64, _ q: Int) -> Double {
         let (high, _, leadingZeros) = powerOfFiveProduct(w, q)
-        let upperBit = high &>> 63
-        var mantissa = high &>> (upperBit &+ 9)
-        mantissa = (mantissa &+ (mantissa & 1)) &>> 1
-        let power2 = ((217_706 &* q) >> 16) &+ 63 &+ Int(truncatingIfNeeded: upperBit) &- leadingZeros &+ 1023
+        let (unrounded, power2) = unroundedParts(high, q, leadingZeros)
+        let mantissa = (unrounded &+ (unrounded & 1)) &>> 1
         return Double(bitPattern: (UInt64(truncatingIfNeeded: power2 &- 1) &<< 52) &+ mantissa)
+    }
+
+    /// The top bits of Eisel–Lemire's product `high` as a 54-bit mantissa (53 bits and a rounding
+    /// bit, before rounding) and the biased binary exponent of `w × 10^q`, from
+    /// `⌊q·log2(10)⌋ = (217706·q) >> 16`, the product's top bit and `w`'s leading zeros.
+    @inline(__always)
+    static func unroundedParts(_ high: UInt64, _ q: Int, _ leadingZeros: Int) -> (mantissa: UInt64, power2: Int) {
+        let upperBit = high &>> 63
+        let power2 = ((217_706 &* q) &>> 16) &+ 63 &+ Int(truncatingIfNeeded: upperBit) &- leadingZeros &+ 1023
+        return (high &>> (upperBit &+ 9), power2)
     }
 
     /// `inf`, `infinity` or `nan` in any case (the sign was already consumed).
