@@ -10,24 +10,26 @@ struct NumberParsingTests {
     /// path (`plainDecimalPrefix`, which loads words past the number's end) on the same bytes
     /// followed by a delimiter and more digits: when the two differ in any bit, `pathsDisagree`.
     static func parseDouble(_ text: String) -> Double? {
-        var bytes = Array(text.utf8)
-        let plain = bytes.withUnsafeMutableBufferPointer { buffer -> Double? in
+        let plain = Array(text.utf8).withUnsafeBufferPointer { buffer -> Double? in
             guard let base = buffer.baseAddress else { return nil }
             return NumberParsing.parseDouble(base, buffer.count)
         }
-        let count = bytes.count
-        bytes.append(contentsOf: Array("98765.43212345678901234567".utf8))
+        let count = text.utf8.count
         // The reader's fused path: a number that ends exactly at the field's end (followed by a
         // delimiter) must have the value `parseDouble` gives; declining (`nil`) is always allowed.
-        bytes[count] = UInt8(ascii: ",")
-        let prefix = bytes.withUnsafeMutableBufferPointer { buffer -> (value: Double, length: Int)? in
-            guard let base = buffer.baseAddress else { return nil }
-            return NumberParsing.plainDecimalPrefix(base)
+        let prefix = Self.readerBytes(text).withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { NumberParsing.plainDecimalPrefix($0) }
         }
         if let prefix, prefix.length == count, prefix.value.bitPattern != plain?.bitPattern {
             return pathsDisagree
         }
         return plain
+    }
+
+    /// `text` as the reader's window holds a field: a delimiter after it, then more digits (the
+    /// bytes `plainDecimalPrefix` may read past a number's end).
+    static func readerBytes(_ text: String) -> [UInt8] {
+        Array(text.utf8) + Array(",8765.43212345678901234567".utf8)
     }
 
     @Test("the reader's buffers keep the bytes the decimal parser's word loads need behind the last number")
@@ -103,12 +105,8 @@ struct NumberParsingTests {
         var failures: [String] = []
         for _ in 0..<200_000 {
             let length = Int(generator.next() % 41)
-            var bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
-            bytes += Array("98765.43212345678901234567".utf8)
-            // A non-digit ends the number within the slack the parser may read.
-            bytes[length] = UInt8(ascii: ",")
-            let text = String(decoding: bytes[0..<length], as: UTF8.self)
-            bytes.withUnsafeBufferPointer { buffer in
+            let text = String(decoding: (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }, as: UTF8.self)
+            Self.readerBytes(text).withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress, let prefix = NumberParsing.plainDecimalPrefix(base) else { return }
                 taken += 1
                 let plain = NumberParsing.parseDouble(base, prefix.length)
