@@ -225,7 +225,8 @@ struct ColumnBuilder {
         if repeatsPreviousField(bytes, count) {
             return previousCode
         }
-        if leftCode < Self.besideLimit && Int(leftCode) < beside.count {
+        // `beside` holds at most `besideLimit` entries (`remember`): the count bounds `leftCode`.
+        if Int(leftCode) < beside.count {
             let field = beside[Int(leftCode)]
             if count > 0 && count <= ShortField.maximumLength && Int(field.count) == count {
                 let words = ShortField.words(bytes, count)
